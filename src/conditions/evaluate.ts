@@ -1,0 +1,86 @@
+import type { Condition, Effect } from "../policy/ast.js";
+import type { ConditionTrace, MismatchReason } from "../evaluate/decision.js";
+import { OPERATORS } from "./operators.js";
+import { compileValueTest, parseTyped, type ValueTest } from "./values.js";
+
+/**
+ * One condition (`Operator: {Key: values}`) compiled for repeated evaluation.
+ * Values OR (NOR for negated operators); a missing key makes positive operators false and negated ones true;
+ * a request value of the wrong type is indeterminate; several request values for one key (case-variant tags)
+ * must all satisfy an Allow, and any may fire a Deny (contract §3).
+ */
+export interface CompiledCondition {
+  readonly condition: Condition;
+  /** Whether the condition holds in a statement of the given effect. */
+  holds(values: ReadonlyMap<string, readonly string[]>, effect: Effect): boolean;
+  trace(values: ReadonlyMap<string, readonly string[]>, effect: Effect): ConditionTrace;
+}
+
+type Outcome = "true" | "false" | "indeterminate";
+
+export function compileCondition(condition: Condition): CompiledCondition {
+  const spec = OPERATORS[condition.operator];
+  const tests: ValueTest[] = condition.values.map((v) => {
+    const parsed = parseTyped(spec.family, v, "policy");
+    // parsePolicy rejects unparseable policy values; a test that never matches keeps this total anyway.
+    return parsed.ok ? compileValueTest(spec.comparison, parsed.value) : () => false;
+  });
+
+  /** Per request value: does the operator (with negation) hold for it? */
+  const outcome = (raw: string, matchedValues?: boolean[]): Outcome => {
+    const parsed = parseTyped(spec.family, raw, "request");
+    if (!parsed.ok) return "indeterminate";
+    let any = false;
+    for (let i = 0; i < tests.length; i++) {
+      if (tests[i]!(parsed.value)) {
+        any = true;
+        if (!matchedValues) break;
+        matchedValues[i] = true;
+      }
+    }
+    return any !== spec.negated ? "true" : "false";
+  };
+
+  const combine = (outcomes: Outcome[], effect: Effect): boolean =>
+    effect === "Allow" ? outcomes.every((o) => o === "true") : outcomes.some((o) => o !== "false");
+
+  return {
+    condition,
+    holds(values, effect) {
+      const requestValues = values.get(condition.keyLower);
+      if (requestValues === undefined || requestValues.length === 0) return spec.negated;
+      if (requestValues.length === 1) {
+        const o = outcome(requestValues[0]!);
+        return effect === "Allow" ? o === "true" : o !== "false";
+      }
+      return combine(requestValues.map((v) => outcome(v)), effect);
+    },
+    trace(values, effect) {
+      const requestValues = values.get(condition.keyLower);
+      const base = { operator: condition.operator, key: condition.key };
+      if (requestValues === undefined || requestValues.length === 0) {
+        const satisfied = spec.negated;
+        return {
+          ...base,
+          satisfied,
+          requestValues: null,
+          values: condition.values.map((value) => ({ value, matched: false })),
+          ...(satisfied ? {} : { reason: "ConditionKeyMissing" as MismatchReason }),
+        };
+      }
+      const matched = condition.values.map(() => false);
+      const outcomes = requestValues.map((v) => outcome(v, matched));
+      const satisfied = combine(outcomes, effect);
+      let reason: MismatchReason | undefined;
+      if (outcomes.includes("indeterminate")) reason = "ConditionValueIndeterminate";
+      else if (!satisfied) reason = requestValues.length > 1 && outcomes.includes("true") ? "ConditionAmbiguousTagCase" : "ConditionValueMismatch";
+      return {
+        ...base,
+        satisfied,
+        requestValues: [...requestValues],
+        values: condition.values.map((value, i) => ({ value, matched: matched[i]! })),
+        ...(reason ? { reason } : {}),
+      };
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * ess-authz: parse, evaluate, explain and lint Alibaba Cloud RAM policies for the Auto Scaling (ESS) API.
+ * The core (policy → match → conditions → evaluate) is pure: no HTTP, files or SQL.
+ */
+export type { Policy, PolicyKind, Statement, Condition, Effect } from "./policy/ast.js";
+export type { Finding, Severity, Span } from "./policy/findings.js";
+export { SEVERITY_RANK, hasErrors } from "./policy/findings.js";
+export { parsePolicy, policyFromValue, loadPolicy, PolicyError, SIZE_LIMITS } from "./policy/parse.js";
+export type { ParseOptions, ParseResult } from "./policy/parse.js";
+export { POLICY_SCHEMA_URL } from "./policy/schema.js";
+export { compileGlob, globMatch } from "./match/glob.js";
+export type { Glob } from "./match/glob.js";
+export { OPERATORS, OPERATOR_NAMES, isOperatorName } from "./conditions/operators.js";
+export type { OperatorName, OperatorSpec } from "./conditions/operators.js";
+export { makeContext } from "./evaluate/context.js";
+export type { RequestContext, ContextInput } from "./evaluate/context.js";
+export { evaluate } from "./evaluate/evaluate.js";
+export type { EvaluateOptions } from "./evaluate/evaluate.js";
+export type * from "./evaluate/decision.js";

@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { Finding } from "./findings.js";
+import { spanAt, type JsonSource } from "./json-source.js";
+
+/** The JSON Schema of the RAM grammar, shipped in `schema/` so that editors can use it too. */
+export const POLICY_SCHEMA_URL = new URL("../../schema/ram-policy.schema.json", import.meta.url);
+
+let validator: ValidateFunction | undefined;
+
+function getValidator(): ValidateFunction {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(POLICY_SCHEMA_URL, "utf8")) as object;
+    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  }
+  return validator;
+}
+
+const lastToken = (pointer: string): string => pointer.slice(pointer.lastIndexOf("/") + 1);
+
+/** One message per schema failure, phrased for a person; `undefined` drops errors that semantic checks own. */
+function describe(error: ErrorObject): { ruleId: string; message: string; path: string; onKey?: boolean } | undefined {
+  const path = error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "required":
+      return { ruleId: "element-missing", message: `missing required element "${String(params.missingProperty)}"`, path };
+    case "additionalProperties": {
+      const name = String(params.additionalProperty);
+      return {
+        ruleId: "element-unknown",
+        message: `unknown element "${name}"${path === "" ? " in the policy document" : " in a statement"}`,
+        path: `${path}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+        onKey: true,
+      };
+    }
+    case "const":
+      return { ruleId: "version-invalid", message: `Version must be "1" (RAM's only policy version)`, path };
+    case "enum":
+      if (lastToken(path) === "Effect") return { ruleId: "effect-invalid", message: `Effect must be exactly "Allow" or "Deny" (case-sensitive)`, path };
+      return undefined;
+    case "type":
+    case "oneOf":
+    case "minItems": {
+      if (error.schemaPath.includes("actionList")) {
+        return { ruleId: "type-invalid", message: `${lastToken(path)} must be a string or a non-empty array of strings`, path };
+      }
+      if (error.schemaPath.includes("stringOrStrings")) return { ruleId: "type-invalid", message: `Resource must be a string or an array of strings`, path };
+      if (error.schemaPath.includes("conditionScalar") || error.schemaPath.includes("conditionBlock/additionalProperties/additionalProperties")) {
+        return { ruleId: "condition-value-type", message: `condition values must be strings (or an array of strings)`, path };
+      }
+      if (error.keyword !== "type") return undefined;
+      const expected = Array.isArray(params.type) ? params.type.join(" or ") : String(params.type);
+      const where = path === "" ? "the policy document" : lastToken(path) || "value";
+      return { ruleId: "type-invalid", message: `${where} must be ${expected === "object" ? "an object" : `of type ${expected}`}`, path };
+    }
+    default:
+      // propertyNames/if: operator names and the lone-statement form are checked with better messages elsewhere.
+      return undefined;
+  }
+}
+
+/** Validates the plain document against the schema; findings carry JSON Pointers and exact spans. */
+export function schemaFindings(source: JsonSource): Finding[] {
+  const validate = getValidator();
+  if (validate(source.value)) return [];
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const error of validate.errors ?? []) {
+    const d = describe(error);
+    if (!d) continue;
+    const key = `${d.ruleId}\u0000${d.path}`;
+    if (seen.has(key)) continue;
+    // A nested failure already explains its oneOf parent.
+    if (findings.some((f) => f.path.startsWith(d.path + "/") || (f.path === d.path && f.ruleId === d.ruleId))) continue;
+    seen.add(key);
+    findings.push({ ruleId: d.ruleId, severity: "Error", message: d.message, path: d.path, ...spanAt(source, d.path, d.onKey === true) });
+  }
+  return findings;
+}
