@@ -64,17 +64,19 @@ function describe(error: ErrorObject): { ruleId: string; message: string; path: 
 export function schemaFindings(source: JsonSource): Finding[] {
   const validate = getValidator();
   if (validate(source.value)) return [];
-  const seen = new Set<string>();
-  const findings: Finding[] = [];
-  for (const error of validate.errors ?? []) {
-    const d = describe(error);
-    if (!d) continue;
-    const key = `${d.ruleId}\u0000${d.path}`;
-    if (seen.has(key)) continue;
-    // A nested failure already explains its oneOf parent.
-    if (findings.some((f) => f.path.startsWith(d.path + "/") || (f.path === d.path && f.ruleId === d.ruleId))) continue;
-    seen.add(key);
-    findings.push({ ruleId: d.ruleId, severity: "Error", message: d.message, path: d.path, ...spanAt(source, d.path, d.onKey === true) });
-  }
+  const described = (validate.errors ?? []).flatMap((e) => describe(e) ?? []);
+  // One finding per node; a failure at a child explains its parent's oneOf/type failure.
+  const kept = described.filter(
+    (d, i) =>
+      !described.some((o) => o.path.startsWith(d.path + "/") && o.ruleId === d.ruleId) &&
+      described.findIndex((o) => o.path === d.path) === i,
+  );
+  const findings: Finding[] = kept.map((d) => ({
+    ruleId: d.ruleId,
+    severity: "Error",
+    message: d.message,
+    path: d.path,
+    ...spanAt(source, d.path, d.onKey === true),
+  }));
   return findings;
 }
