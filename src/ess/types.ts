@@ -50,6 +50,11 @@ export interface EssRequest {
   readonly params: Readonly<Record<string, string>>;
   /** Global condition keys (`acs:SourceIp`, `acs:SecureTransport`, `acs:CurrentTime`, ...). */
   readonly context?: Readonly<Record<string, string>>;
+  /**
+   * Region of the endpoint that received the request (`ess.{region}.aliyuncs.com`). Used when the request has
+   * no `RegionId`: several 2022-02-22 operations have no such parameter, yet their ARN needs a region.
+   */
+  readonly endpointRegion?: string;
 }
 
 /** A request that is not an authorization question: answered with an ESS error (contract §6). */
@@ -72,6 +77,14 @@ export interface AuthTarget {
   readonly context: RequestContext;
   /** Set when a child id could not be resolved: this target is ImplicitDeny without evaluation. */
   readonly unresolved?: string;
+  /** The request parameter that named this resource (`ResourceIds.2`, `ScalingRuleAri`); absent when none did. */
+  readonly origin?: string;
+  /**
+   * The named scaling group is not in the group source. The target is still evaluated on its ARN, without
+   * resource tags (RAM authorizes before ESS looks the group up); after an Allow the service answers
+   * `InvalidScalingGroupId.NotFound` (404).
+   */
+  readonly groupNotFound?: boolean;
 }
 
 export interface AuthorizationPlan {
@@ -91,6 +104,9 @@ export interface ResourceDecision {
   readonly determining: readonly StatementRef[];
   readonly trace?: readonly StatementTrace[];
   readonly error?: string;
+  /** Copied from the target: see `AuthTarget.origin` and `AuthTarget.groupNotFound`. */
+  readonly origin?: string;
+  readonly groupNotFound?: boolean;
 }
 
 export interface EssDecision {
@@ -100,4 +116,80 @@ export interface EssDecision {
   readonly mode: "all" | "filter";
   readonly resources: readonly ResourceDecision[];
   readonly determining: readonly StatementRef[];
+}
+
+// ---- Operation catalog (generated rows: `catalog.data.ts`, from `scripts/gen-catalog.mjs`) ----
+
+export const API_VERSIONS: readonly ApiVersion[] = ["2014-08-28", "2022-02-22"];
+
+export type AccessLevel = "create" | "get" | "update" | "delete";
+
+/**
+ * What an operation is authorized against (contract §5): `group` the scaling-group ARN, `create`
+ * `scalinggroup/*` (CreateScalingGroup), `all` the literal `*`.
+ */
+export type ResourceKind = "group" | "create" | "all";
+
+/** A wire parameter that names a child object; the resolver maps it to its owning scaling group. */
+export interface ChildParam {
+  /** Wire name, without `.N` for lists (`ScalingRuleIds`, `lifecycleHookId`). */
+  readonly param: string;
+  readonly kind: ChildKind;
+  /** A repeat list (`Name.N`). */
+  readonly list: boolean;
+  /** The value is a scaling-rule ARI `ari:acs:ess:{region}:{uid}:scalingrule/{asr-id}`, not a bare id. */
+  readonly ari: boolean;
+}
+
+/** The parameters of one API version that matter for authorization. */
+export interface WireParams {
+  /** Single scaling-group id: `ScalingGroupId`, or `ResourceId` (ChangeResourceGroup). */
+  readonly groupId?: string;
+  /** Repeat list of scaling-group ids, without `.N`: `ScalingGroupIds`, `ResourceId`, ... */
+  readonly groupIds?: string;
+  readonly children: readonly ChildParam[];
+  /** Repeat list of key/value tags, without `.N`: `Tag` (2014) or `Tags` (2022), fields `Key`/`Value`/`Propagate`. */
+  readonly tags?: string;
+  /** Repeat list of tag keys only (UntagResources): `TagKey` / `TagKeys`. Carries no `acs:RequestTag` values. */
+  readonly tagKeys?: string;
+  /** The operation takes `ResourceType`; its only valid value is `scalinggroup`. */
+  readonly resourceType?: boolean;
+}
+
+/** What a request that names no scaling group and no child means. */
+export type WithoutLocator =
+  /** `MissingParameter`. */
+  | "missingParameter"
+  /** Every scaling group of the region is a target (list and aggregate reads). */
+  | "regionGroups"
+  /** A scheduled or alarm task not bound to a group: authorized on `*`. */
+  | "unbound";
+
+/** One row of the operation catalog. */
+export interface EssOperation {
+  /** The API name (`Action` on the wire). */
+  readonly name: string;
+  /** The RAM action it is authorized as (`ess:DescribeRegions` for VerifyUser/VerifyAuthentication). */
+  readonly ramAction: string;
+  readonly accessLevel: AccessLevel;
+  readonly versions: Readonly<Record<ApiVersion, boolean>>;
+  readonly resource: ResourceKind;
+  /** `filter`: a Describe/List call returning per-group items, answered with the allowed ones only. */
+  readonly mode: "all" | "filter";
+  /** Group operations only. */
+  readonly withoutLocator?: WithoutLocator;
+  /** Touches scheduled or alarm tasks, which may be bound to no group (then authorized on `*`). */
+  readonly unboundTasks: boolean;
+  /** `RegionId` is required by the API (2022-02-22 metadata); group and create operations need it regardless. */
+  readonly regionRequired: boolean;
+  /** Wire parameters per available version. */
+  readonly wire: Partial<Readonly<Record<ApiVersion, WireParams>>>;
+  /** Whether a request can carry `acs:RequestTag/*` (has key/value tag parameters). */
+  readonly carriesRequestTag: boolean;
+  /** Whether a request can carry `acs:ResourceTag/*` (is authorized against a scaling group). */
+  readonly carriesResourceTag: boolean;
+  /** Provenance: `documented: <urls>` or `inferred: <basis>` (from the catalog). */
+  readonly source: string;
+  /** Decisions taken where the catalog is ambiguous, and why. */
+  readonly note?: string;
 }

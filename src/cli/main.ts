@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { registerEval } from "./eval.js";
+import { InputError, processIo, type Io } from "./io.js";
+import { registerTest } from "./suites.js";
+
+/** Builds the CLI over an Io, so that tests run commands in-process. Resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number): void => {
+    exitCode = code;
+  };
+  const program = new Command("ess-authz")
+    .description("Parse, evaluate, explain and lint Alibaba Cloud RAM policies for the Auto Scaling (ESS) API")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+  registerEval(program, io, setExit);
+  registerTest(program, io, setExit);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof InputError) {
+      io.stderr(`ess-authz: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`ess-authz: internal error, nothing was decided: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/ess-authz")) {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+import { Ajv, type ValidateFunction } from "ajv";
+import { parseJsonSource, spanAt } from "../policy/json-source.js";
+import type { PrincipalType } from "../evaluate/decision.js";
+import type { EssRequest } from "../ess/types.js";
+import { InputError } from "./io.js";
+
+/** The request file of `ess-authz eval` (schema/request.schema.json). */
+export interface RequestFile {
+  readonly request: EssRequest;
+  readonly principalType?: PrincipalType;
+  /** The resource store as written, for `storeFromJson`. */
+  readonly store: unknown;
+}
+
+const SCHEMA_URL = new URL("../../schema/request.schema.json", import.meta.url);
+let validator: ValidateFunction | undefined;
+
+/** Parses and validates a request file; every problem names the file, line:column and what is wrong. */
+export function parseRequestFile(text: string, file: string): RequestFile {
+  const parsed = parseJsonSource(text);
+  if (!parsed.ok) {
+    const f = parsed.findings[0]!;
+    throw new InputError(`${file}:${f.line}:${f.column} ${f.message}`);
+  }
+  const dup = parsed.findings[0];
+  if (dup) throw new InputError(`${file}:${dup.line}:${dup.column} ${dup.message}`);
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as object);
+  if (!validator(parsed.source.value)) {
+    const lines = (validator.errors ?? []).map((e) => {
+      const { line, column } = spanAt(parsed.source, e.instancePath);
+      const where = e.instancePath === "" ? "request" : e.instancePath;
+      return `${file}:${line}:${column} ${where} ${e.message ?? "is invalid"}`;
+    });
+    throw new InputError([...new Set(lines)].join("\n"));
+  }
+  const value = parsed.source.value as {
+    account: string;
+    params: Record<string, string>;
+    context?: Record<string, string>;
+    principal?: PrincipalType;
+    store?: unknown;
+  };
+  return {
+    request: { account: value.account, params: value.params, ...(value.context ? { context: value.context } : {}) },
+    ...(value.principal ? { principalType: value.principal } : {}),
+    store: value.store ?? {},
+  };
+}

@@ -1,0 +1,333 @@
+import { makeContext, type RequestContext } from "../evaluate/context.js";
+import { getOperation } from "./catalog.js";
+import {
+  essId,
+  invalidParameter,
+  items,
+  missingParameter,
+  regionId,
+  ruleAri,
+  scalarList,
+  single,
+  tagList,
+  toParams,
+  type Item,
+  type Params,
+  type RuleAri,
+} from "./params.js";
+import {
+  API_VERSIONS,
+  EssRequestError,
+  type ApiVersion,
+  type AuthTarget,
+  type AuthorizationPlan,
+  type ChildKind,
+  type ChildResolver,
+  type EssOperation,
+  type EssRequest,
+  type GroupInfo,
+  type GroupSource,
+  type WireParams,
+} from "./types.js";
+
+export interface PlanDeps {
+  readonly groups: GroupSource;
+  readonly resolver: ChildResolver;
+}
+
+/** What every target of one request shares. */
+interface Scope {
+  readonly action: string;
+  /** Empty for operations on all resources sent without a region. */
+  readonly region: string;
+  readonly account: string;
+  readonly keys: readonly (readonly [string, string])[];
+  readonly requestTags: readonly (readonly [string, string])[];
+}
+
+/** A child id from the request; for rule ARIs, `id` is the rule id and `ari` the parsed ARI. */
+interface ChildRef {
+  readonly kind: ChildKind;
+  readonly origin: string;
+  readonly id: string;
+  readonly ari?: RuleAri;
+}
+
+/** Only these may be bound to no group; they are then authorized on `*` (contract §5). */
+const UNBINDABLE: ReadonlySet<ChildKind> = new Set<ChildKind>(["ScheduledTask", "AlarmTask"]);
+
+/** Condition keys that only the request's tag parameters and the resolved group may supply (contract §5). */
+const RESERVED_KEY = /^acs:(?:requesttag\/|resourcetag\/|tagkeys$)/i;
+
+const ACCOUNT_ID = /^[0-9]{1,32}$/;
+
+/**
+ * Turns an ESS API request into the resources to authorize, each with its full request context (contract §5).
+ * Throws `EssRequestError` when the request is not an authorization question (unknown action or version,
+ * missing or malformed parameters); errors of `deps` propagate.
+ */
+export async function buildPlan(req: EssRequest, deps: PlanDeps): Promise<AuthorizationPlan> {
+  if (!ACCOUNT_ID.test(req.account)) throw new TypeError(`EssRequest.account must be a numeric account id, got ${JSON.stringify(req.account)}`);
+  const params = toParams(req.params);
+  const op = operation(params);
+  const { apiVersion, wire } = version(params, op);
+  rejectForeignNames(params, op, apiVersion, wire);
+  checkResourceType(params, wire);
+  // UntagResources' TagKey(s).N name keys only: validated, but they carry no acs:RequestTag values.
+  if (wire.tagKeys !== undefined) scalarList(params, wire.tagKeys);
+  const scope: Scope = {
+    action: op.ramAction,
+    region: planRegion(params, req, op),
+    account: req.account,
+    keys: globalKeys(req.context),
+    // Create, tag and tag-filter parameters alike (contract §5); `Tags` JSON strings are not in `wire.tags`.
+    requestTags: wire.tags === undefined ? [] : tagList(params, wire.tags),
+  };
+  return {
+    operation: op.name,
+    action: op.ramAction,
+    apiVersion,
+    regionId: scope.region,
+    mode: op.mode,
+    targets: await targets(op, wire, params, scope, deps),
+  };
+}
+
+function operation(params: Params): EssOperation {
+  const action = params.get("Action");
+  if (action === undefined) throw missingParameter("Action");
+  const op = getOperation(action);
+  if (!op) throw unsupported(`${JSON.stringify(action)} is not an ESS operation`);
+  return op;
+}
+
+function unsupported(why: string): EssRequestError {
+  return new EssRequestError("UnsupportedOperation", `The specified action is not supported: ${why}.`, 400);
+}
+
+const isApiVersion = (v: string | undefined): v is ApiVersion => (API_VERSIONS as readonly (string | undefined)[]).includes(v);
+
+/**
+ * An operation the catalog does not list for the requested version is refused as UnsupportedOperation: whether
+ * ESS accepts the 2022-only operations under 2014-08-28 is unknown (catalog §10), so we do not guess.
+ */
+function version(params: Params, op: EssOperation): { apiVersion: ApiVersion; wire: WireParams } {
+  const apiVersion = params.get("Version");
+  if (!isApiVersion(apiVersion)) throw new EssRequestError("NoSuchVersion", "The specified version does not exist.", 400);
+  const wire = op.wire[apiVersion];
+  if (!wire) throw unsupported(`${op.name} is not available in API version ${apiVersion}`);
+  return { apiVersion, wire };
+}
+
+interface WireName {
+  readonly base: string;
+  readonly list: boolean;
+}
+
+function wireNames(wire: WireParams): WireName[] {
+  const names: WireName[] = [{ base: "RegionId", list: false }];
+  if (wire.groupId !== undefined) names.push({ base: wire.groupId, list: false });
+  if (wire.groupIds !== undefined) names.push({ base: wire.groupIds, list: true });
+  for (const c of wire.children) names.push({ base: c.param, list: c.list });
+  if (wire.tags !== undefined) names.push({ base: wire.tags, list: true });
+  if (wire.tagKeys !== undefined) names.push({ base: wire.tagKeys, list: true });
+  if (wire.resourceType) names.push({ base: "ResourceType", list: false });
+  return names;
+}
+
+/**
+ * Refuses authorization-relevant parameters spelled another way: in other case (`regionid`, `LifecycleHookId`
+ * for RecordLifecycleActionHeartbeat's `lifecycleHookId`) or in the other version's form (`Tags.1.Key` in a
+ * 2014-08-28 request). If ESS honoured such a name while we ignored it, a Deny on its tag or resource would not
+ * fire; refusing it fails closed.
+ */
+function rejectForeignNames(params: Params, op: EssOperation, apiVersion: ApiVersion, wire: WireParams): void {
+  const own = wireNames(wire);
+  const known = API_VERSIONS.flatMap((v) => {
+    const other = op.wire[v];
+    return other ? wireNames(other) : [];
+  });
+  for (const name of params.keys()) {
+    const dot = name.indexOf(".");
+    const base = dot < 0 ? name : name.slice(0, dot);
+    const list = dot >= 0;
+    const lower = base.toLowerCase();
+    const lookalike = known.some((n) => n.list === list && n.base.toLowerCase() === lower);
+    if (lookalike && !own.some((n) => n.list === list && n.base === base)) {
+      throw invalidParameter(name, `not a parameter of ${op.name} in version ${apiVersion} (names are case-sensitive and differ between versions)`);
+    }
+  }
+}
+
+function checkResourceType(params: Params, wire: WireParams): void {
+  const type = wire.resourceType ? single(params, "ResourceType") : undefined;
+  if (type && type.value.toLowerCase() !== "scalinggroup") {
+    throw invalidParameter(type.origin, "ESS resources of this operation are scaling groups (scalinggroup)");
+  }
+}
+
+/**
+ * `RegionId`, else the endpoint's region. Every ARN needs one, even where the 2022-02-22 API has no RegionId
+ * parameter; operations on `*` need one only where the API requires it.
+ */
+function planRegion(params: Params, req: EssRequest, op: EssOperation): string {
+  const item = single(params, "RegionId") ?? (req.endpointRegion === undefined ? undefined : { origin: "endpointRegion", value: req.endpointRegion });
+  if (item) return regionId(item);
+  if (op.resource !== "all" || op.regionRequired) throw missingParameter("RegionId");
+  return "";
+}
+
+function globalKeys(context: EssRequest["context"]): [string, string][] {
+  return Object.entries(context ?? {}).map(([key, value]): [string, string] => {
+    if (typeof value !== "string") throw invalidParameter(key, "a condition-key value must be a string");
+    if (RESERVED_KEY.test(key)) throw invalidParameter(key, "tag condition keys come from the request's tag parameters and the scaling group only");
+    return [key, value];
+  });
+}
+
+function context(scope: Scope, resource: string, group?: GroupInfo): RequestContext {
+  return makeContext({
+    action: scope.action,
+    resource,
+    keys: scope.keys,
+    requestTags: scope.requestTags,
+    // acs:ResourceTag exists only when the request has a resource (contract §5).
+    resourceTags: group?.tags,
+    resourceGroupId: group?.resourceGroupId,
+  });
+}
+
+const groupArn = (scope: Scope, id: string): string => `acs:ess:${scope.region}:${scope.account}:scalinggroup/${id}`;
+
+function everything(scope: Scope, origin?: string): AuthTarget {
+  return { arn: "*", context: context(scope, "*"), ...(origin === undefined ? {} : { origin }) };
+}
+
+/** `scalinggroup/*`: the resource of CreateScalingGroup, and the probe of a list call that finds no group. */
+function anyGroup(scope: Scope): AuthTarget {
+  const arn = groupArn(scope, "*");
+  return { arn, context: context(scope, arn) };
+}
+
+/**
+ * A group the source does not know is still evaluated on its ARN, without resource tags: RAM authorizes before
+ * ESS looks the group up. `groupNotFound` lets the host answer InvalidScalingGroupId.NotFound after an Allow.
+ */
+function groupTarget(scope: Scope, id: string, group: GroupInfo | undefined, origin?: string): AuthTarget {
+  const arn = groupArn(scope, id);
+  return {
+    arn,
+    scalingGroupId: id,
+    context: context(scope, arn, group),
+    ...(origin === undefined ? {} : { origin }),
+    ...(group ? {} : { groupNotFound: true }),
+  };
+}
+
+/** Never evaluated: the resource is unknown, so the ARN is empty and the target is ImplicitDeny. */
+function unresolved(scope: Scope, ref: ChildRef, why: string): AuthTarget {
+  return {
+    arn: "",
+    context: context(scope, ""),
+    origin: ref.origin,
+    unresolved: `${ref.kind} ${ref.id} (${ref.origin}): ${why}`,
+  };
+}
+
+async function targets(op: EssOperation, wire: WireParams, params: Params, scope: Scope, deps: PlanDeps): Promise<AuthTarget[]> {
+  switch (op.resource) {
+    case "all":
+      return [everything(scope)];
+    case "create":
+      return [anyGroup(scope)];
+    case "group":
+      return groupTargets(op, wire, params, scope, deps);
+  }
+}
+
+async function groupTargets(op: EssOperation, wire: WireParams, params: Params, scope: Scope, deps: PlanDeps): Promise<AuthTarget[]> {
+  const groups = groupRefs(params, wire);
+  const children = childRefs(params, wire);
+  if (groups.length === 0 && children.length === 0) {
+    switch (op.withoutLocator) {
+      case "unbound":
+        return [everything(scope)];
+      case "regionGroups":
+        return regionTargets(op, scope, deps);
+      default:
+        throw missingParameter(...locatorNames(wire));
+    }
+  }
+  // A list call is scoped by the groups it names, its child ids only filter inside them. Any other call needs
+  // every resource it names allowed, e.g. ModifyScheduledTask both the task's current group and the new one.
+  const locatedChildren = op.mode === "filter" && groups.length > 0 ? [] : children;
+  return Promise.all([
+    ...groups.map(async (g) => groupTarget(scope, g.value, await deps.groups.getGroup(g.value, scope.region), g.origin)),
+    ...locatedChildren.map((c) => childTarget(c, scope, deps)),
+  ]);
+}
+
+function groupRefs(params: Params, wire: WireParams): Item[] {
+  const named = [
+    ...(wire.groupId === undefined ? [] : items(params, wire.groupId, false)),
+    ...(wire.groupIds === undefined ? [] : items(params, wire.groupIds, true)),
+  ];
+  return named.map((item) => ({ ...item, value: essId(item) }));
+}
+
+function childRefs(params: Params, wire: WireParams): ChildRef[] {
+  return wire.children.flatMap((c) =>
+    items(params, c.param, c.list).map((item): ChildRef => {
+      if (!c.ari) return { kind: c.kind, origin: item.origin, id: essId(item) };
+      const ari = ruleAri(item);
+      return { kind: c.kind, origin: item.origin, id: ari.ruleId, ari };
+    }),
+  );
+}
+
+function locatorNames(wire: WireParams): string[] {
+  return [
+    ...(wire.groupId === undefined ? [] : [wire.groupId]),
+    ...(wire.groupIds === undefined ? [] : [`${wire.groupIds}.N`]),
+    ...wire.children.map((c) => (c.list ? `${c.param}.N` : c.param)),
+  ];
+}
+
+async function childTarget(ref: ChildRef, scope: Scope, deps: PlanDeps): Promise<AuthTarget> {
+  if (ref.ari && (ref.ari.regionId !== scope.region || ref.ari.account !== scope.account)) {
+    return unresolved(scope, ref, `the ARI names region ${ref.ari.regionId} and account ${ref.ari.account}, not ${scope.region} and ${scope.account}`);
+  }
+  const resolution = await deps.resolver.resolve(ref.kind, ref.id, scope.region);
+  switch (resolution.kind) {
+    case "group": {
+      const group = await deps.groups.getGroup(resolution.scalingGroupId, scope.region);
+      if (!group) return unresolved(scope, ref, `resolved to scaling group ${resolution.scalingGroupId}, which is unknown`);
+      return groupTarget(scope, resolution.scalingGroupId, group, ref.origin);
+    }
+    case "unbound":
+      return UNBINDABLE.has(ref.kind) ? everything(scope, ref.origin) : unresolved(scope, ref, "reported unbound, but only scheduled and alarm tasks can be");
+    case "notFound":
+      return unresolved(scope, ref, `not found in region ${scope.region}`);
+    default:
+      // A host written in JavaScript may return anything: fail closed.
+      return unresolved(scope, ref, "the resolver gave no usable answer");
+  }
+}
+
+const carriesEvery = (group: GroupInfo, filters: Scope["requestTags"]): boolean =>
+  filters.every(([key, value]) => group.tags.some(([k, v]) => k === key && v === value));
+
+/**
+ * A list call that names no resource is evaluated per group of the region (contract §5), narrowed by its tag
+ * filters (exact key and value) since ESS returns only groups carrying them. Name and resource-group filters
+ * are left to ESS: extra targets only add items the host filters out anyway. When no group remains, one probe
+ * on `scalinggroup/*` without resource tags decides whether the caller may make the call at all.
+ */
+async function regionTargets(op: EssOperation, scope: Scope, deps: PlanDeps): Promise<AuthTarget[]> {
+  const groups = (await deps.groups.listGroups(scope.region)).filter((g) => carriesEvery(g, scope.requestTags));
+  const result = groups.map((g) => groupTarget(scope, g.scalingGroupId, g));
+  if (result.length === 0) result.push(anyGroup(scope));
+  // Tasks bound to no group can be listed too; they are authorized on `*`.
+  if (op.unboundTasks) result.push(everything(scope));
+  return result;
+}
