@@ -17,3 +17,6 @@ export type { RequestContext, ContextInput } from "./evaluate/context.js";
 export { evaluate } from "./evaluate/evaluate.js";
 export type { EvaluateOptions } from "./evaluate/evaluate.js";
 export type * from "./evaluate/decision.js";
+export { explainDecision, closestAllow, shortfalls } from "./evaluate/explain.js";
+export * from "./lint/index.js";
+export * from "./ess/index.js";

@@ -87,7 +87,7 @@ t.test("test: a failing case exits 1 and prints the explanation; unused statemen
     "x.suite.json",
     JSON.stringify({
       name: "wrong on purpose",
-      policies: [{ name: "p", document: { Version: "1", Statement: [{ Effect: "Allow", Action: "ess:DescribeRegions", Resource: "*" }, { Effect: "Allow", Action: "ess:Nothing", Resource: "*" }] } }],
+      policies: [{ name: "p", document: { Version: "1", Statement: [{ Effect: "Allow", Action: "ess:DescribeRegions", Resource: "*" }, { Effect: "Allow", Action: "ess:DescribeLimitation", Resource: "*" }] } }],
       cases: [
         { name: "regions", request: { account: "1", params: { Action: "DescribeRegions", Version: "2014-08-28", RegionId: "cn-hangzhou" } }, expect: { decision: "Allow" } },
         { name: "delete", request: { account: "1", params: { Action: "DeleteScalingGroup", Version: "2014-08-28", RegionId: "cn-hangzhou", ScalingGroupId: "asg-1" } }, expect: { decision: "Allow" } },

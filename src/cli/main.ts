@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { registerEval } from "./eval.js";
+import { registerLint } from "./lint.js";
 import { InputError, processIo, type Io } from "./io.js";
+import { registerPlayground } from "./playground.js";
 import { registerTest } from "./suites.js";
 
 /** Builds the CLI over an Io, so that tests run commands in-process. Resolves to the exit code. */
@@ -15,7 +17,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   registerEval(program, io, setExit);
+  registerLint(program, io, setExit);
   registerTest(program, io, setExit);
+  registerPlayground(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

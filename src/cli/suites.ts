@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { Policy } from "../policy/ast.js";
 import { formatFindingLine } from "../policy/findings.js";
-import { parsePolicy } from "../policy/parse.js";
+import { loadLintedPolicy } from "../lint/lint.js";
 import { explainDecision } from "../evaluate/explain.js";
 import type { DecisionKind } from "../evaluate/decision.js";
 import { decideRequest, visibleGroups } from "./decide.js";
@@ -65,7 +65,7 @@ function loadSuite(io: Io, file: string): Suite {
         : isObject(p) && typeof p.name === "string"
           ? [JSON.stringify(p.document, null, 2), p.name, `${file}#/policies/${i}`]
           : fail(file, `policies/${i}`, 'must be a path or {"name", "document"}');
-    const r = parsePolicy(text, { name, file: label });
+    const r = loadLintedPolicy(text, { name, file: label });
     if (!r.policy) throw new InputError(r.findings.filter((f) => f.severity === "Error").map(formatFindingLine).join("\n"));
     return r.policy;
   });

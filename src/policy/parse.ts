@@ -36,6 +36,25 @@ export interface ParseResult {
 /** `<service>:<name>` with `*`/`?` wildcards, or `*` alone. */
 const ACTION_SHAPE = /^(?:\*|[A-Za-z0-9*?_-]+:[A-Za-z0-9*?_-]+)$/;
 
+export function isWellFormedAction(action: string): boolean {
+  return ACTION_SHAPE.test(action);
+}
+
+/** Why an action string is not `<service>:<ApiName>`, and its repair when the mistake is a mistyped separator. */
+function diagnoseMalformedAction(action: string): { reason: string; repaired?: string } {
+  if (action.trim() === "") return { reason: "empty action" };
+  // `ess>Create*`, `ess.Describe*`: one stray character where the colon belongs.
+  const separator = /^([A-Za-z0-9-]+)[^A-Za-z0-9:*?_-]([A-Za-z0-9*?_-]+)$/.exec(action);
+  if (separator) return { reason: `"${action.slice(separator[1]!.length, separator[1]!.length + 1)}" instead of ":"`, repaired: `${separator[1]}:${separator[2]}` };
+  const colon = action.indexOf(":");
+  if (colon < 0) return { reason: "missing the service prefix, e.g. ess:" };
+  if (colon === 0) return { reason: "empty service prefix" };
+  if (colon === action.length - 1) return { reason: "empty action name after the service prefix" };
+  if (action.indexOf(":", colon + 1) >= 0) return { reason: 'more than one ":"' };
+  const bad = /[^A-Za-z0-9:*?_-]/.exec(action);
+  return { reason: `invalid character "${bad ? bad[0] : action}"` };
+}
+
 /** Length of the document with whitespace outside strings removed, in code points. */
 export function minifiedLength(text: string): number {
   let count = 0;
@@ -74,8 +93,8 @@ class Checker {
     private readonly kind: PolicyKind,
   ) {}
 
-  report(severity: Severity, ruleId: string, message: string, path: string, onKey = false): void {
-    this.findings.push({ ruleId, severity, message, path, ...spanAt(this.source, path, onKey) });
+  report(severity: Severity, ruleId: string, message: string, path: string, onKey = false, fix?: Pick<Finding, "fix" | "fixDescription">): void {
+    this.findings.push({ ruleId, severity, message, path, ...spanAt(this.source, path, onKey), ...fix });
   }
 
   statement(raw: Record<string, unknown>, index: number, pointer: string): Statement | undefined {
@@ -92,8 +111,10 @@ class Checker {
     actions.forEach((action, i) => {
       if (!ACTION_SHAPE.test(action)) {
         const path = Array.isArray(raw[actionKind]) ? `${pointer}/${actionKind}/${i}` : `${pointer}/${actionKind}`;
-        const hint = /^[A-Za-z0-9-]+[^A-Za-z0-9:*?_-][A-Za-z0-9*?]+$/.test(action) ? ` (did you mean "${action.replace(/[^A-Za-z0-9*?_-]/, ":")}"?)` : "";
-        this.report("Error", "action-malformed", `malformed action "${action}": expected <service>:<ApiName>, e.g. ess:DescribeScalingGroups${hint}`, path);
+        const { reason, repaired } = diagnoseMalformedAction(action);
+        const hint = repaired ? `; did you mean "${repaired}"?` : "";
+        const fix = repaired ? { fix: [{ op: "replace" as const, path, value: repaired }], fixDescription: `replace with "${repaired}"` } : undefined;
+        this.report("Error", "action-malformed", `malformed action "${action}" (${reason}): expected <service>:<ApiName>, e.g. ess:DescribeScalingGroups${hint}`, path, false, fix);
       }
     });
     if (own(raw, "NotResource")) this.report("Error", "not-resource-unsupported", "NotResource is not part of RAM's policy grammar", `${pointer}/NotResource`, true);
@@ -133,7 +154,11 @@ class Checker {
         const why = /^(ForAnyValue|ForAllValues):|IfExists$|^Null$|^Arn|^Binary/.test(operator)
           ? " (RAM does not support set qualifiers, IfExists, Null, Arn or Binary operators)"
           : "";
-        this.report("Error", "condition-operator-unknown", `unknown condition operator "${operator}"${why}${suggestion ? `; did you mean "${suggestion}"?` : ""}`, opPointer, true);
+        // Renaming is safe only when it cannot merge into an operator the block already has.
+        const fix = suggestion && !own(block, suggestion)
+          ? { fix: [{ op: "move" as const, from: opPointer, path: `${pointer}/${pointerOf(suggestion).slice(1)}` }], fixDescription: `rename to "${suggestion}"` }
+          : undefined;
+        this.report("Error", "condition-operator-unknown", `unknown condition operator "${operator}"${why}${suggestion ? `; did you mean "${suggestion}"?` : ""}`, opPointer, true, fix);
         continue;
       }
       if (!isObject(keys)) continue; // the schema reports the type

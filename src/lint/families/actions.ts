@@ -1,0 +1,98 @@
+import { distance } from "fastest-levenshtein";
+import { getOperation } from "../../ess/catalog.js";
+import { compileGlob } from "../../match/glob.js";
+import { isWellFormedAction } from "../../policy/parse.js";
+import type { LintContext } from "../context.js";
+import { ESS_ACTION_NAMES, actionsMatching, actionsMatchingExactCase, isEssPattern, serviceOf } from "../ess-actions.js";
+import { replaceValue } from "../fixes.js";
+
+/**
+ * Action rules, judged against the ESS catalog (https://help.aliyun.com/zh/auto-scaling/developer-reference/api-ess-2022-02-22-ram).
+ * Matching is case-insensitive (contract §2), so "unknown" means no action matches in any case.
+ */
+const NAMES = ESS_ACTION_NAMES.map((a) => a.slice("ess:".length));
+
+/** Prefixes of action names that end at a word boundary (`Describe`, `DescribeScaling`…), for `Prefix*` patterns. */
+const PREFIXES = [...new Set(NAMES.flatMap((n) => [...n.matchAll(/(?=[A-Z])|$/g)].map((m) => n.slice(0, m.index)).filter(Boolean)))];
+
+const closeEnough = (d: number, length: number): boolean => d <= Math.max(2, Math.floor(length / 4));
+
+/** The closest catalog spellings of a mistyped name (`Describle*` → `Describe*`); several on a tie. */
+export function suggestActions(pattern: string): string[] {
+  const name = pattern.slice(pattern.indexOf(":") + 1);
+  const prefixOnly = /^[^*?]+\*$/.test(name);
+  if (/[*?]/.test(name) && !prefixOnly) return [];
+  const typed = (prefixOnly ? name.slice(0, -1) : name).toLowerCase();
+  const candidates = prefixOnly ? PREFIXES : NAMES;
+  let best = Infinity;
+  let found: string[] = [];
+  for (const c of candidates) {
+    const d = distance(typed, c.toLowerCase());
+    if (d < best) [best, found] = [d, [c]];
+    else if (d === best) found.push(c);
+  }
+  return closeEnough(best, typed.length) ? found.map((c) => `ess:${c}${prefixOnly ? "*" : ""}`) : [];
+}
+
+/** Matches a `?`-bearing segment case-insensitively at `at`. */
+const segmentAt = (segment: string, s: string, at: number): boolean =>
+  at + segment.length <= s.length && [...segment].every((c, i) => c === "?" || c.toLowerCase() === s[at + i]!.toLowerCase());
+
+/**
+ * The pattern rewritten with the case of the action it matches: each literal segment takes the characters of
+ * the action at the place the matcher puts it (first segment at the start, last at the end, middle ones leftmost).
+ */
+export function recase(pattern: string, action: string): string {
+  const segments = pattern.split("*");
+  const placed: string[] = [];
+  let pos = 0;
+  segments.forEach((seg, i) => {
+    let at = pos;
+    if (i === segments.length - 1 && segments.length > 1) at = action.length - seg.length;
+    else if (i > 0) while (at <= action.length && !segmentAt(seg, action, at)) at++;
+    placed.push([...seg].map((c, k) => (c === "?" ? "?" : action[at + k]!)).join(""));
+    pos = at + seg.length;
+  });
+  return placed.join("*");
+}
+
+export function checkActions(ctx: LintContext): void {
+  for (const statement of ctx.statements) {
+    for (const { value: action, pointer } of statement.actions) {
+      if (!isWellFormedAction(action) || action === "*") continue;
+      const service = serviceOf(action)!;
+      if (!isEssPattern(action)) {
+        if (!compileGlob(service.toLowerCase()).test("ess")) {
+          ctx.report("action-service-unknown", `"${action}" is not an ESS action (service "${service}"): the linter checks ESS only; ignore this if the policy is meant to cover that service`, pointer);
+        }
+        continue;
+      }
+      const matched = actionsMatching(action);
+      if (matched.length === 0) {
+        unknownAction(ctx, action, pointer);
+        continue;
+      }
+      const exact = actionsMatchingExactCase(action);
+      if (exact.length === matched.length) continue;
+      const forms = [...new Set(matched.map((a) => recase(action, a)))];
+      const canonical = forms.length === 1 ? forms[0] : undefined;
+      const shown = matched.length === 1 ? matched[0] : `${matched[0]} and ${matched.length - 1} more`;
+      ctx.report(
+        "action-case",
+        `"${action}" matches ${shown} only because RAM ignores the case of actions "in most cases"${canonical ? `; write "${canonical}"` : ""}`,
+        pointer,
+        canonical ? { fix: replaceValue(pointer, canonical), fixDescription: `replace with "${canonical}"` } : {},
+      );
+    }
+  }
+}
+
+function unknownAction(ctx: LintContext, action: string, pointer: string): void {
+  // VerifyUser and VerifyAuthentication are APIs, but RAM authorizes them as ess:DescribeRegions (contract §5).
+  const op = getOperation(action.slice(action.indexOf(":") + 1));
+  const suggestions = op ? [op.ramAction] : suggestActions(action);
+  const why = op ? `: the ${op.name} API is authorized as ${op.ramAction}` : "";
+  const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?` : "";
+  const fix = suggestions.length === 1 ? { fix: replaceValue(pointer, suggestions[0]), fixDescription: `replace with "${suggestions[0]}"` } : {};
+  ctx.report("action-unknown", `"${action}" matches no ESS action, so it grants or denies nothing${why}${hint}`, pointer, fix);
+}

@@ -1,0 +1,285 @@
+import { closest, distance } from "fastest-levenshtein";
+import type ipaddr from "ipaddr.js";
+import { parseTyped, type TypedValue } from "../../conditions/values.js";
+import type { LintContext } from "../context.js";
+import type { LintCondition, LintStatement } from "../document.js";
+import { ESS_ACTIONS, listActions } from "../ess-actions.js";
+import { renameKey } from "../fixes.js";
+import {
+  GLOBAL_KEYS,
+  REQUEST_TAG_PREFIX,
+  RESOURCE_TAG_PREFIX,
+  TAG_KEYS,
+  canonicalKey,
+  classifyKey,
+  presence,
+  type KeyClass,
+} from "../condition-keys.js";
+
+/** Condition rules (contract §3, §5). Operators the parser rejects are skipped here. */
+const KNOWN_KEYS = [...GLOBAL_KEYS.map((k) => k.name), TAG_KEYS];
+
+/** Another key of the same operator block equal to `newKey` up to case: renaming into it would merge two conditions. */
+const collides = (statement: LintStatement, condition: LintCondition, newKey: string): boolean =>
+  statement.conditions.some((c) => c !== condition && c.operator === condition.operator && c.keyLower === newKey.toLowerCase());
+
+function renameFix(statement: LintStatement, condition: LintCondition, newKey: string) {
+  return collides(statement, condition, newKey) ? {} : { fix: renameKey(condition.pointer, newKey), fixDescription: `rename to "${newKey}"` };
+}
+
+/** The supported key a mistyped one most likely means (`acs:SourceIP` is a case matter, not this). */
+function suggestKey(key: string): string | undefined {
+  const lower = key.toLowerCase();
+  if (!lower.includes(":") && canonicalKey(`acs:${key}`)) return canonicalKey(`acs:${key}`);
+  const slash = key.indexOf("/");
+  if (slash > 0) {
+    // `acs:ResourceTags/team`, `acs:RequestTags/env`: a mistyped tag prefix keeps the user's tag key.
+    const prefixes = [REQUEST_TAG_PREFIX, RESOURCE_TAG_PREFIX];
+    const head = key.slice(0, slash + 1).toLowerCase();
+    const best = closest(head, prefixes.map((p) => p.toLowerCase()));
+    return distance(head, best) <= 2 ? prefixes.find((p) => p.toLowerCase() === best)! + key.slice(slash + 1) : undefined;
+  }
+  const best = closest(lower, KNOWN_KEYS.map((k) => k.toLowerCase()));
+  return distance(lower, best) <= Math.max(2, Math.floor(lower.length / 5)) ? KNOWN_KEYS.find((k) => k.toLowerCase() === best) : undefined;
+}
+
+function checkKeyName(ctx: LintContext, statement: LintStatement, condition: LintCondition, c: KeyClass): void {
+  const { key, pointer } = condition;
+  if (c.kind === "unknown") {
+    const service = key.includes(":") ? key.slice(0, key.indexOf(":")).toLowerCase() : "";
+    if (service !== "acs" && service !== "ess" && service !== "" && !ctx.onlyEss(statement)) return; // another service's key
+    const suggestion = suggestKey(key);
+    const why = service === "ess" ? "ESS defines no service-specific condition keys" : "ESS requests do not carry it";
+    ctx.report(
+      "condition-key-unknown",
+      `unknown condition key "${key}": ${why}, so positive operators never match and negated ones always do${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+      pointer,
+      { onKey: true, ...(suggestion ? renameFix(statement, condition, suggestion) : {}) },
+    );
+    return;
+  }
+  const canonical = canonicalKey(key)!;
+  if (canonical !== key) {
+    ctx.report("condition-key-case", `condition key "${key}" is not in canonical case: write "${canonical}" (key names match case-insensitively, so it still works)`, pointer, {
+      onKey: true,
+      ...renameFix(statement, condition, canonical),
+    });
+  }
+  if (c.kind === "tagKeys") {
+    ctx.report("condition-tag-keys-unsupported", `"${key}" is not available for ESS: it is never present, so ${condition.spec?.negated ? "this negated condition always holds" : "this condition never holds"}`, pointer, { onKey: true });
+  }
+}
+
+/** Operator family against key type: Error when the request value can never be read, Warning for text comparison of IPs and dates. */
+function checkOperatorType(ctx: LintContext, condition: LintCondition, c: KeyClass): void {
+  if (c.kind !== "global" || !condition.spec) return;
+  const keyFamily = c.key.family;
+  const opFamily = condition.spec.family;
+  if (opFamily === keyFamily || (opFamily === "string" && keyFamily === "bool")) return;
+  const textual = opFamily === "string";
+  const expected = { ip: "IpAddress/NotIpAddress", date: "Date… operators", bool: "Bool", string: "String… operators", numeric: "Numeric… operators" }[keyFamily];
+  ctx.report(
+    "condition-operator-type",
+    textual
+      ? `${condition.operator} compares ${c.key.name} as text (a ${keyFamily === "ip" ? "CIDR block never equals an address" : "date written another way never equals the request's"}); use ${expected}`
+      : `${condition.operator} cannot read ${c.key.name} (a ${keyFamily} value): the condition is indeterminate for every request, so an Allow never applies and a Deny always fires; use ${expected}`,
+    condition.pointer,
+    { onKey: true, ...(textual ? { severity: "Warning" as const } : {}) },
+  );
+}
+
+interface TagSite {
+  readonly statement: LintStatement;
+  readonly condition: LintCondition;
+  readonly prefixLength: number;
+  readonly tagKey: string;
+}
+
+/** One spelling per tag key: the most frequent, on a tie the lower-case one, else the first written. */
+function checkTagKeyCase(ctx: LintContext): void {
+  const groups = new Map<string, TagSite[]>();
+  for (const statement of ctx.statements) {
+    for (const condition of statement.conditions) {
+      const c = classifyKey(condition.key);
+      if (c.kind !== "requestTag" && c.kind !== "resourceTag") continue;
+      const site = { statement, condition, prefixLength: c.prefix.length, tagKey: c.tagKey };
+      groups.set(c.tagKey.toLowerCase(), [...(groups.get(c.tagKey.toLowerCase()) ?? []), site]);
+    }
+  }
+  for (const sites of groups.values()) {
+    const counts = new Map<string, number>();
+    for (const s of sites) counts.set(s.tagKey, (counts.get(s.tagKey) ?? 0) + 1);
+    if (counts.size < 2) continue;
+    const rank = (k: string): [number, number] => [counts.get(k)!, k === k.toLowerCase() ? 1 : 0];
+    const reference = [...counts.keys()].reduce((a, b) => {
+      const [ra, rb] = [rank(a), rank(b)];
+      return rb[0] > ra[0] || (rb[0] === ra[0] && rb[1] > ra[1]) ? b : a;
+    });
+    const others = [...counts.keys()].filter((k) => k !== reference);
+    for (const s of sites) {
+      if (s.tagKey === reference) continue;
+      const newKey = s.condition.key.slice(0, s.prefixLength) + reference;
+      ctx.report(
+        "condition-tag-key-case",
+        `tag key "${s.tagKey}" is written "${reference}" elsewhere in this policy${others.length > 1 ? ` (and ${others.filter((o) => o !== s.tagKey).map((o) => `"${o}"`).join(", ")})` : ""}: both match the same tags (key names are case-insensitive), write one spelling`,
+        s.condition.pointer,
+        { onKey: true, ...renameFix(s.statement, s.condition, newKey) },
+      );
+    }
+  }
+}
+
+/** For one condition of a statement: the statement's ESS actions whose requests never carry the key, and those that lack it when unbound. */
+export interface KeyAbsence {
+  readonly condition: LintCondition;
+  readonly never: readonly string[];
+  readonly unbound: readonly string[];
+}
+
+export function keyAbsences(ctx: LintContext, statement: LintStatement): KeyAbsence[] {
+  const actions = [...ctx.essActions(statement)];
+  return statement.conditions.flatMap((condition) => {
+    if (!condition.spec) return [];
+    const c = classifyKey(condition.key);
+    const never = actions.filter((a) => presence(c, ESS_ACTIONS.get(a)!) === "never");
+    const unbound = actions.filter((a) => presence(c, ESS_ACTIONS.get(a)!) === "unbound");
+    return never.length + unbound.length > 0 ? [{ condition, never, unbound }] : [];
+  });
+}
+
+/** Actions the positive conditions of a statement exclude (a positive operator on a missing key is false, contract §3). */
+export function excludedByAbsence(absences: readonly KeyAbsence[]): { actions: Set<string>; first?: KeyAbsence } {
+  const positive = absences.filter((a) => !a.condition.spec!.negated && a.never.length > 0);
+  return { actions: new Set(positive.flatMap((a) => a.never)), ...(positive[0] ? { first: positive[0] } : {}) };
+}
+
+
+
+/** Allow side of key absence: silently excluded operations, and negated conditions that hold trivially. */
+function checkAllowAbsence(ctx: LintContext, statement: LintStatement): void {
+  if (statement.effect !== "Allow") return;
+  const total = ctx.essActions(statement).size;
+  const absences = keyAbsences(ctx, statement);
+  const excluded = excludedByAbsence(absences);
+  if (excluded.first && excluded.actions.size < total) {
+    const { condition } = excluded.first;
+    ctx.report(
+      "condition-key-absent",
+      `"${condition.key}" is never present for ${excluded.actions.size} of the ${total} ESS actions this statement covers, so it never allows them: ${listActions(excluded.actions)}`,
+      condition.pointer,
+      { onKey: true },
+    );
+  }
+  for (const absence of absences) {
+    if (!absence.condition.spec!.negated) continue;
+    const granted = absence.never.filter((a) => !excluded.actions.has(a));
+    if (granted.length === 0) continue;
+    ctx.report(
+      "condition-negated-key-absent",
+      `${absence.condition.operator} on "${absence.condition.key}" holds whenever the key is missing, so this Allow grants ${listActions(granted)} whatever the tags (those requests never carry it)`,
+      absence.condition.pointer,
+      { onKey: true },
+    );
+  }
+}
+
+export function checkConditions(ctx: LintContext): void {
+  for (const statement of ctx.statements) {
+    for (const condition of statement.conditions) {
+      if (!condition.spec || condition.key.trim() === "") continue; // the parser reports both
+      const c = classifyKey(condition.key);
+      checkKeyName(ctx, statement, condition, c);
+      checkOperatorType(ctx, condition, c);
+    }
+    checkAllowAbsence(ctx, statement);
+  }
+  checkTagKeyCase(ctx);
+}
+
+// ---- contradictions: conditions no request can satisfy together ----
+
+type Typed<F extends TypedValue["family"]> = Extract<TypedValue, { family: F }>;
+
+function typedValues<F extends TypedValue["family"]>(condition: LintCondition, family: F): Typed<F>[] {
+  return condition.values.flatMap((v) => {
+    const parsed = parseTyped(family, v.value, "policy");
+    return parsed.ok && parsed.value.family === family ? [parsed.value as Typed<F>] : [];
+  });
+}
+
+const numberOf = (v: Typed<"numeric"> | Typed<"date">): number | bigint => (v.family === "numeric" ? v.number : v.instant);
+
+/** The ordered-value conditions on one key (Numeric…, Date…) leave no value: empty range, or equals outside it. */
+function orderedContradiction(conditions: readonly LintCondition[]): LintCondition | undefined {
+  let lower: { value: number | bigint; strict: boolean } | undefined;
+  let upper: { value: number | bigint; strict: boolean } | undefined;
+  const equals: { condition: LintCondition; values: (number | bigint)[] }[] = [];
+  for (const condition of conditions) {
+    const spec = condition.spec!;
+    if (spec.negated || (spec.family !== "numeric" && spec.family !== "date")) continue;
+    const values = typedValues(condition, spec.family).map(numberOf);
+    if (values.length === 0) continue;
+    // Values OR: a lower bound is as loose as its smallest value, an upper bound as its largest.
+    const loosestLow = values.reduce((a, b) => (b < a ? b : a));
+    const loosestHigh = values.reduce((a, b) => (b > a ? b : a));
+    const strict = spec.comparison === "greaterThan" || spec.comparison === "lessThan";
+    if (spec.comparison.startsWith("greaterThan") && (!lower || loosestLow > lower.value || (loosestLow === lower.value && strict))) lower = { value: loosestLow, strict };
+    if (spec.comparison.startsWith("lessThan") && (!upper || loosestHigh < upper.value || (loosestHigh === upper.value && strict))) upper = { value: loosestHigh, strict };
+    if (spec.comparison === "equals") equals.push({ condition, values });
+    const empty = lower && upper && (lower.value > upper.value || (lower.value === upper.value && (lower.strict || upper.strict)));
+    if (empty) return condition;
+  }
+  const inRange = (v: number | bigint): boolean =>
+    (!lower || v > lower.value || (v === lower.value && !lower.strict)) && (!upper || v < upper.value || (v === upper.value && !upper.strict));
+  return equals.find((e) => !e.values.some(inRange))?.condition;
+}
+
+/** StringEquals values that StringNotEquals all excludes, or two positive string operators with no common value. */
+function stringContradiction(conditions: readonly LintCondition[]): LintCondition | undefined {
+  const sets = (negated: boolean, ignoreCase: boolean) =>
+    conditions.filter((c) => c.spec!.family === "string" && c.spec!.negated === negated && c.spec!.comparison === (ignoreCase ? "equalsIgnoreCase" : "equals"));
+  const lowerValues = (c: LintCondition) => c.values.map((v) => v.value.toLowerCase());
+  for (const positive of [...sets(false, false), ...sets(false, true)]) {
+    const ignoreCase = positive.spec!.comparison === "equalsIgnoreCase";
+    const excludedBy = (n: LintCondition): boolean =>
+      n.spec!.comparison === "equalsIgnoreCase"
+        ? lowerValues(positive).every((v) => lowerValues(n).includes(v))
+        : !ignoreCase && positive.values.every((v) => n.values.some((x) => x.value === v.value));
+    const negatives = [...sets(true, false), ...sets(true, true)];
+    if (negatives.some(excludedBy)) return positive;
+  }
+  const [exact, folded] = [sets(false, false)[0], sets(false, true)[0]];
+  if (exact && folded && !lowerValues(exact).some((v) => lowerValues(folded).includes(v))) return folded;
+  return undefined;
+}
+
+const within = (a: Typed<"ip">, b: Typed<"ip">): boolean =>
+  a.address.kind() === b.address.kind() && a.prefix >= b.prefix && a.address.match([b.address, b.prefix] as [ipaddr.IPv4 | ipaddr.IPv6, number]);
+
+/** Every IpAddress range lies inside a NotIpAddress range. */
+function ipContradiction(conditions: readonly LintCondition[]): LintCondition | undefined {
+  const ranges = (negated: boolean) => conditions.filter((c) => c.spec!.family === "ip" && c.spec!.negated === negated).map((c) => ({ c, v: typedValues(c, "ip") }));
+  const excluded = ranges(true).flatMap((r) => r.v);
+  return ranges(false).find((p) => p.v.length > 0 && p.v.every((a) => excluded.some((b) => within(a, b))))?.c;
+}
+
+/**
+ * The condition that makes the statement's conditions unsatisfiable, if any. In a Deny, tag keys are left out:
+ * with case-variant tags a Deny fires if any tag satisfies each condition (contract §3), so no pair of them
+ * is a contradiction there.
+ */
+export function contradiction(statement: LintStatement): LintCondition | undefined {
+  const byKey = new Map<string, LintCondition[]>();
+  for (const c of statement.conditions) {
+    if (!c.spec) continue;
+    const kind = classifyKey(c.key).kind;
+    if (statement.effect === "Deny" && (kind === "requestTag" || kind === "resourceTag")) continue;
+    byKey.set(c.keyLower, [...(byKey.get(c.keyLower) ?? []), c]);
+  }
+  for (const conditions of byKey.values()) {
+    const ofFamily = (family: string) => conditions.filter((c) => c.spec!.family === family);
+    const found = orderedContradiction(ofFamily("numeric")) ?? orderedContradiction(ofFamily("date")) ?? stringContradiction(conditions) ?? ipContradiction(conditions);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,124 @@
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
+import type * as Sarif from "sarif";
+import type { Finding, Severity } from "../../policy/findings.js";
+import { parseJsonSource, type JsonSource } from "../../policy/json-source.js";
+import { STDIN_NAME, type Unreadable } from "../files.js";
+import { editSpan, verifiedEdit } from "../fixes.js";
+import { RULES, docsUrl, type RuleMeta } from "../rules.js";
+import type { FileReport } from "./text.js";
+
+/** SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html) with one rule per ruleId. */
+export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+const LEVEL: Record<Severity, Sarif.Result.level> = { Error: "error", SecurityWarning: "warning", Warning: "warning", Suggestion: "note" };
+
+const pascal = (id: string): string => id.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase());
+
+function descriptor(rule: RuleMeta): Sarif.ReportingDescriptor {
+  return {
+    id: rule.id,
+    name: pascal(rule.id),
+    shortDescription: { text: rule.summary },
+    fullDescription: { text: rule.why },
+    help: { text: `${rule.why}\nFix: ${rule.fix}\n${docsUrl(rule.id)}`, markdown: `${rule.why}\n\n**Fix:** ${rule.fix}\n\n[Documentation](${docsUrl(rule.id)})` },
+    helpUri: docsUrl(rule.id),
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: { tags: [...new Set([rule.family, ...(rule.severity === "SecurityWarning" ? ["security"] : [])])], severity: rule.severity },
+  };
+}
+
+/** A URI reference for a file as the user named it. */
+export function artifactUri(file: string): string {
+  if (file === STDIN_NAME) return "stdin";
+  if (isAbsolute(file)) return pathToFileURL(file).href;
+  return file.split("/").map(encodeURIComponent).join("/");
+}
+
+const region = (s: { line: number; column: number; endLine: number; endColumn: number }): Sarif.Region => ({
+  startLine: s.line,
+  startColumn: s.column,
+  endLine: s.endLine,
+  endColumn: s.endColumn,
+});
+
+/** The fix as a text replacement, when the patch has an exact minimal edit. */
+function sarifFix(source: JsonSource | undefined, uri: string, f: Finding): Sarif.Fix[] {
+  if (!source || !f.fix) return [];
+  let edit;
+  try {
+    edit = verifiedEdit(source, f.fix);
+  } catch {
+    return [];
+  }
+  if (!edit) return [];
+  return [
+    {
+      description: { text: f.fixDescription ?? "apply the fix" },
+      artifactChanges: [
+        {
+          artifactLocation: { uri },
+          replacements: [{ deletedRegion: region(editSpan(source.text, edit)), ...(edit.text ? { insertedContent: { text: edit.text } } : {}) }],
+        },
+      ],
+    },
+  ];
+}
+
+export function toSarif(reports: readonly FileReport[], unreadable: readonly Unreadable[], version: string): Sarif.Log {
+  const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
+  const results: Sarif.Result[] = reports.flatMap((report) => {
+    const uri = artifactUri(report.file);
+    const parsed = report.text === undefined ? undefined : parseJsonSource(report.text);
+    const source = parsed?.ok ? parsed.source : undefined;
+    return report.findings.map((f) => {
+      const fixes = sarifFix(source, uri, f);
+      return {
+        ruleId: f.ruleId,
+        ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId)! } : {}),
+        level: LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [
+          {
+            physicalLocation: { artifactLocation: { uri }, region: region(f) },
+            ...(f.path ? { logicalLocations: [{ fullyQualifiedName: f.path }] } : {}),
+          },
+        ],
+        ...(fixes.length > 0 ? { fixes } : {}),
+        properties: { severity: f.severity, jsonPointer: f.path, ...(f.fix ? { patch: f.fix } : {}) },
+      };
+    });
+  });
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "ess-authz",
+            semanticVersion: version,
+            informationUri: "https://github.com/ess-authz/ess-authz",
+            rules: RULES.map(descriptor),
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: unreadable.length === 0,
+            toolExecutionNotifications: unreadable.map((u) => ({
+              level: "error" as const,
+              message: { text: `cannot read ${u.path} (${u.reason})` },
+              locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(u.path) } } }],
+            })),
+          },
+        ],
+        columnKind: "utf16CodeUnits",
+        results,
+      },
+    ],
+  };
+}
+
+export function formatSarif(reports: readonly FileReport[], unreadable: readonly Unreadable[], version: string): string {
+  return JSON.stringify(toSarif(reports, unreadable, version), null, 2) + "\n";
+}

@@ -1,0 +1,107 @@
+import type { Operation } from "fast-json-patch";
+import type { Policy, PolicyKind } from "../policy/ast.js";
+import type { Finding } from "../policy/findings.js";
+import { parsePolicy } from "../policy/parse.js";
+import type { JsonSource } from "../policy/json-source.js";
+import { LintContext } from "./context.js";
+import { lintDocument } from "./document.js";
+import { checkActions } from "./families/actions.js";
+import { checkConditions } from "./families/conditions.js";
+import { checkRedundancy } from "./families/redundancy.js";
+import { checkResources } from "./families/resources.js";
+import { checkSecurity } from "./families/security.js";
+import { applyPatchToText } from "./fixes.js";
+
+export interface LintOptions {
+  /** Recorded on every finding. */
+  readonly file?: string;
+  /** Grammar and size limit to apply; default `identity`. */
+  readonly kind?: PolicyKind;
+}
+
+const FAMILIES = [checkActions, checkResources, checkConditions, checkSecurity, checkRedundancy];
+
+const byPosition = (a: Finding, b: Finding): number =>
+  a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message);
+
+function run(text: string, options: LintOptions & { name?: string }): { findings: Finding[]; source?: JsonSource; policy?: Policy } {
+  const parsed = parsePolicy(text, {
+    ...(options.kind ? { kind: options.kind } : {}),
+    ...(options.file === undefined ? {} : { file: options.file }),
+    ...(options.name === undefined ? {} : { name: options.name }),
+  });
+  if (!parsed.source) return { findings: [...parsed.findings] };
+  const ctx = new LintContext(lintDocument(parsed.source));
+  for (const check of FAMILIES) check(ctx);
+  const own = options.file === undefined ? ctx.findings : ctx.findings.map((f) => ({ ...f, file: options.file! }));
+  const findings = [...parsed.findings, ...own].sort(byPosition);
+  return { findings, source: parsed.source, ...(parsed.policy ? { policy: parsed.policy } : {}) };
+}
+
+/**
+ * Lints one policy document: the parser's grammar and value checks (contract §1, §3) plus the catalog-aware
+ * rules of `families/`. Findings are sorted by position; each carries a JSON Pointer, a 1-based end-exclusive
+ * span and, where a safe fix exists, an RFC 6902 patch.
+ */
+export function lintPolicy(text: string, options: LintOptions = {}): Finding[] {
+  return run(text, options).findings;
+}
+
+/**
+ * Parses and lints a policy for evaluation: the policy is returned only when no finding, the parser's or the
+ * catalog-aware rules', is an Error (a dead `ess:Describle*` statement is refused as firmly as bad JSON).
+ */
+export function loadLintedPolicy(text: string, options: LintOptions & { name: string }): { policy?: Policy; findings: Finding[] } {
+  const { policy, findings } = run(text, options);
+  return policy && !findings.some((f) => f.severity === "Error") ? { policy, findings } : { findings };
+}
+
+export interface FixResult {
+  /** The fixed document (the input when nothing was fixed). */
+  readonly text: string;
+  /** Every operation applied, in order: one RFC 6902 patch that turns the input into `text`. */
+  readonly patch: readonly Operation[];
+  /** The findings whose fixes were applied. */
+  readonly fixed: readonly Finding[];
+  /** The findings of the fixed document. */
+  readonly findings: readonly Finding[];
+}
+
+/** Enough for every fix of a 6,144-character policy; a bound, so that two fixes undoing each other cannot loop. */
+const MAX_FIX_ROUNDS = 500;
+
+/**
+ * Applies the safe fixes one at a time, re-linting after each, so every fix is computed on the document it
+ * applies to. Documents with duplicate keys are left alone: their text and their value disagree.
+ */
+export function fixPolicy(text: string, options: LintOptions = {}): FixResult {
+  let current = text;
+  const patch: Operation[] = [];
+  const fixed: Finding[] = [];
+  let state = run(current, options);
+  const failed = new Set<string>();
+  // A text seen before means two fixes undo each other: refuse the second rather than loop.
+  const seen = new Set([text]);
+  for (let round = 0; round < MAX_FIX_ROUNDS && state.source; round++) {
+    if (state.findings.some((f) => f.ruleId === "json-duplicate-key")) break;
+    const next = state.findings.find((f) => f.fix && !failed.has(JSON.stringify(f.fix)));
+    if (!next) break;
+    let candidate: string;
+    try {
+      candidate = applyPatchToText(state.source, next.fix!);
+    } catch {
+      candidate = current; // the patch does not apply to this document
+    }
+    if (seen.has(candidate)) {
+      failed.add(JSON.stringify(next.fix));
+      continue;
+    }
+    seen.add(candidate);
+    current = candidate;
+    patch.push(...next.fix!);
+    fixed.push(next);
+    failed.clear();
+    state = run(current, options);
+  }
+  return { text: current, patch, fixed, findings: state.findings };
+}
