@@ -20,3 +20,4 @@ export type * from "./evaluate/decision.js";
 export { explainDecision, closestAllow, shortfalls } from "./evaluate/explain.js";
 export * from "./lint/index.js";
 export * from "./ess/index.js";
+export { diffPolicies } from "./diff/index.js";

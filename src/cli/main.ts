@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { registerDiff } from "./diff.js";
 import { registerEval } from "./eval.js";
 import { registerLint } from "./lint.js";
 import { InputError, processIo, type Io } from "./io.js";
@@ -19,6 +20,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   registerEval(program, io, setExit);
   registerLint(program, io, setExit);
   registerTest(program, io, setExit);
+  registerDiff(program, io, setExit);
   registerPlayground(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -8,17 +8,22 @@ import { InputError, readText, type Io } from "./io.js";
 export const policyName = (path: string): string => basename(path).replace(/\.json$/i, "");
 
 /**
- * Loads policy files for evaluation. Any Error finding, the parser's or the linter's, rejects the input
- * (contract §1: a policy with Errors is never loaded); Warnings never change decisions.
+ * Loads policy texts for evaluation, named after their labels. Any Error finding, the parser's or the linter's,
+ * rejects the input (contract §1: a policy with Errors is never loaded); Warnings never change decisions.
  */
-export function loadPolicyFiles(io: Io, paths: readonly string[], kind: PolicyKind = "identity"): Policy[] {
+export function loadPolicyTexts(sources: readonly { label: string; text: string }[], kind: PolicyKind = "identity"): Policy[] {
   const errors: Finding[] = [];
   const policies: Policy[] = [];
-  for (const path of paths) {
-    const r = loadLintedPolicy(readText(io, path), { name: policyName(path), kind, file: path });
+  for (const { label, text } of sources) {
+    const r = loadLintedPolicy(text, { name: policyName(label), kind, file: label });
     errors.push(...r.findings.filter((f) => f.severity === "Error"));
     if (r.policy) policies.push(r.policy);
   }
   if (errors.length > 0) throw new InputError(errors.map(formatFindingLine).join("\n"));
   return policies;
+}
+
+/** Loads policy files for evaluation (see loadPolicyTexts). */
+export function loadPolicyFiles(io: Io, paths: readonly string[], kind: PolicyKind = "identity"): Policy[] {
+  return loadPolicyTexts(paths.map((path) => ({ label: path, text: readText(io, path) })), kind);
 }

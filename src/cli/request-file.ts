@@ -2,16 +2,10 @@ import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parseJsonSource, spanAt } from "../policy/json-source.js";
 import type { PrincipalType } from "../evaluate/decision.js";
-import type { EssRequest } from "../ess/types.js";
+import type { RequestFile } from "../ess/decide.js";
 import { InputError } from "./io.js";
 
-/** The request file of `ess-authz eval` (schema/request.schema.json). */
-export interface RequestFile {
-  readonly request: EssRequest;
-  readonly principalType?: PrincipalType;
-  /** The resource store as written, for `storeFromJson`. */
-  readonly store: unknown;
-}
+export type { RequestFile } from "../ess/decide.js";
 
 const SCHEMA_URL = new URL("../../schema/request.schema.json", import.meta.url);
 let validator: ValidateFunction | undefined;

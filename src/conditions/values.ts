@@ -10,7 +10,7 @@ import { compileGlob } from "../match/glob.js";
  */
 export type TypedValue =
   | { readonly family: "string"; readonly text: string }
-  | { readonly family: "numeric"; readonly number: number }
+  | { readonly family: "numeric"; readonly number: number; readonly decimal: Decimal }
   | { readonly family: "date"; readonly instant: bigint }
   | { readonly family: "bool"; readonly bool: boolean }
   | { readonly family: "ip"; readonly address: ipaddr.IPv4 | ipaddr.IPv6; readonly prefix: number };
@@ -21,10 +21,46 @@ const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 /** ISO 8601 date-time with a `Z` or `±hh:mm` offset (https://www.alibabacloud.com/help/en/ram/policy-elements). */
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-](\d{2}):(\d{2}))$/;
 
-function parseDecimal(raw: string): number | undefined {
+/**
+ * A decimal number exactly as written: sign, integer digits without leading zeros, fraction digits without
+ * trailing zeros. Compared exactly (binary floating point would make 9007199254740993 equal 9007199254740992).
+ */
+export interface Decimal {
+  readonly negative: boolean;
+  readonly int: string;
+  readonly frac: string;
+}
+
+function parseDecimal(raw: string): { number: number; decimal: Decimal } | undefined {
   if (!DECIMAL.test(raw)) return undefined;
-  const n = Number(raw);
-  return Number.isFinite(n) ? n : undefined;
+  const unsigned = raw[0] === "+" || raw[0] === "-" ? raw.slice(1) : raw;
+  const [int = "", frac = ""] = unsigned.split(".");
+  const digits = { int: int.replace(/^0+/, ""), frac: frac.replace(/0+$/, "") };
+  const zero = digits.int === "" && digits.frac === "";
+  // `number` approximates the value for the linter; decisions use `decimal`.
+  return { number: Number(raw), decimal: { negative: raw[0] === "-" && !zero, ...digits } };
+}
+
+/** Sign of a − b, exactly. */
+export function compareDecimal(a: Decimal, b: Decimal): number {
+  if (a.negative !== b.negative) return a.negative ? -1 : 1;
+  let magnitude = a.int.length - b.int.length;
+  if (magnitude === 0 && a.int !== b.int) magnitude = a.int < b.int ? -1 : 1;
+  if (magnitude === 0) {
+    const width = Math.max(a.frac.length, b.frac.length);
+    const fa = a.frac.padEnd(width, "0");
+    const fb = b.frac.padEnd(width, "0");
+    magnitude = fa === fb ? 0 : fa < fb ? -1 : 1;
+  }
+  return Math.sign(a.negative ? -magnitude : magnitude);
+}
+
+/** A UTC date for any year 0–9999 (setUTCFullYear, unlike Date.UTC, takes years 0–99 literally). */
+function utcDate(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0): Date {
+  const d = new Date(0);
+  d.setUTCFullYear(year, monthIndex, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d;
 }
 
 /** Nanoseconds since the epoch, or undefined for anything that is not a valid instant. */
@@ -34,7 +70,8 @@ export function parseInstant(raw: string): bigint | undefined {
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
     number, number, number, number, number, number,
   ];
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Not Date.UTC: it maps years 0–99 to 1900–1999 (so "0099-…" would compare as 1999).
+  const daysInMonth = utcDate(year, month, 0).getUTCDate();
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return undefined;
   let offsetMinutes = 0;
   if (m[8] !== "Z") {
@@ -43,16 +80,32 @@ export function parseInstant(raw: string): bigint | undefined {
     if (oh > 23 || om > 59) return undefined;
     offsetMinutes = (m[8]!.startsWith("-") ? -1 : 1) * (oh * 60 + om);
   }
-  const utcSeconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetMinutes * 60;
+  const utcSeconds = utcDate(year, month - 1, day, hour, minute, second).getTime() / 1000 - offsetMinutes * 60;
   const nanos = BigInt((m[7] ?? "").padEnd(9, "0"));
   return BigInt(utcSeconds) * 1_000_000_000n + nanos;
+}
+
+/**
+ * An IPv6 text whose trailing dotted quad (`::ffff:1.2.3.4`) is rewritten as two hex groups, or undefined when
+ * that quad is not strict decimal. ipaddr.js reads `::1.2.3.4` (IPv4-compatible, `::102:304`) as IPv4-mapped, and
+ * accepts octal and hex parts (`::ffff:0x0a.0.0.1`), so it never sees a dotted quad.
+ */
+function hexTail(raw: string): string | undefined {
+  if (!raw.includes(".")) return raw;
+  const colon = raw.lastIndexOf(":");
+  const quad = raw.slice(colon + 1);
+  if (!ipaddr.IPv4.isValidFourPartDecimal(quad)) return undefined;
+  const [a, b, c, d] = quad.split(".").map(Number) as [number, number, number, number];
+  return `${raw.slice(0, colon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
 }
 
 /** IPv4 in strict dotted-quad, IPv6, and IPv4-mapped IPv6 folded to IPv4. */
 function parseAddress(raw: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   if (ipaddr.IPv4.isValidFourPartDecimal(raw)) return ipaddr.IPv4.parse(raw);
-  if (!raw.includes(":") || raw.includes("%") || !ipaddr.IPv6.isValid(raw)) return undefined;
-  const v6 = ipaddr.IPv6.parse(raw);
+  if (!raw.includes(":") || raw.includes("%")) return undefined;
+  const text = hexTail(raw);
+  if (text === undefined || !ipaddr.IPv6.isValid(text)) return undefined;
+  const v6 = ipaddr.IPv6.parse(text);
   return v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
 }
 
@@ -66,9 +119,9 @@ function parseIpRange(raw: string): { address: ipaddr.IPv4 | ipaddr.IPv6; prefix
   if (!/^\d{1,3}$/.test(prefixText)) return undefined;
   let prefix = Number(prefixText);
   const addrText = raw.slice(0, slash);
-  const mapped = addrText.includes(":") && ipaddr.IPv6.isValid(addrText) && ipaddr.IPv6.parse(addrText).isIPv4MappedAddress();
   const address = parseAddress(addrText);
   if (!address) return undefined;
+  const mapped = addrText.includes(":") && address.kind() === "ipv4";
   if (mapped) {
     if (prefix < 96 || prefix > 128) return undefined;
     prefix -= 96;
@@ -85,7 +138,7 @@ export function parseTyped(family: Family, raw: string, side: "policy" | "reques
     .with("string", (): ParseResult => ({ ok: true, value: { family: "string", text: raw } }))
     .with("numeric", (): ParseResult => {
       const n = parseDecimal(raw);
-      return n === undefined ? { ok: false, expected: "a decimal number" } : { ok: true, value: { family: "numeric", number: n } };
+      return n === undefined ? { ok: false, expected: "a decimal number" } : { ok: true, value: { family: "numeric", ...n } };
     })
     .with("date", (): ParseResult => {
       const instant = parseInstant(raw);
@@ -135,7 +188,7 @@ export function compileValueTest(comparison: Comparison, policy: TypedValue): Va
       return (r) => r.family === "string" && r.text === text;
     }
     case "numeric":
-      return (r) => r.family === "numeric" && compareOrder(r.number, policy.number, comparison);
+      return (r) => r.family === "numeric" && compareOrder(compareDecimal(r.decimal, policy.decimal), 0, comparison);
     case "date":
       return (r) => r.family === "date" && compareOrder(r.instant, policy.instant, comparison);
     case "bool":

@@ -3,3 +3,4 @@ export { OPERATIONS, getOperation, allRamActions, canonicalAction, operationsMat
 export { buildPlan, type PlanDeps } from "./request.js";
 export { authorizePlan } from "./authorize.js";
 export { storeFromJson, StoreError, type MemoryStore } from "./store.js";
+export { decideRequestFile, visibleGroups, type RequestFile } from "./decide.js";

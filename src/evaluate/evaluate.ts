@@ -12,7 +12,7 @@ import type {
   StatementTrace,
 } from "./decision.js";
 
-interface CompiledStatement {
+export interface CompiledStatement {
   readonly target: CompiledTarget;
   readonly conditions: readonly CompiledCondition[];
 }
@@ -20,7 +20,8 @@ interface CompiledStatement {
 /** Statements are immutable, so their compiled matchers are cached beside them. */
 const compiledStatements = new WeakMap<Statement, CompiledStatement>();
 
-function compiled(statement: Statement): CompiledStatement {
+/** The action, resource and condition matchers of a statement, compiled once. */
+export function compiledStatement(statement: Statement): CompiledStatement {
   let c = compiledStatements.get(statement);
   if (!c) {
     c = { target: compileTarget(statement), conditions: statement.conditions.map(compileCondition) };
@@ -36,7 +37,7 @@ interface Request {
 }
 
 function applies(statement: Statement, req: Request): boolean {
-  const c = compiled(statement);
+  const c = compiledStatement(statement);
   if (!c.target.matchAction(req.actionLower)) return false;
   if (!c.target.matchResource(req.ctx.resource, req.resourceLower)) return false;
   for (const cond of c.conditions) if (!cond.holds(req.ctx.values, statement.effect)) return false;
@@ -44,7 +45,7 @@ function applies(statement: Statement, req: Request): boolean {
 }
 
 function traceStatement(policy: Policy, statement: Statement, req: Request, stage: Stage, scope: AttachmentScope): StatementTrace {
-  const c = compiled(statement);
+  const c = compiledStatement(statement);
   const action = c.target.explainAction(req.actionLower);
   const resource = c.target.explainResource(req.ctx.resource, req.resourceLower);
   const conditions = c.conditions.map((cond) => cond.trace(req.ctx.values, statement.effect));
@@ -58,7 +59,7 @@ function traceStatement(policy: Policy, statement: Statement, req: Request, stag
   };
 }
 
-function ref(policy: Policy, statement: Statement, stage: Stage): StatementRef {
+export function ref(policy: Policy, statement: Statement, stage: Stage): StatementRef {
   return {
     policy: policy.name,
     statement: statement.index,
@@ -68,9 +69,10 @@ function ref(policy: Policy, statement: Statement, stage: Stage): StatementRef {
   };
 }
 
-interface Basic {
+/** The outcome of one step of the flow. */
+export interface Basic {
   readonly decision: DecisionKind;
-  readonly determining: StatementRef[];
+  readonly determining: readonly StatementRef[];
 }
 
 /** RAM's "minimum unit" evaluation of one set of policies: any matching Deny, else any matching Allow. */
@@ -99,64 +101,104 @@ function pushTrace(trace: StatementTrace[], t: StatementTrace): boolean {
   return t.applies;
 }
 
-function skipped(trace: StatementTrace[] | undefined, policies: readonly Policy[], stage: Stage, scope: AttachmentScope): void {
-  if (!trace) return;
-  for (const policy of policies) {
-    for (const statement of policy.statements) {
-      trace.push({
-        ...ref(policy, statement, stage),
-        scope,
-        applies: false,
-        action: { matched: false },
-        resource: { matched: false },
-        conditions: [],
-        reason: "ScopeNotApplicable",
-      });
-    }
+function skipped(trace: StatementTrace[], policy: Policy, scope: AttachmentScope): void {
+  for (const statement of policy.statements) {
+    trace.push({
+      ...ref(policy, statement, "identity"),
+      scope,
+      applies: false,
+      action: { matched: false },
+      resource: { matched: false },
+      conditions: [],
+      reason: "ScopeNotApplicable",
+    });
   }
 }
 
-function decide(input: EvaluationInput, ctx: RequestContext, trace: StatementTrace[] | undefined): Decision {
-  const req: Request = { ctx, actionLower: ctx.action.toLowerCase(), resourceLower: ctx.resource.toLowerCase() };
-  const principal = input.principalType ?? "RamUser";
-  const done = (b: Basic, decidedBy: Stage): Decision => ({ decision: b.decision, determining: b.determining, decidedBy });
+/**
+ * RAM's flow (contract §4) for one principal: which sets of policies are evaluated, in which order. Each step
+ * holds its policies in whatever form the evaluating path needs (plain for the interpreter, indexed for
+ * `compile`), so both paths share this flow.
+ */
+export interface Flow<Step> {
+  /** Control-policy levels that apply to this principal, member account first; empty when none apply. */
+  readonly control: readonly Step[];
+  /** The account owner, allowed without identity policies once the control policies allow. */
+  readonly owner: boolean;
+  readonly session?: Step;
+  /** Account-scope identity attachments. */
+  readonly account: Step;
+  /** Resource-group-scope identity attachments, by resource group id. */
+  readonly resourceGroups: ReadonlyMap<string, Step>;
+}
 
-  // 1. Control policies: level by level from the member account up to the root folder.
+export function flowOf<Step>(
+  input: EvaluationInput,
+  makeStep: (policies: readonly Policy[], stage: Stage, scope: AttachmentScope) => Step,
+): Flow<Step> {
+  const principal = input.principalType ?? "RamUser";
   const control = input.control;
-  const controlApplies = control && principal !== "ServiceLinkedRole" && (principal !== "Root" || control.effectScope === "All");
-  if (control && controlApplies) {
-    for (const level of control.levels) {
-      const b = basic(level, req, "control", "account", trace);
-      if (b.decision !== "Allow") return done(b, "control");
+  const controlApplies = control !== undefined && principal !== "ServiceLinkedRole" && (principal !== "Root" || control.effectScope === "All");
+  const account: Policy[] = [];
+  const grouped = new Map<string, Policy[]>();
+  for (const a of input.identity) {
+    if (!a.scope || a.scope === "account") account.push(a.policy);
+    else {
+      const list = grouped.get(a.scope.resourceGroupId);
+      if (list) list.push(a.policy);
+      else grouped.set(a.scope.resourceGroupId, [a.policy]);
     }
   }
-  if (principal === "Root") return { decision: "Allow", determining: [], decidedBy: "owner" };
+  const resourceGroups = new Map<string, Step>();
+  for (const [resourceGroupId, policies] of grouped) resourceGroups.set(resourceGroupId, makeStep(policies, "identity", { resourceGroupId }));
+  return {
+    control: controlApplies ? control.levels.map((level) => makeStep(level, "control", "account")) : [],
+    owner: principal === "Root",
+    ...(input.session ? { session: makeStep([input.session], "session", "account") } : {}),
+    account: makeStep(account, "identity", "account"),
+    resourceGroups,
+  };
+}
 
-  // 2. Session policy: must allow, else its deny is final.
-  if (input.session) {
-    const b = basic([input.session], req, "session", "account", trace);
-    if (b.decision !== "Allow") return done(b, "session");
-  }
+const decided = (b: Basic, decidedBy: Stage): Decision => ({ decision: b.decision, determining: b.determining, decidedBy });
 
-  // 3. Identity policies: account scope first; resource-group scope only on ImplicitDeny.
-  const accountPolicies = input.identity.filter((a) => (a.scope ?? "account") === "account").map((a) => a.policy);
-  const account = basic(accountPolicies, req, "identity", "account", trace);
-  if (account.decision !== "ImplicitDeny") {
-    for (const a of input.identity) if (a.scope && a.scope !== "account") skipped(trace, [a.policy], "identity", a.scope);
-    return done(account, "identity");
+/**
+ * Runs the flow: control levels (a level that does not allow decides), the session policy (must
+ * allow), the owner (allowed without policies), then identity at account scope and, only on ImplicitDeny, the target's resource group.
+ * `skipResourceGroups` hears which resource-group steps were not evaluated (all but `evaluated`), for traces.
+ */
+export function decideFlow<Step, Req>(
+  flow: Flow<Step>,
+  req: Req,
+  resourceGroupId: string | undefined,
+  run: (step: Step, req: Req) => Basic,
+  skipResourceGroups?: (evaluated: string | undefined) => void,
+): Decision {
+  for (const level of flow.control) {
+    const b = run(level, req);
+    if (b.decision !== "Allow") return decided(b, "control");
   }
-  const groupScoped = new Map<string, Policy[]>();
-  for (const a of input.identity) {
-    if (!a.scope || a.scope === "account") continue;
-    if (ctx.resourceGroupId !== undefined && a.scope.resourceGroupId === ctx.resourceGroupId) {
-      const list = groupScoped.get(a.scope.resourceGroupId) ?? [];
-      list.push(a.policy);
-      groupScoped.set(a.scope.resourceGroupId, list);
-    } else skipped(trace, [a.policy], "identity", a.scope);
+  // Step 2 before step 3 (contract §4): a session policy's deny is final, even for the owner.
+  if (flow.session !== undefined) {
+    const b = run(flow.session, req);
+    if (b.decision !== "Allow") return decided(b, "session");
   }
-  const rgId = ctx.resourceGroupId;
-  if (rgId === undefined || !groupScoped.has(rgId)) return done(account, "identity");
-  return done(basic(groupScoped.get(rgId)!, req, "identity", { resourceGroupId: rgId }, trace), "identity");
+  if (flow.owner) return { decision: "Allow", determining: [], decidedBy: "owner" };
+  const account = run(flow.account, req);
+  const group = account.decision === "ImplicitDeny" && resourceGroupId !== undefined ? flow.resourceGroups.get(resourceGroupId) : undefined;
+  skipResourceGroups?.(group === undefined ? undefined : resourceGroupId);
+  return decided(group === undefined ? account : run(group, req), "identity");
+}
+
+/** Any failure is an ImplicitDeny that says why (fail closed). */
+export function failedDecision(e: unknown, trace?: readonly StatementTrace[]): Decision {
+  return {
+    decision: "ImplicitDeny",
+    determining: [],
+    decidedBy: "error",
+    error: `evaluation failed, request denied: ${e instanceof Error ? e.message : String(e)}`,
+    ...(trace ? { trace } : {}),
+  };
 }
 
 export interface EvaluateOptions {
@@ -164,22 +206,38 @@ export interface EvaluateOptions {
   trace?: boolean;
 }
 
+interface PlainStep {
+  readonly policies: readonly Policy[];
+  readonly stage: Stage;
+  readonly scope: AttachmentScope;
+}
+
+const plainStep = (policies: readonly Policy[], stage: Stage, scope: AttachmentScope): PlainStep => ({ policies, stage, scope });
+
 /**
- * Decides one request (contract §4). Never throws: any failure is an ImplicitDeny that says why.
+ * Decides one request (contract §4) by walking every statement. Never throws: any failure is an ImplicitDeny
+ * that says why. For many decisions over the same policies, `compile` them once instead.
  */
 export function evaluate(input: EvaluationInput, ctx: RequestContext, options: EvaluateOptions = {}): Decision {
   const trace: StatementTrace[] | undefined = options.trace ? [] : undefined;
   try {
-    const d = decide(input, ctx, trace);
+    const req: Request = { ctx, actionLower: ctx.action.toLowerCase(), resourceLower: ctx.resource.toLowerCase() };
+    const skipResourceGroups = trace
+      ? (evaluated: string | undefined): void => {
+          for (const a of input.identity) {
+            if (a.scope && a.scope !== "account" && a.scope.resourceGroupId !== evaluated) skipped(trace, a.policy, a.scope);
+          }
+        }
+      : undefined;
+    const d = decideFlow(
+      flowOf(input, plainStep),
+      req,
+      ctx.resourceGroupId,
+      (step, r) => basic(step.policies, r, step.stage, step.scope, trace),
+      skipResourceGroups,
+    );
     return trace ? { ...d, trace } : d;
   } catch (e) {
-    return {
-      decision: "ImplicitDeny",
-      determining: [],
-      decidedBy: "error",
-      error: `evaluation failed, request denied: ${e instanceof Error ? e.message : String(e)}`,
-      ...(trace ? { trace } : {}),
-    };
+    return failedDecision(e, trace);
   }
 }
-

@@ -81,9 +81,33 @@ function matchNoStar(pattern: string, input: string): boolean {
   return matchSegmentAt(pattern, input, 0) === input.length;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Code point by code point, O(|pattern| × |input|): for patterns with a lone surrogate, which the UTF-16
+ * matchers above would let match half of a surrogate pair (`"\uD83D*"` must not match `"😀"`).
+ */
+function matchCodePoints(pattern: string, input: string): boolean {
+  const p = Array.from(pattern);
+  const s = Array.from(input);
+  // row[j]: the pattern so far matches the first j code points of the input
+  let row = new Uint8Array(s.length + 1);
+  row[0] = 1;
+  for (const c of p) {
+    const next = new Uint8Array(s.length + 1);
+    for (let j = 0; j <= s.length; j++) {
+      if (c === "*") next[j] = row[j]! | (j > 0 ? next[j - 1]! : 0);
+      else if (j > 0 && row[j - 1] && (c === "?" || c === s[j - 1])) next[j] = 1;
+    }
+    row = next;
+  }
+  return row[s.length] === 1;
+}
+
 /** Compiles a glob once; the returned matcher picks the cheapest strategy for the pattern's shape. */
 export function compileGlob(pattern: string): Glob {
   if (!hasWildcard(pattern)) return { pattern, test: (input) => input === pattern };
+  if (LONE_SURROGATE.test(pattern)) return { pattern, test: (input) => matchCodePoints(pattern, input) };
   if (pattern === "*") return { pattern, test: () => true };
   if (!pattern.includes("*")) return { pattern, test: (input) => matchNoStar(pattern, input) };
   const segments = pattern.split("*");

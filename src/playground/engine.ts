@@ -5,13 +5,11 @@
 import type { Policy } from "../policy/ast.js";
 import type { Finding, Span } from "../policy/findings.js";
 import { parsePolicy } from "../policy/parse.js";
-import { lintPolicy } from "../lint/lint.js";
+import { lintPolicy, loadLintedPolicy } from "../lint/lint.js";
 import { applyPatchToText } from "../lint/fixes.js";
 import type { PrincipalType } from "../evaluate/decision.js";
-import { authorizePlan } from "../ess/authorize.js";
-import { buildPlan } from "../ess/request.js";
-import { storeFromJson } from "../ess/store.js";
-import type { EssDecision, EssRequest } from "../ess/types.js";
+import { decideRequestFile } from "../ess/decide.js";
+import type { EssDecision } from "../ess/types.js";
 
 export interface PolicyText {
   readonly name: string;
@@ -51,17 +49,18 @@ export async function decide(policies: readonly PolicyText[], request: RequestFi
   const problems: string[] = [];
   const parsed: Policy[] = [];
   for (const p of policies) {
-    const r = parsePolicy(p.text, { name: p.name, file: p.name });
+    const r = loadLintedPolicy(p.text, { name: p.name, file: p.name });
     if (r.policy) parsed.push(r.policy);
     else problems.push(...r.findings.filter((f) => f.severity === "Error").map((f) => `${p.name}:${f.line}:${f.column} ${f.message}`));
   }
   if (problems.length > 0) return { kind: "invalid", problems };
-  const essRequest: EssRequest = { account: request.account, params: request.params, ...(request.context ? { context: request.context } : {}) };
   try {
-    const plan = await buildPlan(essRequest, storeFromJson(request.store ?? {}));
-    const identity = parsed.map((policy) => ({ policy }));
-    const decision = authorizePlan(plan, { identity, ...(request.principal ? { principalType: request.principal } : {}) }, { trace: true });
-    return { kind: "decided", decision };
+    const file = {
+      request: { account: request.account, params: request.params, ...(request.context ? { context: request.context } : {}) },
+      ...(request.principal ? { principalType: request.principal } : {}),
+      store: request.store ?? {},
+    };
+    return { kind: "decided", decision: await decideRequestFile(parsed, file, true) };
   } catch (e) {
     const code = (e as { code?: string }).code;
     return { kind: "invalid", problems: [`${code ? `${code}: ` : ""}${(e as Error).message}`] };

@@ -1,0 +1,137 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join, posix, resolve } from "node:path";
+import { Option, type Command } from "commander";
+import type { Policy } from "../policy/ast.js";
+import { StoreError } from "../ess/store.js";
+import { diffPolicies, type PolicyDiff, type PolicyVersion } from "../diff/index.js";
+import { renderJson, renderMarkdown, renderText, requestFileJson, type RenderOptions } from "../diff/format.js";
+import { EXIT, InputError, readText, type Io } from "./io.js";
+import { loadPolicyFiles, loadPolicyTexts } from "./policy-files.js";
+
+/**
+ * `ess-authz diff OLD NEW`: the decisions that changed between two versions of a principal's policies, over
+ * every ESS operation and the resources and condition values either version names, and the RFC 6902 patch.
+ * OLD and NEW are a policy file, a folder (its `*.json` files, attached together) or `git:<ref>:<path>`.
+ */
+export interface DiffOptions {
+  format: "text" | "markdown" | "json";
+  store?: string;
+  examples?: string;
+  failOnNewAccess?: boolean;
+}
+
+interface LoadedVersion extends PolicyVersion {
+  /** The policy files on disk, for the `eval` command that reproduces an example; absent for git sources. */
+  readonly files?: readonly string[];
+}
+
+const GIT_SOURCE = /^git:([^:]+):(.+)$/;
+
+function git(io: Io, source: string, args: readonly string[]): string {
+  try {
+    return execFileSync("git", args, { cwd: io.cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  } catch (e) {
+    const stderr = String((e as { stderr?: unknown }).stderr ?? "").trim().split("\n")[0];
+    throw new InputError(`${source}: cannot read from git${stderr ? ` (${stderr})` : ""}`);
+  }
+}
+
+/** Parses policies read from git, refusing any with an Error finding, as `loadPolicyFiles` does for files. */
+/** `git:<ref>:<path>`, read with `git cat-file` (no network): a file, or the `*.json` files of a folder. */
+function loadGitVersion(io: Io, source: string): LoadedVersion {
+  const m = GIT_SOURCE.exec(source);
+  if (!m || m[1]!.startsWith("-")) throw new InputError(`${source}: expected git:<ref>:<path>, e.g. git:HEAD:policies/r1-group1-by-arn.json`);
+  const [ref, path] = [m[1]!, m[2]!.replace(/\/+$/, "")];
+  const object = `${ref}:${path}`;
+  const type = git(io, source, ["cat-file", "-t", object]).trim();
+  let entries: { path: string; object: string }[];
+  if (type === "blob") entries = [{ path, object }];
+  else if (type === "tree") {
+    entries = git(io, source, ["ls-tree", "-z", object])
+      .split("\0")
+      .map((line) => /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line))
+      .flatMap((e) => (e && /\.json$/i.test(e[2]!) ? [{ path: posix.join(path, e[2]!), object: e[1]! }] : []))
+      .sort((a, b) => (a.path < b.path ? -1 : 1));
+  } else throw new InputError(`${source}: not a file or folder in git`);
+  if (entries.length === 0) throw new InputError(`${source}: no *.json policy files`);
+  const blobs = entries.map((e) => ({ label: `git:${ref}:${e.path}`, text: git(io, source, ["cat-file", "blob", e.object]) }));
+  return { label: source, policies: loadPolicyTexts(blobs) };
+}
+
+function loadVersion(io: Io, source: string): LoadedVersion {
+  if (source.startsWith("git:")) return loadGitVersion(io, source);
+  let folder: boolean;
+  try {
+    folder = statSync(resolve(io.cwd, source)).isDirectory();
+  } catch {
+    throw new InputError(`${source}: no such file or folder`);
+  }
+  // A folder is one principal's set of policies: its own *.json files, not those of subfolders.
+  const files = folder
+    ? readdirSync(resolve(io.cwd, source), { withFileTypes: true })
+        .filter((e) => e.isFile() && /\.json$/i.test(e.name))
+        .map((e) => join(source, e.name))
+        .sort()
+    : [source];
+  if (files.length === 0) throw new InputError(`${source}: no *.json policy files`);
+  return { label: source, policies: loadPolicyFiles(io, files), files };
+}
+
+function readSnapshot(io: Io, path: string): unknown {
+  try {
+    return JSON.parse(readText(io, path));
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Writes each group's example request to `dir/NN-<change>-<family>.json`; returns the paths in group order. */
+function writeExamples(io: Io, dir: string, diff: PolicyDiff): string[] {
+  try {
+    mkdirSync(resolve(io.cwd, dir), { recursive: true });
+    return diff.delta.groups.map((g, i) => {
+      const path = join(dir, `${String(i + 1).padStart(2, "0")}-${g.change}-${g.family.replace(/\*$/, "")}.json`);
+      writeFileSync(resolve(io.cwd, path), JSON.stringify(requestFileJson(g.cells[0]!.cell.request), null, 2) + "\n");
+      return path;
+    });
+  } catch (e) {
+    throw new InputError(`${dir}: cannot write the examples (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+const RENDERERS = { text: renderText, markdown: renderMarkdown, json: renderJson } as const;
+
+/** Exit 0, or 1 with `failOnNewAccess` when any cell became allowed; invalid input throws InputError (exit 2). */
+export async function runDiff(io: Io, oldSource: string, newSource: string, options: DiffOptions): Promise<number> {
+  const oldVersion = loadVersion(io, oldSource);
+  const newVersion = loadVersion(io, newSource);
+  const snapshot = options.store === undefined ? undefined : readSnapshot(io, options.store);
+  let diff: PolicyDiff;
+  try {
+    diff = await diffPolicies(oldVersion, newVersion, snapshot === undefined ? {} : { snapshot });
+  } catch (e) {
+    if (e instanceof StoreError) throw new InputError(`${options.store}: ${e.message}`);
+    throw e;
+  }
+  const render: RenderOptions = {
+    ...(options.examples === undefined ? {} : { examplePaths: writeExamples(io, options.examples, diff) }),
+    ...(newVersion.files ? { newPolicyFiles: newVersion.files } : {}),
+  };
+  io.stdout(RENDERERS[options.format](diff, render));
+  return options.failOnNewAccess && diff.delta.counts.allowed > 0 ? EXIT.denied : EXIT.ok;
+}
+
+export function registerDiff(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command("diff")
+    .description("decisions that changed between two policy versions, grouped, with a reproducible example each, and the RFC 6902 patch (exit 0; 1 with --fail-on-new-access; 2 invalid input)")
+    .argument("<old>", "policy file, folder of *.json policies, or git:<ref>:<path>")
+    .argument("<new>", "policy file, folder of *.json policies, or git:<ref>:<path>")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+    .option("--store <file>", "a store snapshot (the store object of a request file): its scaling groups are compared too, with their tags")
+    .option("--examples <dir>", "write each group's example request to a file in this folder")
+    .option("--fail-on-new-access", "exit 1 when any request became allowed")
+    .action(async (oldSource: string, newSource: string, opts: DiffOptions) => setExit(await runDiff(io, oldSource, newSource, opts)));
+}
