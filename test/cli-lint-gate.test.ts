@@ -1,13 +1,5 @@
 import t from "tap";
-import { runCli } from "../src/cli/main.js";
-import type { Io } from "../src/cli/io.js";
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: Io = { cwd: process.cwd(), stdout: (s) => void (out += s), stderr: (s) => void (err += s) };
-  return { code: await runCli(argv, io), out, err };
-}
+import { cli } from "./helpers/cli.js";
 
 t.test("eval refuses a policy with a catalog-level lint Error (a dead ess:Describle* statement)", async (t) => {
   const r = await cli("eval", "--policy", "policies/guide-originals/t2-describe-group1-by-tag.original.json", "--request", "fixtures/requests/t2-describe-by-tags.json");

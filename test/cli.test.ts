@@ -2,17 +2,8 @@ import t from "tap";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../src/cli/main.js";
-import type { Io } from "../src/cli/io.js";
+import { cli } from "./helpers/cli.js";
 
-/** Runs the CLI in-process from the repository root and captures its output. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: Io = { cwd: process.cwd(), stdout: (s) => void (out += s), stderr: (s) => void (err += s) };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
 const tmp = mkdtempSync(join(tmpdir(), "ess-authz-cli-"));
 const write = (name: string, text: string): string => {
   const path = join(tmp, name);
