@@ -35,7 +35,7 @@ function textReport(d: EssDecision, explain: boolean): string {
   for (const r of d.resources) {
     const by = r.determining.map((s) => `${s.policy}#${s.statement}${s.sid !== undefined ? ` "${s.sid}"` : ""}`).join(", ");
     lines.push(`  ${r.decision.padEnd(12)} ${r.arn}${by ? `  by ${by}` : ""}${r.error ? `  (${r.error})` : ""}`);
-    if (explain && r.trace) lines.push(...explainDecision({ decision: r.decision, determining: r.determining, decidedBy: "identity", trace: r.trace }).split("\n").map((l) => `    ${l}`));
+    if (explain && r.trace) lines.push(...explainDecision(r).split("\n").map((l) => `    ${l}`));
   }
   if (d.mode === "filter") lines.push(`  visible groups: ${visibleGroups(d).join(", ") || "(none)"}`);
   return lines.join("\n") + "\n";

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { registerDecodeDiagnostic } from "./decode-diagnostic.js";
 import { registerDiff } from "./diff.js";
 import { registerEval } from "./eval.js";
 import { registerLint } from "./lint.js";
 import { InputError, processIo, type Io } from "./io.js";
 import { registerPlayground } from "./playground.js";
+import { registerServe } from "./serve.js";
 import { registerTest } from "./suites.js";
 
 /** Builds the CLI over an Io, so that tests run commands in-process. Resolves to the exit code. */
@@ -22,6 +24,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   registerTest(program, io, setExit);
   registerDiff(program, io, setExit);
   registerPlayground(program, io, setExit);
+  registerServe(program, io, setExit);
+  registerDecodeDiagnostic(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

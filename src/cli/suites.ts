@@ -146,7 +146,7 @@ export async function runTests(io: Io, paths: readonly string[], options: TestOp
       for (const p of problems) io.stdout(`       ${p}\n`);
       io.stdout(`       request: ${c.requestLabel}\n`);
       for (const r of d.resources) {
-        const text = explainDecision({ decision: r.decision, determining: r.determining, decidedBy: "identity", ...(r.trace ? { trace: r.trace } : {}) });
+        const text = explainDecision(r);
         io.stdout(`       ${r.arn}\n${text.split("\n").map((l) => `         ${l}`).join("\n")}\n`);
       }
     }

@@ -10,12 +10,13 @@ function decideTarget(target: AuthTarget, input: EvaluationInput, trace: boolean
     ...(target.groupNotFound ? { groupNotFound: true } : {}),
   };
   // A child that resolves to no group is never allowed (contract §5), so it is not evaluated at all.
-  if (target.unresolved !== undefined) return { ...about, decision: "ImplicitDeny", determining: [], error: target.unresolved };
+  if (target.unresolved !== undefined) return { ...about, decision: "ImplicitDeny", determining: [], decidedBy: "error", error: target.unresolved };
   const d = evaluate(input, target.context, { trace });
   return {
     ...about,
     decision: d.decision,
     determining: d.determining,
+    decidedBy: d.decidedBy,
     ...(d.trace ? { trace: d.trace } : {}),
     ...(d.error === undefined ? {} : { error: d.error }),
   };

@@ -1,5 +1,5 @@
 import type { RequestContext } from "../evaluate/context.js";
-import type { DecisionKind, StatementRef, StatementTrace } from "../evaluate/decision.js";
+import type { Decision, DecisionKind, StatementRef, StatementTrace } from "../evaluate/decision.js";
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -102,6 +102,8 @@ export interface ResourceDecision {
   readonly scalingGroupId?: string;
   readonly decision: DecisionKind;
   readonly determining: readonly StatementRef[];
+  /** The stage that decided; `error` also for a child id that resolved to no group. */
+  readonly decidedBy: Decision["decidedBy"];
   readonly trace?: readonly StatementTrace[];
   readonly error?: string;
   /** Copied from the target: see `AuthTarget.origin` and `AuthTarget.groupNotFound`. */

@@ -1,0 +1,83 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { ConfigError } from "../service/config.js";
+import { SeedError } from "../service/seed.js";
+import { DEFAULT_DB_FILE, startService, type RunningService } from "../service/server.js";
+import { EXIT, InputError, type Io } from "./io.js";
+
+export interface ServeOptions {
+  config?: string;
+  db?: string;
+  port?: string;
+  host?: string;
+  seed?: string;
+  watchInterval?: string;
+}
+
+/** Without `--config`, the bundled example: the scenario principals of `examples/service/`, and their groups. */
+export const EXAMPLE_CONFIG = fileURLToPath(new URL("../../examples/service/config.json", import.meta.url));
+export const EXAMPLE_SEED = fileURLToPath(new URL("../../examples/service/seed.json", import.meta.url));
+
+function wholeNumber(flag: string, text: string, max: number): number {
+  const n = Number(text);
+  if (!/^\d{1,9}$/.test(text) || n > max) throw new InputError(`${flag} ${text}: expected a whole number from 0 to ${max}`);
+  return n;
+}
+
+/**
+ * `ess-authz serve`: starts the service, prints its URL, reloads the configuration on SIGHUP (and on file
+ * change), and stops on SIGINT/SIGTERM. Resolves with the exit code once stopped.
+ */
+export async function runServe(io: Io, options: ServeOptions): Promise<number> {
+  const example = options.config === undefined;
+  const configFile = example ? EXAMPLE_CONFIG : resolve(io.cwd, options.config!);
+  const seedFile = options.seed !== undefined ? resolve(io.cwd, options.seed) : example && existsSync(EXAMPLE_SEED) ? EXAMPLE_SEED : undefined;
+  let service: RunningService;
+  try {
+    service = await startService({
+      configFile,
+      dbFile: resolve(io.cwd, options.db ?? DEFAULT_DB_FILE),
+      port: wholeNumber("--port", options.port ?? "0", 65535),
+      host: options.host ?? "127.0.0.1",
+      ...(seedFile ? { seedFile } : {}),
+      ...(options.watchInterval !== undefined ? { watchIntervalMs: wholeNumber("--watch-interval", options.watchInterval, 3_600_000) } : {}),
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new InputError(`${configFile}: the service does not start with this configuration\n${e.problems.join("\n")}`);
+    if (e instanceof SeedError) throw new InputError(e.message);
+    throw e;
+  }
+  if (example) io.stderr(`ess-authz: no --config given, serving the example principals of ${configFile} (demo keys: never use them for real)\n`);
+  io.stdout(`ess-authz serving on ${service.url}\n`);
+
+  const reload = (): void => void service.reload();
+  return new Promise<number>((done) => {
+    const stop = (): void => {
+      process.off("SIGHUP", reload);
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      service.close().then(
+        () => done(EXIT.ok),
+        () => done(EXIT.invalid),
+      );
+    };
+    process.on("SIGHUP", reload);
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+
+export function registerServe(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command("serve")
+    .description("run the reference ESS-compatible service with the authorization middleware (prints its URL when ready)")
+    .option("--config <file>", "principals: account, users, groups, roles, policies (default: the bundled example)")
+    .option("--db <file>", `SQLite database, created when absent (default: ${DEFAULT_DB_FILE})`)
+    .option("--port <n>", "port to listen on; 0 picks a free one", "0")
+    .option("--host <h>", "address to listen on", "127.0.0.1")
+    .option("--seed <file>", "resources to create at start where missing (request-file store form)")
+    .option("--watch-interval <ms>", "how often to check the config and policy files for changes; 0 turns it off")
+    .action(async (opts: ServeOptions) => setExit(await runServe(io, opts)));
+}

@@ -1,0 +1,253 @@
+/**
+ * The framework-free heart of the middleware: edge (signature, client address) → context (`ess/`) → core
+ * (`evaluate`) → decision → ESS answer. The Fastify plugin and the Express middleware are thin adapters.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import pino, { type Logger } from "pino";
+import type { EvaluationInput, StatementTrace } from "../evaluate/decision.js";
+import { authorizePlan } from "../ess/authorize.js";
+import { buildPlan } from "../ess/request.js";
+import {
+  EssRequestError,
+  type AuthorizationPlan,
+  type ChildResolver,
+  type EssDecision,
+  type GroupSource,
+} from "../ess/types.js";
+import { authenticate, type SignedHttpRequest } from "./authenticate.js";
+import { compileTrust, type ClientOrigin, type ConnectionFacts, type TrustOptions } from "./client-address.js";
+import { buildDiagnostic, encodeDiagnostic } from "./diagnostic.js";
+import { errorBody, EssHttpError, type AccessDeniedDetail, type EssErrorBody } from "./errors.js";
+import { MemoryNonceStore, NonceCapacityError, type NonceStore } from "./nonce.js";
+import type { Credential, CredentialSource, Principal } from "./principal.js";
+import { responseFormat, type ResponseFormat } from "./wire.js";
+
+export interface AuthorizerOptions extends TrustOptions {
+  /** AccessKey → secret and principal. */
+  readonly credentials: CredentialSource;
+  /** Current scaling groups and their tags (`acs:ResourceTag/*`). */
+  readonly groups: GroupSource;
+  /** Child id (rule, configuration, alarm, ...) → owning scaling group. */
+  readonly resolver: ChildResolver;
+  /** Defaults to an in-process store; give a shared one when several instances serve the same keys. */
+  readonly nonces?: NonceStore;
+  readonly timestampWindowMs?: number;
+  readonly now?: () => number;
+  /** `HostId` of error bodies. */
+  readonly hostId?: string;
+  /** Region of this endpoint, for operations whose request carries no `RegionId`. */
+  readonly endpointRegion?: string;
+  /** Seals `EncodedDiagnosticMessage` (AES-256-GCM) so only holders of this secret can read it. */
+  readonly diagnosticKey?: string;
+  /** Receives one line per decision and per rejected request; silent when absent. */
+  readonly logger?: Logger;
+}
+
+/** What the host sees on an authorized request. */
+export interface AuthorizedRequest {
+  readonly requestId: string;
+  readonly principal: Principal;
+  readonly accessKeyId: string;
+  /** Every API parameter, decoded (`Action`, `Version`, `RegionId`, `Tags.1.Key`, ...). */
+  readonly params: Readonly<Record<string, string>>;
+  readonly format: ResponseFormat;
+  readonly plan: AuthorizationPlan;
+  /** Allow overall; in `filter` mode `resources` says which groups the caller may see. */
+  readonly decision: EssDecision;
+}
+
+export interface RejectedRequest {
+  readonly requestId: string;
+  readonly status: number;
+  readonly format: ResponseFormat;
+  readonly body: EssErrorBody;
+}
+
+export type AuthorizationResult = { readonly ok: true; readonly request: AuthorizedRequest } | { readonly ok: false; readonly rejected: RejectedRequest };
+
+export interface HttpRequestFacts extends SignedHttpRequest, ConnectionFacts {}
+
+export const DEFAULT_HOST_ID = "ess.aliyuncs.com";
+
+/** ESS-style request ids: upper-case UUIDs. */
+export function newRequestId(): string {
+  return randomUUID().toUpperCase();
+}
+
+const policySetHashes = new WeakMap<EvaluationInput, string>();
+
+/** Identifies the exact policies a decision was made with, for the decision log (never their text). */
+export function policySetHash(input: EvaluationInput): string {
+  let hash = policySetHashes.get(input);
+  if (!hash) {
+    const canonical = JSON.stringify({
+      identity: input.identity.map((a) => ({ name: a.policy.name, scope: a.scope ?? "account", document: a.policy.document })),
+      session: input.session ? { name: input.session.name, document: input.session.document } : null,
+      control: input.control
+        ? { effectScope: input.control.effectScope ?? "RAM", levels: input.control.levels.map((l) => l.map((p) => ({ name: p.name, document: p.document }))) }
+        : null,
+    });
+    hash = `sha256:${createHash("sha256").update(canonical).digest("hex")}`;
+    policySetHashes.set(input, hash);
+  }
+  return hash;
+}
+
+/** RAM's `PolicyType` of an access-denied answer: where in the flow the request was stopped. */
+function policyType(traced: EssDecision): string {
+  const denied = traced.resources.find((r) => r.decision !== "Allow");
+  const stops: readonly Pick<StatementTrace, "stage" | "scope">[] =
+    denied?.determining.length
+      ? (denied.trace ?? []).filter((t) => denied.determining.some((d) => d.policy === t.policy && d.statement === t.statement && d.stage === t.stage))
+      : (denied?.trace ?? []).filter((t) => t.reason !== "ScopeNotApplicable").slice(-1);
+  const stop = stops[0];
+  if (!stop) return "AccountLevelIdentityBasedPolicy";
+  if (stop.stage === "control") return "ControlPolicy";
+  if (stop.stage === "session") return "SessionPolicy";
+  return stop.scope === "account" ? "AccountLevelIdentityBasedPolicy" : "ResourceGroupLevelIdentityBasedPolicy";
+}
+
+/** Global condition keys of contract §5; `acs:MFAPresent` is false: AccessKey calls carry no MFA. */
+function conditionKeys(credential: Credential, now: number, origin: ClientOrigin): Record<string, string> {
+  return {
+    "acs:CurrentTime": new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    "acs:SecureTransport": origin.secureTransport ? "true" : "false",
+    "acs:AccessId": credential.accessKeyId,
+    "acs:PrincipalARN": credential.principal.arn,
+    "acs:MFAPresent": "false",
+    ...(origin.sourceIp !== undefined ? { "acs:SourceIp": origin.sourceIp } : {}),
+    ...(origin.sourceVpc !== undefined ? { "acs:SourceVpc": origin.sourceVpc } : {}),
+  };
+}
+
+/**
+ * Query and form parameters as sent, before any verification: only for choosing the error format and for
+ * logging which AccessKey a rejected request claimed (never anything secret).
+ */
+function peek(facts: HttpRequestFacts): URLSearchParams {
+  const params = new URLSearchParams(facts.rawQuery);
+  const contentType = facts.headers["content-type"];
+  if (facts.body && typeof contentType === "string" && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+    for (const [k, v] of new URLSearchParams(facts.body.toString("utf8"))) params.append(k, v);
+  }
+  return params;
+}
+
+function claimedAccessKeyId(facts: HttpRequestFacts, sent: URLSearchParams): string | undefined {
+  const authorization = facts.headers["authorization"];
+  if (typeof authorization === "string") return /Credential=([^,\s]+)/.exec(authorization)?.[1];
+  return sent.get("AccessKeyId") ?? undefined;
+}
+
+/**
+ * The ESS answer for any error: `EssHttpError`s and the context layer's `EssRequestError`s keep their code; a full
+ * nonce store is `ServiceUnavailable`; anything else is logged (message only) and answered `InternalError`.
+ */
+export function answerError(
+  error: unknown,
+  at: { requestId: string; format: ResponseFormat; hostId?: string; logger?: Logger },
+): RejectedRequest {
+  let essError: EssHttpError;
+  if (error instanceof EssHttpError) essError = error;
+  else if (error instanceof EssRequestError) essError = new EssHttpError(error.code, error.message, error.httpStatus);
+  else if (error instanceof NonceCapacityError) essError = new EssHttpError("ServiceUnavailable");
+  else {
+    at.logger?.error(
+      { requestId: at.requestId, err: error instanceof Error ? { type: error.name, message: error.message } : String(error) },
+      "request failed",
+    );
+    essError = new EssHttpError("InternalError");
+  }
+  return { requestId: at.requestId, status: essError.status, format: at.format, body: errorBody(essError, at.requestId, at.hostId ?? DEFAULT_HOST_ID) };
+}
+
+export interface Authorizer {
+  /** Authenticates and authorizes one request; never throws (failures are ESS error answers). */
+  authorize(facts: HttpRequestFacts, requestId?: string): Promise<AuthorizationResult>;
+  /** The answer for an error raised by the host after authorization (its own `EssHttpError`s, or anything else as `InternalError`). */
+  errorAnswer(error: unknown, requestId: string, format: ResponseFormat): RejectedRequest;
+}
+
+export function createAuthorizer(options: AuthorizerOptions): Authorizer {
+  const nonces = options.nonces ?? new MemoryNonceStore();
+  const now = options.now ?? Date.now;
+  const hostId = options.hostId ?? DEFAULT_HOST_ID;
+  const originOf = compileTrust(options);
+  const log = options.logger ?? pino({ enabled: false });
+
+  const reject = (requestId: string, format: ResponseFormat, error: EssHttpError, detail?: AccessDeniedDetail): AuthorizationResult => ({
+    ok: false,
+    rejected: { requestId, status: error.status, format, body: errorBody(error, requestId, hostId, detail) },
+  });
+
+  const errorAnswer = (error: unknown, requestId: string, format: ResponseFormat): RejectedRequest =>
+    answerError(error, { requestId, format, hostId, logger: log });
+
+  function deny(requestId: string, format: ResponseFormat, principal: Principal, plan: AuthorizationPlan, decision: EssDecision, hash: string): AuthorizationResult {
+    // Denials are rare: trace only now, to explain them.
+    const traced = authorizePlan(plan, principal.policies, { trace: true });
+    const diagnostic = buildDiagnostic(traced, { requestId, time: new Date(now()).toISOString(), principal: principal.arn, policySetHash: hash });
+    const detail: AccessDeniedDetail = {
+      AuthAction: decision.action,
+      AuthPrincipalType: principal.type,
+      AuthPrincipalOwnerId: principal.accountId,
+      AuthPrincipalDisplayName: principal.displayName,
+      NoPermissionType: decision.decision === "ExplicitDeny" ? "ExplicitDeny" : "ImplicitDeny",
+      PolicyType: policyType(traced),
+      EncodedDiagnosticMessage: encodeDiagnostic(diagnostic, options.diagnosticKey),
+    };
+    return reject(requestId, format, new EssHttpError("Forbidden.Unauthorized"), detail);
+  }
+
+  async function authorize(facts: HttpRequestFacts, requestId = newRequestId()): Promise<AuthorizationResult> {
+    const sent = peek(facts);
+    let format: ResponseFormat = responseFormat(Object.fromEntries(sent));
+    try {
+      let authenticated;
+      try {
+        authenticated = await authenticate(facts, { credentials: options.credentials, nonces, timestampWindowMs: options.timestampWindowMs, now });
+      } catch (e) {
+        if (e instanceof EssHttpError) {
+          log.warn({ requestId, code: e.code, accessKeyId: claimedAccessKeyId(facts, sent) }, "request rejected");
+          return reject(requestId, format, e);
+        }
+        throw e;
+      }
+      const { credential, params } = authenticated;
+      const principal = credential.principal;
+      format = responseFormat(params);
+      const at = now();
+      const plan = await buildPlan(
+        {
+          account: principal.accountId,
+          params,
+          context: conditionKeys(credential, at, originOf(facts)),
+          ...(options.endpointRegion ? { endpointRegion: options.endpointRegion } : {}),
+        },
+        { groups: options.groups, resolver: options.resolver },
+      );
+      const decision = authorizePlan(plan, principal.policies, { trace: false });
+      const hash = policySetHash(principal.policies);
+      log.info(
+        {
+          requestId,
+          principal: principal.arn,
+          accessKeyId: credential.accessKeyId,
+          action: decision.action,
+          operation: decision.operation,
+          resources: decision.resources.map((r) => ({ arn: r.arn, decision: r.decision })),
+          decision: decision.decision,
+          determining: decision.determining,
+          policySetHash: hash,
+        },
+        "authorization decision",
+      );
+      if (decision.decision !== "Allow") return deny(requestId, format, principal, plan, decision, hash);
+      return { ok: true, request: { requestId, principal, accessKeyId: credential.accessKeyId, params, format, plan, decision } };
+    } catch (e) {
+      return { ok: false, rejected: errorAnswer(e, requestId, format) };
+    }
+  }
+
+  return { authorize, errorAnswer };
+}

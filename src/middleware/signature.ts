@@ -1,0 +1,116 @@
+/**
+ * AccessKey request signatures of Alibaba Cloud's RPC APIs, both schemes ESS accepts.
+ *
+ * v1 (HMAC-SHA1, "signature method V2 for RPC"): AlibabaCloudDocs/ess intl.en-US/API-Reference/Signatures.md,
+ *   https://help.aliyun.com/en/sdk/product-overview/rpc-mechanism
+ * v3 (ACS3-HMAC-SHA256): https://alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature
+ *
+ * Pure functions: the verifier (`authenticate.ts`) and test clients share them.
+ */
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+
+/** RFC 3986: everything but `A–Z a–z 0–9 - _ . ~` is percent-encoded (space → `%20`, `*` → `%2A`). */
+export function percentEncode(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+export type ParamPairs = readonly (readonly [string, string])[];
+
+/** `k=v` pairs, names and values percent-encoded, sorted by encoded name, joined with `&`. */
+export function canonicalQuery(params: ParamPairs): string {
+  return params
+    .map(([k, v]) => [percentEncode(k), percentEncode(v)] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join("&");
+}
+
+/** v1 step 4: `METHOD&%2F&percentEncode(canonicalQuery)`; `params` must not contain `Signature`. */
+export function stringToSignV1(method: string, params: ParamPairs): string {
+  return `${method.toUpperCase()}&${percentEncode("/")}&${percentEncode(canonicalQuery(params))}`;
+}
+
+/** v1 step 5: Base64(HMAC-SHA1(secret + "&", StringToSign)). */
+export function signV1(method: string, params: ParamPairs, accessKeySecret: string): string {
+  return createHmac("sha1", `${accessKeySecret}&`).update(stringToSignV1(method, params)).digest("base64");
+}
+
+export const ACS3_ALGORITHM = "ACS3-HMAC-SHA256";
+
+export interface V3SignedParts {
+  readonly method: string;
+  /** The request path, `/` for RPC-style APIs. */
+  readonly path: string;
+  /** Query parameters, decoded. */
+  readonly query: ParamPairs;
+  /** Header values by lower-case name; only the signed ones are read. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Lower-case names of the signed headers, in any order. */
+  readonly signedHeaders: readonly string[];
+  /** Hex SHA-256 of the body (the value of `x-acs-content-sha256`). */
+  readonly payloadHash: string;
+}
+
+export function sha256Hex(data: string | Buffer): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** Canonical URI: each path segment percent-encoded, slashes kept. */
+function canonicalUri(path: string): string {
+  return path
+    .split("/")
+    .map((segment) => percentEncode(decodeURIComponent(segment)))
+    .join("/");
+}
+
+/** CanonicalRequest = METHOD \n URI \n query \n headers (each `name:value\n`) \n signed-header names \n payload hash. */
+export function canonicalRequestV3(parts: V3SignedParts): string {
+  const names = [...parts.signedHeaders].map((n) => n.toLowerCase()).sort();
+  const headerLines = names.map((n) => `${n}:${(parts.headers[n] ?? "").trim()}\n`).join("");
+  return [
+    parts.method.toUpperCase(),
+    canonicalUri(parts.path),
+    canonicalQuery(parts.query),
+    headerLines,
+    names.join(";"),
+    parts.payloadHash,
+  ].join("\n");
+}
+
+/** Hex HMAC-SHA256(secret, "ACS3-HMAC-SHA256\n" + hex SHA-256(CanonicalRequest)). */
+export function signV3(parts: V3SignedParts, accessKeySecret: string): string {
+  const stringToSign = `${ACS3_ALGORITHM}\n${sha256Hex(canonicalRequestV3(parts))}`;
+  return createHmac("sha256", accessKeySecret).update(stringToSign).digest("hex");
+}
+
+export interface Acs3Authorization {
+  readonly accessKeyId: string;
+  readonly signedHeaders: readonly string[];
+  readonly signature: string;
+}
+
+/** Parses `ACS3-HMAC-SHA256 Credential=<AK>,SignedHeaders=<a;b>,Signature=<hex>`; undefined when malformed. */
+export function parseAcs3Authorization(header: string): Acs3Authorization | undefined {
+  const prefix = `${ACS3_ALGORITHM} `;
+  if (!header.startsWith(prefix)) return undefined;
+  const fields = new Map<string, string>();
+  for (const part of header.slice(prefix.length).split(",")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) return undefined;
+    const name = part.slice(0, eq).trim();
+    if (fields.has(name)) return undefined;
+    fields.set(name, part.slice(eq + 1).trim());
+  }
+  const accessKeyId = fields.get("Credential");
+  const signedHeaders = fields.get("SignedHeaders");
+  const signature = fields.get("Signature");
+  if (!accessKeyId || !signedHeaders || !signature || fields.size !== 3) return undefined;
+  return { accessKeyId, signedHeaders: signedHeaders.split(";").map((h) => h.trim().toLowerCase()), signature };
+}
+
+/** Compares two strings in time independent of where they differ (their lengths are not secret). */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, "utf8");
+  const y = Buffer.from(b, "utf8");
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,39 @@
+/** Response encoding of RPC APIs: JSON by default, XML when the request says `Format=XML`. */
+
+export type ResponseFormat = "JSON" | "XML";
+
+export function responseFormat(params: Readonly<Record<string, string>>): ResponseFormat {
+  return params["Format"]?.toUpperCase() === "XML" ? "XML" : "JSON";
+}
+
+const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+}
+
+/** Arrays become repeated elements named after their key, as Alibaba's XML responses do. */
+function toXml(name: string, value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (Array.isArray(value)) return value.map((item) => toXml(name, item)).join("");
+  if (typeof value === "object") {
+    const inner = Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => toXml(k, v))
+      .join("");
+    return `<${name}>${inner}</${name}>`;
+  }
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
+}
+
+export interface EncodedBody {
+  readonly contentType: string;
+  readonly payload: string;
+}
+
+/** `root` names the XML document element: `<Action>Response` for results, `Error` for errors. */
+export function encodeBody(body: object, format: ResponseFormat, root: string): EncodedBody {
+  if (format === "XML") {
+    return { contentType: "text/xml; charset=utf-8", payload: `<?xml version="1.0" encoding="UTF-8"?>${toXml(root, body)}` };
+  }
+  return { contentType: "application/json; charset=utf-8", payload: JSON.stringify(body) };
+}

@@ -1,0 +1,64 @@
+import type { ApiVersion } from "../../ess/types.js";
+import { EssHttpError } from "../../middleware/errors.js";
+import type { Input } from "../input.js";
+import type { SqliteStore } from "../store.js";
+
+/** Instance counts ESS accepts for group sizes and capacities. */
+export const CAPACITY = { min: 0, max: 2000 };
+/** Cool-down periods, in seconds. */
+export const COOLDOWN = { min: 0, max: 86400 };
+
+/** Which items a list call may return: those of the groups the caller was allowed, per the decision. */
+export interface Visibility {
+  /** A group id, or `undefined` for a task bound to no group (visible when `*` was allowed). */
+  sees(groupId: string | undefined): boolean;
+}
+
+export interface OperationContext {
+  readonly store: SqliteStore;
+  readonly input: Input;
+  readonly version: ApiVersion;
+  /** The request's region (from `RegionId`, or the endpoint's). */
+  readonly regionId: string;
+  /** The resource owner's account, for ARIs. */
+  readonly account: string;
+  readonly visibility: Visibility;
+  /** Regions this service answers DescribeRegions with. */
+  readonly regions: readonly string[];
+}
+
+/** Returns the response fields of the operation (the service adds `RequestId`). */
+export type Handler = (ctx: OperationContext) => Record<string, unknown>;
+
+/** A referenced object that does not exist (or no longer does) in the request's region. */
+export function notFound(kind: string, id: string): EssHttpError {
+  return new EssHttpError(`Invalid${kind}Id.NotFound`, `The specified ${kind} ${id} does not exist.`, 404);
+}
+
+/** A child row of the request's region, or the `Invalid<Kind>Id.NotFound` error. */
+export function inRegion<R extends { regionId: string }>(ctx: OperationContext, kind: string, id: string, row: R | undefined): R {
+  if (!row || row.regionId !== ctx.regionId) throw notFound(kind, id);
+  return row;
+}
+
+export function duplicateName(kind: string, name: string): EssHttpError {
+  return new EssHttpError(`Invalid${kind}Name.Duplicate`, `The specified ${kind} name ${name} already exists.`, 400);
+}
+
+/** The request cannot be carried out in the object's current state. */
+export function incorrectState(code: string, message: string): EssHttpError {
+  return new EssHttpError(code, message, 400);
+}
+
+/** ESS names are 2–64 characters: letters, digits, `_`, `-`, `.`, starting with a letter or digit. */
+const NAME = /^[A-Za-z0-9\u4e00-\u9fa5][A-Za-z0-9\u4e00-\u9fa5_.-]{1,63}$/;
+
+export function checkName(parameter: string, name: string | undefined): string | undefined {
+  if (name !== undefined && !NAME.test(name)) throw EssHttpError.invalid(parameter, "Use 2 to 64 letters, digits, _, - or ., starting with a letter or digit.");
+  return name;
+}
+
+/** Keys of `patch` whose value is not `undefined`, so an absent parameter leaves a field unchanged. */
+export function defined<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,223 @@
+/**
+ * The reference ESS-compatible service: Fastify, RPC style (`GET`/`POST /`), both API versions, hosting the
+ * `ess-authz/fastify` plugin exactly as any host would, over the SQLite store.
+ */
+import { resolve } from "node:path";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import pino, { type Logger } from "pino";
+import { toParams } from "../ess/params.js";
+import { answerError, DEFAULT_HOST_ID, newRequestId, type AuthorizedRequest } from "../middleware/authorizer.js";
+import { EssHttpError } from "../middleware/errors.js";
+import { essAuthz, sendRejection } from "../middleware/fastify.js";
+import { encodeBody, responseFormat } from "../middleware/wire.js";
+import { ConfigError, fingerprint, loadConfig, PrincipalDirectory, type LoadedConfig, type ServiceSettings } from "./config.js";
+import { Input } from "./input.js";
+import { HANDLERS, type OperationContext, type Visibility } from "./operations/index.js";
+import { seedFromFile } from "./seed.js";
+import { SqliteStore } from "./store.js";
+
+export const DEFAULT_DB_FILE = "data/ess-authz.db";
+export const DEFAULT_REGIONS = ["cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-qingdao", "cn-shenzhen", "cn-zhangjiakou", "cn-hongkong", "ap-southeast-1"];
+
+export interface ServiceOptions {
+  /** The principals file (see `config.ts`). */
+  readonly configFile: string;
+  /** SQLite file, created with its directory when absent; `:memory:` for a throw-away store. */
+  readonly dbFile?: string;
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** A resource document (request-file `store` form) inserted at start where ids are missing. */
+  readonly seedFile?: string;
+  /** Decision log and service events; JSON lines on stdout by default. */
+  readonly logger?: Logger;
+  /** How often config and policy files are checked for changes; 0 turns checking off. Default 1000 ms. */
+  readonly watchIntervalMs?: number;
+}
+
+export interface RunningService {
+  readonly url: string;
+  readonly store: SqliteStore;
+  readonly app: FastifyInstance;
+  /** Reloads the configuration; on any problem keeps the current one, logs why and returns false. */
+  reload(): boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * One request at a time from authorization to commit, so no decision is made on tags or bindings another
+ * request is changing (a TagResources between a Delete's authorization and its execution, say).
+ */
+class Turnstile {
+  private tail: Promise<void> = Promise.resolve();
+
+  async enter(): Promise<() => void> {
+    let open!: () => void;
+    const turn = new Promise<void>((r) => (open = r));
+    const before = this.tail;
+    this.tail = before.then(() => turn);
+    await before;
+    let left = false;
+    return () => {
+      if (!left) {
+        left = true;
+        open();
+      }
+    };
+  }
+}
+
+function visibility(authz: AuthorizedRequest): Visibility {
+  const allowed = authz.decision.resources.filter((r) => r.decision === "Allow");
+  const groups = new Set(allowed.flatMap((r) => (r.scalingGroupId ? [r.scalingGroupId] : [])));
+  const unbound = allowed.some((r) => r.arn === "*");
+  return { sees: (groupId) => (groupId === undefined ? unbound : groups.has(groupId)) };
+}
+
+function formatOf(request: FastifyRequest): ReturnType<typeof responseFormat> {
+  const url = request.raw.url ?? "";
+  const q = url.indexOf("?");
+  return responseFormat(Object.fromEntries(new URLSearchParams(q < 0 ? "" : url.slice(q + 1))));
+}
+
+function changedSettings(a: ServiceSettings, b: ServiceSettings): boolean {
+  return JSON.stringify(a) !== JSON.stringify(b);
+}
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const log = options.logger ?? pino({ name: "ess-authz", redact: ["*.accessKeySecret", "*.securityToken", "*.Signature"] });
+  const configFile = resolve(options.configFile);
+  const initial = loadConfig(configFile);
+  for (const note of initial.notes) log.warn({ finding: note }, "policy finding");
+  const settings = initial.service;
+  const hostId = settings.hostId ?? DEFAULT_HOST_ID;
+  const regions = settings.regions ?? DEFAULT_REGIONS;
+  const directory = new PrincipalDirectory(initial);
+
+  const dbFile = options.dbFile ?? DEFAULT_DB_FILE;
+  const store = new SqliteStore(dbFile === ":memory:" ? dbFile : resolve(dbFile));
+  try {
+    if (options.seedFile) seedFromFile(store, resolve(options.seedFile), initial.account);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+
+  const app = Fastify({ logger: false, genReqId: () => newRequestId() });
+  const fail = (reply: FastifyReply, request: FastifyRequest, error: unknown): FastifyReply =>
+    sendRejection(reply, answerError(error, { requestId: String(request.id), format: formatOf(request), hostId, logger: log }));
+
+  // Fastify's own errors (unsupported media type, malformed body) answer as ESS errors too, without internals.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode;
+    const known = error instanceof EssHttpError || status === undefined || status >= 500 ? error : new EssHttpError("InvalidParameter", error.message, status);
+    return fail(reply, request, known);
+  });
+  app.setNotFoundHandler((request, reply) => fail(reply, request, new EssHttpError("UnsupportedOperation", "Only the RPC endpoint / is served.", 404)));
+
+  const turnstile = new Turnstile();
+  const exits = new WeakMap<FastifyRequest, () => void>();
+  const leave = async (request: FastifyRequest): Promise<void> => exits.get(request)?.();
+
+  await app.register(async (scope) => {
+    scope.addHook("preValidation", async (request, reply) => {
+      const exit = await turnstile.enter();
+      exits.set(request, exit);
+      reply.raw.once("close", exit);
+    });
+    scope.addHook("onSend", async (request) => leave(request));
+    scope.addHook("onResponse", async (request) => leave(request));
+
+    await scope.register(essAuthz, {
+      credentials: directory,
+      groups: store,
+      resolver: store,
+      hostId,
+      logger: log,
+      ...(settings.trustedProxies ? { trustedProxies: settings.trustedProxies } : {}),
+      ...(settings.sourceVpcHeader ? { sourceVpcHeader: settings.sourceVpcHeader } : {}),
+      ...(settings.diagnosticKey ? { diagnosticKey: settings.diagnosticKey } : {}),
+      ...(settings.endpointRegion ? { endpointRegion: settings.endpointRegion } : {}),
+    });
+
+    scope.route({
+      method: ["GET", "POST"],
+      url: "/",
+      handler: async (request, reply) => {
+        const authz = request.essAuthz;
+        if (!authz) throw new EssHttpError("InternalError");
+        const { plan, decision } = authz;
+        // RAM decides before ESS looks the group up (contract §5): an allowed call on an unknown group is a 404.
+        if (decision.mode === "all" && decision.resources.some((r) => r.groupNotFound)) throw new EssHttpError("InvalidScalingGroupId.NotFound");
+        const handler = HANDLERS.get(plan.operation);
+        if (!handler) throw new EssHttpError("NotImplemented", `${plan.operation} is a valid ESS operation but is not implemented by this service.`);
+        const ctx: OperationContext = {
+          store,
+          input: new Input(toParams(authz.params), plan.apiVersion),
+          version: plan.apiVersion,
+          regionId: plan.regionId,
+          account: directory.config.account,
+          visibility: visibility(authz),
+          regions,
+        };
+        const result = handler(ctx);
+        const { contentType, payload } = encodeBody({ RequestId: authz.requestId, ...result }, authz.format, `${plan.operation}Response`);
+        return reply.header("content-type", contentType).send(payload);
+      },
+    });
+  });
+
+  const address = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 }).catch((e: unknown) => {
+    store.close();
+    throw e;
+  });
+  log.info({ url: address, config: configFile, account: initial.account }, "listening");
+
+  // Polls file contents rather than watching inodes: editors replace files, and a change made while a watcher
+  // starts would be missed. After a rejection the files of the rejected version are polled too, and that
+  // version is reported once, not at every poll.
+  const intervalMs = options.watchIntervalMs ?? 1000;
+  let watched = initial.files;
+  let seen = initial.fingerprint;
+  const poll =
+    intervalMs > 0
+      ? setInterval(() => {
+          if (fingerprint(watched) !== seen) reload();
+        }, intervalMs).unref()
+      : undefined;
+
+  function reload(): boolean {
+    const refuse = (problems: readonly string[], files: readonly string[] = []): false => {
+      watched = [...new Set([...directory.config.files, ...files])];
+      seen = fingerprint(watched);
+      log.error({ problems }, "configuration reload rejected; keeping the current configuration");
+      return false;
+    };
+    let next: LoadedConfig;
+    try {
+      next = loadConfig(configFile);
+    } catch (e) {
+      return e instanceof ConfigError ? refuse(e.problems, e.files) : refuse([e instanceof Error ? e.message : String(e)]);
+    }
+    if (next.account !== directory.config.account) return refuse(["the account id cannot change while running"]);
+    if (changedSettings(next.service, settings)) log.warn({}, "changes to the service section take effect after a restart");
+    for (const note of next.notes) log.warn({ finding: note }, "policy finding");
+    directory.replace(next);
+    watched = next.files;
+    seen = next.fingerprint;
+    log.info({ principals: next.credentials.size }, "configuration reloaded");
+    return true;
+  }
+
+  return {
+    url: address,
+    store,
+    app,
+    reload,
+    close: async () => {
+      clearInterval(poll);
+      await app.close();
+      store.close();
+    },
+  };
+}
