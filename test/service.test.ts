@@ -2,12 +2,14 @@
  * The reference service: real operations over SQLite, list filtering, persistence across restarts,
  * configuration validation and hot reload, the decision log, and ESS error answers.
  */
+import { randomUUID } from "node:crypto";
 import { copyFileSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
 import t from "tap";
 import { ConfigError, loadConfig } from "../src/service/config.js";
 import { startService } from "../src/service/server.js";
+import { SqliteStore } from "../src/service/store.js";
 import {
   ACCOUNT,
   client,
@@ -22,8 +24,10 @@ import {
   sendV3,
   serve,
   tempDir,
+  timestamp,
   writeConfig,
   type LogLine,
+  type V1Request,
 } from "./helpers/service.js";
 
 const HZ = { RegionId: "cn-hangzhou" };
@@ -71,6 +75,49 @@ t.test("state survives a restart (create, stop, start, describe)", async (t) => 
   const rules = await again.request<{ ScalingRules: { ScalingRule: { ScalingRuleAri: string }[] } }>("DescribeScalingRules", { ...HZ, ScalingGroupId });
   t.equal(rules.ScalingRules.ScalingRule[0]?.ScalingRuleAri, ScalingRuleAri);
   t.equal(second.store.db.pragma("journal_mode", { simple: true }), "wal");
+});
+
+t.test("a signed request replayed after a restart is refused: nonces are kept in the database", async (t) => {
+  const dir = tempDir(t);
+  const dbFile = join(dir, "ess.db");
+  const create: V1Request = {
+    key: KEYS.admin,
+    // Unnamed, so a replay that got through would create a second group rather than fail on the name.
+    params: { Action: "CreateScalingGroup", ...HZ, MinSize: "0", MaxSize: "7" },
+    nonce: randomUUID(),
+    timestamp: timestamp(),
+  };
+  const first = await startService({ configFile: EXAMPLE_CONFIG, dbFile, watchIntervalMs: 0, logger: silent() });
+  t.equal((await sendV1(first.url, create)).status, 200, "first use");
+  await first.close();
+
+  const second = await startService({ configFile: EXAMPLE_CONFIG, dbFile, watchIntervalMs: 0, logger: silent() });
+  t.teardown(() => second.close());
+  const replay = await sendV1(second.url, create);
+  t.equal(replay.status, 400);
+  t.equal(replay.body["Code"], "SignatureNonceUsed");
+  t.equal(second.store.groups.where({ maxSize: 7 }).length, 1, "the replay created nothing");
+});
+
+t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is added to an older database", (t) => {
+  const dir = tempDir(t);
+  const dbFile = join(dir, "ess.db");
+  const old = new SqliteStore(dbFile);
+  old.db.exec("DROP TABLE signature_nonces");
+  old.db.pragma("user_version = 1"); // the schema before nonces were persisted
+  old.close();
+
+  const store = new SqliteStore(dbFile);
+  t.teardown(() => store.close());
+  t.equal(store.db.pragma("user_version", { simple: true }), 2, "migrated on open");
+  t.ok(store.nonces.remember("a", 1000, 0));
+  t.notOk(store.nonces.remember("a", 1000, 500), "replayed within its lifetime");
+  t.ok(store.nonces.remember("b", 1000, 600));
+  t.ok(store.nonces.remember("a", 1000, 1001), "an expired nonce may come back (its timestamp no longer would)");
+  t.same(store.db.prepare("SELECT key FROM signature_nonces ORDER BY key").pluck().all(), ["a", "b"], "the expired entry was replaced");
+  t.ok(store.nonces.remember("c", 1000, 1700));
+  t.same(store.db.prepare("SELECT key FROM signature_nonces ORDER BY key").pluck().all(), ["a", "c"], "expired entries are pruned");
+  t.end();
 });
 
 t.test("every implemented operation, as the admin", async (t) => {

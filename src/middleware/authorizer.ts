@@ -16,6 +16,7 @@ import {
 } from "../ess/types.js";
 import { authenticate, type SignedHttpRequest } from "./authenticate.js";
 import { compileTrust, type ClientOrigin, type ConnectionFacts, type TrustOptions } from "./client-address.js";
+import { DEFAULT_DEPENDENCY_TIMEOUT_MS, DependencyTimeoutError, withDeadline } from "./deadline.js";
 import { buildDiagnostic, encodeDiagnostic } from "./diagnostic.js";
 import { errorBody, EssHttpError, type AccessDeniedDetail, type EssErrorBody } from "./errors.js";
 import { MemoryNonceStore, NonceCapacityError, type NonceStore } from "./nonce.js";
@@ -29,8 +30,17 @@ export interface AuthorizerOptions extends TrustOptions {
   readonly groups: GroupSource;
   /** Child id (rule, configuration, alarm, ...) → owning scaling group. */
   readonly resolver: ChildResolver;
-  /** Defaults to an in-process store; give a shared one when several instances serve the same keys. */
+  /**
+   * Defaults to an in-process store, forgotten on restart; give a persistent one to refuse replays after a
+   * restart, and a shared one when several instances serve the same keys.
+   */
   readonly nonces?: NonceStore;
+  /**
+   * How long each call to `credentials`, `groups`, `resolver` or `nonces` may take before the request is answered
+   * `ServiceUnavailable`; 2 s by default. A dependency that never answers must not hold the request (or a host's
+   * lock) forever.
+   */
+  readonly dependencyTimeoutMs?: number;
   readonly timestampWindowMs?: number;
   readonly now?: () => number;
   /** `HostId` of error bodies. */
@@ -141,7 +151,8 @@ function claimedAccessKeyId(facts: HttpRequestFacts, sent: URLSearchParams): str
 
 /**
  * The ESS answer for any error: `EssHttpError`s and the context layer's `EssRequestError`s keep their code; a full
- * nonce store is `ServiceUnavailable`; anything else is logged (message only) and answered `InternalError`.
+ * nonce store or a dependency past its deadline is `ServiceUnavailable`; anything else is logged (message only)
+ * and answered `InternalError`.
  */
 export function answerError(
   error: unknown,
@@ -151,7 +162,10 @@ export function answerError(
   if (error instanceof EssHttpError) essError = error;
   else if (error instanceof EssRequestError) essError = new EssHttpError(error.code, error.message, error.httpStatus);
   else if (error instanceof NonceCapacityError) essError = new EssHttpError("ServiceUnavailable");
-  else {
+  else if (error instanceof DependencyTimeoutError) {
+    at.logger?.error({ requestId: at.requestId, dependency: error.dependency, timeoutMs: error.timeoutMs }, "dependency timed out");
+    essError = new EssHttpError("ServiceUnavailable");
+  } else {
     at.logger?.error(
       { requestId: at.requestId, err: error instanceof Error ? { type: error.name, message: error.message } : String(error) },
       "request failed",
@@ -168,8 +182,22 @@ export interface Authorizer {
   errorAnswer(error: unknown, requestId: string, format: ResponseFormat): RejectedRequest;
 }
 
+/** The host's dependencies, each call bounded by the deadline; methods are looked up at call time, as the host left them. */
+function withDeadlines(options: AuthorizerOptions, nonces: NonceStore): Pick<Required<AuthorizerOptions>, "credentials" | "groups" | "resolver" | "nonces"> {
+  const ms = options.dependencyTimeoutMs ?? DEFAULT_DEPENDENCY_TIMEOUT_MS;
+  return {
+    credentials: { findAccessKey: (id) => withDeadline(options.credentials.findAccessKey(id), "credential directory", ms) },
+    groups: {
+      getGroup: (id, region) => withDeadline(options.groups.getGroup(id, region), "group source", ms),
+      listGroups: (region) => withDeadline(options.groups.listGroups(region), "group source", ms),
+    },
+    resolver: { resolve: (kind, id, region) => withDeadline(options.resolver.resolve(kind, id, region), "child resolver", ms) },
+    nonces: { remember: (key, ttlMs, now) => withDeadline(nonces.remember(key, ttlMs, now), "nonce store", ms) },
+  };
+}
+
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
-  const nonces = options.nonces ?? new MemoryNonceStore();
+  const { credentials, groups, resolver, nonces } = withDeadlines(options, options.nonces ?? new MemoryNonceStore());
   const now = options.now ?? Date.now;
   const hostId = options.hostId ?? DEFAULT_HOST_ID;
   const originOf = compileTrust(options);
@@ -205,7 +233,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     try {
       let authenticated;
       try {
-        authenticated = await authenticate(facts, { credentials: options.credentials, nonces, timestampWindowMs: options.timestampWindowMs, now });
+        authenticated = await authenticate(facts, { credentials, nonces, timestampWindowMs: options.timestampWindowMs, now });
       } catch (e) {
         if (e instanceof EssHttpError) {
           log.warn({ requestId, code: e.code, accessKeyId: claimedAccessKeyId(facts, sent) }, "request rejected");
@@ -224,7 +252,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
           context: conditionKeys(credential, at, originOf(facts)),
           ...(options.endpointRegion ? { endpointRegion: options.endpointRegion } : {}),
         },
-        { groups: options.groups, resolver: options.resolver },
+        { groups, resolver },
       );
       const decision = authorizePlan(plan, principal.policies, { trace: false });
       const hash = policySetHash(principal.policies);

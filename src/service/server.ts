@@ -33,6 +33,8 @@ export interface ServiceOptions {
   readonly logger?: Logger;
   /** How often config and policy files are checked for changes; 0 turns checking off. Default 1000 ms. */
   readonly watchIntervalMs?: number;
+  /** Deadline of each call to a dependency of the authorizer (`AuthorizerOptions.dependencyTimeoutMs`). */
+  readonly dependencyTimeoutMs?: number;
 }
 
 export interface RunningService {
@@ -132,12 +134,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       credentials: directory,
       groups: store,
       resolver: store,
+      nonces: store.nonces,
       hostId,
       logger: log,
       ...(settings.trustedProxies ? { trustedProxies: settings.trustedProxies } : {}),
       ...(settings.sourceVpcHeader ? { sourceVpcHeader: settings.sourceVpcHeader } : {}),
       ...(settings.diagnosticKey ? { diagnosticKey: settings.diagnosticKey } : {}),
       ...(settings.endpointRegion ? { endpointRegion: settings.endpointRegion } : {}),
+      dependencyTimeoutMs: options.dependencyTimeoutMs,
     });
 
     scope.route({

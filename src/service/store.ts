@@ -1,12 +1,14 @@
 /**
  * The reference service's state in SQLite (better-sqlite3, WAL). It is also the `GroupSource` and
- * `ChildResolver` the middleware authorizes with: what is authorized is exactly what is stored.
+ * `ChildResolver` the middleware authorizes with: what is authorized is exactly what is stored. Its `nonces`
+ * are the middleware's nonce store.
  */
 import { randomInt, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { ChildKind, ChildResolution, ChildResolver, GroupInfo, GroupSource } from "../ess/types.js";
+import type { NonceStore } from "../middleware/nonce.js";
 
 /** Each entry upgrades the schema by one version (`PRAGMA user_version`); never edit a released entry. */
 const MIGRATIONS: readonly string[] = [
@@ -129,6 +131,14 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX alarms_group ON alarms (group_id);
   CREATE INDEX lifecycle_hooks_group ON lifecycle_hooks (group_id);
   CREATE INDEX scaling_activities_group ON scaling_activities (group_id);
+  `,
+  // Signature nonces outlive a restart: otherwise a captured request replays after one (SECURITY.md G7).
+  `
+  CREATE TABLE signature_nonces (
+    key TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX signature_nonces_expiry ON signature_nonces (expires_at);
   `,
 ];
 
@@ -338,6 +348,28 @@ export const newAlarmTaskId = (groupId: string | undefined): string => (groupId 
 /** ESS timestamps: UTC to the second, `YYYY-MM-DDThh:mmZ` in most responses; seconds kept here. */
 export const nowIso = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 
+/**
+ * Signature nonces in the service's database, so a replay is refused after a restart too. Expired nonces are
+ * pruned on every call; the index on expiry keeps that a short range scan.
+ */
+export class SqliteNonceStore implements NonceStore {
+  private readonly prune: Database.Statement;
+  private readonly insert: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.prune = db.prepare("DELETE FROM signature_nonces WHERE expires_at <= ?");
+    this.insert = db.prepare("INSERT INTO signature_nonces (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING");
+  }
+
+  remember(key: string, ttlMs: number, now: number): boolean {
+    return this.db.transaction(() => {
+      this.prune.run(now);
+      // After pruning, a conflict can only be a live nonce.
+      return this.insert.run(key, now + ttlMs).changes === 1;
+    })();
+  }
+}
+
 export class SqliteStore implements GroupSource, ChildResolver {
   readonly db: Database.Database;
   readonly groups: Table<ScalingGroupRow>;
@@ -347,6 +379,7 @@ export class SqliteStore implements GroupSource, ChildResolver {
   readonly alarms: Table<AlarmRow>;
   readonly lifecycleHooks: Table<LifecycleHookRow>;
   readonly activities: Table<ScalingActivityRow>;
+  readonly nonces: SqliteNonceStore;
 
   /** Opens (creating it and its directory when absent) and migrates the database. `:memory:` works too. */
   constructor(file: string) {
@@ -393,6 +426,7 @@ export class SqliteStore implements GroupSource, ChildResolver {
       "id", "groupId", "regionId", "name", "lifecycleTransition", "defaultResult", "heartbeatTimeout", "notificationArn", "notificationMetadata", "creationTime",
     ]);
     this.activities = new Table(this.db, "scaling_activities", ["id", "groupId", "regionId", "description", "statusCode", "startTime"]);
+    this.nonces = new SqliteNonceStore(this.db);
   }
 
   private migrate(): void {
