@@ -15,6 +15,7 @@ export type { OperatorName, OperatorSpec } from "./conditions/operators.js";
 export { makeContext } from "./evaluate/context.js";
 export type { RequestContext, ContextInput } from "./evaluate/context.js";
 export { evaluate } from "./evaluate/evaluate.js";
+export { compile, PolicySet } from "./evaluate/compile.js";
 export type { EvaluateOptions } from "./evaluate/evaluate.js";
 export type * from "./evaluate/decision.js";
 export { explainDecision, closestAllow, shortfalls } from "./evaluate/explain.js";

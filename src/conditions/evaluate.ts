@@ -1,7 +1,7 @@
 import type { Condition, Effect } from "../policy/ast.js";
 import type { ConditionTrace, MismatchReason } from "../evaluate/decision.js";
 import { OPERATORS } from "./operators.js";
-import { compileValueTest, parseTyped, type ValueTest } from "./values.js";
+import { compileValueTest, parseTyped, valueParser, type ValueTest } from "./values.js";
 
 /**
  * One condition (`Operator: {Key: values}`) compiled for repeated evaluation.
@@ -20,6 +20,7 @@ type Outcome = "true" | "false" | "indeterminate";
 
 export function compileCondition(condition: Condition): CompiledCondition {
   const spec = OPERATORS[condition.operator];
+  const parseRequest = valueParser(spec.family, "request");
   const tests: ValueTest[] = condition.values.map((v) => {
     const parsed = parseTyped(spec.family, v, "policy");
     // parsePolicy rejects unparseable policy values; a test that never matches keeps this total anyway.
@@ -28,7 +29,7 @@ export function compileCondition(condition: Condition): CompiledCondition {
 
   /** Per request value: does the operator (with negation) hold for it? */
   const outcome = (raw: string, matchedValues?: boolean[]): Outcome => {
-    const parsed = parseTyped(spec.family, raw, "request");
+    const parsed = parseRequest(raw);
     if (!parsed.ok) return "indeterminate";
     let any = false;
     for (let i = 0; i < tests.length; i++) {

@@ -133,31 +133,42 @@ function parseIpRange(raw: string): { address: ipaddr.IPv4 | ipaddr.IPv6; prefix
 export type ParseResult = { readonly ok: true; readonly value: TypedValue } | { readonly ok: false; readonly expected: string };
 
 /** Parses a value for a family; `range` allows CIDR blocks (policy side of IpAddress). */
-export function parseTyped(family: Family, raw: string, side: "policy" | "request"): ParseResult {
+export type ValueParser = (raw: string) => ParseResult;
+
+/**
+ * The parser for a family's values, chosen once (ts-pattern's exhaustive dispatch) so that a compiled condition
+ * parses each request value without re-dispatching on the hot path.
+ */
+export function valueParser(family: Family, side: "policy" | "request"): ValueParser {
   return match(family)
-    .with("string", (): ParseResult => ({ ok: true, value: { family: "string", text: raw } }))
-    .with("numeric", (): ParseResult => {
+    .with("string", (): ValueParser => (raw) => ({ ok: true, value: { family: "string", text: raw } }))
+    .with("numeric", (): ValueParser => (raw) => {
       const n = parseDecimal(raw);
       return n === undefined ? { ok: false, expected: "a decimal number" } : { ok: true, value: { family: "numeric", ...n } };
     })
-    .with("date", (): ParseResult => {
+    .with("date", (): ValueParser => (raw) => {
       const instant = parseInstant(raw);
       return instant === undefined
         ? { ok: false, expected: "an ISO 8601 date-time with Z or ±hh:mm, e.g. 2026-11-30T10:00:00Z" }
         : { ok: true, value: { family: "date", instant } };
     })
-    .with("bool", (): ParseResult =>
+    .with("bool", (): ValueParser => (raw) =>
       raw === "true" || raw === "false"
         ? { ok: true, value: { family: "bool", bool: raw === "true" } }
         : { ok: false, expected: '"true" or "false"' },
     )
-    .with("ip", (): ParseResult => {
+    .with("ip", (): ValueParser => (raw) => {
       const range = side === "policy" ? parseIpRange(raw) : ((a) => a && { address: a, prefix: a.kind() === "ipv4" ? 32 : 128 })(parseAddress(raw));
       return range
         ? { ok: true, value: { family: "ip", ...range } }
         : { ok: false, expected: side === "policy" ? "an IPv4/IPv6 address or CIDR block" : "an IPv4/IPv6 address" };
     })
     .exhaustive();
+}
+
+/** Parses one value of a family (load-time use; hot paths hold on to `valueParser`). */
+export function parseTyped(family: Family, raw: string, side: "policy" | "request"): ParseResult {
+  return valueParser(family, side)(raw);
 }
 
 function compareOrder(a: number | bigint, b: number | bigint, comparison: Comparison): boolean {

@@ -1,8 +1,27 @@
 import type { DecisionKind, EvaluationInput, StatementRef } from "../evaluate/decision.js";
+import { compile } from "../evaluate/compile.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import type { AuthorizationPlan, AuthTarget, EssDecision, ResourceDecision } from "./types.js";
 
-function decideTarget(target: AuthTarget, input: EvaluationInput, trace: boolean): ResourceDecision {
+/** Each principal's policies are compiled once; a reload brings new input objects, which compile afresh. */
+type Decider = Pick<ReturnType<typeof compile>, "evaluate">;
+const compiledSets = new WeakMap<EvaluationInput, Decider>();
+
+function policySetFor(input: EvaluationInput): Decider {
+  let set = compiledSets.get(input);
+  if (!set) {
+    try {
+      set = compile(input);
+    } catch {
+      // The interpreter never throws: whatever failed to compile denies there with its reason.
+      set = { evaluate: (ctx, options) => evaluate(input, ctx, options) };
+    }
+    compiledSets.set(input, set);
+  }
+  return set;
+}
+
+function decideTarget(target: AuthTarget, set: Decider, trace: boolean): ResourceDecision {
   const about = {
     arn: target.arn,
     ...(target.scalingGroupId === undefined ? {} : { scalingGroupId: target.scalingGroupId }),
@@ -11,7 +30,7 @@ function decideTarget(target: AuthTarget, input: EvaluationInput, trace: boolean
   };
   // A child that resolves to no group is never allowed (contract §5), so it is not evaluated at all.
   if (target.unresolved !== undefined) return { ...about, decision: "ImplicitDeny", determining: [], decidedBy: "error", error: target.unresolved };
-  const d = evaluate(input, target.context, { trace });
+  const d = set.evaluate(target.context, { trace });
   return {
     ...about,
     decision: d.decision,
@@ -36,9 +55,10 @@ function aggregate(mode: AuthorizationPlan["mode"], decisions: readonly Decision
 
 const refKey = (r: StatementRef): string => JSON.stringify([r.stage, r.policy, r.statement]);
 
-/** Decides every target of a plan and combines them. Never throws: `evaluate` fails closed per target. */
+/** Decides every target of a plan and combines them. Never throws: evaluation fails closed per target. */
 export function authorizePlan(plan: AuthorizationPlan, input: EvaluationInput, options: { trace?: boolean } = {}): EssDecision {
-  const resources = plan.targets.map((t) => decideTarget(t, input, options.trace ?? false));
+  const set = policySetFor(input);
+  const resources = plan.targets.map((t) => decideTarget(t, set, options.trace ?? false));
   const decision = aggregate(plan.mode, resources.map((r) => r.decision));
   // The statements behind the answer: those of the resources whose own decision is the answer.
   const determining = new Map<string, StatementRef>();

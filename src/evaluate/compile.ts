@@ -1,0 +1,225 @@
+/**
+ * Compiled policy sets: the same decisions as `evaluate`, for many requests over the same policies.
+ *
+ * `compile` walks RAM's flow once and, for every step of it, indexes the statements by their Action patterns
+ * (exact names, `prefix*` patterns, other wildcards and NotAction). A request looks up the statements its
+ * action can match, once per distinct action; those are filed by resource (literal ARNs by ARN, the others by
+ * the text their matches start with), so only the ones that can match the request's resource are tested.
+ * The indexes only narrow the search: every remaining statement is decided by the matchers `evaluate` uses
+ * (`compiledStatement`), in the flow `evaluate` uses (`decideFlow`). A trace is the interpreter's, built only
+ * when asked.
+ */
+import type { Effect, Policy } from "../policy/ast.js";
+import type { CompiledCondition } from "../conditions/evaluate.js";
+import type { CompiledTarget } from "../match/statement.js";
+import type { RequestContext } from "./context.js";
+import type { Decision, EvaluationInput, Stage, StatementRef } from "./decision.js";
+import { compiledStatement, decideFlow, evaluate, failedDecision, flowOf, ref, type Basic, type EvaluateOptions, type Flow } from "./evaluate.js";
+
+interface IndexedStatement {
+  /** Position in its step: determining statements are listed in policy and statement order. */
+  readonly order: number;
+  readonly effect: Effect;
+  readonly ref: StatementRef;
+  readonly target: CompiledTarget;
+  readonly conditions: readonly CompiledCondition[];
+  /** What a resource must be for the statement to have a chance; the matcher decides. */
+  readonly resourceFilter: ResourceFilter;
+}
+
+/**
+ * A necessary condition on the lower-cased resource, whatever the effect's case rule: equal to one of the
+ * literal patterns (lower-cased), or starting with a prefix all patterns share. Prefixes are kept only in
+ * ASCII, whose lower case does not depend on the letters around it.
+ */
+type ResourceFilter = { readonly literals: readonly string[] } | { readonly prefix: string };
+
+/** Statements of one effect whose Action element matches one action, filed by their resource filter. */
+interface Candidates {
+  readonly literal: ReadonlyMap<string, readonly IndexedStatement[]>;
+  readonly prefixed: readonly (readonly [prefix: string, statements: readonly IndexedStatement[]])[];
+}
+
+interface ActionCandidates {
+  readonly denies: Candidates;
+  readonly allows: Candidates;
+}
+
+const NO_CANDIDATES: Candidates = { literal: new Map(), prefixed: [] };
+
+/**
+ * Candidate lists are kept per distinct action string. Requests choose the action, so the memo is bounded:
+ * when full it starts over (a miss costs one index lookup, not a scan of every statement).
+ */
+const MAX_REMEMBERED_ACTIONS = 4096;
+
+const IMPLICIT_DENY: Basic = Object.freeze({ decision: "ImplicitDeny", determining: Object.freeze([]) });
+
+const WILDCARD = /[*?]/;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Where an Action pattern is filed: its exact name, its literal prefix before a trailing `*`, or neither. */
+function actionKey(patternLower: string): { exact: string } | { prefix: string } | undefined {
+  const star = patternLower.indexOf("*");
+  if (star < 0) return patternLower.includes("?") ? undefined : { exact: patternLower };
+  if (star === patternLower.length - 1 && !patternLower.includes("?")) return { prefix: patternLower.slice(0, -1) };
+  return undefined;
+}
+
+function resourceFilter(resources: readonly string[] | undefined): ResourceFilter {
+  // Trust policies have no Resource: the statement applies to any resource.
+  if (resources === undefined) return { prefix: "" };
+  if (!resources.some((r) => WILDCARD.test(r))) return { literals: [...new Set(resources.map((r) => r.toLowerCase()))] };
+  const heads = resources.map((r) => {
+    const wildcard = r.search(WILDCARD);
+    const head = wildcard < 0 ? r : r.slice(0, wildcard);
+    const nonAscii = head.search(NON_ASCII);
+    return (nonAscii < 0 ? head : head.slice(0, nonAscii)).toLowerCase();
+  });
+  let prefix = heads[0]!;
+  for (const head of heads) while (!head.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return { prefix };
+}
+
+function push<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function candidatesOf(statements: readonly IndexedStatement[]): Candidates {
+  if (statements.length === 0) return NO_CANDIDATES;
+  const literal = new Map<string, IndexedStatement[]>();
+  const prefixed = new Map<string, IndexedStatement[]>();
+  for (const s of statements) {
+    const filter = s.resourceFilter;
+    if ("literals" in filter) for (const r of filter.literals) push(literal, r, s);
+    else push(prefixed, filter.prefix, s);
+  }
+  return { literal, prefixed: [...prefixed] };
+}
+
+function applies(s: IndexedStatement, ctx: RequestContext, resourceLower: string): boolean {
+  if (!s.target.matchResource(ctx.resource, resourceLower)) return false;
+  for (const c of s.conditions) if (!c.holds(ctx.values, s.effect)) return false;
+  return true;
+}
+
+/** The statements of `candidates` that apply to the request, in order; undefined when none does. */
+function applying(candidates: Candidates, ctx: RequestContext, resourceLower: string): StatementRef[] | undefined {
+  let hits: IndexedStatement[] | undefined;
+  let groupsHit = 0;
+  const filed = candidates.literal.get(resourceLower);
+  if (filed) {
+    for (const s of filed) if (applies(s, ctx, resourceLower)) (hits ??= []).push(s);
+    if (hits) groupsHit++;
+  }
+  for (const [prefix, statements] of candidates.prefixed) {
+    if (!resourceLower.startsWith(prefix)) continue;
+    const before = hits?.length ?? 0;
+    for (const s of statements) if (applies(s, ctx, resourceLower)) (hits ??= []).push(s);
+    if (hits && hits.length > before) groupsHit++;
+  }
+  if (!hits) return undefined;
+  // Each group is in policy order; hits from several groups interleave.
+  if (groupsHit > 1) hits.sort((a, b) => a.order - b.order);
+  return hits.map((s) => s.ref);
+}
+
+/** One step of the flow (a control level, the session policy, an identity scope) with its indexes. */
+class IndexedStep {
+  private readonly exact = new Map<string, IndexedStatement[]>();
+  private readonly prefixed = new Map<string, IndexedStatement[]>();
+  /** Statements with other wildcard patterns (`*:ListTagResources`, `ess:Describe?*`) or NotAction. */
+  private readonly general: IndexedStatement[] = [];
+  private readonly byAction = new Map<string, ActionCandidates>();
+
+  constructor(policies: readonly Policy[], stage: Stage) {
+    let order = 0;
+    for (const policy of policies) {
+      for (const statement of policy.statements) {
+        const { target, conditions } = compiledStatement(statement);
+        const s: IndexedStatement = {
+          order: order++,
+          effect: statement.effect,
+          ref: ref(policy, statement, stage),
+          target,
+          conditions,
+          resourceFilter: resourceFilter(statement.resources),
+        };
+        if (statement.actionKind === "NotAction") {
+          this.general.push(s);
+          continue;
+        }
+        for (const pattern of new Set(statement.actions.map((a) => a.toLowerCase()))) {
+          const key = actionKey(pattern);
+          if (key === undefined) this.general.push(s);
+          else if ("exact" in key) push(this.exact, key.exact, s);
+          else push(this.prefixed, key.prefix, s);
+        }
+      }
+    }
+  }
+
+  decide(ctx: RequestContext): Basic {
+    const { denies, allows } = this.candidates(ctx.action);
+    if (denies === NO_CANDIDATES && allows === NO_CANDIDATES) return IMPLICIT_DENY;
+    const resourceLower = ctx.resource.toLowerCase();
+    const denying = applying(denies, ctx, resourceLower);
+    if (denying) return { decision: "ExplicitDeny", determining: denying };
+    const allowing = applying(allows, ctx, resourceLower);
+    return allowing ? { decision: "Allow", determining: allowing } : IMPLICIT_DENY;
+  }
+
+  private candidates(action: string): ActionCandidates {
+    let c = this.byAction.get(action);
+    if (c === undefined) {
+      if (this.byAction.size >= MAX_REMEMBERED_ACTIONS) this.byAction.clear();
+      c = this.lookUp(action.toLowerCase());
+      this.byAction.set(action, c);
+    }
+    return c;
+  }
+
+  /** The index narrows the statements down; each statement's own action matcher has the last word. */
+  private lookUp(actionLower: string): ActionCandidates {
+    const found = new Set<IndexedStatement>(this.exact.get(actionLower));
+    for (const [prefix, list] of this.prefixed) if (actionLower.startsWith(prefix)) for (const s of list) found.add(s);
+    for (const s of this.general) found.add(s);
+    const matching = [...found].filter((s) => s.target.matchAction(actionLower)).sort((a, b) => a.order - b.order);
+    return { denies: candidatesOf(matching.filter((s) => s.effect === "Deny")), allows: candidatesOf(matching.filter((s) => s.effect === "Allow")) };
+  }
+}
+
+const indexedStep = (policies: readonly Policy[], stage: Stage): IndexedStep => new IndexedStep(policies, stage);
+
+const runStep = (step: IndexedStep, ctx: RequestContext): Basic => step.decide(ctx);
+
+/** A principal's policies compiled for repeated decisions. Policies are immutable: compile again to change them. */
+export class PolicySet {
+  readonly input: EvaluationInput;
+  private readonly flow: Flow<IndexedStep>;
+
+  constructor(input: EvaluationInput) {
+    this.input = input;
+    this.flow = flowOf(input, indexedStep);
+  }
+
+  /** Decides one request exactly as `evaluate(this.input, ctx, options)` does; never throws. */
+  evaluate(ctx: RequestContext, options?: EvaluateOptions): Decision {
+    // A trace reports every statement, indexed or not: that is the interpreter's walk.
+    if (options?.trace) return evaluate(this.input, ctx, options);
+    try {
+      return decideFlow(this.flow, ctx, ctx.resourceGroupId, runStep);
+    } catch (e) {
+      return failedDecision(e);
+    }
+  }
+}
+
+/** Compiles a principal's policies; a plain list is a RAM user's identity policies at account scope. */
+export function compile(input: EvaluationInput | readonly Policy[]): PolicySet {
+  return new PolicySet(isPolicyList(input) ? { identity: input.map((policy) => ({ policy })) } : input);
+}
+
+const isPolicyList = (input: EvaluationInput | readonly Policy[]): input is readonly Policy[] => Array.isArray(input);

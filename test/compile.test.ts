@@ -1,0 +1,238 @@
+/**
+ * Differential test: a compiled PolicySet decides exactly as the interpreter (`evaluate`) does — decision,
+ * determining statements, stage and error — on the scenario fixtures and on random policy sets and requests.
+ */
+import t from "tap";
+import fc from "fast-check";
+import { readFileSync, readdirSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { compile, type PolicySet } from "../src/evaluate/compile.js";
+import { makeContext, type RequestContext } from "../src/evaluate/context.js";
+import type { EvaluationInput, PolicyAttachment } from "../src/evaluate/decision.js";
+import { evaluate } from "../src/evaluate/evaluate.js";
+import { OPERATIONS } from "../src/ess/catalog.js";
+import { buildPlan } from "../src/ess/request.js";
+import { storeFromJson } from "../src/ess/store.js";
+import type { EssRequest } from "../src/ess/types.js";
+import type { Policy } from "../src/policy/ast.js";
+import { loadPolicy, parsePolicy } from "../src/policy/parse.js";
+import { policyOf } from "./helpers/policies.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, "utf8")) as T;
+
+/** Compares both paths on one request, with and without a trace; returns a description of any difference. */
+function mismatch(input: EvaluationInput, set: PolicySet, ctx: RequestContext): string | undefined {
+  for (const trace of [false, true]) {
+    const expected = JSON.stringify(evaluate(input, ctx, { trace }));
+    const actual = JSON.stringify(set.evaluate(ctx, { trace }));
+    if (expected !== actual) return `trace=${trace}\n  interpreter: ${expected}\n  compiled:    ${actual}`;
+  }
+  return undefined;
+}
+
+t.test("fixtures: every scenario request against every scenario policy set", async (t) => {
+  const policies = readdirSync(join(ROOT, "policies"))
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => loadPolicy(readFileSync(join(ROOT, "policies", f), "utf8"), { name: basename(f, ".json") }));
+  const requests = readdirSync(join(ROOT, "fixtures/requests")).filter((f) => f.endsWith(".json"));
+  const inputs: EvaluationInput[] = [
+    ...policies.map((policy) => ({ identity: [{ policy }] })),
+    { identity: policies.map((policy) => ({ policy })) },
+    { identity: policies.slice(1).map((policy) => ({ policy })), control: { levels: [[policies[0]!]] } },
+  ];
+  const sets = inputs.map((input) => [input, compile(input)] as const);
+  let compared = 0;
+  for (const file of requests) {
+    const request = readJson<EssRequest & { store?: unknown }>(join(ROOT, "fixtures/requests", file));
+    const plan = await buildPlan(
+      { account: request.account, params: request.params, ...(request.context ? { context: request.context } : {}) },
+      storeFromJson(request.store),
+    );
+    for (const target of plan.targets) {
+      for (const [input, set] of sets) {
+        const diff = mismatch(input, set, target.context);
+        if (diff) t.fail(`${file} ${target.arn}: ${diff}`);
+        compared++;
+      }
+    }
+  }
+  t.ok(compared > 200, `${compared} fixture decisions compared, zero mismatches`);
+});
+
+// ---- random policy sets and requests, biased towards what the index has to get right ----
+
+const ESS_ACTIONS = OPERATIONS.map((op) => op.ramAction);
+const ARN1 = "acs:ess:cn-hangzhou:1609982529920904:scalinggroup/asg-bp17np35ywjwh2cx0001";
+const ARN2 = "acs:ess:cn-beijing:1609982529920904:scalinggroup/asg-bp1c5pl2qc6ozgb10002";
+
+const flipCase = (s: string, mask: number): string =>
+  [...s].map((c, i) => ((mask >> i % 16) & 1 ? c.toUpperCase() : c.toLowerCase())).join("");
+const anyCase = (arb: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  fc.tuple(arb, fc.nat(0xffff), fc.nat(3)).map(([s, mask, keep]) => (keep > 0 ? s : flipCase(s, mask)));
+
+const essAction = fc.constantFrom(...ESS_ACTIONS);
+const actionPattern = fc.oneof(
+  { weight: 4, arbitrary: anyCase(essAction) },
+  {
+    weight: 3,
+    arbitrary: anyCase(
+      fc.constantFrom("*", "ess:*", "ess:Describe*", "ess:Create*", "ess:Delete*", "ess:", "ecs:*", "ess:DescribeScalingGroups*", "e*", ""),
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: anyCase(
+      fc.constantFrom("*:ListTagResources", "ess:*Scaling*", "ess:Describe?calingGroups", "e?s:*", "?ss:Delete*", "ess:*Group", "*Tag*", "ess:*:*", "ess:Describe**"),
+    ),
+  },
+  { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+);
+const resourcePattern = fc.oneof(
+  anyCase(fc.constantFrom("*", ARN1, ARN2, "acs:ess:*:*:scalinggroup/*", "acs:ess:cn-hangzhou:1609982529920904:*", "acs:ess:*:*:scalinggroup/asg-bp1?*")),
+  fc.constantFrom(ARN1.replace("scalinggroup", "scalingGroup"), "acs:ess:cn-beijing:*"),
+);
+const tagKey = fc.constantFrom("team", "Team", "environment", "ENVIRONMENT");
+const conditionEntry = fc.oneof(
+  fc.record({
+    op: fc.constantFrom("StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike"),
+    key: fc.oneof(tagKey.map((k) => `acs:RequestTag/${k}`), tagKey.map((k) => `acs:ResourceTag/${k}`)),
+    values: fc.array(fc.constantFrom("game1", "GAME1", "game*", "test", "dev", "*"), { minLength: 1, maxLength: 2 }),
+  }),
+  fc.record({ op: fc.constantFrom("IpAddress", "NotIpAddress"), key: fc.constant("acs:SourceIp"), values: fc.array(fc.constantFrom("10.0.0.0/8", "192.168.1.1", "::1"), { minLength: 1, maxLength: 2 }) }),
+  fc.record({ op: fc.constant("Bool"), key: fc.constant("acs:SecureTransport"), values: fc.constantFrom(["true"], ["false"]) }),
+  fc.record({ op: fc.constantFrom("DateLessThan", "DateGreaterThan"), key: fc.constant("acs:CurrentTime"), values: fc.constant(["2026-06-01T00:00:00Z"]) }),
+  fc.record({ op: fc.constantFrom("NumericLessThan", "NumericEquals"), key: fc.constant("acs:Count"), values: fc.constant(["3"]) }),
+);
+const statement = fc.record(
+  {
+    Sid: fc.constantFrom("a", "b"),
+    Effect: fc.constantFrom("Allow", "Allow", "Deny"),
+    actions: fc.array(actionPattern, { minLength: 1, maxLength: 3 }),
+    not: fc.nat(6).map((n) => n === 0),
+    Resource: fc.array(resourcePattern, { minLength: 1, maxLength: 2 }),
+    conditions: fc.array(conditionEntry, { maxLength: 2 }),
+  },
+  { requiredKeys: ["Effect", "actions", "not", "Resource", "conditions"] },
+).map(({ actions, not, conditions, ...rest }) => {
+  const Condition: Record<string, Record<string, string[]>> = {};
+  for (const c of conditions) (Condition[c.op] ??= {})[c.key] = c.values;
+  return { ...rest, [not ? "NotAction" : "Action"]: actions, ...(conditions.length > 0 ? { Condition } : {}) };
+});
+
+// Few distinct names, so that different policies share one and determining lists must keep them apart by order.
+let policyCounter = 0;
+const policy = (kind: "identity" | "session" | "control") =>
+  fc.array(statement, { minLength: 0, maxLength: 5 }).map((statements): Policy[] => {
+    const name = `${kind}-${policyCounter++ % 7}`;
+    const loaded = parsePolicy(JSON.stringify({ Version: "1", Statement: statements }), { name, kind }).policy;
+    return loaded ? [loaded] : [];
+  });
+const attachment = fc.tuple(policy("identity"), fc.constantFrom<PolicyAttachment["scope"]>(undefined, "account", { resourceGroupId: "rg-A" }, { resourceGroupId: "rg-B" })).map(
+  ([ps, scope]) => ps.map((p): PolicyAttachment => (scope === undefined ? { policy: p } : { policy: p, scope })),
+);
+const evaluationInput: fc.Arbitrary<EvaluationInput> = fc
+  .record({
+    principalType: fc.constantFrom(undefined, "RamUser", "AssumedRoleUser", "Root", "ServiceLinkedRole"),
+    identity: fc.array(attachment, { maxLength: 4 }),
+    session: fc.option(policy("session"), { nil: undefined }),
+    control: fc.option(fc.record({ levels: fc.array(policy("control"), { minLength: 1, maxLength: 2 }), effectScope: fc.constantFrom(undefined, "RAM", "All") }), { nil: undefined, freq: 3 }),
+  })
+  .map((r): EvaluationInput => ({
+    identity: r.identity.flat(),
+    ...(r.principalType ? { principalType: r.principalType } : {}),
+    ...(r.session && r.session.length > 0 ? { session: r.session[0]! } : {}),
+    ...(r.control ? { control: { levels: r.control.levels, ...(r.control.effectScope ? { effectScope: r.control.effectScope } : {}) } } : {}),
+  }));
+
+const requestContext: fc.Arbitrary<RequestContext> = fc
+  .record({
+    action: fc.oneof({ weight: 5, arbitrary: anyCase(essAction) }, { weight: 1, arbitrary: fc.constantFrom("ecs:ListTagResources", "ess:", "ess:describe", "*", "") }),
+    resource: fc.oneof(anyCase(fc.constantFrom(ARN1, ARN2, "*", "acs:ess:cn-hangzhou:1609982529920904:scalinggroup/*"))),
+    resourceGroupId: fc.constantFrom(undefined, "rg-A", "rg-B"),
+    requestTags: fc.array(fc.tuple(tagKey, fc.constantFrom("game1", "Game1", "test", "dev")), { maxLength: 3 }),
+    resourceTags: fc.array(fc.tuple(tagKey, fc.constantFrom("game1", "test", "dev")), { maxLength: 3 }),
+    keys: fc.record(
+      { "acs:SourceIp": fc.constantFrom("10.1.2.3", "192.168.1.1", "::1", "not-an-ip"), "acs:SecureTransport": fc.constantFrom("true", "false", "yes"), "acs:CurrentTime": fc.constantFrom("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"), "acs:Count": fc.constantFrom("2", "3", "x") },
+      { requiredKeys: [] },
+    ),
+  })
+  .map(({ resourceGroupId, ...rest }) => makeContext({ ...rest, ...(resourceGroupId === undefined ? {} : { resourceGroupId }) }));
+
+t.test("random policy sets and requests: compiled and interpreted decisions are identical", async (t) => {
+  const REQUESTS_PER_SET = 6;
+  let compared = 0;
+  let allowed = 0;
+  fc.assert(
+    fc.property(evaluationInput, fc.array(requestContext, { minLength: REQUESTS_PER_SET, maxLength: REQUESTS_PER_SET }), (input, requests) => {
+      const set = compile(input);
+      // Each set decides several requests, so remembered candidate lists are reused across requests.
+      for (const ctx of [...requests, ...requests]) {
+        const diff = mismatch(input, set, ctx);
+        if (diff) throw new Error(`${ctx.action} on ${ctx.resource}: ${diff}`);
+        compared++;
+        if (set.evaluate(ctx).decision === "Allow") allowed++;
+      }
+    }),
+    { numRuns: 1000, seed: 20261130 },
+  );
+  t.ok(compared >= 5000, `${compared} random decisions compared, zero mismatches`);
+  t.ok(allowed > compared / 20, `${allowed} of them allowed: the generator reaches every decision`);
+});
+
+t.test("a plain policy list is a RAM user's account-scope identity policies", async (t) => {
+  const p = policyOf([{ Effect: "Allow", Action: "ess:Describe*", Resource: "*" }], "reader");
+  const ctx = makeContext({ action: "ess:DescribeScalingGroups", resource: "*" });
+  t.same(compile([p]).evaluate(ctx), evaluate({ identity: [{ policy: p }] }, ctx));
+  t.same(compile([p]).evaluate(ctx, { trace: true }).trace?.length, 1, "a trace on request");
+});
+
+t.test("resource filters hold beyond ASCII, where lower case depends on the neighbouring letters", async (t) => {
+  // "ΑΣ*" lower-cases to "ας*" (final sigma) while "ΑΣΒ" lower-cases to "ασβ": only the exact-case Allow matches.
+  const p = policyOf(
+    [
+      { Effect: "Allow", Action: "ess:*", Resource: "acs:ess:ΑΣ*" },
+      { Effect: "Allow", Action: "ess:*", Resource: ["acs:ess:ΣΑ*", "acs:ess:Σ?"] },
+      { Effect: "Deny", Action: "ess:Delete*", Resource: "acs:ess:σα*" },
+    ],
+    "greek",
+  );
+  const input = { identity: [{ policy: p }] };
+  const set = compile(input);
+  for (const resource of ["acs:ess:ΑΣΒ", "acs:ess:ασβ", "acs:ess:ΣΑΣ", "acs:ess:ΣΣ", "acs:ess:σας"]) {
+    for (const action of ["ess:DescribeScalingGroups", "ess:DeleteScalingGroup"]) {
+      const diff = mismatch(input, set, makeContext({ action, resource }));
+      if (diff) t.fail(`${action} on ${resource}: ${diff}`);
+    }
+  }
+  t.equal(set.evaluate(makeContext({ action: "ess:DescribeScalingGroups", resource: "acs:ess:ΑΣΒ" })).decision, "Allow");
+});
+
+t.test("more distinct actions than the set remembers: answers stay the same", async (t) => {
+  const p = policyOf(
+    [
+      { Effect: "Allow", Action: ["ess:Describe*", "ess:DeleteScalingGroup"], Resource: "*" },
+      { Effect: "Deny", NotAction: "ess:*", Resource: "*" },
+    ],
+    "mixed",
+  );
+  const input = { identity: [{ policy: p }] };
+  const set = compile(input);
+  let mismatches = 0;
+  for (let i = 0; i < 10_000; i++) {
+    const action = i % 3 === 0 ? `ess:Describe${i}` : i % 3 === 1 ? `ecs:Run${i}` : "ess:DeleteScalingGroup";
+    const ctx = makeContext({ action, resource: "*" });
+    if (mismatch(input, set, ctx)) mismatches++;
+  }
+  t.equal(mismatches, 0);
+});
+
+t.test("evaluation failures are ImplicitDeny from the compiled path too", async (t) => {
+  const p = policyOf([{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:RequestTag/team": "game1" } } }]);
+  const broken = { action: "ess:DeleteScalingGroup", resource: "*", values: { get: () => { throw new Error("boom"); } } } as unknown as RequestContext;
+  const d = compile([p]).evaluate(broken);
+  t.equal(d.decision, "ImplicitDeny");
+  t.equal(d.decidedBy, "error");
+  t.same(d, evaluate({ identity: [{ policy: p }] }, broken));
+});
