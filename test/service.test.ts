@@ -3,7 +3,7 @@
  * configuration validation and hot reload, the decision log, and ESS error answers.
  */
 import { randomUUID } from "node:crypto";
-import { copyFileSync, existsSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
 import t from "tap";
@@ -398,4 +398,14 @@ t.test("resource-group scope, role sessions and the account owner", async (t) =>
   await session.request("CreateScalingGroup", { ...HZ, MinSize: 0, MaxSize: 1 });
   const limited = await failure(session.request("CreateScalingGroup", { RegionId: "cn-beijing", MinSize: 0, MaxSize: 1 }));
   t.match(limited.data.AccessDeniedDetail, { AuthPrincipalType: "AssumedRoleUser", AuthPrincipalDisplayName: "ops:s1", PolicyType: "SessionPolicy" });
+});
+
+t.test("a config that holds secrets and is readable by others is warned about", async (t) => {
+  const dir = tempDir(t);
+  const config = { account: ACCOUNT, users: [{ name: "u", accessKeyId: "AKIDU0001", accessKeySecret: "s3cr3t-u", policies: [join(POLICIES, "admin.json")] }] };
+  const file = writeConfig(dir, config);
+  chmodSync(file, 0o644);
+  t.match(loadConfig(file).notes.join("\n"), /holds secrets but its mode is 0644 .*chmod 600/);
+  chmodSync(file, 0o600);
+  t.notMatch(loadConfig(file).notes.join("\n"), /holds secrets/);
 });

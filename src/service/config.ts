@@ -17,7 +17,7 @@
  * Policy paths are relative to the file. JSON, or YAML for `.yaml`/`.yml` files.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, resolve } from "node:path";
 import { Ajv } from "ajv";
 import { parse as parseYaml } from "yaml";
@@ -195,7 +195,7 @@ export interface LoadedConfig {
   readonly files: readonly string[];
   /** Hash of those files' contents as loaded: a later `fingerprint(files)` that differs means something changed. */
   readonly fingerprint: string;
-  /** Warning and Suggestion findings of the policies: reported, never blocking (contract §1). */
+  /** Warnings about the config (secrets readable by others) and the policies' Warning/Suggestion findings: logged, never blocking. */
   readonly notes: readonly string[];
 }
 
@@ -223,6 +223,14 @@ function readDocument(file: string): { text: string; value: unknown; source?: Js
   return { text, value: parsed.source.value, source: parsed.source };
 }
 
+/** A warning when a config that holds secrets can be read by the group or others (POSIX mode bits). */
+function secretsReadableByOthers(file: string, text: string): string | undefined {
+  if (!/accessKeySecret|securityToken|diagnosticKey/.test(text)) return undefined;
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o077) === 0) return undefined;
+  return `${file}: holds secrets but its mode is ${mode.toString(8).padStart(4, "0")} (readable beyond its owner); chmod 600 it`;
+}
+
 /** Loads and validates the configuration; throws `ConfigError` listing every problem found. */
 export function loadConfig(file: string): LoadedConfig {
   const configFile = resolve(file);
@@ -240,6 +248,8 @@ export function loadConfig(file: string): LoadedConfig {
   const problems: string[] = [];
   const account = doc.account;
   const notes: string[] = [];
+  const exposed = secretsReadableByOthers(configFile, configText);
+  if (exposed) notes.push(exposed);
   const files = [configFile];
   const texts: (string | undefined)[] = [configText];
 

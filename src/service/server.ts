@@ -90,7 +90,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const log = options.logger ?? pino({ name: "ess-authz", redact: ["*.accessKeySecret", "*.securityToken", "*.Signature"] });
   const configFile = resolve(options.configFile);
   const initial = loadConfig(configFile);
-  for (const note of initial.notes) log.warn({ finding: note }, "policy finding");
+  for (const note of initial.notes) log.warn({ finding: note }, "configuration warning");
   const settings = initial.service;
   const hostId = settings.hostId ?? DEFAULT_HOST_ID;
   const regions = settings.regions ?? DEFAULT_REGIONS;
@@ -205,7 +205,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     }
     if (next.account !== directory.config.account) return refuse(["the account id cannot change while running"]);
     if (changedSettings(next.service, settings)) log.warn({}, "changes to the service section take effect after a restart");
-    for (const note of next.notes) log.warn({ finding: note }, "policy finding");
+    for (const note of next.notes) log.warn({ finding: note }, "configuration warning");
     directory.replace(next);
     watched = next.files;
     seen = next.fingerprint;
