@@ -3,7 +3,7 @@ import t from "tap";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyPatchToText, editForPatch, serializeLike } from "../src/lint/fixes.js";
+import { applyPatchToText, combinePatches, editForPatch, serializeLike } from "../src/lint/fixes.js";
 import { caretLines, formatText, summaryLine } from "../src/lint/format/text.js";
 import { collectInputs } from "../src/lint/files.js";
 import { fixPolicy, lintPolicy } from "../src/lint/lint.js";
@@ -39,6 +39,36 @@ t.test("patches without a minimal edit are applied and the document re-serialize
   t.equal(serializeLike({ a: 1 }, "{}"), '{\n  "a": 1\n}', "two spaces when the original has no indentation, no newline when it had none");
   const bom = "\uFEFF" + '{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ess:describeregions", "Resource": "*"}]}';
   t.equal(fixPolicy(bom).text, JSON.stringify({ Version: "1", Statement: [{ Effect: "Allow", Action: "ess:DescribeRegions", Resource: "*" }] }, null, 2), "text JSON.parse refuses is re-serialized");
+});
+
+t.test("patches that touch separate parts of a document are applied together, from the end backwards", async (t) => {
+  const text = '{\n  "a": [1, 2, 3, 4],\n  "b": {"x": 1, "y": 2}\n}\n';
+  const s = sourceOf(text);
+  const removeThird = [{ op: "remove" as const, path: "/a/2" }];
+  const removeLast = [{ op: "remove" as const, path: "/a/3" }];
+  const renameX = [{ op: "move" as const, from: "/b/x", path: "/b/z" }];
+  const combined = combinePatches(s, [[{ op: "remove", path: "/a/0" }], removeThird, renameX])!;
+  t.equal(combined.text, '{\n  "a": [2, 4],\n  "b": {"z": 1, "y": 2}\n}\n', "minimal edits, formatting kept");
+  t.same(combined.taken, [0, 1, 2]);
+  t.same(combined.patch, [...renameX, ...removeThird, { op: "remove", path: "/a/0" }], "later elements first: no index shifts");
+  t.same(combinePatches(s, [removeThird, removeLast, renameX])!.taken, [0, 2], "the edits of the last two elements overlap (the comma): the second waits");
+  t.same(combinePatches(s, [[{ op: "remove", path: "/b" }], renameX, removeThird])!.taken, [0, 2], "a patch inside one already taken waits");
+  t.same(combinePatches(s, [renameX, [{ op: "move", from: "/b/y", path: "/b/z" }], removeThird])!.taken, [0, 2], "two renames to one name: the second waits");
+  t.equal(combinePatches(s, [removeThird, [{ op: "remove", path: "/nope" }]]), undefined, "fewer than two combine");
+});
+
+t.test("fixPolicy applies the fixes of one pass together and re-lints, until none is left", async (t) => {
+  const statement = (i: number, actions: string[]) => ({ Effect: "Allow", Action: actions, Resource: `acs:ess:cn-hangzhou:1234567890123456:scalinggroup/asg-${i}` });
+  const repeated = ["ess:DescribeScalingGroups", "ess:DescribeScalingGroups", "ess:describeScalingGroups"];
+  const text = JSON.stringify({ Version: "1", Statement: Array.from({ length: 40 }, (_, i) => statement(i, repeated)) }, null, 2);
+  const r = fixPolicy(text);
+  t.same(r.findings.filter((f) => f.fix), [], "no fixable finding left");
+  t.same(lintPolicy(r.text), r.findings, "the findings are those of the fixed text");
+  // per statement, pass 1: the repetition removed and the third value's case fixed; pass 2: the third value now repeats
+  t.same([...new Set(r.fixed.map((f) => f.ruleId))].sort(), ["action-case", "value-duplicate"]);
+  t.equal(r.fixed.length, 120, "three fixes per statement");
+  t.same(JSON.parse(r.text), { Version: "1", Statement: Array.from({ length: 40 }, (_, i) => statement(i, ["ess:DescribeScalingGroups"])) });
+  t.ok(r.text.startsWith('{\n  "Version": "1",\n  "Statement": [\n    {\n      "Effect": "Allow"'), "formatting kept");
 });
 
 const finding = (over: Partial<Finding>): Finding => ({ ruleId: "r", severity: "Warning", message: "m", path: "", line: 1, column: 1, endLine: 1, endColumn: 2, ...over });

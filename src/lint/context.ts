@@ -19,6 +19,9 @@ export interface ReportOptions {
 export class LintContext {
   readonly findings: Finding[] = [];
   private readonly actionCache = new WeakMap<LintStatement, ReadonlySet<string>>();
+  // Hostile documents repeat one Action list thousands of times: expand each distinct pattern and list once.
+  private readonly patternCache = new Map<string, readonly string[]>();
+  private readonly actionListCache = new Map<string, ReadonlySet<string>>();
 
   constructor(readonly doc: LintDocument) {}
 
@@ -43,11 +46,26 @@ export class LintContext {
   essActions(statement: LintStatement): ReadonlySet<string> {
     let set = this.actionCache.get(statement);
     if (!set) {
-      const matched = new Set(statement.actions.filter((a) => isWellFormedAction(a.value)).flatMap((a) => actionsMatching(a.value)));
-      set = statement.actionKind === "Action" ? matched : new Set(ESS_ACTION_NAMES.filter((a) => !matched.has(a)));
+      const listKey = JSON.stringify([statement.actionKind, statement.actions.map((a) => a.value)]);
+      set = this.actionListCache.get(listKey);
+      if (!set) {
+        const matched = new Set(statement.actions.filter((a) => isWellFormedAction(a.value)).flatMap((a) => this.actionsMatching(a.value)));
+        set = statement.actionKind === "Action" ? matched : new Set(ESS_ACTION_NAMES.filter((a) => !matched.has(a)));
+        this.actionListCache.set(listKey, set);
+      }
       this.actionCache.set(statement, set);
     }
     return set;
+  }
+
+  /** The canonical ESS actions an Action pattern matches (`actionsMatching`), computed once per distinct pattern. */
+  actionsMatching(pattern: string): readonly string[] {
+    let matched = this.patternCache.get(pattern);
+    if (!matched) {
+      matched = actionsMatching(pattern);
+      this.patternCache.set(pattern, matched);
+    }
+    return matched;
   }
 
   /** Every Action pattern names ESS literally, so the catalog knows everything the statement can match. */

@@ -38,8 +38,13 @@ export const ESS_ACTIONS: ReadonlyMap<string, EssAction> = aggregate();
 /** Canonical action names, sorted. */
 export const ESS_ACTION_NAMES: readonly string[] = [...ESS_ACTIONS.keys()].sort();
 
+const LOWER_NAMES = ESS_ACTION_NAMES.map((a) => a.toLowerCase());
+
 /** The canonical ESS actions an Action-element pattern matches (case-insensitively, contract §2). */
 export function actionsMatching(pattern: string): string[] {
+  // A pattern matches only names that start with its literal head: most mistyped actions are settled here.
+  const head = pattern.toLowerCase().split(/[*?]/, 1)[0]!;
+  if (!LOWER_NAMES.some((name) => name.startsWith(head))) return [];
   return [...new Set(operationsMatching(pattern).map((op) => op.ramAction))].sort();
 }
 

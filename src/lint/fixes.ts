@@ -113,3 +113,48 @@ export function applyPatchToText(source: JsonSource, patch: readonly Operation[]
   const edit = verifiedEdit(source, patch, patched);
   return edit ? applyEdit(source.text, edit) : serializeLike(patched, source.text);
 }
+
+/** The pointers an operation reads or writes. */
+const pointersOf = (op: Operation): string[] => ("from" in op ? [op.path, op.from] : [op.path]);
+
+/** One pointer is the other or inside it. */
+const nested = (a: string, b: string): boolean => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+
+/** A set of patches applied together: the text, the combined patch (in the order applied) and which patches it took. */
+export interface CombinedFix {
+  readonly text: string;
+  readonly patch: readonly Operation[];
+  readonly taken: readonly number[];
+}
+
+/**
+ * Applies together, in one rewrite of the text, every patch that has an exact minimal edit and whose pointers
+ * and text region overlap none of the patches taken before it. The edits are applied from the end of the text
+ * backwards, and the patch lists them in that order, so that removing an array element never shifts the index
+ * another operation names. The result is checked against the combined patch; undefined when fewer than two
+ * patches combine or the check fails.
+ */
+export function combinePatches(source: JsonSource, patches: readonly (readonly Operation[])[]): CombinedFix | undefined {
+  const taken: { index: number; patch: readonly Operation[]; edit: TextEdit }[] = [];
+  patches.forEach((patch, index) => {
+    const pointers = patch.flatMap(pointersOf);
+    if (taken.some((t) => t.patch.flatMap(pointersOf).some((p) => pointers.some((q) => nested(p, q))))) return;
+    let edit: TextEdit | undefined;
+    try {
+      edit = verifiedEdit(source, patch);
+    } catch {
+      return; // the patch does not apply to this document
+    }
+    if (edit && taken.every((t) => edit.end <= t.edit.start || t.edit.end <= edit.start)) taken.push({ index, patch, edit });
+  });
+  if (taken.length < 2) return undefined;
+  taken.sort((a, b) => b.edit.start - a.edit.start);
+  const patch = taken.flatMap((t) => t.patch);
+  const text = taken.reduce((current, t) => applyEdit(current, t.edit), source.text);
+  try {
+    if (!isDeepStrictEqual(JSON.parse(text), patchedValue(source, patch))) return undefined;
+  } catch {
+    return undefined; // the edits together broke the syntax, or the combined patch does not apply
+  }
+  return { text, patch, taken: taken.map((t) => t.index).sort((a, b) => a - b) };
+}

@@ -1,7 +1,7 @@
 import type { Operation } from "fast-json-patch";
 import type { Policy, PolicyKind } from "../policy/ast.js";
 import type { Finding } from "../policy/findings.js";
-import { parsePolicy } from "../policy/parse.js";
+import { minifiedLength, parsePolicy, SIZE_LIMITS } from "../policy/parse.js";
 import type { JsonSource } from "../policy/json-source.js";
 import { LintContext } from "./context.js";
 import { lintDocument } from "./document.js";
@@ -10,7 +10,7 @@ import { checkConditions } from "./families/conditions.js";
 import { checkRedundancy } from "./families/redundancy.js";
 import { checkResources } from "./families/resources.js";
 import { checkSecurity } from "./families/security.js";
-import { applyPatchToText } from "./fixes.js";
+import { applyPatchToText, combinePatches } from "./fixes.js";
 
 export interface LintOptions {
   /** Recorded on every finding. */
@@ -18,6 +18,8 @@ export interface LintOptions {
   /** Grammar and size limit to apply; default `identity`. */
   readonly kind?: PolicyKind;
 }
+
+const OVERSIZED_FACTOR = 10;
 
 const FAMILIES = [checkActions, checkResources, checkConditions, checkSecurity, checkRedundancy];
 
@@ -32,7 +34,10 @@ function run(text: string, options: LintOptions & { name?: string }): { findings
   });
   if (!parsed.source) return { findings: [...parsed.findings] };
   const ctx = new LintContext(lintDocument(parsed.source));
-  for (const check of FAMILIES) check(ctx);
+  // Ten times RAM's size limit is no policy anyone wrote: the policy-too-large Error says all that matters,
+  // and skipping the catalog-aware rules keeps hostile megabyte documents linear and fast.
+  const oversized = minifiedLength(text) > OVERSIZED_FACTOR * SIZE_LIMITS[options.kind ?? "identity"];
+  if (!oversized) for (const check of FAMILIES) check(ctx);
   const own = options.file === undefined ? ctx.findings : ctx.findings.map((f) => ({ ...f, file: options.file! }));
   const findings = [...parsed.findings, ...own].sort(byPosition);
   return { findings, source: parsed.source, ...(parsed.policy ? { policy: parsed.policy } : {}) };
@@ -68,11 +73,13 @@ export interface FixResult {
 }
 
 /** Enough for every fix of a 6,144-character policy; a bound, so that two fixes undoing each other cannot loop. */
-const MAX_FIX_ROUNDS = 500;
+const MAX_FIX_PASSES = 500;
 
 /**
- * Applies the safe fixes one at a time, re-linting after each, so every fix is computed on the document it
- * applies to. Documents with duplicate keys are left alone: their text and their value disagree.
+ * Applies the safe fixes in passes: each pass applies together every fix of the current findings that touches
+ * no part of the document another one of them touches (the first one alone when no two combine), then
+ * re-lints, so every fix is computed on the document it applies to. Documents with duplicate keys are left
+ * alone: their text and their value disagree.
  */
 export function fixPolicy(text: string, options: LintOptions = {}): FixResult {
   let current = text;
@@ -82,26 +89,31 @@ export function fixPolicy(text: string, options: LintOptions = {}): FixResult {
   const failed = new Set<string>();
   // A text seen before means two fixes undo each other: refuse the second rather than loop.
   const seen = new Set([text]);
-  for (let round = 0; round < MAX_FIX_ROUNDS && state.source; round++) {
+  for (let pass = 0; pass < MAX_FIX_PASSES && state.source; pass++) {
     if (state.findings.some((f) => f.ruleId === "json-duplicate-key")) break;
-    const next = state.findings.find((f) => f.fix && !failed.has(JSON.stringify(f.fix)));
-    if (!next) break;
-    let candidate: string;
-    try {
-      candidate = applyPatchToText(state.source, next.fix!);
-    } catch {
-      candidate = current; // the patch does not apply to this document
-    }
-    if (seen.has(candidate)) {
-      failed.add(JSON.stringify(next.fix));
+    const fixable = state.findings.filter((f) => f.fix && !failed.has(JSON.stringify(f.fix)));
+    if (fixable.length === 0) break;
+    const combined = combinePatches(state.source, fixable.map((f) => f.fix!));
+    const step = combined && !seen.has(combined.text) ? { ...combined, fixed: combined.taken.map((i) => fixable[i]!) } : fixAlone(state.source, fixable[0]!, current);
+    if (seen.has(step.text)) {
+      failed.add(JSON.stringify(fixable[0]!.fix));
       continue;
     }
-    seen.add(candidate);
-    current = candidate;
-    patch.push(...next.fix!);
-    fixed.push(next);
+    seen.add(step.text);
+    current = step.text;
+    patch.push(...step.patch);
+    fixed.push(...step.fixed);
     failed.clear();
     state = run(current, options);
   }
   return { text: current, patch, fixed, findings: state.findings };
+}
+
+/** One fix on its own: its minimal edit, or the document re-serialized; the text unchanged when it does not apply. */
+function fixAlone(source: JsonSource, finding: Finding, current: string): { text: string; patch: readonly Operation[]; fixed: readonly Finding[] } {
+  try {
+    return { text: applyPatchToText(source, finding.fix!), patch: finding.fix!, fixed: [finding] };
+  } catch {
+    return { text: current, patch: [], fixed: [] };
+  }
 }

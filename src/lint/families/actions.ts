@@ -3,7 +3,7 @@ import { getOperation } from "../../ess/catalog.js";
 import { compileGlob } from "../../match/glob.js";
 import { isWellFormedAction } from "../../policy/parse.js";
 import type { LintContext } from "../context.js";
-import { ESS_ACTION_NAMES, actionsMatching, actionsMatchingExactCase, isEssPattern, serviceOf } from "../ess-actions.js";
+import { ESS_ACTION_NAMES, actionsMatchingExactCase, isEssPattern, serviceOf } from "../ess-actions.js";
 import { replaceValue } from "../fixes.js";
 
 /**
@@ -15,23 +15,45 @@ const NAMES = ESS_ACTION_NAMES.map((a) => a.slice("ess:".length));
 /** Prefixes of action names that end at a word boundary (`Describe`, `DescribeScaling`…), for `Prefix*` patterns. */
 const PREFIXES = [...new Set(NAMES.flatMap((n) => [...n.matchAll(/(?=[A-Z])|$/g)].map((m) => n.slice(0, m.index)).filter(Boolean)))];
 
-const closeEnough = (d: number, length: number): boolean => d <= Math.max(2, Math.floor(length / 4));
+/** The largest edit distance a suggestion may be from what was typed. */
+const maxSuggestionDistance = (length: number): number => Math.max(2, Math.floor(length / 4));
 
-/** The closest catalog spellings of a mistyped name (`Describle*` → `Describe*`); several on a tie. */
+interface Candidate {
+  readonly name: string;
+  readonly lower: string;
+  readonly order: number;
+}
+
+/** Catalog spellings by length: the edit distance is at least the length difference, so the search starts at the typed length. */
+function byLength(names: readonly string[]): Candidate[][] {
+  const buckets: Candidate[][] = [];
+  names.forEach((name, order) => (buckets[name.length] ??= []).push({ name, lower: name.toLowerCase(), order }));
+  return buckets;
+}
+const NAME_CANDIDATES = byLength(NAMES);
+const PREFIX_CANDIDATES = byLength(PREFIXES);
+
+/** The closest catalog spellings of a mistyped name (`Describle*` → `Describe*`); several on a tie, in catalog order. */
 export function suggestActions(pattern: string): string[] {
   const name = pattern.slice(pattern.indexOf(":") + 1);
   const prefixOnly = /^[^*?]+\*$/.test(name);
   if (/[*?]/.test(name) && !prefixOnly) return [];
   const typed = (prefixOnly ? name.slice(0, -1) : name).toLowerCase();
-  const candidates = prefixOnly ? PREFIXES : NAMES;
+  const buckets = prefixOnly ? PREFIX_CANDIDATES : NAME_CANDIDATES;
+  const limit = maxSuggestionDistance(typed.length);
   let best = Infinity;
-  let found: string[] = [];
-  for (const c of candidates) {
-    const d = distance(typed, c.toLowerCase());
+  let found: Candidate[] = [];
+  const consider = (c: Candidate): void => {
+    const d = distance(typed, c.lower);
     if (d < best) [best, found] = [d, [c]];
     else if (d === best) found.push(c);
+  };
+  for (let gap = 0; gap <= Math.min(best, limit); gap++) {
+    buckets[typed.length + gap]?.forEach(consider);
+    if (gap > 0) buckets[typed.length - gap]?.forEach(consider);
   }
-  return closeEnough(best, typed.length) ? found.map((c) => `ess:${c}${prefixOnly ? "*" : ""}`) : [];
+  if (best > limit) return [];
+  return found.sort((a, b) => a.order - b.order).map((c) => `ess:${c.name}${prefixOnly ? "*" : ""}`);
 }
 
 /** Matches a `?`-bearing segment case-insensitively at `at`. */
@@ -67,7 +89,7 @@ export function checkActions(ctx: LintContext): void {
         }
         continue;
       }
-      const matched = actionsMatching(action);
+      const matched = ctx.actionsMatching(action);
       if (matched.length === 0) {
         unknownAction(ctx, action, pointer);
         continue;

@@ -95,6 +95,19 @@ interface TagSite {
   readonly tagKey: string;
 }
 
+const MAX_SPELLINGS_NAMED = 5;
+
+/** The spellings other than `except`, one of them: a few named, the rest counted (naming all would make the output quadratic). */
+function listSpellings(spellings: readonly string[], except: string): string {
+  const named: string[] = [];
+  for (const s of spellings) {
+    if (named.length === MAX_SPELLINGS_NAMED) break;
+    if (s !== except) named.push(`"${s}"`);
+  }
+  const unnamed = spellings.length - 1 - named.length;
+  return named.join(", ") + (unnamed > 0 ? ` and ${unnamed} more` : "");
+}
+
 /** One spelling per tag key: the most frequent, on a tie the lower-case one, else the first written. */
 function checkTagKeyCase(ctx: LintContext): void {
   const groups = new Map<string, TagSite[]>();
@@ -103,7 +116,9 @@ function checkTagKeyCase(ctx: LintContext): void {
       const c = classifyKey(condition.key);
       if (c.kind !== "requestTag" && c.kind !== "resourceTag") continue;
       const site = { statement, condition, prefixLength: c.prefix.length, tagKey: c.tagKey };
-      groups.set(c.tagKey.toLowerCase(), [...(groups.get(c.tagKey.toLowerCase()) ?? []), site]);
+      const group = groups.get(c.tagKey.toLowerCase());
+      if (group) group.push(site);
+      else groups.set(c.tagKey.toLowerCase(), [site]);
     }
   }
   for (const sites of groups.values()) {
@@ -119,9 +134,10 @@ function checkTagKeyCase(ctx: LintContext): void {
     for (const s of sites) {
       if (s.tagKey === reference) continue;
       const newKey = s.condition.key.slice(0, s.prefixLength) + reference;
+      const alsoWritten = others.length > 1 ? ` (and ${listSpellings(others, s.tagKey)})` : "";
       ctx.report(
         "condition-tag-key-case",
-        `tag key "${s.tagKey}" is written "${reference}" elsewhere in this policy${others.length > 1 ? ` (and ${others.filter((o) => o !== s.tagKey).map((o) => `"${o}"`).join(", ")})` : ""}: both match the same tags (key names are case-insensitive), write one spelling`,
+        `tag key "${s.tagKey}" is written "${reference}" elsewhere in this policy${alsoWritten}: both match the same tags (key names are case-insensitive), write one spelling`,
         s.condition.pointer,
         { onKey: true, ...renameFix(s.statement, s.condition, newKey) },
       );
@@ -136,21 +152,47 @@ export interface KeyAbsence {
   readonly unbound: readonly string[];
 }
 
+type Absent = Pick<KeyAbsence, "never" | "unbound">;
+
+// Presence depends on the kind of key only, and statements with one Action list share one action set: hostile
+// documents repeat both thousands of times, so each pair is worked out once.
+const absentByActions = new WeakMap<ReadonlySet<string>, Map<KeyClass["kind"], Absent>>();
+
+function absent(actions: ReadonlySet<string>, c: KeyClass): Absent {
+  let byKind = absentByActions.get(actions);
+  if (!byKind) absentByActions.set(actions, (byKind = new Map()));
+  let found = byKind.get(c.kind);
+  if (!found) {
+    const list = [...actions];
+    found = { never: list.filter((a) => presence(c, ESS_ACTIONS.get(a)!) === "never"), unbound: list.filter((a) => presence(c, ESS_ACTIONS.get(a)!) === "unbound") };
+    byKind.set(c.kind, found);
+  }
+  return found;
+}
+
 export function keyAbsences(ctx: LintContext, statement: LintStatement): KeyAbsence[] {
-  const actions = [...ctx.essActions(statement)];
+  const actions = ctx.essActions(statement);
   return statement.conditions.flatMap((condition) => {
     if (!condition.spec) return [];
-    const c = classifyKey(condition.key);
-    const never = actions.filter((a) => presence(c, ESS_ACTIONS.get(a)!) === "never");
-    const unbound = actions.filter((a) => presence(c, ESS_ACTIONS.get(a)!) === "unbound");
+    const { never, unbound } = absent(actions, classifyKey(condition.key));
     return never.length + unbound.length > 0 ? [{ condition, never, unbound }] : [];
   });
 }
 
+const neverSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** The set of a shared `never` list, built once. */
+function neverSet(never: readonly string[]): ReadonlySet<string> {
+  let set = neverSets.get(never);
+  if (!set) neverSets.set(never, (set = new Set(never)));
+  return set;
+}
+
 /** Actions the positive conditions of a statement exclude (a positive operator on a missing key is false, contract §3). */
-export function excludedByAbsence(absences: readonly KeyAbsence[]): { actions: Set<string>; first?: KeyAbsence } {
+export function excludedByAbsence(absences: readonly KeyAbsence[]): { actions: ReadonlySet<string>; first?: KeyAbsence } {
   const positive = absences.filter((a) => !a.condition.spec!.negated && a.never.length > 0);
-  return { actions: new Set(positive.flatMap((a) => a.never)), ...(positive[0] ? { first: positive[0] } : {}) };
+  const actions = positive.length === 1 ? neverSet(positive[0]!.never) : new Set(positive.flatMap((a) => a.never));
+  return { actions, ...(positive[0] ? { first: positive[0] } : {}) };
 }
 
 
@@ -274,7 +316,9 @@ export function contradiction(statement: LintStatement): LintCondition | undefin
     if (!c.spec) continue;
     const kind = classifyKey(c.key).kind;
     if (statement.effect === "Deny" && (kind === "requestTag" || kind === "resourceTag")) continue;
-    byKey.set(c.keyLower, [...(byKey.get(c.keyLower) ?? []), c]);
+    const sameKey = byKey.get(c.keyLower);
+    if (sameKey) sameKey.push(c);
+    else byKey.set(c.keyLower, [c]);
   }
   for (const conditions of byKey.values()) {
     const ofFamily = (family: string) => conditions.filter((c) => c.spec!.family === family);

@@ -1,7 +1,7 @@
 import { compileGlob } from "../../match/glob.js";
 import type { LintContext } from "../context.js";
 import { isObject, type Located, type LintStatement } from "../document.js";
-import { ESS_ACTIONS, UNBOUND_ALLOWANCE, actionsMatching, isEssPattern, listActions } from "../ess-actions.js";
+import { ESS_ACTIONS, UNBOUND_ALLOWANCE, isEssPattern, listActions } from "../ess-actions.js";
 import { removeAt } from "../fixes.js";
 import { classifyKey } from "../condition-keys.js";
 
@@ -21,50 +21,111 @@ function canonical(s: LintStatement): string {
   ]);
 }
 
-/** Every string `p` matches is matched by `q` too: equal, all stars, or `q` a literal prefix plus `*` that `p` starts with. */
-function globContains(q: string, p: string): boolean {
-  if (q === p || /^\*+$/.test(q)) return true;
-  const prefix = q.slice(0, -1);
-  return q.endsWith("*") && !/[*?]/.test(prefix) && p.startsWith(prefix);
+/** A pattern seen as a set of strings, prepared once: it contains `p` when every string `p` matches, it matches too. */
+interface Container {
+  readonly pattern: string;
+  readonly matchesAll: boolean;
+  /** The literal part of a `prefix*` pattern. */
+  readonly prefix?: string;
 }
 
-function coversActions(ctx: LintContext, wide: LintStatement, narrow: LintStatement): boolean {
-  const wideActions = ctx.essActions(wide);
-  return narrow.actions.every(({ value }) => {
-    if (isEssPattern(value)) {
-      const matched = actionsMatching(value);
-      return matched.length > 0 && matched.every((a) => wideActions.has(a));
-    }
-    return wide.actions.some((q) => globContains(q.value.toLowerCase(), value.toLowerCase()));
-  });
+function container(pattern: string): Container {
+  const prefix = pattern.slice(0, -1);
+  return { pattern, matchesAll: /^\*+$/.test(pattern), ...(pattern.endsWith("*") && !/[*?]/.test(prefix) ? { prefix } : {}) };
 }
 
-function coversResources(wide: LintStatement, narrow: LintStatement): boolean {
-  // Deny statements match resources regardless of case (contract §2).
-  const fold = (s: string): string => (wide.effect === "Deny" ? s.toLowerCase() : s);
-  return narrow.resources!.every((p) => wide.resources!.some((q) => globContains(fold(q.value), fold(p.value))));
+/** Equal, all stars, or a literal prefix plus `*` that `p` starts with. */
+const contains = (q: Container, p: string): boolean => q.matchesAll || q.pattern === p || (q.prefix !== undefined && p.startsWith(q.prefix));
+
+/** What the coverage check needs of a statement, computed once rather than once per pair. */
+interface CoverageProfile {
+  readonly statement: LintStatement;
+  readonly conditions: ReadonlySet<string>;
+  /** As the covering statement: its lower-cased Action patterns and the ESS actions they match. */
+  readonly actionContainers: readonly Container[];
+  readonly essActions: ReadonlySet<string>;
+  /** As the covered statement: the ESS actions its `ess:` patterns match, and its other patterns (lower-cased). */
+  readonly essPatternActions: readonly string[];
+  readonly otherActions: readonly string[];
+  /** Resources as compared: lower-cased in a Deny (contract §2). */
+  readonly resources: readonly string[];
+  readonly resourceContainers: readonly Container[];
 }
 
-/** `wide` applies whenever `narrow` does: same effect, superset of actions and resources, subset of conditions. */
-function covers(ctx: LintContext, wide: LintStatement, narrow: LintStatement): boolean {
-  if (wide.effect !== narrow.effect || wide.actionKind !== "Action" || narrow.actionKind !== "Action") return false;
-  if (!wide.resources || !narrow.resources || narrow.resources.length === 0) return false;
-  const narrowConditions = new Set(conditionId(narrow));
-  return conditionId(wide).every((c) => narrowConditions.has(c)) && coversActions(ctx, wide, narrow) && coversResources(wide, narrow);
+function coverageProfile(ctx: LintContext, statement: LintStatement): CoverageProfile {
+  const fold = (s: string): string => (statement.effect === "Deny" ? s.toLowerCase() : s);
+  const essPatterns = statement.actions.filter((a) => isEssPattern(a.value)).map((a) => ctx.actionsMatching(a.value));
+  const resources = (statement.resources ?? []).map((r) => fold(r.value));
+  return {
+    statement,
+    conditions: new Set(conditionId(statement)),
+    actionContainers: statement.actions.map((a) => container(a.value.toLowerCase())),
+    essActions: ctx.essActions(statement),
+    essPatternActions: [...new Set(essPatterns.flat())],
+    otherActions: statement.actions.filter((a) => !isEssPattern(a.value)).map((a) => a.value.toLowerCase()),
+    resources,
+    resourceContainers: resources.map(container),
+  };
 }
+
+/** `wide` applies whenever `narrow` does (both of one effect, both Action): superset of actions and resources, subset of conditions. */
+function covers(wide: CoverageProfile, narrow: CoverageProfile): boolean {
+  if (wide.conditions.size > narrow.conditions.size || ![...wide.conditions].every((c) => narrow.conditions.has(c))) return false;
+  if (!narrow.essPatternActions.every((a) => wide.essActions.has(a))) return false;
+  if (!narrow.otherActions.every((p) => wide.actionContainers.some((q) => contains(q, p)))) return false;
+  return narrow.resources.every((p) => wide.resourceContainers.some((q) => contains(q, p)));
+}
+
+/** The most a coverage comparison of two statements can cost, in element comparisons. */
+const comparisonCost = (wide: CoverageProfile, narrow: CoverageProfile): number =>
+  1 + wide.conditions.size + narrow.essPatternActions.length + narrow.otherActions.length * wide.actionContainers.length + narrow.resources.length * wide.resources.length;
+
+/**
+ * The coverage check compares statements pairwise. A legal policy (at most 6,144 characters: about 120
+ * statements, 1,500 array elements) costs at most about 1,500,000; a document that exhausts the budget
+ * is already a `policy-too-large` Error, so stopping the check there loses no finding that matters, and keeps
+ * hostile documents (thousands of statements) fast.
+ */
+const COVERAGE_BUDGET = 4_000_000;
 
 function checkStatements(ctx: LintContext): void {
   const statements = ctx.statements.filter((s) => s.effect !== undefined && s.actions.length > 0);
-  const keys = statements.map(canonical);
-  statements.forEach((s, j) => {
-    const twin = keys.indexOf(keys[j]!);
-    if (twin < j) {
-      ctx.report("statement-duplicate", `this statement repeats statement ${statements[twin]!.index}`, s.pointer, { fix: removeAt(s.pointer), fixDescription: "remove this statement" });
-      return;
+  const firstWithKey = new Map<string, LintStatement>();
+  const distinct: LintStatement[] = [];
+  for (const s of statements) {
+    const key = canonical(s);
+    const twin = firstWithKey.get(key);
+    if (twin) {
+      ctx.report("statement-duplicate", `this statement repeats statement ${twin.index}`, s.pointer, { fix: removeAt(s.pointer), fixDescription: "remove this statement" });
+    } else {
+      firstWithKey.set(key, s);
+      distinct.push(s);
     }
-    const wide = statements.find((w, i) => i !== j && keys[i] !== keys[j] && covers(ctx, w, s));
-    if (wide) ctx.report("statement-covered", `this statement is fully covered by statement ${wide.index} (same effect, broader actions and resources, fewer conditions): it never changes a decision`, s.pointer);
-  });
+  }
+  // Only Action statements with resources cover or are covered, and only by one of the same effect.
+  const comparable = distinct.filter((s) => s.actionKind === "Action" && s.resources !== undefined && s.resources.length > 0);
+  const profiles = new Map<LintStatement, CoverageProfile>();
+  const profileOf = (s: LintStatement): CoverageProfile => profiles.get(s) ?? profiles.set(s, coverageProfile(ctx, s)).get(s)!;
+  // An `ess:` pattern that matches no action matches requests no other statement can cover.
+  const coverable = (s: LintStatement): boolean => s.actions.every((a) => !isEssPattern(a.value) || ctx.actionsMatching(a.value).length > 0);
+  let budget = COVERAGE_BUDGET;
+  for (const effect of ["Allow", "Deny"]) {
+    const candidates = comparable.filter((s) => s.effect === effect);
+    for (const s of candidates) {
+      if (!coverable(s)) continue;
+      const narrow = profileOf(s);
+      for (const w of candidates) {
+        if (w === s) continue;
+        const wide = profileOf(w);
+        budget -= comparisonCost(wide, narrow);
+        if (budget < 0) return;
+        if (covers(wide, narrow)) {
+          ctx.report("statement-covered", `this statement is fully covered by statement ${w.index} (same effect, broader actions and resources, fewer conditions): it never changes a decision`, s.pointer);
+          break;
+        }
+      }
+    }
+  }
 }
 
 function duplicatesIn(ctx: LintContext, values: readonly Located<string>[], what: string, fold: (s: string) => string): void {

@@ -181,13 +181,21 @@ interface ArnSite {
   readonly arn: EssArn;
 }
 
-function essArns(ctx: LintContext): ArnSite[] {
-  return ctx.statements.flatMap((statement) =>
-    (statement.resources ?? []).flatMap(({ value, pointer }) => {
-      const shape = resourceShape(value);
-      return shape.kind === "ess" ? [{ statement, pointer, arn: shape.arn }] : [];
-    }),
-  );
+// The resource and security rules both read every ARN: split them once per document.
+const arnsByContext = new WeakMap<LintContext, readonly ArnSite[]>();
+
+function essArns(ctx: LintContext): readonly ArnSite[] {
+  let sites = arnsByContext.get(ctx);
+  if (!sites) {
+    sites = ctx.statements.flatMap((statement) =>
+      (statement.resources ?? []).flatMap(({ value, pointer }) => {
+        const shape = resourceShape(value);
+        return shape.kind === "ess" ? [{ statement, pointer, arn: shape.arn }] : [];
+      }),
+    );
+    arnsByContext.set(ctx, sites);
+  }
+  return sites;
 }
 
 /** The most frequent literal account id; on a tie, the first written. */
@@ -235,24 +243,43 @@ function checkAccounts(ctx: LintContext, sites: readonly ArnSite[], { main }: Po
 }
 
 /**
+ * Pairs of ids the near-duplicate check may compare, counted in edit-distance work (characters × 32-character
+ * words). A legal policy (at most 6,144 characters: at most about 200 group ids) needs at most about 500,000;
+ * a document that exhausts it is already a `policy-too-large` Error, so the check stops there rather than hang.
+ */
+const NEAR_DUPLICATE_BUDGET = 1_000_000;
+
+/**
  * Real group ids are random, so two that are one or two edits apart are one id with a typo. The spelling used
  * more often is taken as the reference (on a tie, the first written); every occurrence of the other is reported.
  */
 function checkNearDuplicateIds(ctx: LintContext, sites: readonly ArnSite[]): void {
   const occurrences = new Map<string, string[]>();
   for (const { arn, pointer } of sites) {
-    if (arn.id !== undefined && GROUP_ID.test(arn.id) && arn.id.length >= 12) occurrences.set(arn.id, [...(occurrences.get(arn.id) ?? []), pointer]);
+    if (arn.id === undefined || !GROUP_ID.test(arn.id) || arn.id.length < 12) continue;
+    const pointers = occurrences.get(arn.id);
+    if (pointers) pointers.push(pointer);
+    else occurrences.set(arn.id, [pointer]);
   }
-  const ids = [...occurrences.keys()];
   const suspects = new Map<string, string>();
-  ids.forEach((b, j) => {
-    for (const a of ids.slice(0, j)) {
+  // Ids are compared with the earlier ids of a length at most 2 apart (else they are more than 2 edits apart), in the order written.
+  const earlierByLength = new Map<number, number[]>();
+  const ids = [...occurrences.keys()];
+  let budget = NEAR_DUPLICATE_BUDGET;
+  comparing: for (const [j, b] of ids.entries()) {
+    const earlier = [-2, -1, 0, 1, 2].flatMap((delta) => earlierByLength.get(b.length + delta) ?? []).sort((x, y) => x - y);
+    for (const a of earlier.map((i) => ids[i]!)) {
+      budget -= 1 + Math.ceil(Math.min(a.length, b.length) / 32) * Math.max(a.length, b.length);
+      if (budget < 0) break comparing;
       const d = distance(a, b);
       if (d < 1 || d > 2 || suspects.has(a)) continue;
       const [reference, suspect] = occurrences.get(b)!.length > occurrences.get(a)!.length ? [b, a] : [a, b];
       if (!suspects.has(suspect)) suspects.set(suspect, reference);
     }
-  });
+    const sameLength = earlierByLength.get(b.length);
+    if (sameLength) sameLength.push(j);
+    else earlierByLength.set(b.length, [j]);
+  }
   for (const [suspect, reference] of suspects) {
     for (const pointer of occurrences.get(suspect)!) {
       const where = occurrences.get(reference)![0]!;
