@@ -5,7 +5,9 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
-const COVERAGE_FLOOR = { lines: 85, branches: 55 };
+// Measured on a fresh clone: lines 87–99 %, branches 83–93 % (the merged full-suite figure runs lower than
+// per-file runs show). The floor sits a few points under that, so a real drop fails CI and noise does not.
+const COVERAGE_FLOOR = { lines: 82, branches: 78 };
 const tapBin = new URL("../node_modules/.bin/tap", import.meta.url).pathname;
 
 const run = spawnSync(tapBin, ["--allow-incomplete-coverage", ...process.argv.slice(2)], { encoding: "utf8", stdio: ["inherit", "pipe", "inherit"], maxBuffer: 1 << 30 });
