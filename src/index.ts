@@ -1,6 +1,6 @@
 /**
  * ess-authz: parse, evaluate, explain and lint Alibaba Cloud RAM policies for the Auto Scaling (ESS) API.
- * The core (policy → match → conditions → evaluate) is pure: no HTTP, files or SQL.
+ * The core (policy → match → conditions → evaluate) knows nothing of HTTP, SQL or the files it is given.
  */
 export type { Policy, PolicyKind, Statement, Condition, Effect } from "./policy/ast.js";
 export type { Finding, Severity, Span } from "./policy/findings.js";
