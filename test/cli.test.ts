@@ -95,3 +95,27 @@ t.test("test: a failing case exits 1 and prints the explanation; unused statemen
   const invalid = write("y.suite.json", JSON.stringify({ policies: [], cases: [] }));
   t.equal((await cli("test", invalid)).code, 2);
 });
+
+t.test("test: YAML suites work like JSON ones", async (t) => {
+  const suite = write(
+    "t3.suite.yaml",
+    [
+      "name: T3 in YAML",
+      "policies:",
+      `  - ${join(process.cwd(), "policies/t3-operate-group1-by-tag.json")}`,
+      "cases:",
+      "  - name: delete group 2",
+      `    request: ${join(process.cwd(), "fixtures/requests/t3-delete-group2.json")}`,
+      "    expect:",
+      "      decision: ExplicitDeny",
+      "      determining:",
+      "        - { policy: t3-operate-group1-by-tag, statement: 1 }",
+    ].join("\n"),
+  );
+  const r = await cli("test", suite);
+  t.equal(r.code, 0, r.out);
+  t.match(r.out, /ok {3}ExplicitDeny/);
+  t.match(r.out, /1 passed, 0 failed\n$/);
+  const bad = write("bad.suite.yaml", "name: [unclosed\n");
+  t.equal((await cli("test", bad)).code, 2);
+});

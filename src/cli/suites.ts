@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { Policy } from "../policy/ast.js";
@@ -37,6 +37,9 @@ interface Suite {
   cases: SuiteCase[];
 }
 
+/** A path written in a suite: relative to the suite's folder unless absolute. */
+const relativeTo = (base: string, path: string): string => (isAbsolute(path) ? path : join(base, path));
+
 const DECISIONS = new Set(["Allow", "ExplicitDeny", "ImplicitDeny"]);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -61,7 +64,7 @@ function loadSuite(io: Io, file: string): Suite {
   const policies = raw.policies.map((p, i): Policy => {
     const [text, name, label] =
       typeof p === "string"
-        ? [readText(io, join(base, p)), policyName(p), join(base, p)]
+        ? [readText(io, relativeTo(base, p)), policyName(p), relativeTo(base, p)]
         : isObject(p) && typeof p.name === "string"
           ? [JSON.stringify(p.document, null, 2), p.name, `${file}#/policies/${i}`]
           : fail(file, `policies/${i}`, 'must be a path or {"name", "document"}');
@@ -78,7 +81,7 @@ function loadSuite(io: Io, file: string): Suite {
     }
     const [requestText, requestLabel] =
       typeof c.request === "string"
-        ? [readText(io, join(base, c.request)), join(base, c.request)]
+        ? [readText(io, relativeTo(base, c.request)), relativeTo(base, c.request)]
         : [JSON.stringify(c.request), `${file}#/${where}/request`];
     return { name: c.name, request: parseRequestFile(requestText, requestLabel), requestLabel, expect: expect as unknown as Expectation };
   });
