@@ -21,24 +21,29 @@ function policySetFor(input: EvaluationInput): Decider {
   return set;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+// Built by assignment rather than conditional spreads: this runs for every target of every request.
 function decideTarget(target: AuthTarget, set: Decider, trace: boolean): ResourceDecision {
-  const about = {
-    arn: target.arn,
-    ...(target.scalingGroupId === undefined ? {} : { scalingGroupId: target.scalingGroupId }),
-    ...(target.origin === undefined ? {} : { origin: target.origin }),
-    ...(target.groupNotFound ? { groupNotFound: true } : {}),
-  };
+  const decided = { arn: target.arn } as Mutable<ResourceDecision>;
+  if (target.scalingGroupId !== undefined) decided.scalingGroupId = target.scalingGroupId;
+  if (target.origin !== undefined) decided.origin = target.origin;
+  if (target.groupNotFound) decided.groupNotFound = true;
   // A child that resolves to no group is never allowed (contract §5), so it is not evaluated at all.
-  if (target.unresolved !== undefined) return { ...about, decision: "ImplicitDeny", determining: [], decidedBy: "error", error: target.unresolved };
+  if (target.unresolved !== undefined) {
+    decided.decision = "ImplicitDeny";
+    decided.determining = [];
+    decided.decidedBy = "error";
+    decided.error = target.unresolved;
+    return decided;
+  }
   const d = set.evaluate(target.context, { trace });
-  return {
-    ...about,
-    decision: d.decision,
-    determining: d.determining,
-    decidedBy: d.decidedBy,
-    ...(d.trace ? { trace: d.trace } : {}),
-    ...(d.error === undefined ? {} : { error: d.error }),
-  };
+  decided.decision = d.decision;
+  decided.determining = d.determining;
+  decided.decidedBy = d.decidedBy;
+  if (d.trace) decided.trace = d.trace;
+  if (d.error !== undefined) decided.error = d.error;
+  return decided;
 }
 
 /**
@@ -53,7 +58,8 @@ function aggregate(mode: AuthorizationPlan["mode"], decisions: readonly Decision
   return decisions.every((d) => d === "Allow") ? "Allow" : "ImplicitDeny";
 }
 
-const refKey = (r: StatementRef): string => JSON.stringify([r.stage, r.policy, r.statement]);
+// Stage and statement index hold no newline, so with the policy name last the key is unambiguous.
+const refKey = (r: StatementRef): string => `${r.stage}\n${r.statement}\n${r.policy}`;
 
 /** Decides every target of a plan and combines them. Never throws: evaluation fails closed per target. */
 export function authorizePlan(plan: AuthorizationPlan, input: EvaluationInput, options: { trace?: boolean } = {}): EssDecision {

@@ -135,6 +135,44 @@ function wireNames(wire: WireParams): WireName[] {
   return names;
 }
 
+/** Name bases (`Tags` of `Tags.1.Key`), apart by whether they are used as list items or alone. */
+interface NameSets {
+  readonly list: ReadonlySet<string>;
+  readonly scalar: ReadonlySet<string>;
+}
+
+function nameSets(names: readonly WireName[], spell: (base: string) => string): NameSets {
+  return {
+    list: new Set(names.filter((n) => n.list).map((n) => spell(n.base))),
+    scalar: new Set(names.filter((n) => !n.list).map((n) => spell(n.base))),
+  };
+}
+
+interface NameRules {
+  /** Exact names of this operation in the requested version. */
+  readonly own: NameSets;
+  /** Lower-cased names of this operation in any version. */
+  readonly knownLower: NameSets;
+}
+
+/** The catalog is static, so each operation's name rules are worked out once per version. */
+const nameRulesCache = new WeakMap<EssOperation, Map<ApiVersion, NameRules>>();
+
+function nameRules(op: EssOperation, apiVersion: ApiVersion, wire: WireParams): NameRules {
+  let byVersion = nameRulesCache.get(op);
+  if (!byVersion) nameRulesCache.set(op, (byVersion = new Map()));
+  let rules = byVersion.get(apiVersion);
+  if (!rules) {
+    const known = API_VERSIONS.flatMap((v) => {
+      const other = op.wire[v];
+      return other ? wireNames(other) : [];
+    });
+    rules = { own: nameSets(wireNames(wire), (base) => base), knownLower: nameSets(known, (base) => base.toLowerCase()) };
+    byVersion.set(apiVersion, rules);
+  }
+  return rules;
+}
+
 /**
  * Refuses authorization-relevant parameters spelled another way: in other case (`regionid`, `LifecycleHookId`
  * for RecordLifecycleActionHeartbeat's `lifecycleHookId`) or in the other version's form (`Tags.1.Key` in a
@@ -142,18 +180,12 @@ function wireNames(wire: WireParams): WireName[] {
  * fire; refusing it fails closed.
  */
 function rejectForeignNames(params: Params, op: EssOperation, apiVersion: ApiVersion, wire: WireParams): void {
-  const own = wireNames(wire);
-  const known = API_VERSIONS.flatMap((v) => {
-    const other = op.wire[v];
-    return other ? wireNames(other) : [];
-  });
+  const { own, knownLower } = nameRules(op, apiVersion, wire);
   for (const name of params.keys()) {
     const dot = name.indexOf(".");
     const base = dot < 0 ? name : name.slice(0, dot);
-    const list = dot >= 0;
-    const lower = base.toLowerCase();
-    const lookalike = known.some((n) => n.list === list && n.base.toLowerCase() === lower);
-    if (lookalike && !own.some((n) => n.list === list && n.base === base)) {
+    const kind = dot < 0 ? "scalar" : "list";
+    if (knownLower[kind].has(base.toLowerCase()) && !own[kind].has(base)) {
       throw invalidParameter(name, `not a parameter of ${op.name} in version ${apiVersion} (names are case-sensitive and differ between versions)`);
     }
   }

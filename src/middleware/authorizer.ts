@@ -117,10 +117,18 @@ function policyType(traced: EssDecision): string {
   return stop.scope === "account" ? "AccountLevelIdentityBasedPolicy" : "ResourceGroupLevelIdentityBasedPolicy";
 }
 
+/** `acs:CurrentTime` has whole seconds, so it is formatted once a second rather than per request. */
+let currentTime = { second: Number.NaN, text: "" };
+function currentTimeText(now: number): string {
+  const second = Math.floor(now / 1000);
+  if (second !== currentTime.second) currentTime = { second, text: new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") };
+  return currentTime.text;
+}
+
 /** Global condition keys of contract §5; `acs:MFAPresent` is false: AccessKey calls carry no MFA. */
 function conditionKeys(credential: Credential, now: number, origin: ClientOrigin): Record<string, string> {
   return {
-    "acs:CurrentTime": new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    "acs:CurrentTime": currentTimeText(now),
     "acs:SecureTransport": origin.secureTransport ? "true" : "false",
     "acs:AccessId": credential.accessKeyId,
     "acs:PrincipalARN": credential.principal.arn,
@@ -228,22 +236,25 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   }
 
   async function authorize(facts: HttpRequestFacts, requestId = newRequestId()): Promise<AuthorizationResult> {
-    const sent = peek(facts);
-    let format: ResponseFormat = responseFormat(Object.fromEntries(sent));
+    // The parameters as sent are parsed again only when the request fails before it is authenticated.
+    let sent: URLSearchParams | undefined;
+    const sentParams = (): URLSearchParams => (sent ??= peek(facts));
+    let authenticatedFormat: ResponseFormat | undefined;
+    const format = (): ResponseFormat => authenticatedFormat ?? responseFormat(Object.fromEntries(sentParams()));
     try {
       let authenticated;
       try {
         authenticated = await authenticate(facts, { credentials, nonces, timestampWindowMs: options.timestampWindowMs, now });
       } catch (e) {
         if (e instanceof EssHttpError) {
-          log.warn({ requestId, code: e.code, accessKeyId: claimedAccessKeyId(facts, sent) }, "request rejected");
-          return reject(requestId, format, e);
+          log.warn({ requestId, code: e.code, accessKeyId: claimedAccessKeyId(facts, sentParams()) }, "request rejected");
+          return reject(requestId, format(), e);
         }
         throw e;
       }
       const { credential, params } = authenticated;
       const principal = credential.principal;
-      format = responseFormat(params);
+      authenticatedFormat = responseFormat(params);
       const at = now();
       const plan = await buildPlan(
         {
@@ -256,24 +267,27 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       );
       const decision = authorizePlan(plan, principal.policies, { trace: false });
       const hash = policySetHash(principal.policies);
-      log.info(
-        {
-          requestId,
-          principal: principal.arn,
-          accessKeyId: credential.accessKeyId,
-          action: decision.action,
-          operation: decision.operation,
-          resources: decision.resources.map((r) => ({ arn: r.arn, decision: r.decision })),
-          decision: decision.decision,
-          determining: decision.determining,
-          policySetHash: hash,
-        },
-        "authorization decision",
-      );
-      if (decision.decision !== "Allow") return deny(requestId, format, principal, plan, decision, hash);
-      return { ok: true, request: { requestId, principal, accessKeyId: credential.accessKeyId, params, format, plan, decision } };
+      // The record is built only for a logger that will write it.
+      if (log.isLevelEnabled("info")) {
+        log.info(
+          {
+            requestId,
+            principal: principal.arn,
+            accessKeyId: credential.accessKeyId,
+            action: decision.action,
+            operation: decision.operation,
+            resources: decision.resources.map((r) => ({ arn: r.arn, decision: r.decision })),
+            decision: decision.decision,
+            determining: decision.determining,
+            policySetHash: hash,
+          },
+          "authorization decision",
+        );
+      }
+      if (decision.decision !== "Allow") return deny(requestId, authenticatedFormat, principal, plan, decision, hash);
+      return { ok: true, request: { requestId, principal, accessKeyId: credential.accessKeyId, params, format: authenticatedFormat, plan, decision } };
     } catch (e) {
-      return { ok: false, rejected: errorAnswer(e, requestId, format) };
+      return { ok: false, rejected: errorAnswer(e, requestId, format()) };
     }
   }
 

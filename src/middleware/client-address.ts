@@ -51,14 +51,24 @@ export function compileTrust(options: TrustOptions): (facts: ConnectionFacts) =>
     ranges.some(([range, bits]) => range.kind() === address.kind() && address.match(range, bits));
   const vpcHeader = options.sourceVpcHeader?.toLowerCase();
 
+  // Requests mostly come from the peer of the one before (keep-alive, a proxy): its reading is kept.
+  let lastPeer: { readonly text: string; readonly address: Address | undefined; readonly normalized: string; readonly trusted: boolean } | undefined;
+  const readPeer = (text: string): NonNullable<typeof lastPeer> => {
+    if (lastPeer?.text !== text) {
+      const address = parse(text);
+      lastPeer = { text, address, normalized: address?.toString() ?? text, trusted: address !== undefined && trusted(address) };
+    }
+    return lastPeer;
+  };
+
   return (facts) => {
-    const peer = facts.remoteAddress === undefined ? undefined : parse(facts.remoteAddress);
-    if (!peer) return { sourceIp: facts.remoteAddress, secureTransport: facts.encrypted };
-    if (!trusted(peer)) return { sourceIp: peer.toString(), secureTransport: facts.encrypted };
+    const reading = facts.remoteAddress === undefined ? undefined : readPeer(facts.remoteAddress);
+    if (reading?.address === undefined) return { sourceIp: facts.remoteAddress, secureTransport: facts.encrypted };
+    if (!reading.trusted) return { sourceIp: reading.normalized, secureTransport: facts.encrypted };
 
     // Walk X-Forwarded-For from the nearest hop outwards; the first hop no trusted proxy vouches for is the client.
     const hops = (headerText(facts.headers, "x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
-    let sourceIp = peer.toString();
+    let sourceIp = reading.normalized;
     for (let i = hops.length - 1; i >= 0; i--) {
       const hop = parse(hops[i]!);
       if (!hop) {

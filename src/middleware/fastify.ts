@@ -49,6 +49,10 @@ const plugin: FastifyPluginAsync<EssAuthzFastifyOptions> = async (fastify, optio
 
   // The v3 signature covers the body's SHA-256, so the exact bytes are kept before any parser sees them.
   fastify.addHook("preParsing", async (request, _reply, payload) => {
+    // Without either header an HTTP/1.x request has no body (RFC 9112 §6.3): nothing to keep or replay. HTTP/2
+    // bodies need no content-length, so they are always read.
+    const bodyless = request.raw.httpVersionMajor === 1 && request.headers["content-length"] === undefined && request.headers["transfer-encoding"] === undefined;
+    if (bodyless) return payload;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of payload) {

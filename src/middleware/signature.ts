@@ -9,9 +9,17 @@
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
+/** What `encodeURIComponent` leaves alone but RFC 3986 reserves. */
+const SUB_DELIMS_KEPT = /[!'()*]/;
+
 /** RFC 3986: everything but `A–Z a–z 0–9 - _ . ~` is percent-encoded (space → `%20`, `*` → `%2A`). */
 export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  // Signed requests are mostly plain names and values: tests are cheaper than encoding and replacing.
+  if (UNRESERVED_ONLY.test(value)) return value;
+  const encoded = encodeURIComponent(value);
+  if (!SUB_DELIMS_KEPT.test(encoded)) return encoded;
+  return encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 export type ParamPairs = readonly (readonly [string, string])[];
