@@ -1,7 +1,7 @@
 import type { Condition, Effect } from "../policy/ast.js";
 import type { ConditionTrace, MismatchReason } from "../evaluate/decision.js";
-import { OPERATORS } from "./operators.js";
-import { compileValueTest, parseTyped, valueParser, type ValueTest } from "./values.js";
+import { OPERATORS, type OperatorSpec } from "./operators.js";
+import { compileTextTest, compileValueTest, parseTyped, valueParser, type ValueTest } from "./values.js";
 
 /**
  * One condition (`Operator: {Key: values}`) compiled for repeated evaluation.
@@ -18,29 +18,49 @@ export interface CompiledCondition {
 
 type Outcome = "true" | "false" | "indeterminate";
 
-export function compileCondition(condition: Condition): CompiledCondition {
-  const spec = OPERATORS[condition.operator];
+type ValueOutcome = (raw: string, matchedValues?: boolean[]) => Outcome;
+
+/**
+ * Per request value: does the operator (with negation) hold for it? `read` turns the raw value into what the
+ * tests take, undefined when it does not parse; `matchedValues` collects the policy values that matched.
+ */
+function outcomeOf<V>(read: (raw: string) => V | undefined, tests: readonly ((value: V) => boolean)[], negated: boolean): ValueOutcome {
+  return (raw, matchedValues) => {
+    const value = read(raw);
+    if (value === undefined) return "indeterminate";
+    let any = false;
+    for (let i = 0; i < tests.length; i++) {
+      if (tests[i]!(value)) {
+        any = true;
+        if (!matchedValues) break;
+        matchedValues[i] = true;
+      }
+    }
+    return any !== negated ? "true" : "false";
+  };
+}
+
+/** String values are tested as they are, sparing the parse result objects on the hot path. */
+function stringOutcome(condition: Condition, spec: OperatorSpec): ValueOutcome {
+  return outcomeOf((raw) => raw, condition.values.map((v) => compileTextTest(spec.comparison, v)), spec.negated);
+}
+
+function typedOutcome(condition: Condition, spec: OperatorSpec): ValueOutcome {
   const parseRequest = valueParser(spec.family, "request");
   const tests: ValueTest[] = condition.values.map((v) => {
     const parsed = parseTyped(spec.family, v, "policy");
     // parsePolicy rejects unparseable policy values; a test that never matches keeps this total anyway.
     return parsed.ok ? compileValueTest(spec.comparison, parsed.value) : () => false;
   });
-
-  /** Per request value: does the operator (with negation) hold for it? */
-  const outcome = (raw: string, matchedValues?: boolean[]): Outcome => {
+  return outcomeOf((raw) => {
     const parsed = parseRequest(raw);
-    if (!parsed.ok) return "indeterminate";
-    let any = false;
-    for (let i = 0; i < tests.length; i++) {
-      if (tests[i]!(parsed.value)) {
-        any = true;
-        if (!matchedValues) break;
-        matchedValues[i] = true;
-      }
-    }
-    return any !== spec.negated ? "true" : "false";
-  };
+    return parsed.ok ? parsed.value : undefined;
+  }, tests, spec.negated);
+}
+
+export function compileCondition(condition: Condition): CompiledCondition {
+  const spec = OPERATORS[condition.operator];
+  const outcome = spec.family === "string" ? stringOutcome(condition, spec) : typedOutcome(condition, spec);
 
   const combine = (outcomes: Outcome[], effect: Effect): boolean =>
     effect === "Allow" ? outcomes.every((o) => o === "true") : outcomes.some((o) => o !== "false");

@@ -184,19 +184,26 @@ function compareOrder(a: number | bigint, b: number | bigint, comparison: Compar
 /** A compiled policy value: `test(requestValue)` says whether the (non-negated) comparison holds. */
 export type ValueTest = (request: TypedValue) => boolean;
 
+/** A compiled String* policy value, tested on the request's text as it is (string values need no parsing). */
+export type TextTest = (requestText: string) => boolean;
+
+export function compileTextTest(comparison: Comparison, policyText: string): TextTest {
+  if (comparison === "like") {
+    const glob = compileGlob(policyText);
+    return (text) => glob.test(text);
+  }
+  if (comparison === "equalsIgnoreCase") {
+    const lower = policyText.toLowerCase();
+    return (text) => text.toLowerCase() === lower;
+  }
+  return (text) => text === policyText;
+}
+
 export function compileValueTest(comparison: Comparison, policy: TypedValue): ValueTest {
   switch (policy.family) {
     case "string": {
-      const text = policy.text;
-      if (comparison === "like") {
-        const glob = compileGlob(text);
-        return (r) => r.family === "string" && glob.test(r.text);
-      }
-      if (comparison === "equalsIgnoreCase") {
-        const lower = text.toLowerCase();
-        return (r) => r.family === "string" && r.text.toLowerCase() === lower;
-      }
-      return (r) => r.family === "string" && r.text === text;
+      const test = compileTextTest(comparison, policy.text);
+      return (r) => r.family === "string" && test(r.text);
     }
     case "numeric":
       return (r) => r.family === "numeric" && compareOrder(compareDecimal(r.decimal, policy.decimal), 0, comparison);

@@ -11,16 +11,19 @@
  */
 import type { Effect, Policy } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
+import { hasPrefix } from "../match/glob.js";
 import type { CompiledTarget } from "../match/statement.js";
 import type { RequestContext } from "./context.js";
-import type { Decision, EvaluationInput, Stage, StatementRef } from "./decision.js";
-import { compiledStatement, decideFlow, evaluate, failedDecision, flowOf, ref, type Basic, type EvaluateOptions, type Flow } from "./evaluate.js";
+import type { Decision, DecisionKind, EvaluationInput, Stage, StatementRef } from "./decision.js";
+import { compiledStatement, decideFlow, evaluate, failedDecision, flowOf, ref, type EvaluateOptions, type Flow } from "./evaluate.js";
 
 interface IndexedStatement {
   /** Position in its step: determining statements are listed in policy and statement order. */
   readonly order: number;
   readonly effect: Effect;
   readonly ref: StatementRef;
+  /** The step's decision when this statement is the only one that applies, built once. */
+  readonly alone: Decision;
   readonly target: CompiledTarget;
   readonly conditions: readonly CompiledCondition[];
   /** What a resource must be for the statement to have a chance; the matcher decides. */
@@ -53,7 +56,9 @@ const NO_CANDIDATES: Candidates = { literal: new Map(), prefixed: [] };
  */
 const MAX_REMEMBERED_ACTIONS = 4096;
 
-const IMPLICIT_DENY: Basic = Object.freeze({ decision: "ImplicitDeny", determining: Object.freeze([]) });
+/** Decisions built at compile time are shared by every request, so they are frozen. */
+const frozenDecision = (decision: DecisionKind, determining: readonly StatementRef[], stage: Stage): Decision =>
+  Object.freeze({ decision, determining: Object.freeze(determining), decidedBy: stage });
 
 const WILDCARD = /[*?]/;
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -105,25 +110,32 @@ function applies(s: IndexedStatement, ctx: RequestContext, resourceLower: string
   return true;
 }
 
-/** The statements of `candidates` that apply to the request, in order; undefined when none does. */
-function applying(candidates: Candidates, ctx: RequestContext, resourceLower: string): StatementRef[] | undefined {
+/**
+ * Adds a hit in policy order. Each group of candidates is in order, but hits from several groups interleave;
+ * hits are few, so an insertion beats `Array.prototype.sort` and its comparator closure.
+ */
+function addInOrder(hits: IndexedStatement[], s: IndexedStatement): void {
+  let i = hits.length;
+  hits.push(s);
+  for (; i > 0 && hits[i - 1]!.order > s.order; i--) hits[i] = hits[i - 1]!;
+  hits[i] = s;
+}
+
+/**
+ * The step's decision from the statements of `candidates` that apply to the request (all of one effect);
+ * undefined when none does. A lone hit, the common case, answers with the statement's prebuilt decision.
+ */
+function applying(candidates: Candidates, ctx: RequestContext, resourceLower: string, stage: Stage): Decision | undefined {
   let hits: IndexedStatement[] | undefined;
-  let groupsHit = 0;
   const filed = candidates.literal.get(resourceLower);
-  if (filed) {
-    for (const s of filed) if (applies(s, ctx, resourceLower)) (hits ??= []).push(s);
-    if (hits) groupsHit++;
-  }
+  if (filed) for (const s of filed) if (applies(s, ctx, resourceLower)) addInOrder((hits ??= []), s);
   for (const [prefix, statements] of candidates.prefixed) {
-    if (!resourceLower.startsWith(prefix)) continue;
-    const before = hits?.length ?? 0;
-    for (const s of statements) if (applies(s, ctx, resourceLower)) (hits ??= []).push(s);
-    if (hits && hits.length > before) groupsHit++;
+    if (!hasPrefix(resourceLower, prefix)) continue;
+    for (const s of statements) if (applies(s, ctx, resourceLower)) addInOrder((hits ??= []), s);
   }
   if (!hits) return undefined;
-  // Each group is in policy order; hits from several groups interleave.
-  if (groupsHit > 1) hits.sort((a, b) => a.order - b.order);
-  return hits.map((s) => s.ref);
+  if (hits.length === 1) return hits[0]!.alone;
+  return { decision: hits[0]!.alone.decision, determining: hits.map((s) => s.ref), decidedBy: stage };
 }
 
 /** One step of the flow (a control level, the session policy, an identity scope) with its indexes. */
@@ -133,16 +145,22 @@ class IndexedStep {
   /** Statements with other wildcard patterns (`*:ListTagResources`, `ess:Describe?*`) or NotAction. */
   private readonly general: IndexedStatement[] = [];
   private readonly byAction = new Map<string, ActionCandidates>();
+  private readonly stage: Stage;
+  private readonly implicitDeny: Decision;
 
   constructor(policies: readonly Policy[], stage: Stage) {
+    this.stage = stage;
+    this.implicitDeny = frozenDecision("ImplicitDeny", [], stage);
     let order = 0;
     for (const policy of policies) {
       for (const statement of policy.statements) {
         const { target, conditions } = compiledStatement(statement);
+        const statementRef = Object.freeze(ref(policy, statement, stage));
         const s: IndexedStatement = {
           order: order++,
           effect: statement.effect,
-          ref: ref(policy, statement, stage),
+          ref: statementRef,
+          alone: frozenDecision(statement.effect === "Deny" ? "ExplicitDeny" : "Allow", [statementRef], stage),
           target,
           conditions,
           resourceFilter: resourceFilter(statement.resources),
@@ -161,14 +179,11 @@ class IndexedStep {
     }
   }
 
-  decide(ctx: RequestContext): Basic {
+  decide(ctx: RequestContext): Decision {
     const { denies, allows } = this.candidates(ctx.action);
-    if (denies === NO_CANDIDATES && allows === NO_CANDIDATES) return IMPLICIT_DENY;
+    if (denies === NO_CANDIDATES && allows === NO_CANDIDATES) return this.implicitDeny;
     const resourceLower = ctx.resource.toLowerCase();
-    const denying = applying(denies, ctx, resourceLower);
-    if (denying) return { decision: "ExplicitDeny", determining: denying };
-    const allowing = applying(allows, ctx, resourceLower);
-    return allowing ? { decision: "Allow", determining: allowing } : IMPLICIT_DENY;
+    return applying(denies, ctx, resourceLower, this.stage) ?? applying(allows, ctx, resourceLower, this.stage) ?? this.implicitDeny;
   }
 
   private candidates(action: string): ActionCandidates {
@@ -193,7 +208,7 @@ class IndexedStep {
 
 const indexedStep = (policies: readonly Policy[], stage: Stage): IndexedStep => new IndexedStep(policies, stage);
 
-const runStep = (step: IndexedStep, ctx: RequestContext): Basic => step.decide(ctx);
+const runStep = (step: IndexedStep, ctx: RequestContext): Decision => step.decide(ctx);
 
 /** A principal's policies compiled for repeated decisions. Policies are immutable: compile again to change them. */
 export class PolicySet {

@@ -5,7 +5,6 @@ import type { RequestContext } from "./context.js";
 import type {
   AttachmentScope,
   Decision,
-  DecisionKind,
   EvaluationInput,
   Stage,
   StatementRef,
@@ -69,12 +68,6 @@ export function ref(policy: Policy, statement: Statement, stage: Stage): Stateme
   };
 }
 
-/** The outcome of one step of the flow. */
-export interface Basic {
-  readonly decision: DecisionKind;
-  readonly determining: readonly StatementRef[];
-}
-
 /** RAM's "minimum unit" evaluation of one set of policies: any matching Deny, else any matching Allow. */
 function basic(
   policies: readonly Policy[],
@@ -82,7 +75,7 @@ function basic(
   stage: Stage,
   scope: AttachmentScope,
   trace: StatementTrace[] | undefined,
-): Basic {
+): Decision {
   const denies: StatementRef[] = [];
   const allows: StatementRef[] = [];
   for (const policy of policies) {
@@ -91,9 +84,9 @@ function basic(
       if (hit) (statement.effect === "Deny" ? denies : allows).push(ref(policy, statement, stage));
     }
   }
-  if (denies.length > 0) return { decision: "ExplicitDeny", determining: denies };
-  if (allows.length > 0) return { decision: "Allow", determining: allows };
-  return { decision: "ImplicitDeny", determining: [] };
+  if (denies.length > 0) return { decision: "ExplicitDeny", determining: denies, decidedBy: stage };
+  if (allows.length > 0) return { decision: "Allow", determining: allows, decidedBy: stage };
+  return { decision: "ImplicitDeny", determining: [], decidedBy: stage };
 }
 
 function pushTrace(trace: StatementTrace[], t: StatementTrace): boolean {
@@ -160,34 +153,33 @@ export function flowOf<Step>(
   };
 }
 
-const decided = (b: Basic, decidedBy: Stage): Decision => ({ decision: b.decision, determining: b.determining, decidedBy });
-
 /**
  * Runs the flow: control levels (a level that does not allow decides), the session policy (must
  * allow), the owner (allowed without policies), then identity at account scope and, only on ImplicitDeny, the target's resource group.
+ * `run` decides one step, `decidedBy` its stage, so the step that decides answers for the whole flow.
  * `skipResourceGroups` hears which resource-group steps were not evaluated (all but `evaluated`), for traces.
  */
 export function decideFlow<Step, Req>(
   flow: Flow<Step>,
   req: Req,
   resourceGroupId: string | undefined,
-  run: (step: Step, req: Req) => Basic,
+  run: (step: Step, req: Req) => Decision,
   skipResourceGroups?: (evaluated: string | undefined) => void,
 ): Decision {
   for (const level of flow.control) {
-    const b = run(level, req);
-    if (b.decision !== "Allow") return decided(b, "control");
+    const d = run(level, req);
+    if (d.decision !== "Allow") return d;
   }
   // Step 2 before step 3 (contract §4): a session policy's deny is final, even for the owner.
   if (flow.session !== undefined) {
-    const b = run(flow.session, req);
-    if (b.decision !== "Allow") return decided(b, "session");
+    const d = run(flow.session, req);
+    if (d.decision !== "Allow") return d;
   }
   if (flow.owner) return { decision: "Allow", determining: [], decidedBy: "owner" };
   const account = run(flow.account, req);
   const group = account.decision === "ImplicitDeny" && resourceGroupId !== undefined ? flow.resourceGroups.get(resourceGroupId) : undefined;
   skipResourceGroups?.(group === undefined ? undefined : resourceGroupId);
-  return decided(group === undefined ? account : run(group, req), "identity");
+  return group === undefined ? account : run(group, req);
 }
 
 /** Any failure is an ImplicitDeny that says why (fail closed). */
