@@ -49,11 +49,11 @@ const PROFILES = {
   decision:
     "Per decision the compiled path does one Map lookup for the action's candidates and one for the ARN, then tests the " +
     "remaining candidates' resources and conditions, and lists every determining statement (so every candidate is tested; " +
-    "CASL stops at the first matching rule and names none). The first profile found most of the time in condition " +
-    "evaluation, in a per-request-value ts-pattern dispatch; request-value parsers are now chosen once per condition " +
-    "(p50 at N = 10 went from 0.80 to about 0.55 µs). Not re-profiled since: what remains is condition evaluation, resource " +
-    "globs, the flow and garbage collection, and any other load on the machine (see the load average), which the " +
-    "per-call p99 feels first.",
+    "CASL stops at the first matching rule and names none). Profiles led to: request-value parsers chosen once per " +
+    "condition, decisions prebuilt per statement, hits kept in order by insertion instead of sorting, and an " +
+    "allocation-free prefix test (p50 at N = 10 from 0.80 to about 0.42 µs). What the p99 still feels is garbage " +
+    "collection and other work on the machine (see the load average): a decision-only driver over the same workload " +
+    "measured 1.4–1.6 µs.",
   probe:
     "The probed actions are named by more statements at the largest N than at the smallest: the padding's account-wide " +
     "statements (`ess:*`, prefix wildcards, NotAction guard rails) name every action. The indexes leave only the applicable " +
