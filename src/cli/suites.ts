@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { Policy } from "../policy/ast.js";
 import { formatFindingLine } from "../policy/findings.js";
+import { isObject } from "../policy/json-source.js";
 import { loadLintedPolicy } from "../lint/lint.js";
 import { explainDecision } from "../evaluate/explain.js";
 import type { DecisionKind } from "../evaluate/decision.js";
@@ -41,7 +42,6 @@ interface Suite {
 const relativeTo = (base: string, path: string): string => (isAbsolute(path) ? path : join(base, path));
 
 const DECISIONS = new Set(["Allow", "ExplicitDeny", "ImplicitDeny"]);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function fail(file: string, where: string, message: string): never {
   throw new InputError(`${file}: ${where}: ${message}`);

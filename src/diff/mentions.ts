@@ -3,9 +3,10 @@ import type { Condition, Policy, Statement } from "../policy/ast.js";
 import { compileCondition, type CompiledCondition } from "../conditions/evaluate.js";
 import { OPERATORS } from "../conditions/operators.js";
 import { parseInstant } from "../conditions/values.js";
-import { compileGlob } from "../match/glob.js";
+import { compileGlob, hasWildcard } from "../match/glob.js";
 import { KNOWN_REGIONS } from "../lint/regions.js";
 import { essId, regionId, type Item } from "../ess/params.js";
+import { ACCOUNT_ID } from "../ess/request.js";
 
 /**
  * What two policy versions name: the regions, accounts and scaling groups of their ESS ARNs, and the condition
@@ -28,7 +29,6 @@ export interface ArnMentions {
 }
 
 /** The account ids `buildPlan` accepts. */
-const ACCOUNT_ID = /^[0-9]{1,32}$/;
 
 /** Whether a request may carry the value, by the validators `buildPlan` itself uses. */
 function accepted(validate: (item: Item) => string, value: string): boolean {
@@ -41,7 +41,6 @@ function accepted(validate: (item: Item) => string, value: string): boolean {
 }
 export const isEssId = (value: string): boolean => accepted(essId, value);
 export const isRegionId = (value: string): boolean => accepted(regionId, value);
-const hasWildcard = (s: string): boolean => /[*?]/.test(s);
 /** An ARN segment of wildcards only (or empty) names nothing in particular. */
 const namesNothing = (segment: string): boolean => /^[*?]*$/.test(segment);
 

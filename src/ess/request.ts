@@ -59,7 +59,8 @@ const UNBINDABLE: ReadonlySet<ChildKind> = new Set<ChildKind>(["ScheduledTask", 
 /** Condition keys that only the request's tag parameters and the resolved group may supply (contract §5). */
 const RESERVED_KEY = /^acs:(?:requesttag\/|resourcetag\/|tagkeys$)/i;
 
-const ACCOUNT_ID = /^[0-9]{1,32}$/;
+/** An account id as requests and ARNs carry it. */
+export const ACCOUNT_ID = /^[0-9]{1,32}$/;
 
 /**
  * Turns an ESS API request into the resources to authorize, each with its full request context (contract §5).

@@ -1,5 +1,5 @@
 import type { Effect } from "../policy/ast.js";
-import { pointerOf, type JsonSource } from "../policy/json-source.js";
+import { isObject, pointerOf, type JsonSource } from "../policy/json-source.js";
 import { OPERATORS, isOperatorName, type OperatorSpec } from "../conditions/operators.js";
 
 /**
@@ -45,7 +45,6 @@ export interface LintDocument {
   readonly statements: readonly LintStatement[];
 }
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 

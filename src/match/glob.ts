@@ -11,7 +11,8 @@ export interface Glob {
   test(input: string): boolean;
 }
 
-const hasWildcard = (s: string): boolean => s.includes("*") || s.includes("?");
+/** Whether a pattern has any wildcard (`*` or `?`). */
+export const hasWildcard = (s: string): boolean => s.includes("*") || s.includes("?");
 
 /**
  * `input.startsWith(prefix)`, for hot paths: `lastIndexOf` anchored at 0 compares the same code units and is

@@ -89,6 +89,9 @@ type MomoaNode = {
   elements?: { value: MomoaNode }[];
 };
 
+/** A JSON object (not null, not an array). */
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
 /** Defines an own enumerable property, so `__proto__` is an ordinary key as with JSON.parse. */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });

@@ -1,7 +1,7 @@
 import { closest, distance } from "fastest-levenshtein";
 import type { Condition, Effect, Policy, PolicyKind, Statement } from "./ast.js";
 import { hasErrors, type Finding, type Severity } from "./findings.js";
-import { parseJsonSource, pointerOf, spanAt, type JsonSource } from "./json-source.js";
+import { isObject, parseJsonSource, pointerOf, spanAt, type JsonSource } from "./json-source.js";
 import { schemaFindings } from "./schema.js";
 import { OPERATORS, OPERATOR_NAMES, isOperatorName } from "../conditions/operators.js";
 import { parseTyped } from "../conditions/values.js";
@@ -78,7 +78,6 @@ export function minifiedLength(text: string): number {
 }
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const own = (o: Record<string, unknown>, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 export function suggestOperator(name: string): string | undefined {

@@ -1,6 +1,7 @@
 import { compileGlob } from "../../match/glob.js";
 import type { LintContext } from "../context.js";
-import { isObject, type Located, type LintStatement } from "../document.js";
+import { isObject } from "../../policy/json-source.js";
+import type { Located, LintStatement } from "../document.js";
 import { ESS_ACTIONS, UNBOUND_ALLOWANCE, isEssPattern, listActions } from "../ess-actions.js";
 import { removeAt } from "../fixes.js";
 import { classifyKey } from "../condition-keys.js";

@@ -1,7 +1,7 @@
 import { closest, distance } from "fastest-levenshtein";
 import type { Effect } from "../../policy/ast.js";
 import type { Severity } from "../../policy/findings.js";
-import { compileGlob } from "../../match/glob.js";
+import { compileGlob, hasWildcard } from "../../match/glob.js";
 import type { LintContext } from "../context.js";
 import type { LintStatement } from "../document.js";
 import { replaceValue } from "../fixes.js";
@@ -20,7 +20,6 @@ const MASK = /\*{2,}/;
 /** Objects that have no ARN and are authorized against their owning group. */
 const CHILD_TYPES = /^(scaling(configuration|rule|activit(y|ies))|alarm(task)?|lifecyclehook|scheduledtask|instance|ecs-?instance)s?$/i;
 
-const hasWildcard = (s: string): boolean => /[*?]/.test(s);
 const globMatches = (pattern: string, value: string): boolean => compileGlob(pattern.toLowerCase()).test(value);
 
 export interface EssArn {
