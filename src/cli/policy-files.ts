@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import type { Policy, PolicyKind } from "../policy/ast.js";
-import { formatFindingLine, type Finding } from "../policy/findings.js";
-import { loadLintedPolicy } from "../lint/lint.js";
+import { formatFindingLine } from "../policy/findings.js";
+import { loadLintedPolicies } from "../lint/lint.js";
 import { InputError, readText, type Io } from "./io.js";
 
 /** A policy's name in decisions: its file name without `.json`. */
@@ -12,15 +12,9 @@ export const policyName = (path: string): string => basename(path).replace(/\.js
  * rejects the input (contract §1: a policy with Errors is never loaded); Warnings never change decisions.
  */
 export function loadPolicyTexts(sources: readonly { label: string; text: string }[], kind: PolicyKind = "identity"): Policy[] {
-  const errors: Finding[] = [];
-  const policies: Policy[] = [];
-  for (const { label, text } of sources) {
-    const r = loadLintedPolicy(text, { name: policyName(label), kind, file: label });
-    errors.push(...r.findings.filter((f) => f.severity === "Error"));
-    if (r.policy) policies.push(r.policy);
-  }
-  if (errors.length > 0) throw new InputError(errors.map(formatFindingLine).join("\n"));
-  return policies;
+  const loaded = loadLintedPolicies(sources.map(({ label, text }) => ({ text, name: policyName(label), file: label })), kind);
+  if (loaded.errors) throw new InputError(loaded.errors.map(formatFindingLine).join("\n"));
+  return loaded.policies;
 }
 
 /** Loads policy files for evaluation (see loadPolicyTexts). */

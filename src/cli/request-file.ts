@@ -1,14 +1,12 @@
-import { readFileSync } from "node:fs";
-import { Ajv, type ValidateFunction } from "ajv";
 import { parseJsonSource, spanAt } from "../policy/json-source.js";
+import { lazySchemaValidator } from "../policy/schema-validator.js";
 import type { PrincipalType } from "../evaluate/decision.js";
 import type { RequestFile } from "../ess/decide.js";
 import { InputError } from "./io.js";
 
 export type { RequestFile } from "../ess/decide.js";
 
-const SCHEMA_URL = new URL("../../schema/request.schema.json", import.meta.url);
-let validator: ValidateFunction | undefined;
+const requestValidator = lazySchemaValidator(new URL("../../schema/request.schema.json", import.meta.url));
 
 /** Parses and validates a request file; every problem names the file, line:column and what is wrong. */
 export function parseRequestFile(text: string, file: string): RequestFile {
@@ -19,7 +17,7 @@ export function parseRequestFile(text: string, file: string): RequestFile {
   }
   const dup = parsed.findings[0];
   if (dup) throw new InputError(`${file}:${dup.line}:${dup.column} ${dup.message}`);
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as object);
+  const validator = requestValidator();
   if (!validator(parsed.source.value)) {
     const lines = (validator.errors ?? []).map((e) => {
       const { line, column } = spanAt(parsed.source, e.instancePath);

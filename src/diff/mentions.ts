@@ -5,7 +5,7 @@ import { OPERATORS } from "../conditions/operators.js";
 import { parseInstant } from "../conditions/values.js";
 import { compileGlob, hasWildcard } from "../match/glob.js";
 import { KNOWN_REGIONS } from "../lint/regions.js";
-import { essId, regionId, type Item } from "../ess/params.js";
+import { isEssId, isRegionId } from "../ess/params.js";
 import { ACCOUNT_ID } from "../ess/request.js";
 
 /**
@@ -28,19 +28,6 @@ export interface ArnMentions {
   readonly groupIds: readonly string[];
 }
 
-/** The account ids `buildPlan` accepts. */
-
-/** Whether a request may carry the value, by the validators `buildPlan` itself uses. */
-function accepted(validate: (item: Item) => string, value: string): boolean {
-  try {
-    validate({ origin: "", value });
-    return true;
-  } catch {
-    return false;
-  }
-}
-export const isEssId = (value: string): boolean => accepted(essId, value);
-export const isRegionId = (value: string): boolean => accepted(regionId, value);
 /** An ARN segment of wildcards only (or empty) names nothing in particular. */
 const namesNothing = (segment: string): boolean => /^[*?]*$/.test(segment);
 

@@ -3,7 +3,8 @@ import { OPERATIONS } from "../ess/catalog.js";
 import { StoreError, storeFromJson } from "../ess/store.js";
 import { API_VERSIONS, type ChildKind, type EssOperation, type WireParams } from "../ess/types.js";
 import type { RequestFile } from "../ess/decide.js";
-import { arnMentions, conditionAssignments, isEssId, isRegionId, type Assignment } from "./mentions.js";
+import { isEssId, isRegionId } from "../ess/params.js";
+import { arnMentions, conditionAssignments, type Assignment } from "./mentions.js";
 
 /**
  * The requests the semantic diff decides: every ESS operation of the catalog against representative resources

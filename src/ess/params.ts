@@ -110,16 +110,18 @@ export function tagList(params: Params, prefix: string): [string, string][] {
  * Anything else (`*`, `?`, `:`, `/`, spaces) could change the meaning of the ARN built from it, so it is refused.
  */
 const ESS_ID = /^[A-Za-z0-9_.-]{1,256}$/;
+export const isEssId = (value: string): boolean => ESS_ID.test(value);
 
 export function essId(item: Item): string {
-  if (!ESS_ID.test(item.value)) throw invalidParameter(item.origin, "not a valid ESS id");
+  if (!isEssId(item.value)) throw invalidParameter(item.origin, "not a valid ESS id");
   return item.value;
 }
 
 const REGION_ID = /^[a-z0-9-]{1,64}$/;
+export const isRegionId = (value: string): boolean => REGION_ID.test(value);
 
 export function regionId(item: Item): string {
-  if (!REGION_ID.test(item.value)) throw invalidParameter(item.origin, "not a valid region id");
+  if (!isRegionId(item.value)) throw invalidParameter(item.origin, "not a valid region id");
   return item.value;
 }
 

@@ -61,6 +61,32 @@ export function loadLintedPolicy(text: string, options: LintOptions & { name: st
   return policy && !findings.some((f) => f.severity === "Error") ? { policy, findings } : { findings };
 }
 
+/** Policy texts to load together, each with its name in decisions and the file recorded on its findings. */
+export interface PolicySource {
+  readonly text: string;
+  readonly name: string;
+  readonly file: string;
+}
+
+/**
+ * Loads a set of policies for evaluation, all or none: any Error finding in any of them refuses the set
+ * (contract §1). The Errors are returned, not thrown, so that the CLI and the browser playground each report
+ * them in their own way.
+ */
+export function loadLintedPolicies(
+  sources: readonly PolicySource[],
+  kind: PolicyKind = "identity",
+): { policies: Policy[]; errors?: undefined } | { errors: Finding[] } {
+  const errors: Finding[] = [];
+  const policies: Policy[] = [];
+  for (const { text, name, file } of sources) {
+    const r = loadLintedPolicy(text, { name, kind, file });
+    errors.push(...r.findings.filter((f) => f.severity === "Error"));
+    if (r.policy) policies.push(r.policy);
+  }
+  return errors.length > 0 ? { errors } : { policies };
+}
+
 export interface FixResult {
   /** The fixed document (the input when nothing was fixed). */
   readonly text: string;

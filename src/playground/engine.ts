@@ -2,10 +2,9 @@
  * The playground's engine: the real parser, linter and ESS authorizer, with no Node built-ins, so that the
  * page decides in the browser. Mirrors `ess-authz eval` (identity policies at account scope, trace on).
  */
-import type { Policy } from "../policy/ast.js";
 import type { Finding, Span } from "../policy/findings.js";
 import { parsePolicy } from "../policy/parse.js";
-import { lintPolicy, loadLintedPolicy } from "../lint/lint.js";
+import { lintPolicy, loadLintedPolicies } from "../lint/lint.js";
 import { applyPatchToText } from "../lint/fixes.js";
 import type { PrincipalType } from "../evaluate/decision.js";
 import { decideRequestFile } from "../ess/decide.js";
@@ -46,21 +45,16 @@ export function statementSpan(text: string, index: number): Span | undefined {
 }
 
 export async function decide(policies: readonly PolicyText[], request: RequestFileValue): Promise<Outcome> {
-  const problems: string[] = [];
-  const parsed: Policy[] = [];
-  for (const p of policies) {
-    const r = loadLintedPolicy(p.text, { name: p.name, file: p.name });
-    if (r.policy) parsed.push(r.policy);
-    else problems.push(...r.findings.filter((f) => f.severity === "Error").map((f) => `${p.name}:${f.line}:${f.column} ${f.message}`));
-  }
-  if (problems.length > 0) return { kind: "invalid", problems };
+  const loaded = loadLintedPolicies(policies.map((p) => ({ text: p.text, name: p.name, file: p.name })));
+  // Every finding carries its policy's name as `file`.
+  if (loaded.errors) return { kind: "invalid", problems: loaded.errors.map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`) };
   try {
     const file = {
       request: { account: request.account, params: request.params, ...(request.context ? { context: request.context } : {}) },
       ...(request.principal ? { principalType: request.principal } : {}),
       store: request.store ?? {},
     };
-    return { kind: "decided", decision: await decideRequestFile(parsed, file, true) };
+    return { kind: "decided", decision: await decideRequestFile(loaded.policies, file, true) };
   } catch (e) {
     const code = (e as { code?: string }).code;
     return { kind: "invalid", problems: [`${code ? `${code}: ` : ""}${(e as Error).message}`] };

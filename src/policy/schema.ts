@@ -1,20 +1,12 @@
-import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
 import type { Finding } from "./findings.js";
+import { lazySchemaValidator } from "./schema-validator.js";
 import { spanAt, type JsonSource } from "./json-source.js";
 
 /** The JSON Schema of the RAM grammar, shipped in `schema/` so that editors can use it too. */
 export const POLICY_SCHEMA_URL = new URL("../../schema/ram-policy.schema.json", import.meta.url);
 
-let validator: ValidateFunction | undefined;
-
-function getValidator(): ValidateFunction {
-  if (!validator) {
-    const schema = JSON.parse(readFileSync(POLICY_SCHEMA_URL, "utf8")) as object;
-    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
-  }
-  return validator;
-}
+const policyValidator = lazySchemaValidator(POLICY_SCHEMA_URL);
 
 const lastToken = (pointer: string): string => pointer.slice(pointer.lastIndexOf("/") + 1);
 
@@ -62,7 +54,7 @@ function describe(error: ErrorObject): { ruleId: string; message: string; path: 
 
 /** Validates the plain document against the schema; findings carry JSON Pointers and exact spans. */
 export function schemaFindings(source: JsonSource): Finding[] {
-  const validate = getValidator();
+  const validate = policyValidator();
   if (validate(source.value)) return [];
   const described = (validate.errors ?? []).flatMap((e) => describe(e) ?? []);
   // One finding per node; a failure at a child explains its parent's oneOf/type failure.
