@@ -6,6 +6,7 @@
 import { performance } from "node:perf_hooks";
 
 const now = (): number => performance.now();
+const gc = (globalThis as { gc?: () => void }).gc;
 
 /** Defeats dead-code elimination: every answer is folded into this. */
 let sink = 0;
@@ -45,8 +46,12 @@ export interface Latency {
 /** One buffer for every run, so that memory snapshots do not see a previous run's samples. */
 const samples = new Float64Array(2_000_000);
 
-/** Times each call separately for about `ms` milliseconds. */
+/**
+ * Times each call separately for about `ms` milliseconds. Garbage the engines timed before left behind is
+ * collected first, so that no engine's percentiles pay for another's.
+ */
 export function latency(decide: (i: number) => unknown, indices: readonly number[], ms: number): Latency {
+  gc?.();
   let n = 0;
   let k = 0;
   const end = now() + ms;
@@ -74,8 +79,6 @@ export function clockOverheadNs(): number {
   }
   return reads.sort()[reads.length >> 1]! * 1e6;
 }
-
-const gc = (globalThis as { gc?: () => void }).gc;
 
 /** Whether the process runs with `--expose-gc`, so that retained memory can be measured. */
 export const canCollect = gc !== undefined;

@@ -1,34 +1,16 @@
 /**
  * The route the middleware benchmark loads, in a process of its own so that the load generator does not
- * share its event loop. `plain`: the route alone; `authorized`: the same route behind the `ess-authz/fastify`
- * plugin (signature, nonce, request context, decision). Prints the URL once listening.
+ * share its event loop. `plain`: the route alone; `authenticated`: the route behind the signature check alone
+ * (what any ESS-compatible endpoint must do); `authorized`: the route behind the `ess-authz/fastify` plugin
+ * (signature, nonce, request context, decision). Prints the URL once listening.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
+import { authenticate } from "../src/middleware/authenticate.js";
 import { essAuthz } from "../src/middleware/fastify.js";
-import type { Credential } from "../src/middleware/principal.js";
-import { storeFromJson } from "../src/ess/store.js";
-import { ACCESS_KEY, ACCOUNT, benchRequests, workload } from "./workload.js";
-/** The principal's policies: the scenario policies and 100 padding statements. */
-const PADDING = 100;
+import { MemoryNonceStore } from "../src/middleware/nonce.js";
+import { credentials, store } from "./middleware-host.js";
 
-const credential: Credential = {
-  accessKeyId: ACCESS_KEY[0],
-  accessKeySecret: ACCESS_KEY[1],
-  principal: {
-    type: "RamUser",
-    accountId: ACCOUNT,
-    displayName: "bench",
-    arn: `acs:ram::${ACCOUNT}:user/bench`,
-    policies: { identity: workload(PADDING, benchRequests(0)).policies.map((policy) => ({ policy })) },
-  },
-};
-
-const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "../fixtures/requests/r1-describe-group1.json"), "utf8")) as { store: unknown };
-const store = storeFromJson(fixture.store);
-
-/** Both variants answer the same small body. */
+/** Every variant answers the same small body. */
 function route(app: FastifyInstance): void {
   app.get("/", async (request) => ({ RequestId: request.id, TotalCount: 1, ScalingGroups: { ScalingGroup: [{ ScalingGroupId: "asg-bp17np35ywjwh2cx0001" }] } }));
 }
@@ -37,11 +19,19 @@ const mode = process.argv[2];
 const app = Fastify({ logger: false });
 if (mode === "authorized") {
   await app.register(async (scope) => {
-    await scope.register(essAuthz, { credentials: { findAccessKey: (id) => (id === credential.accessKeyId ? credential : undefined) }, groups: store.groups, resolver: store.resolver });
+    await scope.register(essAuthz, { credentials, groups: store.groups, resolver: store.resolver });
     route(scope);
   });
+} else if (mode === "authenticated") {
+  const nonces = new MemoryNonceStore();
+  app.addHook("preHandler", async (request) => {
+    const url = request.raw.url ?? "/";
+    const q = url.indexOf("?");
+    await authenticate({ method: request.method, path: "/", rawQuery: q < 0 ? "" : url.slice(q + 1), headers: request.headers }, { credentials, nonces });
+  });
+  route(app);
 } else if (mode === "plain") route(app);
-else throw new Error(`usage: middleware-server.ts plain|authorized`);
+else throw new Error(`usage: middleware-server.ts plain|authenticated|authorized`);
 
 const url = await app.listen({ host: "127.0.0.1", port: 0 });
 process.stdout.write(`${url}\n`);

@@ -236,3 +236,33 @@ t.test("evaluation failures are ImplicitDeny from the compiled path too", async 
   t.equal(d.decidedBy, "error");
   t.same(d, evaluate({ identity: [{ policy: p }] }, broken));
 });
+
+t.test("decisions of several applying statements: every set of hits, past the memo's bound", async (t) => {
+  // 13 statements on one action, each applying when its own request tag is present: the 8,192 tag subsets give
+  // as many sets of hits, twice the sets a step remembers, in an order that revisits remembered ones.
+  const KEYS = 13;
+  const statements = Array.from({ length: KEYS }, (_, k) => ({
+    Effect: "Allow",
+    Action: "ess:DescribeScalingGroups",
+    Resource: "*",
+    Condition: { StringEquals: { [`acs:RequestTag/k${k}`]: "1" } },
+  }));
+  const input: EvaluationInput = { identity: [{ policy: policyOf(statements, "many") }] };
+  const set = compile(input);
+  const contextOf = (subset: number): RequestContext =>
+    makeContext({
+      action: "ess:DescribeScalingGroups",
+      resource: "*",
+      requestTags: Array.from({ length: KEYS }, (_, k) => [`k${k}`, subset & (1 << k) ? "1" : "0"] as const),
+    });
+  let differences = 0;
+  for (const round of [0, 1]) {
+    for (let i = 0; i < 1 << KEYS; i++) {
+      const subset = round === 0 ? i : (i * 2_654_435_761) % (1 << KEYS);
+      if (mismatch(input, set, contextOf(subset)) !== undefined) differences++;
+    }
+  }
+  t.equal(differences, 0, "the compiled path gives the interpreter's decision and determining statements for every subset");
+  const all = set.evaluate(contextOf((1 << KEYS) - 1));
+  t.same(all.determining.map((r) => r.statement), Array.from({ length: KEYS }, (_, k) => k), "all thirteen, in statement order");
+});

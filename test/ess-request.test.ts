@@ -411,3 +411,13 @@ t.test("authorizePlan: traces on request, no targets is ImplicitDeny", async (t)
   t.equal(authorizePlan(empty, allowAll).decision, "ImplicitDeny", "all-of-nothing is not an Allow");
   t.equal(authorizePlan({ ...empty, mode: "filter" }, allowAll).decision, "ImplicitDeny");
 });
+
+t.test("global keys may not supply tag keys, in any spelling the context would fold to one", async (t) => {
+  const describe = { Action: "DescribeScalingGroups", Version: "2014-08-28", RegionId: REGION };
+  for (const key of ["acs:RequestTag/team", "ACS:RESOURCETAG/team", "acs:TagKeys", "acs:Tag\u212Aeys" /* KELVIN SIGN folds to k */]) {
+    await t.rejects(request(describe, { context: { [key]: "x" } }), { code: "InvalidParameter", httpStatus: 400 }, key);
+  }
+  const plan = await request(describe, { context: { "acs:SourceIp": "10.0.0.1", "acs:TagKeysExtra": "y" } });
+  t.same(values(plan.targets[0]!.context, "acs:SourceIp"), ["10.0.0.1"]);
+  t.same(values(plan.targets[0]!.context, "acs:tagkeysextra"), ["y"], "only the exact reserved names and prefixes are refused");
+});

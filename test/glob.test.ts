@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import t from "tap";
-import { compileGlob, globMatch } from "../src/match/glob.js";
+import { compileGlob, globMatch, lowerCase } from "../src/match/glob.js";
 
 // Contract §2: `*` any sequence incl. empty, `:` and `/`; `?` exactly one character; all else literal.
 t.test("star spans colon and slash and matches empty", async (t) => {
@@ -50,4 +51,14 @@ t.test("adversarial patterns stay fast (no backtracking)", async (t) => {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   // A backtracking matcher needs ~10^40 steps here; this bound only catches exponential behaviour.
   t.ok(ms < 2000, `took ${ms} ms`);
+});
+
+t.test("lowerCase is toLowerCase, without copying text that is lower case already", async (t) => {
+  fc.assert(
+    fc.property(fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.constantFrom("ARN", "İ", "Σ", "ß", "ǅ", "\ud800A")), (text) => lowerCase(text) === text.toLowerCase()),
+    { numRuns: 5000, seed: 20261130 },
+  );
+  const arn = "acs:ess:cn-hangzhou:1609982529920904:scalinggroup/asg-bp17np35ywjwh2cx0001";
+  t.equal(lowerCase(arn), arn);
+  t.equal(lowerCase("acs:ess:CN-hangzhou:1:scalinggroup/x"), "acs:ess:cn-hangzhou:1:scalinggroup/x");
 });

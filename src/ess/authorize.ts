@@ -50,34 +50,46 @@ function decideTarget(target: AuthTarget, set: Decider, trace: boolean): Resourc
  * `all` (mutating calls): any ExplicitDeny denies, Allow needs every resource allowed. `filter` (list calls):
  * one allowed resource is enough, the others are left out of the result. No resource at all is ImplicitDeny.
  */
-function aggregate(mode: AuthorizationPlan["mode"], decisions: readonly DecisionKind[]): DecisionKind {
-  if (decisions.length === 0) return "ImplicitDeny";
-  const any = (kind: DecisionKind): boolean => decisions.includes(kind);
-  if (mode === "filter" && any("Allow")) return "Allow";
-  if (any("ExplicitDeny")) return "ExplicitDeny";
-  return decisions.every((d) => d === "Allow") ? "Allow" : "ImplicitDeny";
+function aggregate(mode: AuthorizationPlan["mode"], resources: readonly ResourceDecision[]): DecisionKind {
+  if (resources.length === 0) return "ImplicitDeny";
+  let allowed = 0;
+  let explicitDeny = false;
+  for (const r of resources) {
+    if (r.decision === "Allow") allowed++;
+    else if (r.decision === "ExplicitDeny") explicitDeny = true;
+  }
+  if (mode === "filter" && allowed > 0) return "Allow";
+  if (explicitDeny) return "ExplicitDeny";
+  return allowed === resources.length ? "Allow" : "ImplicitDeny";
 }
 
 // Stage and statement index hold no newline, so with the policy name last the key is unambiguous.
 const refKey = (r: StatementRef): string => `${r.stage}\n${r.statement}\n${r.policy}`;
 
-/** Decides every target of a plan and combines them. Never throws: evaluation fails closed per target. */
-export function authorizePlan(plan: AuthorizationPlan, input: EvaluationInput, options: { trace?: boolean } = {}): EssDecision {
-  const set = policySetFor(input);
-  const resources = plan.targets.map((t) => decideTarget(t, set, options.trace ?? false));
-  const decision = aggregate(plan.mode, resources.map((r) => r.decision));
-  // The statements behind the answer: those of the resources whose own decision is the answer.
+/** The statements behind the answer: those of the resources whose own decision is the answer, each once. */
+function determiningOf(resources: readonly ResourceDecision[], decision: DecisionKind): readonly StatementRef[] {
+  if (resources.length === 1) return resources[0]!.decision === decision ? resources[0]!.determining : [];
   const determining = new Map<string, StatementRef>();
   for (const r of resources) {
     if (r.decision !== decision) continue;
     for (const ref of r.determining) if (!determining.has(refKey(ref))) determining.set(refKey(ref), ref);
   }
+  return [...determining.values()];
+}
+
+/** Decides every target of a plan and combines them. Never throws: evaluation fails closed per target. */
+export function authorizePlan(plan: AuthorizationPlan, input: EvaluationInput, options: { trace?: boolean } = {}): EssDecision {
+  const set = policySetFor(input);
+  const trace = options.trace ?? false;
+  const resources: ResourceDecision[] = [];
+  for (const target of plan.targets) resources.push(decideTarget(target, set, trace));
+  const decision = aggregate(plan.mode, resources);
   return {
     decision,
     action: plan.action,
     operation: plan.operation,
     mode: plan.mode,
     resources,
-    determining: [...determining.values()],
+    determining: determiningOf(resources, decision),
   };
 }

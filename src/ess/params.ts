@@ -25,13 +25,13 @@ export function invalidParameter(name: string, why: string): EssRequestError {
   return new EssRequestError("InvalidParameter", `The specified value of parameter "${name}" is not valid: ${why}.`, 400);
 }
 
-export function toParams(raw: Readonly<Record<string, string>>): Params {
-  const params = new Map<string, string>();
-  for (const [name, value] of Object.entries(raw)) {
+/** A Map is taken as it is (a middleware has just built it); an object is copied. Values must be strings either way. */
+export function toParams(raw: Readonly<Record<string, string>> | ReadonlyMap<string, string>): Params {
+  const entries = raw instanceof Map ? raw : Object.entries(raw);
+  for (const [name, value] of entries) {
     if (typeof value !== "string") throw invalidParameter(name, "the value must be a string");
-    params.set(name, value);
   }
-  return params;
+  return raw instanceof Map ? raw : new Map(entries);
 }
 
 export function single(params: Params, name: string): Item | undefined {
@@ -52,8 +52,9 @@ const LIST_INDEX = /^[1-9][0-9]*$/;
 /** Entries of the repeat list `prefix.N` / `prefix.N.Field`, ordered by N (gaps allowed, as the SDKs send them). */
 function listEntries(params: Params, prefix: string): ListEntry[] {
   const entries: ListEntry[] = [];
+  const start = `${prefix}.`;
   for (const [name, value] of params) {
-    if (!name.startsWith(`${prefix}.`)) continue;
+    if (!name.startsWith(start)) continue;
     const rest = name.slice(prefix.length + 1);
     const dot = rest.indexOf(".");
     const indexText = dot < 0 ? rest : rest.slice(0, dot);

@@ -1,4 +1,4 @@
-import { makeContext, type RequestContext } from "../evaluate/context.js";
+import { foldKey, resourceContext, sharedValues, type RequestContext } from "../evaluate/context.js";
 import { getOperation } from "./catalog.js";
 import {
   essId,
@@ -41,8 +41,9 @@ interface Scope {
   /** Empty for operations on all resources sent without a region. */
   readonly region: string;
   readonly account: string;
-  readonly keys: readonly (readonly [string, string])[];
   readonly requestTags: readonly (readonly [string, string])[];
+  /** Global keys and request tags, folded once for every target. */
+  readonly values: ReadonlyMap<string, readonly string[]>;
 }
 
 /** A child id from the request; for rule ARIs, `id` is the rule id and `ari` the parsed ARI. */
@@ -56,8 +57,14 @@ interface ChildRef {
 /** Only these may be bound to no group; they are then authorized on `*` (contract §5). */
 const UNBINDABLE: ReadonlySet<ChildKind> = new Set<ChildKind>(["ScheduledTask", "AlarmTask"]);
 
-/** Condition keys that only the request's tag parameters and the resolved group may supply (contract §5). */
-const RESERVED_KEY = /^acs:(?:requesttag\/|resourcetag\/|tagkeys$)/i;
+/**
+ * Condition keys that only the request's tag parameters and the resolved group may supply (contract §5),
+ * recognised as the context will name them: folded to lower case.
+ */
+const isReservedKey = (key: string): boolean => {
+  const folded = foldKey(key);
+  return folded.startsWith("acs:requesttag/") || folded.startsWith("acs:resourcetag/") || folded === "acs:tagkeys";
+};
 
 /** An account id as requests and ARNs carry it. */
 export const ACCOUNT_ID = /^[0-9]{1,32}$/;
@@ -76,13 +83,14 @@ export async function buildPlan(req: EssRequest, deps: PlanDeps): Promise<Author
   checkResourceType(params, wire);
   // UntagResources' TagKey(s).N name keys only: validated, but they carry no acs:RequestTag values.
   if (wire.tagKeys !== undefined) scalarList(params, wire.tagKeys);
+  // Create, tag and tag-filter parameters alike (contract §5); `Tags` JSON strings are not in `wire.tags`.
+  const requestTags = wire.tags === undefined ? [] : tagList(params, wire.tags);
   const scope: Scope = {
     action: op.ramAction,
     region: planRegion(params, req, op),
     account: req.account,
-    keys: globalKeys(req.context),
-    // Create, tag and tag-filter parameters alike (contract §5); `Tags` JSON strings are not in `wire.tags`.
-    requestTags: wire.tags === undefined ? [] : tagList(params, wire.tags),
+    requestTags,
+    values: sharedValues(globalKeys(req.context), requestTags),
   };
   return {
     operation: op.name,
@@ -154,7 +162,12 @@ interface NameRules {
   readonly own: NameSets;
   /** Lower-cased names of this operation in any version. */
   readonly knownLower: NameSets;
+  /** Scalar names that need no case folding to be let through: the operation's own and the signature's. */
+  readonly plainScalars: ReadonlySet<string>;
 }
+
+/** Parameters of the RPC protocol itself, present on every request. */
+const PROTOCOL_NAMES = ["Action", "Version", "Format", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp", "Signature", "SecurityToken"];
 
 /** The catalog is static, so each operation's name rules are worked out once per version. */
 const nameRulesCache = new WeakMap<EssOperation, Map<ApiVersion, NameRules>>();
@@ -168,7 +181,10 @@ function nameRules(op: EssOperation, apiVersion: ApiVersion, wire: WireParams): 
       const other = op.wire[v];
       return other ? wireNames(other) : [];
     });
-    rules = { own: nameSets(wireNames(wire), (base) => base), knownLower: nameSets(known, (base) => base.toLowerCase()) };
+    const own = nameSets(wireNames(wire), (base) => base);
+    const knownLower = nameSets(known, (base) => base.toLowerCase());
+    const plainScalars = new Set([...own.scalar, ...PROTOCOL_NAMES.filter((name) => !knownLower.scalar.has(name.toLowerCase()))]);
+    rules = { own, knownLower, plainScalars };
     byVersion.set(apiVersion, rules);
   }
   return rules;
@@ -181,9 +197,10 @@ function nameRules(op: EssOperation, apiVersion: ApiVersion, wire: WireParams): 
  * fire; refusing it fails closed.
  */
 function rejectForeignNames(params: Params, op: EssOperation, apiVersion: ApiVersion, wire: WireParams): void {
-  const { own, knownLower } = nameRules(op, apiVersion, wire);
+  const { own, knownLower, plainScalars } = nameRules(op, apiVersion, wire);
   for (const name of params.keys()) {
     const dot = name.indexOf(".");
+    if (dot < 0 && plainScalars.has(name)) continue;
     const base = dot < 0 ? name : name.slice(0, dot);
     const kind = dot < 0 ? "scalar" : "list";
     if (knownLower[kind].has(base.toLowerCase()) && !own[kind].has(base)) {
@@ -211,23 +228,18 @@ function planRegion(params: Params, req: EssRequest, op: EssOperation): string {
 }
 
 function globalKeys(context: EssRequest["context"]): [string, string][] {
-  return Object.entries(context ?? {}).map(([key, value]): [string, string] => {
+  const keys: [string, string][] = [];
+  for (const [key, value] of Object.entries(context ?? {})) {
     if (typeof value !== "string") throw invalidParameter(key, "a condition-key value must be a string");
-    if (RESERVED_KEY.test(key)) throw invalidParameter(key, "tag condition keys come from the request's tag parameters and the scaling group only");
-    return [key, value];
-  });
+    if (isReservedKey(key)) throw invalidParameter(key, "tag condition keys come from the request's tag parameters and the scaling group only");
+    keys.push([key, value]);
+  }
+  return keys;
 }
 
 function context(scope: Scope, resource: string, group?: GroupInfo): RequestContext {
-  return makeContext({
-    action: scope.action,
-    resource,
-    keys: scope.keys,
-    requestTags: scope.requestTags,
-    // acs:ResourceTag exists only when the request has a resource (contract §5).
-    resourceTags: group?.tags,
-    resourceGroupId: group?.resourceGroupId,
-  });
+  // acs:ResourceTag exists only when the request has a resource (contract §5).
+  return resourceContext(scope.values, { action: scope.action, resource, resourceTags: group?.tags, resourceGroupId: group?.resourceGroupId });
 }
 
 const groupArn = (scope: Scope, id: string): string => `acs:ess:${scope.region}:${scope.account}:scalinggroup/${id}`;

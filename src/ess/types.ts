@@ -47,7 +47,7 @@ export interface EssRequest {
   /** The resource owner's account id. */
   readonly account: string;
   /** API parameters exactly as sent on the wire (`Action`, `Version`, `RegionId`, `Tag.1.Key`, ...). */
-  readonly params: Readonly<Record<string, string>>;
+  readonly params: Readonly<Record<string, string>> | ReadonlyMap<string, string>;
   /** Global condition keys (`acs:SourceIp`, `acs:SecureTransport`, `acs:CurrentTime`, ...). */
   readonly context?: Readonly<Record<string, string>>;
   /**

@@ -11,7 +11,7 @@
  */
 import type { Effect, Policy } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
-import { hasPrefix } from "../match/glob.js";
+import { hasPrefix, lowerCase } from "../match/glob.js";
 import type { CompiledTarget } from "../match/statement.js";
 import type { RequestContext } from "./context.js";
 import type { Decision, DecisionKind, EvaluationInput, Stage, StatementRef } from "./decision.js";
@@ -110,32 +110,71 @@ function applies(s: IndexedStatement, ctx: RequestContext, resourceLower: string
   return true;
 }
 
-/**
- * Adds a hit in policy order. Each group of candidates is in order, but hits from several groups interleave;
- * hits are few, so an insertion beats `Array.prototype.sort` and its comparator closure.
- */
-function addInOrder(hits: IndexedStatement[], s: IndexedStatement): void {
-  let i = hits.length;
-  hits.push(s);
-  for (; i > 0 && hits[i - 1]!.order > s.order; i--) hits[i] = hits[i - 1]!;
-  hits[i] = s;
+/** A decision per set of hits seen, found by walking the hits in order. */
+interface MemoNode {
+  decision?: Decision;
+  next?: Map<IndexedStatement, MemoNode>;
 }
 
+/** Decisions of several hits remembered per step; requests choose which sets occur, so the memo is bounded. */
+const MAX_REMEMBERED_SETS = 4096;
+
 /**
- * The step's decision from the statements of `candidates` that apply to the request (all of one effect);
- * undefined when none does. A lone hit, the common case, answers with the statement's prebuilt decision.
+ * The statements of one step that apply to a request, kept in policy order by insertion (hits from several
+ * candidate groups interleave; they are few, so this beats sorting). A step decides one request at a time
+ * (evaluation is synchronous and never re-enters), so it reuses one collector and remembers the decision of
+ * each set of hits: deciding a request usually allocates nothing.
  */
-function applying(candidates: Candidates, ctx: RequestContext, resourceLower: string, stage: Stage): Decision | undefined {
-  let hits: IndexedStatement[] | undefined;
+class Hits {
+  private readonly list: IndexedStatement[] = [];
+  private count = 0;
+  private readonly memo: MemoNode = {};
+  private remembered = 0;
+
+  reset(): void {
+    this.count = 0;
+  }
+
+  add(s: IndexedStatement): void {
+    const list = this.list;
+    let i = this.count++;
+    for (; i > 0 && list[i - 1]!.order > s.order; i--) list[i] = list[i - 1]!;
+    list[i] = s;
+  }
+
+  /** All hits have the candidates' effect; undefined when there are none. */
+  decision(stage: Stage): Decision | undefined {
+    if (this.count <= 1) return this.count === 0 ? undefined : this.list[0]!.alone;
+    let node = this.memo;
+    for (let i = 0; i < this.count; i++) {
+      let next = node.next?.get(this.list[i]!);
+      if (!next) {
+        if (this.remembered >= MAX_REMEMBERED_SETS) return this.build(stage);
+        this.remembered++;
+        next = {};
+        (node.next ??= new Map()).set(this.list[i]!, next);
+      }
+      node = next;
+    }
+    return (node.decision ??= this.build(stage));
+  }
+
+  private build(stage: Stage): Decision {
+    const hits = this.list.slice(0, this.count);
+    return frozenDecision(hits[0]!.alone.decision, hits.map((s) => s.ref), stage);
+  }
+}
+
+/** The step's decision from the statements of `candidates` that apply to the request; undefined when none does. */
+function applying(candidates: Candidates, ctx: RequestContext, resourceLower: string, stage: Stage, hits: Hits): Decision | undefined {
+  hits.reset();
   const filed = candidates.literal.get(resourceLower);
-  if (filed) for (const s of filed) if (applies(s, ctx, resourceLower)) addInOrder((hits ??= []), s);
+  if (filed) for (const s of filed) if (applies(s, ctx, resourceLower)) hits.add(s);
   for (const [prefix, statements] of candidates.prefixed) {
     if (!hasPrefix(resourceLower, prefix)) continue;
-    for (const s of statements) if (applies(s, ctx, resourceLower)) addInOrder((hits ??= []), s);
+    for (const s of statements) if (applies(s, ctx, resourceLower)) hits.add(s);
   }
-  if (!hits) return undefined;
-  if (hits.length === 1) return hits[0]!.alone;
-  return { decision: hits[0]!.alone.decision, determining: hits.map((s) => s.ref), decidedBy: stage };
+  return hits.decision(stage);
 }
 
 /** One step of the flow (a control level, the session policy, an identity scope) with its indexes. */
@@ -147,6 +186,7 @@ class IndexedStep {
   private readonly byAction = new Map<string, ActionCandidates>();
   private readonly stage: Stage;
   private readonly implicitDeny: Decision;
+  private readonly hits = new Hits();
 
   constructor(policies: readonly Policy[], stage: Stage) {
     this.stage = stage;
@@ -182,8 +222,8 @@ class IndexedStep {
   decide(ctx: RequestContext): Decision {
     const { denies, allows } = this.candidates(ctx.action);
     if (denies === NO_CANDIDATES && allows === NO_CANDIDATES) return this.implicitDeny;
-    const resourceLower = ctx.resource.toLowerCase();
-    return applying(denies, ctx, resourceLower, this.stage) ?? applying(allows, ctx, resourceLower, this.stage) ?? this.implicitDeny;
+    const resourceLower = lowerCase(ctx.resource);
+    return applying(denies, ctx, resourceLower, this.stage, this.hits) ?? applying(allows, ctx, resourceLower, this.stage, this.hits) ?? this.implicitDeny;
   }
 
   private candidates(action: string): ActionCandidates {

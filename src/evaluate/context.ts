@@ -37,18 +37,69 @@ function pairs(
   return Object.entries(source);
 }
 
+type Values = Map<string, string[]>;
+
+/** Folded names remembered per family: the same few keys and tag keys come with every request. */
+const FOLDED_NAMES_LIMIT = 4096;
+
+function folder(family: string): (name: string) => string {
+  const folded = new Map<string, string>();
+  return (name) => {
+    let key = folded.get(name);
+    if (key === undefined) {
+      key = `${family}${name}`.toLowerCase();
+      // Requests choose tag keys, so the memory is bounded: when full it starts over.
+      if (folded.size >= FOLDED_NAMES_LIMIT) folded.clear();
+      folded.set(name, key);
+    }
+    return key;
+  };
+}
+
+/** The context's name of a global key (`acs:SourceIp` → `acs:sourceip`): keys are case-insensitive. */
+export const foldKey = folder("");
+const requestTagKey = folder("acs:RequestTag/");
+const resourceTagKey = folder("acs:ResourceTag/");
+
+/** Values under one folded key (tags differing only in case) accumulate. */
+function addValue(values: Values, key: string, value: string): void {
+  const list = values.get(key);
+  if (list) list.push(value);
+  else values.set(key, [value]);
+}
+
+/**
+ * The values every resource of one request shares: global keys and request tags, folded once per request
+ * rather than once per resource.
+ */
+export function sharedValues(
+  keys: ContextInput["keys"],
+  requestTags: ContextInput["requestTags"],
+): ReadonlyMap<string, readonly string[]> {
+  const values: Values = new Map();
+  for (const [k, v] of pairs(keys)) addValue(values, foldKey(k), v);
+  for (const [k, v] of requestTags ?? []) addValue(values, requestTagKey(k), v);
+  return values;
+}
+
+/** A context over `sharedValues` and one resource's tags; the shared map is copied only when tags are added. */
+export function resourceContext(
+  shared: ReadonlyMap<string, readonly string[]>,
+  input: Pick<ContextInput, "action" | "resource" | "resourceGroupId" | "resourceTags">,
+): RequestContext {
+  let values = shared;
+  for (const [k, v] of input.resourceTags ?? []) {
+    if (values === shared) values = new Map(shared);
+    const key = resourceTagKey(k);
+    const list = values.get(key);
+    // Shared lists are never mutated: another resource of the request reads them too.
+    (values as Map<string, readonly string[]>).set(key, list ? [...list, v] : [v]);
+  }
+  const { action, resource, resourceGroupId } = input;
+  return resourceGroupId === undefined ? { action, resource, values } : { action, resource, values, resourceGroupId };
+}
+
 /** Builds a RequestContext; keys are folded to lower case, tag keys prefixed with their condition-key family. */
 export function makeContext(input: ContextInput): RequestContext {
-  const values = new Map<string, string[]>();
-  const add = (key: string, value: string): void => {
-    const k = key.toLowerCase();
-    const list = values.get(k);
-    if (list) list.push(value);
-    else values.set(k, [value]);
-  };
-  for (const [k, v] of pairs(input.keys)) add(k, v);
-  for (const [k, v] of input.requestTags ?? []) add(`acs:RequestTag/${k}`, v);
-  for (const [k, v] of input.resourceTags ?? []) add(`acs:ResourceTag/${k}`, v);
-  const ctx: RequestContext = { action: input.action, resource: input.resource, values };
-  return input.resourceGroupId === undefined ? ctx : { ...ctx, resourceGroupId: input.resourceGroupId };
+  return resourceContext(sharedValues(input.keys, input.requestTags), input);
 }

@@ -3,6 +3,7 @@
  * and returns its parameters and signer. Every failure is an `EssHttpError` with the code of contract §6.
  */
 import { EssHttpError } from "./errors.js";
+import { parseFormInto } from "./form.js";
 import type { NonceStore } from "./nonce.js";
 import type { Credential, CredentialSource } from "./principal.js";
 import {
@@ -12,7 +13,6 @@ import {
   signV1,
   signV3,
   ACS3_ALGORITHM,
-  type ParamPairs,
 } from "./signature.js";
 
 /** The parts of an HTTP request a signature covers. */
@@ -39,7 +39,7 @@ export interface AuthenticationOptions {
 export interface AuthenticatedRequest {
   readonly credential: Credential;
   /** Every API parameter, decoded, signature parameters included (`Action`, `Version`, `RegionId`, ...). */
-  readonly params: Readonly<Record<string, string>>;
+  readonly params: ReadonlyMap<string, string>;
   readonly signatureVersion: "1.0" | typeof ACS3_ALGORITHM;
 }
 
@@ -58,21 +58,21 @@ function header(req: SignedHttpRequest, name: string): string | undefined {
   return Array.isArray(v) ? v.join(", ") : (v as string | undefined);
 }
 
+const givenTwice = (name: string): never => {
+  throw EssHttpError.invalid(name, "The parameter is given more than once.");
+};
+
 /** Query and form parameters; a name given twice is ambiguous (which one was meant, which one signed?). */
-function collectParams(req: SignedHttpRequest): [string, string][] {
-  const pairs: [string, string][] = [...new URLSearchParams(req.rawQuery)];
+function collectParams(req: SignedHttpRequest): Map<string, string> {
+  const params = new Map<string, string>();
+  parseFormInto(req.rawQuery, params, givenTwice);
   const body = req.body;
   if (body && body.length > 0) {
     const contentType = (header(req, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (contentType !== FORM_CONTENT_TYPE) throw EssHttpError.invalid("Content-Type", `Only ${FORM_CONTENT_TYPE} bodies are accepted.`);
-    pairs.push(...new URLSearchParams(body.toString("utf8")));
+    parseFormInto(body.toString("utf8"), params, givenTwice);
   }
-  const seen = new Set<string>();
-  for (const [name] of pairs) {
-    if (seen.has(name)) throw EssHttpError.invalid(name, "The parameter is given more than once.");
-    seen.add(name);
-  }
-  return pairs;
+  return params;
 }
 
 function required(params: Map<string, string>, name: string): string {
@@ -92,14 +92,12 @@ interface Claimed {
   readonly verify: (secret: string) => boolean;
 }
 
-function claimV1(req: SignedHttpRequest, pairs: [string, string][]): Claimed {
-  const params = new Map(pairs);
+function claimV1(req: SignedHttpRequest, params: Map<string, string>): Claimed {
   const signature = required(params, "Signature");
   const method = required(params, "SignatureMethod");
   if (method !== "HMAC-SHA1") throw EssHttpError.invalid("SignatureMethod");
   const version = required(params, "SignatureVersion");
   if (version !== "1.0") throw EssHttpError.invalid("SignatureVersion");
-  const signed: ParamPairs = pairs.filter(([k]) => k !== "Signature");
   return {
     accessKeyId: required(params, "AccessKeyId"),
     timestamp: { name: "Timestamp", value: required(params, "Timestamp") },
@@ -107,11 +105,11 @@ function claimV1(req: SignedHttpRequest, pairs: [string, string][]): Claimed {
     securityToken: params.get("SecurityToken"),
     params,
     signatureVersion: "1.0",
-    verify: (secret) => constantTimeEqual(signV1(req.method, signed, secret), signature),
+    verify: (secret) => constantTimeEqual(signV1(req.method, params, secret), signature),
   };
 }
 
-function claimV3(req: SignedHttpRequest, authorization: string, pairs: [string, string][]): Claimed {
+function claimV3(req: SignedHttpRequest, authorization: string, params: Map<string, string>): Claimed {
   const auth = parseAcs3Authorization(authorization);
   if (!auth) throw EssHttpError.invalid("Authorization");
   const mustSign = [...V3_REQUIRED_SIGNED];
@@ -124,14 +122,16 @@ function claimV3(req: SignedHttpRequest, authorization: string, pairs: [string, 
   const payloadHash = header(req, "x-acs-content-sha256")!;
   if (payloadHash !== sha256Hex(req.body ?? Buffer.alloc(0))) throw EssHttpError.invalid("x-acs-content-sha256");
 
-  const params = new Map(pairs);
   for (const [name, headerName] of [["Action", "x-acs-action"], ["Version", "x-acs-version"]] as const) {
     const fromHeader = header(req, headerName)!;
     const fromQuery = params.get(name);
     if (fromQuery !== undefined && fromQuery !== fromHeader) throw EssHttpError.invalid(name, `It differs from ${headerName}.`);
     params.set(name, fromHeader);
   }
-  const query = [...new URLSearchParams(req.rawQuery)];
+  // The signed query, read exactly as `params` read it.
+  const queryParams = new Map<string, string>();
+  parseFormInto(req.rawQuery, queryParams, givenTwice);
+  const query = [...queryParams];
   return {
     accessKeyId: auth.accessKeyId,
     timestamp: { name: "x-acs-date", value: header(req, "x-acs-date")! },
@@ -182,9 +182,9 @@ function checkSecurityToken(credential: Credential, token: string | undefined, n
 export async function authenticate(req: SignedHttpRequest, options: AuthenticationOptions): Promise<AuthenticatedRequest> {
   const now = (options.now ?? Date.now)();
   const windowMs = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS;
-  const pairs = collectParams(req);
+  const params = collectParams(req);
   const authorization = header(req, "authorization");
-  const claimed = authorization !== undefined ? claimV3(req, authorization, pairs) : claimV1(req, pairs);
+  const claimed = authorization !== undefined ? claimV3(req, authorization, params) : claimV1(req, params);
 
   const credential = await options.credentials.findAccessKey(claimed.accessKeyId);
   if (!credential) throw new EssHttpError("InvalidAccessKeyId.NotFound");
@@ -200,5 +200,5 @@ export async function authenticate(req: SignedHttpRequest, options: Authenticati
   const fresh = await options.nonces.remember(`${claimed.accessKeyId}\n${claimed.nonce}`, 2 * windowMs, now);
   if (!fresh) throw new EssHttpError("SignatureNonceUsed");
 
-  return { credential, params: Object.fromEntries(claimed.params), signatureVersion: claimed.signatureVersion };
+  return { credential, params: claimed.params, signatureVersion: claimed.signatureVersion };
 }

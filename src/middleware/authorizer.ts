@@ -127,15 +127,29 @@ function currentTimeText(now: number): string {
 
 /** Global condition keys of contract §5; `acs:MFAPresent` is false: AccessKey calls carry no MFA. */
 function conditionKeys(credential: Credential, now: number, origin: ClientOrigin): Record<string, string> {
-  return {
+  const keys: Record<string, string> = {
     "acs:CurrentTime": currentTimeText(now),
     "acs:SecureTransport": origin.secureTransport ? "true" : "false",
     "acs:AccessId": credential.accessKeyId,
     "acs:PrincipalARN": credential.principal.arn,
     "acs:MFAPresent": "false",
-    ...(origin.sourceIp !== undefined ? { "acs:SourceIp": origin.sourceIp } : {}),
-    ...(origin.sourceVpc !== undefined ? { "acs:SourceVpc": origin.sourceVpc } : {}),
   };
+  if (origin.sourceIp !== undefined) keys["acs:SourceIp"] = origin.sourceIp;
+  if (origin.sourceVpc !== undefined) keys["acs:SourceVpc"] = origin.sourceVpc;
+  return keys;
+}
+
+/**
+ * The parameters as a plain object for the host. Assignment is several times faster than `Object.fromEntries`;
+ * `__proto__` alone needs defining, as assigning it would set the prototype instead of a parameter.
+ */
+function paramRecord(params: ReadonlyMap<string, string>): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [name, value] of params) {
+    if (name === "__proto__") Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+    else record[name] = value;
+  }
+  return record;
 }
 
 /**
@@ -240,7 +254,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     let sent: URLSearchParams | undefined;
     const sentParams = (): URLSearchParams => (sent ??= peek(facts));
     let authenticatedFormat: ResponseFormat | undefined;
-    const format = (): ResponseFormat => authenticatedFormat ?? responseFormat(Object.fromEntries(sentParams()));
+    const format = (): ResponseFormat => authenticatedFormat ?? responseFormat(sentParams().get("Format"));
     try {
       let authenticated;
       try {
@@ -254,7 +268,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       }
       const { credential, params } = authenticated;
       const principal = credential.principal;
-      authenticatedFormat = responseFormat(params);
+      authenticatedFormat = responseFormat(params.get("Format"));
       const at = now();
       const plan = await buildPlan(
         {
@@ -285,7 +299,10 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         );
       }
       if (decision.decision !== "Allow") return deny(requestId, authenticatedFormat, principal, plan, decision, hash);
-      return { ok: true, request: { requestId, principal, accessKeyId: credential.accessKeyId, params, format: authenticatedFormat, plan, decision } };
+      return {
+        ok: true,
+        request: { requestId, principal, accessKeyId: credential.accessKeyId, params: paramRecord(params), format: authenticatedFormat, plan, decision },
+      };
     } catch (e) {
       return { ok: false, rejected: errorAnswer(e, requestId, format()) };
     }

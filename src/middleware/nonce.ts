@@ -16,20 +16,31 @@ export interface NonceStore {
  */
 export class MemoryNonceStore implements NonceStore {
   private readonly expiries = new Map<string, number>();
+  /** Expiry of the oldest entry: nothing to prune before then. */
+  private oldest = Number.POSITIVE_INFINITY;
 
   constructor(private readonly capacity = 1_000_000) {}
 
   remember(key: string, ttlMs: number, now: number): boolean {
-    for (const [k, expiry] of this.expiries) {
-      if (expiry > now) break;
-      this.expiries.delete(k);
-    }
+    if (this.oldest <= now) this.prune(now);
     const seen = this.expiries.get(key);
     if (seen !== undefined && seen > now) return false;
     if (this.expiries.size >= this.capacity) throw new NonceCapacityError();
     this.expiries.delete(key);
     this.expiries.set(key, now + ttlMs);
+    if (this.expiries.size === 1) this.oldest = now + ttlMs;
     return true;
+  }
+
+  private prune(now: number): void {
+    for (const [k, expiry] of this.expiries) {
+      if (expiry > now) {
+        this.oldest = expiry;
+        return;
+      }
+      this.expiries.delete(k);
+    }
+    this.oldest = Number.POSITIVE_INFINITY;
   }
 }
 

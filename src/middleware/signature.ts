@@ -24,22 +24,55 @@ export function percentEncode(value: string): string {
 
 export type ParamPairs = readonly (readonly [string, string])[];
 
+type EncodedPair = readonly [name: string, value: string];
+
+const byEncodedName = (a: EncodedPair, b: EncodedPair): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+function encodedSorted(params: ParamPairs): EncodedPair[] {
+  return params.map(([k, v]): EncodedPair => [percentEncode(k), percentEncode(v)]).sort(byEncodedName);
+}
+
 /** `k=v` pairs, names and values percent-encoded, sorted by encoded name, joined with `&`. */
 export function canonicalQuery(params: ParamPairs): string {
-  return params
-    .map(([k, v]) => [percentEncode(k), percentEncode(v)] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return encodedSorted(params)
     .map(([k, v]) => `${k}=${v}`)
     .join("&");
 }
 
-/** v1 step 4: `METHOD&%2F&percentEncode(canonicalQuery)`; `params` must not contain `Signature`. */
-export function stringToSignV1(method: string, params: ParamPairs): string {
-  return `${method.toUpperCase()}&${percentEncode("/")}&${percentEncode(canonicalQuery(params))}`;
+/** Percent-encodes text that is already percent-encoded: only its `%` needs it, the rest is unreserved. */
+const encodeAgain = (encoded: string): string => (encoded.includes("%") ? encoded.replaceAll("%", "%25") : encoded);
+
+/** Parameter names in canonical order; undefined when some name needs encoding, which can change the order. */
+function plainNamesSorted(params: ReadonlyMap<string, string>): string[] | undefined {
+  const names: string[] = [];
+  for (const name of params.keys()) {
+    if (name === "Signature") continue;
+    if (!UNRESERVED_ONLY.test(name)) return undefined;
+    names.push(name);
+  }
+  return names.sort();
+}
+
+/**
+ * v1 step 4: `METHOD&%2F&percentEncode(canonicalQuery)` over every parameter but `Signature`. Built in one
+ * pass: encoding the canonical query again only turns `%` into `%25`, `=` into `%3D` and `&` into `%26`.
+ */
+export function stringToSignV1(method: string, params: ParamPairs | ReadonlyMap<string, string>): string {
+  const map = params instanceof Map ? params : new Map(params);
+  const names = plainNamesSorted(map);
+  const pairs = names
+    ? names.map((name): EncodedPair => [name, percentEncode(map.get(name)!)])
+    : encodedSorted([...map].filter(([name]) => name !== "Signature"));
+  let text = `${method.toUpperCase()}&%2F&`;
+  for (let i = 0; i < pairs.length; i++) {
+    const [k, v] = pairs[i]!;
+    text += `${i === 0 ? "" : "%26"}${encodeAgain(k)}%3D${encodeAgain(v)}`;
+  }
+  return text;
 }
 
 /** v1 step 5: Base64(HMAC-SHA1(secret + "&", StringToSign)). */
-export function signV1(method: string, params: ParamPairs, accessKeySecret: string): string {
+export function signV1(method: string, params: ParamPairs | ReadonlyMap<string, string>, accessKeySecret: string): string {
   return createHmac("sha1", `${accessKeySecret}&`).update(stringToSignV1(method, params)).digest("base64");
 }
 

@@ -2,8 +2,9 @@
 
 export type ResponseFormat = "JSON" | "XML";
 
-export function responseFormat(params: Readonly<Record<string, string>>): ResponseFormat {
-  return params["Format"]?.toUpperCase() === "XML" ? "XML" : "JSON";
+/** From the request's `Format` parameter. */
+export function responseFormat(format: string | null | undefined): ResponseFormat {
+  return format?.toUpperCase() === "XML" ? "XML" : "JSON";
 }
 
 const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };

@@ -79,7 +79,7 @@ function visibility(authz: AuthorizedRequest): Visibility {
 function formatOf(request: FastifyRequest): ReturnType<typeof responseFormat> {
   const url = request.raw.url ?? "";
   const q = url.indexOf("?");
-  return responseFormat(Object.fromEntries(new URLSearchParams(q < 0 ? "" : url.slice(q + 1))));
+  return responseFormat(new URLSearchParams(q < 0 ? "" : url.slice(q + 1)).get("Format"));
 }
 
 function changedSettings(a: ServiceSettings, b: ServiceSettings): boolean {

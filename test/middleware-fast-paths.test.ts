@@ -1,0 +1,121 @@
+/**
+ * The middleware's hand-tuned steps against the plain definitions they replace: form parsing against WHATWG
+ * URLSearchParams, the one-pass v1 string-to-sign against `percentEncode(canonicalQuery(...))`, shared request
+ * values against per-resource contexts, nonce pruning, and the host's parameter object.
+ */
+import fc from "fast-check";
+import t from "tap";
+import { makeContext, resourceContext, sharedValues } from "../src/evaluate/context.js";
+import { storeFromJson } from "../src/ess/store.js";
+import { createAuthorizer } from "../src/middleware/authorizer.js";
+import { parseFormInto } from "../src/middleware/form.js";
+import { MemoryNonceStore } from "../src/middleware/nonce.js";
+import { canonicalQuery, percentEncode, signV1, stringToSignV1 } from "../src/middleware/signature.js";
+import { policyOf } from "./helpers/policies.js";
+import { ACCOUNT, GROUP1 } from "./helpers/service.js";
+
+class Repeated extends Error {}
+const repeated = (name: string): never => {
+  throw new Repeated(name);
+};
+
+/** Text built from the characters form parsing treats specially, plus non-ASCII and lone surrogates. */
+const formText = fc
+  .array(fc.oneof(fc.constantFrom("&", "=", "+", "%", "%2", "%20", "%41", "%zz", "%C3%A9", "%E2%82", "%FF", "%ED%A0%80", "é", "😀", "\ud800", "\udc00", "a", "B", "1", "."), fc.string({ maxLength: 3 })), { maxLength: 24 })
+  .map((parts) => parts.join(""));
+
+t.test("form parsing reads what URLSearchParams reads", async (t) => {
+  fc.assert(
+    fc.property(formText, (text) => {
+      // The constructor drops one leading `?` of its argument; the urlencoded parser itself does not.
+      const expected = [...new URLSearchParams(`&${text}`)];
+      const names = new Set(expected.map(([name]) => name));
+      const parsed = new Map<string, string>();
+      try {
+        parseFormInto(text, parsed, repeated);
+      } catch (e) {
+        if (!(e instanceof Repeated)) throw e;
+        return names.size < expected.length; // refused: some name really is given twice
+      }
+      return names.size === expected.length && JSON.stringify([...parsed]) === JSON.stringify(expected);
+    }),
+    { numRuns: 5000, seed: 20261130 },
+  );
+  const into = new Map<string, string>();
+  t.throws(() => parseFormInto("a=1&b=2&a=3", into, repeated), { message: "a" }, "a name given twice is refused");
+  t.throws(() => parseFormInto("a%3D=1", new Map([["a=", "x"]]), repeated), { message: "a=" }, "names compare decoded");
+});
+
+t.test("the one-pass v1 string-to-sign is METHOD&%2F&percentEncode(canonicalQuery)", async (t) => {
+  const name = fc.oneof(fc.constantFrom("Action", "RegionId", "Tag.1.Key", "Signature", "a b", "a*", "A~", "é", "Z"), fc.string({ maxLength: 6 }));
+  fc.assert(
+    fc.property(fc.uniqueArray(fc.tuple(name, fc.string({ maxLength: 8 })), { selector: ([k]) => k, maxLength: 10 }), (pairs) => {
+      const unsigned = pairs.filter(([k]) => k !== "Signature");
+      const expected = `GET&%2F&${percentEncode(canonicalQuery(unsigned))}`;
+      return stringToSignV1("get", pairs) === expected && stringToSignV1("GET", new Map(pairs)) === expected;
+    }),
+    { numRuns: 3000, seed: 20261130 },
+  );
+  t.equal(signV1("GET", [["b", "2"], ["a", "1"]], "s"), signV1("GET", new Map([["a", "1"], ["b", "2"], ["Signature", "ignored"]]), "s"), "Signature is never signed");
+});
+
+t.test("one request's resources share its values without seeing each other's tags", async (t) => {
+  const shared = sharedValues({ "acs:SourceIp": "10.0.0.1" }, [["team", "a"], ["Team", "b"]]);
+  const first = resourceContext(shared, { action: "ess:X", resource: "arn1", resourceTags: [["env", "prod"], ["ENV", "test"]] });
+  const second = resourceContext(shared, { action: "ess:X", resource: "arn2", resourceTags: [["env", "dev"]] });
+  const bare = resourceContext(shared, { action: "ess:X", resource: "*" });
+  t.same(first.values.get("acs:resourcetag/env"), ["prod", "test"]);
+  t.same(second.values.get("acs:resourcetag/env"), ["dev"], "another resource's tags are not mixed in");
+  t.equal(bare.values.get("acs:resourcetag/env"), undefined);
+  t.same(shared.get("acs:requesttag/team"), ["a", "b"], "case variants of a request tag stay together");
+  t.equal(shared.get("acs:resourcetag/env"), undefined, "resource tags never reach the shared values");
+  t.same(
+    [...first.values],
+    [...makeContext({ action: "ess:X", resource: "arn1", keys: { "acs:SourceIp": "10.0.0.1" }, requestTags: [["team", "a"], ["Team", "b"]], resourceTags: [["env", "prod"], ["ENV", "test"]] }).values],
+    "the same values as a context built on its own",
+  );
+});
+
+t.test("nonce memory prunes from the oldest entry once it has expired", async (t) => {
+  const nonces = new MemoryNonceStore(3);
+  t.ok(nonces.remember("a", 100, 0));
+  t.ok(nonces.remember("b", 100, 50));
+  t.ok(nonces.remember("c", 100, 60));
+  t.notOk(nonces.remember("c", 100, 99), "still live");
+  t.ok(nonces.remember("d", 100, 100), "a expired at 100: its room is reused");
+  t.notOk(nonces.remember("b", 100, 149), "b lives until 150");
+  t.ok(nonces.remember("a", 100, 150), "a came back after expiring");
+  t.throws(() => nonces.remember("e", 100, 155), "c, d and a are live: full");
+  t.ok(nonces.remember("e", 100, 400), "everything expired: the store empties and starts again");
+  t.notOk(nonces.remember("e", 100, 401));
+});
+
+t.test("the host's parameter object keeps every name as an own property, __proto__ included", async (t) => {
+  const policy = policyOf([{ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*" }], "describe");
+  const principal = { type: "RamUser" as const, accountId: ACCOUNT, displayName: "p", arn: `acs:ram::${ACCOUNT}:user/p`, policies: { identity: [{ policy }] } };
+  const store = storeFromJson({ scalingGroups: [{ ScalingGroupId: GROUP1, RegionId: "cn-hangzhou" }] });
+  const authorizer = createAuthorizer({
+    credentials: { findAccessKey: (id) => (id === "AKID" ? { accessKeyId: id, accessKeySecret: "s", principal } : undefined) },
+    groups: store.groups,
+    resolver: store.resolver,
+  });
+  const params: [string, string][] = [
+    ["Action", "DescribeScalingGroups"],
+    ["Version", "2014-08-28"],
+    ["RegionId", "cn-hangzhou"],
+    ["AccessKeyId", "AKID"],
+    ["SignatureMethod", "HMAC-SHA1"],
+    ["SignatureVersion", "1.0"],
+    ["SignatureNonce", "n-1"],
+    ["Timestamp", new Date().toISOString().replace(/\.\d{3}Z$/, "Z")],
+    ["__proto__", "x"],
+  ];
+  const rawQuery = new URLSearchParams([...params, ["Signature", signV1("GET", params, "s")]]).toString();
+  const result = await authorizer.authorize({ method: "GET", path: "/", rawQuery, headers: {}, remoteAddress: "127.0.0.1", encrypted: false });
+  t.ok(result.ok, result.ok ? "authorized" : JSON.stringify(result.rejected.body));
+  if (!result.ok) return;
+  t.equal(Object.getPrototypeOf(result.request.params), Object.prototype, "the prototype is untouched");
+  t.ok(Object.hasOwn(result.request.params, "__proto__"));
+  t.equal(Object.getOwnPropertyDescriptor(result.request.params, "__proto__")?.value, "x");
+  t.equal(result.request.params["RegionId"], "cn-hangzhou");
+});
