@@ -5,9 +5,9 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
-// Measured on a fresh clone: lines 87–99 %, branches 83–93 % (the merged full-suite figure runs lower than
-// per-file runs show). The floor sits a few points under that, so a real drop fails CI and noise does not.
-const COVERAGE_FLOOR = { lines: 82, branches: 78 };
+// Measured on a fresh clone (2026-11-30, merged full suite): lines 87.7 %, branches 84.5 %; it has moved by
+// under half a point between runs. The floor sits about two points under, so a real drop fails CI and noise does not.
+const COVERAGE_FLOOR = { lines: 86, branches: 82 };
 const tapBin = new URL("../node_modules/.bin/tap", import.meta.url).pathname;
 
 const run = spawnSync(tapBin, ["--allow-incomplete-coverage", ...process.argv.slice(2)], { encoding: "utf8", stdio: ["inherit", "pipe", "inherit"], maxBuffer: 1 << 30 });

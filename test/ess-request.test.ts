@@ -421,3 +421,13 @@ t.test("global keys may not supply tag keys, in any spelling the context would f
   t.same(values(plan.targets[0]!.context, "acs:SourceIp"), ["10.0.0.1"]);
   t.same(values(plan.targets[0]!.context, "acs:tagkeysextra"), ["y"], "only the exact reserved names and prefixes are refused");
 });
+
+t.test("a policy attached twice names each determining statement once, with one resource or several", async (t) => {
+  const policy = policyOf([{ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*" }], "twice");
+  const input: EvaluationInput = { identity: [{ policy }, { policy }] };
+  const one = authorizePlan(await request({ Action: "DescribeScalingGroups", Version: "2014-08-28", RegionId: REGION, "ScalingGroupId.1": G1 }), input);
+  const two = authorizePlan(await request({ Action: "DescribeScalingGroups", Version: "2014-08-28", RegionId: REGION, "ScalingGroupId.1": G1, "ScalingGroupId.2": G2 }), input);
+  t.equal(one.decision, "Allow");
+  t.same(one.determining, [{ policy: "twice", statement: 0, effect: "Allow", stage: "identity" }]);
+  t.same(two.determining, one.determining);
+});

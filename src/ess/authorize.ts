@@ -68,7 +68,8 @@ const refKey = (r: StatementRef): string => `${r.stage}\n${r.statement}\n${r.pol
 
 /** The statements behind the answer: those of the resources whose own decision is the answer, each once. */
 function determiningOf(resources: readonly ResourceDecision[], decision: DecisionKind): readonly StatementRef[] {
-  if (resources.length === 1) return resources[0]!.decision === decision ? resources[0]!.determining : [];
+  // One resource with at most one statement needs no de-duplication (a policy attached twice lists its statements twice).
+  if (resources.length === 1 && resources[0]!.determining.length <= 1) return resources[0]!.decision === decision ? resources[0]!.determining : [];
   const determining = new Map<string, StatementRef>();
   for (const r of resources) {
     if (r.decision !== decision) continue;

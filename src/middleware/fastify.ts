@@ -43,7 +43,8 @@ const plugin: FastifyPluginAsync<EssAuthzFastifyOptions> = async (fastify, optio
   // Parameters are read from the signed raw body; the parsed body only has to exist for Fastify to route.
   if (!fastify.hasContentTypeParser(FORM)) {
     fastify.addContentTypeParser(FORM, { parseAs: "string", bodyLimit }, (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      // `&` first: read as the authorizer reads it (the URLSearchParams constructor would drop a leading `?`).
+      done(null, Object.fromEntries(new URLSearchParams(`&${body as string}`)));
     });
   }
 

@@ -53,16 +53,21 @@ function plainNamesSorted(params: ReadonlyMap<string, string>): string[] | undef
   return names.sort();
 }
 
+const isPairList = (params: ParamPairs | ReadonlyMap<string, string>): params is ParamPairs => Array.isArray(params);
+
+/** A verifier's parameters (names unique): sorted by name without encoding them when no name needs it. */
+function encodedFromMap(params: ReadonlyMap<string, string>): EncodedPair[] {
+  const names = plainNamesSorted(params);
+  if (!names) return encodedSorted([...params].filter(([name]) => name !== "Signature"));
+  return names.map((name): EncodedPair => [name, percentEncode(params.get(name)!)]);
+}
+
 /**
  * v1 step 4: `METHOD&%2F&percentEncode(canonicalQuery)` over every parameter but `Signature`. Built in one
  * pass: encoding the canonical query again only turns `%` into `%25`, `=` into `%3D` and `&` into `%26`.
  */
 export function stringToSignV1(method: string, params: ParamPairs | ReadonlyMap<string, string>): string {
-  const map = params instanceof Map ? params : new Map(params);
-  const names = plainNamesSorted(map);
-  const pairs = names
-    ? names.map((name): EncodedPair => [name, percentEncode(map.get(name)!)])
-    : encodedSorted([...map].filter(([name]) => name !== "Signature"));
+  const pairs = isPairList(params) ? encodedSorted(params.filter(([name]) => name !== "Signature")) : encodedFromMap(params);
   let text = `${method.toUpperCase()}&%2F&`;
   for (let i = 0; i < pairs.length; i++) {
     const [k, v] = pairs[i]!;
