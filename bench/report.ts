@@ -65,8 +65,8 @@ const PROFILES = {
   middleware:
     "The plain loopback route answers in about 120 µs, so 10 % leaves about 12 µs for everything the plugin does, and the " +
     "signature check alone, which any ESS-compatible endpoint must make (form parsing, the RFC 3986 string-to-sign, " +
-    "HMAC-SHA1, the nonce), already adds about 20 µs (the table's middle row); the request context, the decision and the " +
-    "host's parameter object add the rest. In process one `authorize()` call costs 20–30 µs back to back, and about 1.6× " +
+    "HMAC-SHA1, the nonce), adds 12–22 µs from run to run (the table's middle row), about the whole budget by itself; the " +
+    "request context, the decision and the host's parameter object add the rest. In process one `authorize()` call costs 20–30 µs back to back, and about 1.6× " +
     "that after the CPU has idled for 1 ms, as it does between a lone connection's requests on this 2-vCPU VM (a busy " +
     "second vCPU slows it as much: 18 → 39 µs measured beside a spinning process). A profile of the back-to-back call: " +
     "signature check about half (form parsing 2 µs, string-to-sign 1.8 µs, HMAC 2.2 µs), buildPlan about a fifth (folding " +

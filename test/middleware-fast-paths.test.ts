@@ -113,26 +113,34 @@ t.test("nonce memory prunes from the oldest entry once it has expired", async (t
   t.notOk(nonces.remember("e", 100, 401));
 });
 
-t.test("the host's parameter object keeps every name as an own property, __proto__ included", async (t) => {
+/** One RAM user allowed DescribeScalingGroups, AccessKey AKID / secret "s", and one group in cn-hangzhou. */
+function describeHost() {
   const policy = policyOf([{ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*" }], "describe");
   const principal = { type: "RamUser" as const, accountId: ACCOUNT, displayName: "p", arn: `acs:ram::${ACCOUNT}:user/p`, policies: { identity: [{ policy }] } };
   const store = storeFromJson({ scalingGroups: [{ ScalingGroupId: GROUP1, RegionId: "cn-hangzhou" }] });
-  const authorizer = createAuthorizer({
-    credentials: { findAccessKey: (id) => (id === "AKID" ? { accessKeyId: id, accessKeySecret: "s", principal } : undefined) },
+  return {
+    credentials: { findAccessKey: (id: string) => (id === "AKID" ? { accessKeyId: id, accessKeySecret: "s", principal } : undefined) },
     groups: store.groups,
     resolver: store.resolver,
-  });
-  const params: [string, string][] = [
-    ["Action", "DescribeScalingGroups"],
-    ["Version", "2014-08-28"],
-    ["RegionId", "cn-hangzhou"],
-    ["AccessKeyId", "AKID"],
-    ["SignatureMethod", "HMAC-SHA1"],
-    ["SignatureVersion", "1.0"],
-    ["SignatureNonce", "n-1"],
-    ["Timestamp", new Date().toISOString().replace(/\.\d{3}Z$/, "Z")],
-    ["__proto__", "x"],
-  ];
+  };
+}
+
+/** A signed DescribeScalingGroups call's parameters, without the signature, plus `extra`. */
+const describeParams = (nonce: string, extra: [string, string]): [string, string][] => [
+  extra,
+  ["Action", "DescribeScalingGroups"],
+  ["Version", "2014-08-28"],
+  ["RegionId", "cn-hangzhou"],
+  ["AccessKeyId", "AKID"],
+  ["SignatureMethod", "HMAC-SHA1"],
+  ["SignatureVersion", "1.0"],
+  ["SignatureNonce", nonce],
+  ["Timestamp", new Date().toISOString().replace(/\.\d{3}Z$/, "Z")],
+];
+
+t.test("the host's parameter object keeps every name as an own property, __proto__ included", async (t) => {
+  const authorizer = createAuthorizer(describeHost());
+  const params = describeParams("n-1", ["__proto__", "x"]);
   const rawQuery = new URLSearchParams([...params, ["Signature", signV1("GET", params, "s")]]).toString();
   const result = await authorizer.authorize({ method: "GET", path: "/", rawQuery, headers: {}, remoteAddress: "127.0.0.1", encrypted: false });
   t.ok(result.ok, result.ok ? "authorized" : JSON.stringify(result.rejected.body));
@@ -144,30 +152,13 @@ t.test("the host's parameter object keeps every name as an own property, __proto
 });
 
 t.test("the Fastify plugin's parsed body reads a form as the authorizer does, leading `?` included", async (t) => {
-  const policy = policyOf([{ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*" }], "describe");
-  const principal = { type: "RamUser" as const, accountId: ACCOUNT, displayName: "p", arn: `acs:ram::${ACCOUNT}:user/p`, policies: { identity: [{ policy }] } };
-  const store = storeFromJson({ scalingGroups: [{ ScalingGroupId: GROUP1, RegionId: "cn-hangzhou" }] });
   const app = Fastify();
   await app.register(async (scope) => {
-    await scope.register(essAuthz, {
-      credentials: { findAccessKey: (id) => (id === "AKID" ? { accessKeyId: id, accessKeySecret: "s", principal } : undefined) },
-      groups: store.groups,
-      resolver: store.resolver,
-    });
+    await scope.register(essAuthz, describeHost());
     scope.post("/", async (request) => ({ body: request.body, params: request.essAuthz!.params }));
   });
   t.teardown(() => app.close());
-  const params = new Map([
-    ["?Extra", "1"],
-    ["Action", "DescribeScalingGroups"],
-    ["Version", "2014-08-28"],
-    ["RegionId", "cn-hangzhou"],
-    ["AccessKeyId", "AKID"],
-    ["SignatureMethod", "HMAC-SHA1"],
-    ["SignatureVersion", "1.0"],
-    ["SignatureNonce", "n-2"],
-    ["Timestamp", new Date().toISOString().replace(/\.\d{3}Z$/, "Z")],
-  ]);
+  const params = new Map(describeParams("n-2", ["?Extra", "1"]));
   const encode = (pairs: Iterable<[string, string]>): string => [...pairs].map(([k, v]) => `${k === "?Extra" ? k : encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
   const payload = `${encode(params)}&Signature=${encodeURIComponent(signV1("POST", params, "s"))}`;
   t.ok(payload.startsWith("?Extra=1&"), "the body starts with a raw `?`");
