@@ -119,3 +119,23 @@ t.test("test: YAML suites work like JSON ones", async (t) => {
   const bad = write("bad.suite.yaml", "name: [unclosed\n");
   t.equal((await cli("test", bad)).code, 2);
 });
+
+t.test("test: a suite whose policies have Errors is refused, every policy's Errors listed", async (t) => {
+  const typo = (action: string) => ({ Version: "1", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
+  const suite = write(
+    "errors.suite.json",
+    JSON.stringify({
+      policies: [
+        { name: "first", document: typo("ess:Describle*") },
+        { name: "fine", document: typo("ess:DescribeRegions") },
+        { name: "third", document: { Version: "1", Statement: [{ Effect: "Alow", Action: "ess:DescribeRegions", Resource: "*" }] } },
+      ],
+      cases: [{ name: "regions", request: { account: "1", params: { Action: "DescribeRegions", Version: "2014-08-28", RegionId: "cn-hangzhou" } }, expect: { decision: "Allow" } }],
+    }),
+  );
+  const r = await cli("test", suite);
+  t.equal(r.code, 2);
+  t.match(r.err, /errors\.suite\.json#\/policies\/0:\d+:\d+/, "the first policy's Error, with its place");
+  t.match(r.err, /errors\.suite\.json#\/policies\/2:\d+:\d+/, "and the third's");
+  t.notMatch(r.err, /policies\/1:/, "the clean policy has none");
+});

@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import type { Policy } from "../policy/ast.js";
 import { formatFindingLine } from "../policy/findings.js";
 import { isObject } from "../policy/json-source.js";
-import { loadLintedPolicy } from "../lint/lint.js";
+import { loadLintedPolicies, type PolicySource } from "../lint/lint.js";
 import { explainDecision } from "../evaluate/explain.js";
 import type { DecisionKind } from "../evaluate/decision.js";
 import { decideRequest, visibleGroups } from "./decide.js";
@@ -61,17 +61,15 @@ function loadSuite(io: Io, file: string): Suite {
   if (!isObject(raw)) fail(file, "suite", "must be an object with policies and cases");
   if (!Array.isArray(raw.policies) || raw.policies.length === 0) fail(file, "policies", "must be a non-empty array");
   if (!Array.isArray(raw.cases)) fail(file, "cases", "must be an array");
-  const policies = raw.policies.map((p, i): Policy => {
-    const [text, name, label] =
-      typeof p === "string"
-        ? [readText(io, relativeTo(base, p)), policyName(p), relativeTo(base, p)]
-        : isObject(p) && typeof p.name === "string"
-          ? [JSON.stringify(p.document, null, 2), p.name, `${file}#/policies/${i}`]
-          : fail(file, `policies/${i}`, 'must be a path or {"name", "document"}');
-    const r = loadLintedPolicy(text, { name, file: label });
-    if (!r.policy) throw new InputError(r.findings.filter((f) => f.severity === "Error").map(formatFindingLine).join("\n"));
-    return r.policy;
+  const sources = raw.policies.map((p, i): PolicySource => {
+    if (typeof p === "string") return { text: readText(io, relativeTo(base, p)), name: policyName(p), file: relativeTo(base, p) };
+    if (isObject(p) && typeof p.name === "string") return { text: JSON.stringify(p.document, null, 2), name: p.name, file: `${file}#/policies/${i}` };
+    return fail(file, `policies/${i}`, 'must be a path or {"name", "document"}');
   });
+  // Every policy's Errors at once, as `eval` reports them.
+  const loaded = loadLintedPolicies(sources);
+  if (loaded.errors) throw new InputError(loaded.errors.map(formatFindingLine).join("\n"));
+  const policies: Policy[] = loaded.policies;
   const cases = raw.cases.map((c, i): SuiteCase => {
     const where = `cases/${i}`;
     if (!isObject(c) || typeof c.name !== "string") fail(file, where, "needs a name");
