@@ -1,12 +1,14 @@
 // The playground in real headless Chromium: every scenario example shows the decision its suite expects, a
-// policy edited into an invalid one gets a lint marker, and the marker's fix repairs it. Screenshots go to
-// test/artifacts/. Skipped where Chromium is not installed (.ci/run installs it).
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// policy edited into an invalid one gets a lint marker, and the marker's fix repairs it; export, import and the
+// parameter buttons round-trip a request. Screenshots go to test/artifacts/. Skipped where Chromium is not
+// installed (.ci/run installs it).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import t from "tap";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { servePlayground, type PlaygroundServer } from "../src/cli/playground.js";
+import { parseRequestFile } from "../src/cli/request-file.js";
 import { buildPlayground, loadExamples } from "../scripts/build-playground.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -100,6 +102,32 @@ if (!existsSync(CHROMIUM)) {
     await editor.fill("{ not json");
     await page.locator(".finding .sev-Error").first().waitFor();
     t.equal(await decisionShown("invalid"), "invalid", "an unparsable policy is not decided");
+  });
+
+  t.test("export writes a request file eval accepts; import brings it back; parameter buttons add names", async (t) => {
+    await page.click(`button[data-example="t3-2"]`);
+    await decisionShown("ExplicitDeny");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-request")]);
+    t.equal(download.suggestedFilename(), "request.json");
+    const exported = join(work, "request.json");
+    await download.saveAs(exported);
+    const text = readFileSync(exported, "utf8");
+    const file = parseRequestFile(text, exported);
+    t.equal(file.request.params["Action"], await page.locator("#operation").inputValue(), "the form's operation is the file's Action");
+    t.equal(file.request.params["RegionId"], await page.locator("#region").inputValue());
+
+    await page.locator("#region").fill("cn-beijing");
+    await page.waitForFunction(() => document.getElementById("decision")?.dataset.decision !== "ExplicitDeny");
+    t.pass(`another region decides otherwise (${await page.locator("#decision").getAttribute("data-decision")})`);
+    await page.setInputFiles("#import-request", exported);
+    t.equal(await decisionShown("ExplicitDeny"), "ExplicitDeny", "the imported file restores the request and its decision");
+    t.equal(await page.locator("#region").inputValue(), file.request.params["RegionId"]);
+
+    await page.locator("#operation").fill("DeleteScalingGroup");
+    await page.locator("#params").fill("");
+    const button = page.locator("#param-hint button", { hasText: /^ScalingGroupId$/ });
+    await button.click();
+    t.equal(await page.locator("#params").inputValue(), "ScalingGroupId=", "the operation's group parameter is added, ready for a value");
   });
 
   t.test("the page made no request beyond its own origin and threw nothing", async (t) => {
