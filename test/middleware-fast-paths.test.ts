@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import Fastify from "fastify";
+import pino from "pino";
 import t from "tap";
 import { makeContext, resourceContext, sharedValues } from "../src/evaluate/context.js";
 import { storeFromJson } from "../src/ess/store.js";
@@ -168,4 +169,14 @@ t.test("the Fastify plugin's parsed body reads a form as the authorizer does, le
   t.equal(authorized["?Extra"], "1", "the authorizer keeps the `?` (WHATWG urlencoded parsing)");
   t.equal(body["?Extra"], "1", "and so does request.body");
   t.equal(body["Extra"], undefined);
+});
+
+t.test("an authorizer without a nonce store says, once, that replays are refused in this process only", async (t) => {
+  const lines: { level: number; msg: string }[] = [];
+  const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
+  createAuthorizer({ ...describeHost(), logger });
+  createAuthorizer({ ...describeHost(), logger, nonces: new MemoryNonceStore() });
+  t.equal(lines.length, 1, "only the authorizer left without a store warns");
+  t.equal(lines[0]?.level, 40, "a warning");
+  t.match(lines[0]?.msg, /no nonce store given.*replayed after a restart/);
 });

@@ -224,6 +224,12 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const hostId = options.hostId ?? DEFAULT_HOST_ID;
   const originOf = compileTrust(options);
   const log = options.logger ?? pino({ enabled: false });
+  if (!options.nonces) {
+    log.warn(
+      "no nonce store given: nonces are remembered in this process only, so a signed request can be replayed after a " +
+        "restart or on another instance while its timestamp is valid (pass `nonces`, e.g. one backed by Redis or SQLite)",
+    );
+  }
 
   const reject = (requestId: string, format: ResponseFormat, error: EssHttpError, detail?: AccessDeniedDetail): AuthorizationResult => ({
     ok: false,
