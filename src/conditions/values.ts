@@ -171,14 +171,18 @@ export function parseTyped(family: Family, raw: string, side: "policy" | "reques
   return valueParser(family, side)(raw);
 }
 
-function compareOrder(a: number | bigint, b: number | bigint, comparison: Comparison): boolean {
+type Order = (a: number | bigint, b: number | bigint) => boolean;
+
+/** The ordering a comparison asks for, chosen once per policy value: a request value is then one call, no dispatch. */
+function orderOf(comparison: Comparison): Order {
   return match(comparison)
-    .with("equals", () => a === b)
-    .with("lessThan", () => a < b)
-    .with("lessThanEquals", () => a <= b)
-    .with("greaterThan", () => a > b)
-    .with("greaterThanEquals", () => a >= b)
-    .otherwise(() => false);
+    .returnType<Order>()
+    .with("equals", () => (a, b) => a === b)
+    .with("lessThan", () => (a, b) => a < b)
+    .with("lessThanEquals", () => (a, b) => a <= b)
+    .with("greaterThan", () => (a, b) => a > b)
+    .with("greaterThanEquals", () => (a, b) => a >= b)
+    .otherwise(() => () => false);
 }
 
 /** A compiled policy value: `test(requestValue)` says whether the (non-negated) comparison holds. */
@@ -205,10 +209,14 @@ export function compileValueTest(comparison: Comparison, policy: TypedValue): Va
       const test = compileTextTest(comparison, policy.text);
       return (r) => r.family === "string" && test(r.text);
     }
-    case "numeric":
-      return (r) => r.family === "numeric" && compareOrder(compareDecimal(r.decimal, policy.decimal), 0, comparison);
-    case "date":
-      return (r) => r.family === "date" && compareOrder(r.instant, policy.instant, comparison);
+    case "numeric": {
+      const holds = orderOf(comparison);
+      return (r) => r.family === "numeric" && holds(compareDecimal(r.decimal, policy.decimal), 0);
+    }
+    case "date": {
+      const holds = orderOf(comparison);
+      return (r) => r.family === "date" && holds(r.instant, policy.instant);
+    }
     case "bool":
       return (r) => r.family === "bool" && r.bool === policy.bool;
     case "ip": {

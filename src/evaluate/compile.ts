@@ -11,11 +11,11 @@
  */
 import type { Effect, Policy } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
-import { hasPrefix, lowerCase } from "../match/glob.js";
+import { hasPrefix, hasWildcard, lowerCase } from "../match/glob.js";
 import type { CompiledTarget } from "../match/statement.js";
-import type { RequestContext } from "./context.js";
+import { appendTo, type RequestContext } from "./context.js";
 import type { Decision, DecisionKind, EvaluationInput, Stage, StatementRef } from "./decision.js";
-import { compiledStatement, decideFlow, evaluate, failedDecision, flowOf, ref, type EvaluateOptions, type Flow } from "./evaluate.js";
+import { appliesToResource, compiledStatement, decideFlow, evaluate, failedDecision, flowOf, ref, type EvaluateOptions, type Flow } from "./evaluate.js";
 
 interface IndexedStatement {
   /** Position in its step: determining statements are listed in policy and statement order. */
@@ -74,7 +74,7 @@ function actionKey(patternLower: string): { exact: string } | { prefix: string }
 function resourceFilter(resources: readonly string[] | undefined): ResourceFilter {
   // Trust policies have no Resource: the statement applies to any resource.
   if (resources === undefined) return { prefix: "" };
-  if (!resources.some((r) => WILDCARD.test(r))) return { literals: [...new Set(resources.map((r) => r.toLowerCase()))] };
+  if (!resources.some(hasWildcard)) return { literals: [...new Set(resources.map((r) => r.toLowerCase()))] };
   const heads = resources.map((r) => {
     const wildcard = r.search(WILDCARD);
     const head = wildcard < 0 ? r : r.slice(0, wildcard);
@@ -86,29 +86,18 @@ function resourceFilter(resources: readonly string[] | undefined): ResourceFilte
   return { prefix };
 }
 
-function push<V>(map: Map<string, V[]>, key: string, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
 function candidatesOf(statements: readonly IndexedStatement[]): Candidates {
   if (statements.length === 0) return NO_CANDIDATES;
   const literal = new Map<string, IndexedStatement[]>();
   const prefixed = new Map<string, IndexedStatement[]>();
   for (const s of statements) {
     const filter = s.resourceFilter;
-    if ("literals" in filter) for (const r of filter.literals) push(literal, r, s);
-    else push(prefixed, filter.prefix, s);
+    if ("literals" in filter) for (const r of filter.literals) appendTo(literal, r, s);
+    else appendTo(prefixed, filter.prefix, s);
   }
   return { literal, prefixed: [...prefixed] };
 }
 
-function applies(s: IndexedStatement, ctx: RequestContext, resourceLower: string): boolean {
-  if (!s.target.matchResource(ctx.resource, resourceLower)) return false;
-  for (const c of s.conditions) if (!c.holds(ctx.values, s.effect)) return false;
-  return true;
-}
 
 /** A decision per set of hits seen, found by walking the hits in order. */
 interface MemoNode {
@@ -169,10 +158,10 @@ class Hits {
 function applying(candidates: Candidates, ctx: RequestContext, resourceLower: string, stage: Stage, hits: Hits): Decision | undefined {
   hits.reset();
   const filed = candidates.literal.get(resourceLower);
-  if (filed) for (const s of filed) if (applies(s, ctx, resourceLower)) hits.add(s);
+  if (filed) for (const s of filed) if (appliesToResource(s, s.effect, ctx, resourceLower)) hits.add(s);
   for (const [prefix, statements] of candidates.prefixed) {
     if (!hasPrefix(resourceLower, prefix)) continue;
-    for (const s of statements) if (applies(s, ctx, resourceLower)) hits.add(s);
+    for (const s of statements) if (appliesToResource(s, s.effect, ctx, resourceLower)) hits.add(s);
   }
   return hits.decision(stage);
 }
@@ -212,8 +201,8 @@ class IndexedStep {
         for (const pattern of new Set(statement.actions.map((a) => a.toLowerCase()))) {
           const key = actionKey(pattern);
           if (key === undefined) this.general.push(s);
-          else if ("exact" in key) push(this.exact, key.exact, s);
-          else push(this.prefixed, key.prefix, s);
+          else if ("exact" in key) appendTo(this.exact, key.exact, s);
+          else appendTo(this.prefixed, key.prefix, s);
         }
       }
     }

@@ -61,11 +61,11 @@ export const foldKey = folder("");
 const requestTagKey = folder("acs:RequestTag/");
 const resourceTagKey = folder("acs:ResourceTag/");
 
-/** Values under one folded key (tags differing only in case) accumulate. */
-function addValue(values: Values, key: string, value: string): void {
-  const list = values.get(key);
+/** Adds `value` to the list under `key`, starting the list if there is none (values under one folded key accumulate). */
+export function appendTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
   if (list) list.push(value);
-  else values.set(key, [value]);
+  else lists.set(key, [value]);
 }
 
 /**
@@ -77,8 +77,8 @@ export function sharedValues(
   requestTags: ContextInput["requestTags"],
 ): ReadonlyMap<string, readonly string[]> {
   const values: Values = new Map();
-  for (const [k, v] of pairs(keys)) addValue(values, foldKey(k), v);
-  for (const [k, v] of requestTags ?? []) addValue(values, requestTagKey(k), v);
+  for (const [k, v] of pairs(keys)) appendTo(values, foldKey(k), v);
+  for (const [k, v] of requestTags ?? []) appendTo(values, requestTagKey(k), v);
   return values;
 }
 

@@ -1,7 +1,7 @@
-import type { Policy, Statement } from "../policy/ast.js";
+import type { Effect, Policy, Statement } from "../policy/ast.js";
 import { compileCondition, type CompiledCondition } from "../conditions/evaluate.js";
 import { compileTarget, type CompiledTarget } from "../match/statement.js";
-import type { RequestContext } from "./context.js";
+import { appendTo, type RequestContext } from "./context.js";
 import type {
   AttachmentScope,
   Decision,
@@ -35,12 +35,16 @@ interface Request {
   readonly resourceLower: string;
 }
 
+/** Whether a statement whose action matches applies: its resource matches and every condition holds. */
+export function appliesToResource(c: CompiledStatement, effect: Effect, ctx: RequestContext, resourceLower: string): boolean {
+  if (!c.target.matchResource(ctx.resource, resourceLower)) return false;
+  for (const cond of c.conditions) if (!cond.holds(ctx.values, effect)) return false;
+  return true;
+}
+
 function applies(statement: Statement, req: Request): boolean {
   const c = compiledStatement(statement);
-  if (!c.target.matchAction(req.actionLower)) return false;
-  if (!c.target.matchResource(req.ctx.resource, req.resourceLower)) return false;
-  for (const cond of c.conditions) if (!cond.holds(req.ctx.values, statement.effect)) return false;
-  return true;
+  return c.target.matchAction(req.actionLower) && appliesToResource(c, statement.effect, req.ctx, req.resourceLower);
 }
 
 function traceStatement(policy: Policy, statement: Statement, req: Request, stage: Stage, scope: AttachmentScope): StatementTrace {
@@ -136,11 +140,7 @@ export function flowOf<Step>(
   const grouped = new Map<string, Policy[]>();
   for (const a of input.identity) {
     if (!a.scope || a.scope === "account") account.push(a.policy);
-    else {
-      const list = grouped.get(a.scope.resourceGroupId);
-      if (list) list.push(a.policy);
-      else grouped.set(a.scope.resourceGroupId, [a.policy]);
-    }
+    else appendTo(grouped, a.scope.resourceGroupId, a.policy);
   }
   const resourceGroups = new Map<string, Step>();
   for (const [resourceGroupId, policies] of grouped) resourceGroups.set(resourceGroupId, makeStep(policies, "identity", { resourceGroupId }));

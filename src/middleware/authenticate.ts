@@ -62,17 +62,25 @@ const givenTwice = (name: string): never => {
   throw EssHttpError.invalid(name, "The parameter is given more than once.");
 };
 
+interface Collected {
+  /** Query parameters first, then form parameters: a Map keeps insertion order. */
+  readonly params: Map<string, string>;
+  /** How many of them came from the query (v3 signs the query, and hashes the body). */
+  readonly fromQuery: number;
+}
+
 /** Query and form parameters; a name given twice is ambiguous (which one was meant, which one signed?). */
-function collectParams(req: SignedHttpRequest): Map<string, string> {
+function collectParams(req: SignedHttpRequest): Collected {
   const params = new Map<string, string>();
   parseFormInto(req.rawQuery, params, givenTwice);
+  const fromQuery = params.size;
   const body = req.body;
   if (body && body.length > 0) {
     const contentType = (header(req, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (contentType !== FORM_CONTENT_TYPE) throw EssHttpError.invalid("Content-Type", `Only ${FORM_CONTENT_TYPE} bodies are accepted.`);
     parseFormInto(body.toString("utf8"), params, givenTwice);
   }
-  return params;
+  return { params, fromQuery };
 }
 
 function required(params: Map<string, string>, name: string): string {
@@ -109,7 +117,7 @@ function claimV1(req: SignedHttpRequest, params: Map<string, string>): Claimed {
   };
 }
 
-function claimV3(req: SignedHttpRequest, authorization: string, params: Map<string, string>): Claimed {
+function claimV3(req: SignedHttpRequest, authorization: string, { params, fromQuery }: Collected): Claimed {
   const auth = parseAcs3Authorization(authorization);
   if (!auth) throw EssHttpError.invalid("Authorization");
   const mustSign = [...V3_REQUIRED_SIGNED];
@@ -122,16 +130,14 @@ function claimV3(req: SignedHttpRequest, authorization: string, params: Map<stri
   const payloadHash = header(req, "x-acs-content-sha256")!;
   if (payloadHash !== sha256Hex(req.body ?? Buffer.alloc(0))) throw EssHttpError.invalid("x-acs-content-sha256");
 
+  // The signed query: the query's parameters, before the headers' Action and Version are added.
+  const query = [...params].slice(0, fromQuery);
   for (const [name, headerName] of [["Action", "x-acs-action"], ["Version", "x-acs-version"]] as const) {
     const fromHeader = header(req, headerName)!;
     const fromQuery = params.get(name);
     if (fromQuery !== undefined && fromQuery !== fromHeader) throw EssHttpError.invalid(name, `It differs from ${headerName}.`);
     params.set(name, fromHeader);
   }
-  // The signed query, read exactly as `params` read it.
-  const queryParams = new Map<string, string>();
-  parseFormInto(req.rawQuery, queryParams, givenTwice);
-  const query = [...queryParams];
   return {
     accessKeyId: auth.accessKeyId,
     timestamp: { name: "x-acs-date", value: header(req, "x-acs-date")! },
@@ -182,9 +188,9 @@ function checkSecurityToken(credential: Credential, token: string | undefined, n
 export async function authenticate(req: SignedHttpRequest, options: AuthenticationOptions): Promise<AuthenticatedRequest> {
   const now = (options.now ?? Date.now)();
   const windowMs = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS;
-  const params = collectParams(req);
+  const collected = collectParams(req);
   const authorization = header(req, "authorization");
-  const claimed = authorization !== undefined ? claimV3(req, authorization, params) : claimV1(req, params);
+  const claimed = authorization !== undefined ? claimV3(req, authorization, collected) : claimV1(req, collected.params);
 
   const credential = await options.credentials.findAccessKey(claimed.accessKeyId);
   if (!credential) throw new EssHttpError("InvalidAccessKeyId.NotFound");

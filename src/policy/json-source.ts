@@ -1,5 +1,5 @@
 import { parse as parseMomoa } from "@humanwhocodes/momoa";
-import type { Finding, Span } from "./findings.js";
+import { WHOLE_DOCUMENT, type Finding, type Span } from "./findings.js";
 
 /**
  * JSON text → plain value + the source span of every node, keyed by JSON Pointer.
@@ -102,12 +102,7 @@ export function parseJsonSource(text: string): JsonParseResult {
     return {
       ok: false,
       findings: [
-        finding("json-too-large", `document is ${text.length} characters; no policy can exceed ${MAX_TEXT_LENGTH}`, "", {
-          line: 1,
-          column: 1,
-          endLine: 1,
-          endColumn: 1,
-        }),
+        finding("json-too-large", `document is ${text.length} characters; no policy can exceed ${MAX_TEXT_LENGTH}`, "", { ...WHOLE_DOCUMENT }),
       ],
     };
   }
@@ -180,7 +175,7 @@ export function spanAt(source: JsonSource, pointer: string, preferKey = false): 
   for (;;) {
     const node = source.nodes.get(p);
     if (node) return preferKey && node.keySpan ? node.keySpan : node.span;
-    if (p === "") return { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    if (p === "") return { ...WHOLE_DOCUMENT };
     p = p.slice(0, p.lastIndexOf("/"));
   }
 }

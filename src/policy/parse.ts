@@ -129,7 +129,7 @@ class Checker {
       if (r === "") this.report("Error", "resource-empty", "empty resource string", Array.isArray(raw.Resource) ? `${pointer}/Resource/${i}` : `${pointer}/Resource`);
     });
     const conditions = isObject(raw.Condition) ? this.conditions(raw.Condition, `${pointer}/Condition`) : [];
-    if (this.findings.slice(before).some((f) => f.severity === "Error")) return undefined;
+    if (hasErrors(this.findings.slice(before))) return undefined;
     const stmt: Statement = {
       index,
       effect: raw.Effect as Effect,
@@ -147,7 +147,7 @@ class Checker {
   conditions(block: Record<string, unknown>, pointer: string): Condition[] {
     const out: Condition[] = [];
     for (const [operator, keys] of Object.entries(block)) {
-      const opPointer = `${pointer}/${pointerOf(operator).slice(1)}`;
+      const opPointer = pointer + pointerOf(operator);
       if (!isOperatorName(operator)) {
         const suggestion = suggestOperator(operator);
         const why = /^(ForAnyValue|ForAllValues):|IfExists$|^Null$|^Arn|^Binary/.test(operator)
@@ -155,7 +155,7 @@ class Checker {
           : "";
         // Renaming is safe only when it cannot merge into an operator the block already has.
         const fix = suggestion && !own(block, suggestion)
-          ? { fix: [{ op: "move" as const, from: opPointer, path: `${pointer}/${pointerOf(suggestion).slice(1)}` }], fixDescription: `rename to "${suggestion}"` }
+          ? { fix: [{ op: "move" as const, from: opPointer, path: pointer + pointerOf(suggestion) }], fixDescription: `rename to "${suggestion}"` }
           : undefined;
         this.report("Error", "condition-operator-unknown", `unknown condition operator "${operator}"${why}${suggestion ? `; did you mean "${suggestion}"?` : ""}`, opPointer, true, fix);
         continue;
@@ -164,7 +164,7 @@ class Checker {
       if (Object.keys(keys).length === 0) this.report("Suggestion", "condition-operator-empty", `"${operator}" lists no condition keys`, opPointer, true);
       const family = OPERATORS[operator].family;
       for (const [key, rawValues] of Object.entries(keys)) {
-        const keyPointer = `${opPointer}/${pointerOf(key).slice(1)}`;
+        const keyPointer = opPointer + pointerOf(key);
         const list = asArray(rawValues);
         if (Array.isArray(rawValues) && list.length === 0) {
           this.report("Error", "condition-values-empty", `condition key "${key}" has no values: the condition has no meaning`, keyPointer);

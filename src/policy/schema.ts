@@ -1,7 +1,7 @@
 import type { ErrorObject } from "ajv";
 import type { Finding } from "./findings.js";
 import { lazySchemaValidator } from "./schema-validator.js";
-import { spanAt, type JsonSource } from "./json-source.js";
+import { escapePointerToken, spanAt, type JsonSource } from "./json-source.js";
 
 /** The JSON Schema of the RAM grammar, shipped in `schema/` so that editors can use it too. */
 export const POLICY_SCHEMA_URL = new URL("../../schema/ram-policy.schema.json", import.meta.url);
@@ -22,7 +22,7 @@ function describe(error: ErrorObject): { ruleId: string; message: string; path: 
       return {
         ruleId: "element-unknown",
         message: `unknown element "${name}"${path === "" ? " in the policy document" : " in a statement"}`,
-        path: `${path}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+        path: `${path}/${escapePointerToken(name)}`,
         onKey: true,
       };
     }
@@ -57,12 +57,18 @@ export function schemaFindings(source: JsonSource): Finding[] {
   const validate = policyValidator();
   if (validate(source.value)) return [];
   const described = (validate.errors ?? []).flatMap((e) => describe(e) ?? []);
-  // One finding per node; a failure at a child explains its parent's oneOf/type failure.
-  const kept = described.filter(
-    (d, i) =>
-      !described.some((o) => o.path.startsWith(d.path + "/") && o.ruleId === d.ruleId) &&
-      described.findIndex((o) => o.path === d.path) === i,
-  );
+  // One finding per node; a failure at a child explains its parent's oneOf/type failure. Both tests are indexed
+  // (path → first finding there; rule + every ancestor path of a finding), so a document with thousands of
+  // failures costs thousands of steps, not millions.
+  const firstAt = new Map<string, number>();
+  const explainedBelow = new Set<string>();
+  described.forEach((o, i) => {
+    if (!firstAt.has(o.path)) firstAt.set(o.path, i);
+    for (let slash = o.path.indexOf("/"); slash >= 0; slash = o.path.indexOf("/", slash + 1)) {
+      explainedBelow.add(`${o.ruleId}\0${o.path.slice(0, slash)}`);
+    }
+  });
+  const kept = described.filter((d, i) => firstAt.get(d.path) === i && !explainedBelow.has(`${d.ruleId}\0${d.path}`));
   const findings: Finding[] = kept.map((d) => ({
     ruleId: d.ruleId,
     severity: "Error",
