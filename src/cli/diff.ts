@@ -37,8 +37,10 @@ function git(io: Io, source: string, args: readonly string[]): string {
   }
 }
 
-/** Parses policies read from git, refusing any with an Error finding, as `loadPolicyFiles` does for files. */
-/** `git:<ref>:<path>`, read with `git cat-file` (no network): a file, or the `*.json` files of a folder. */
+/**
+ * `git:<ref>:<path>`, read with `git cat-file` (no network): a file, or the `*.json` files of a folder, refusing
+ * any policy with an Error finding, as `loadPolicyFiles` does for files.
+ */
 function loadGitVersion(io: Io, source: string): LoadedVersion {
   const m = GIT_SOURCE.exec(source);
   if (!m || m[1]!.startsWith("-")) throw new InputError(`${source}: expected git:<ref>:<path>, e.g. git:HEAD:policies/r1-group1-by-arn.json`);

@@ -1,7 +1,6 @@
 import { parseJsonSource, spanAt } from "../policy/json-source.js";
 import { lazySchemaValidator } from "../policy/schema-validator.js";
-import type { PrincipalType } from "../evaluate/decision.js";
-import type { RequestFile } from "../ess/decide.js";
+import { toRequestFile, type RequestFile, type RequestFileValue } from "../ess/decide.js";
 import { InputError } from "./io.js";
 
 export type { RequestFile } from "../ess/decide.js";
@@ -26,16 +25,5 @@ export function parseRequestFile(text: string, file: string): RequestFile {
     });
     throw new InputError([...new Set(lines)].join("\n"));
   }
-  const value = parsed.source.value as {
-    account: string;
-    params: Record<string, string>;
-    context?: Record<string, string>;
-    principal?: PrincipalType;
-    store?: unknown;
-  };
-  return {
-    request: { account: value.account, params: value.params, ...(value.context ? { context: value.context } : {}) },
-    ...(value.principal ? { principalType: value.principal } : {}),
-    store: value.store ?? {},
-  };
+  return toRequestFile(parsed.source.value as RequestFileValue);
 }

@@ -3,14 +3,14 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { Policy } from "../policy/ast.js";
-import { formatFindingLine } from "../policy/findings.js";
 import { isObject } from "../policy/json-source.js";
-import { loadLintedPolicies, type PolicySource } from "../lint/lint.js";
+import type { PolicySource } from "../lint/lint.js";
+import { policyName } from "../policy/name.js";
 import { explainDecision } from "../evaluate/explain.js";
 import type { DecisionKind } from "../evaluate/decision.js";
 import { decideRequest, visibleGroups } from "./decide.js";
 import { EXIT, InputError, readText, type Io } from "./io.js";
-import { policyName } from "./policy-files.js";
+import { loadPolicySources } from "./policy-files.js";
 import { parseRequestFile, type RequestFile } from "./request-file.js";
 
 /**
@@ -67,9 +67,7 @@ function loadSuite(io: Io, file: string): Suite {
     return fail(file, `policies/${i}`, 'must be a path or {"name", "document"}');
   });
   // Every policy's Errors at once, as `eval` reports them.
-  const loaded = loadLintedPolicies(sources);
-  if (loaded.errors) throw new InputError(loaded.errors.map(formatFindingLine).join("\n"));
-  const policies: Policy[] = loaded.policies;
+  const policies = loadPolicySources(sources);
   const cases = raw.cases.map((c, i): SuiteCase => {
     const where = `cases/${i}`;
     if (!isObject(c) || typeof c.name !== "string") fail(file, where, "needs a name");

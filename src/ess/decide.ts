@@ -13,15 +13,45 @@ export interface RequestFile {
   readonly store: unknown;
 }
 
+/** A request file's JSON value, as written (schema/request.schema.json). */
+export interface RequestFileValue {
+  account: string;
+  params: Record<string, string>;
+  context?: Record<string, string>;
+  principal?: PrincipalType;
+  store?: unknown;
+}
+
+/** The request a request file's value asks; an absent store is the empty one. */
+export const toRequestFile = (value: RequestFileValue): RequestFile => ({
+  request: { account: value.account, params: value.params, ...(value.context ? { context: value.context } : {}) },
+  ...(value.principal ? { principalType: value.principal } : {}),
+  store: value.store ?? {},
+});
+
+/**
+ * One evaluation input per policy array and principal type, so that authorizePlan's compile cache (keyed by
+ * input) hits when the same policies decide many requests, as in `test` and `diff`.
+ */
+const inputs = new WeakMap<readonly Policy[], Map<PrincipalType | undefined, EvaluationInput>>();
+
+export function inputFor(policies: readonly Policy[], principalType: PrincipalType | undefined): EvaluationInput {
+  let byType = inputs.get(policies);
+  if (!byType) inputs.set(policies, (byType = new Map()));
+  let input = byType.get(principalType);
+  if (!input) {
+    input = { identity: policies.map((policy) => ({ policy })), ...(principalType ? { principalType } : {}) };
+    byType.set(principalType, input);
+  }
+  return input;
+}
+
 /**
  * Decides a request against identity policies attached at account scope — the question `eval`, `test`, `diff`
  * and the playground ask. Throws StoreError for a bad store and EssRequestError for a request ESS would refuse.
  */
 export async function decideRequestFile(policies: readonly Policy[], file: RequestFile, trace: boolean): Promise<EssDecision> {
-  const input: EvaluationInput = {
-    identity: policies.map((policy) => ({ policy })),
-    ...(file.principalType ? { principalType: file.principalType } : {}),
-  };
+  const input = inputFor(policies, file.principalType);
   const plan = await buildPlan(file.request, storeFromJson(file.store));
   return authorizePlan(plan, input, { trace });
 }

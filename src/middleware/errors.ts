@@ -22,8 +22,6 @@ export const ESS_ERRORS = {
   ServiceUnavailable: { status: 503, message: "The request has failed due to a temporary failure of the server." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
-export type KnownErrorCode = keyof typeof ESS_ERRORS;
-
 /** An error that is answered with an ESS error body; anything else thrown becomes `InternalError`. */
 export class EssHttpError extends Error {
   readonly status: number;

@@ -8,8 +8,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { TLSSocket } from "node:tls";
 import { createAuthorizer, newRequestId, type AuthorizedRequest, type AuthorizerOptions, type RejectedRequest } from "./authorizer.js";
-import { EssHttpError } from "./errors.js";
-import { encodeBody } from "./wire.js";
+import { encodeBody, readBodyLimited } from "./wire.js";
 
 declare global {
   namespace Express {
@@ -36,15 +35,7 @@ async function rawBody(req: Request, limit: number): Promise<Buffer | undefined>
     }
     return undefined;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) throw new EssHttpError("RequestTooLarge");
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
+  return readBodyLimited(req, limit);
 }
 
 export function sendRejection(res: Response, rejected: RejectedRequest): void {

@@ -11,8 +11,7 @@ import { PassThrough } from "node:stream";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { createAuthorizer, type AuthorizedRequest, type AuthorizerOptions, type RejectedRequest } from "./authorizer.js";
-import { EssHttpError } from "./errors.js";
-import { encodeBody } from "./wire.js";
+import { encodeBody, readBodyLimited } from "./wire.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -54,17 +53,7 @@ const plugin: FastifyPluginAsync<EssAuthzFastifyOptions> = async (fastify, optio
     // bodies need no content-length, so they are always read.
     const bodyless = request.raw.httpVersionMajor === 1 && request.headers["content-length"] === undefined && request.headers["transfer-encoding"] === undefined;
     if (bodyless) return payload;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of payload) {
-      const buffer = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
-      size += buffer.length;
-      if (size > bodyLimit) {
-        throw new EssHttpError("RequestTooLarge");
-      }
-      chunks.push(buffer);
-    }
-    const raw = Buffer.concat(chunks);
+    const raw = await readBodyLimited(payload, bodyLimit);
     rawBodies.set(request, raw);
     const replay = Object.assign(new PassThrough(), { receivedEncodedLength: raw.length });
     replay.end(raw);

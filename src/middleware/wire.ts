@@ -1,4 +1,5 @@
 /** Response encoding of RPC APIs: JSON by default, XML when the request says `Format=XML`. */
+import { EssHttpError } from "./errors.js";
 
 export type ResponseFormat = "JSON" | "XML";
 
@@ -37,4 +38,17 @@ export function encodeBody(body: object, format: ResponseFormat, root: string): 
     return { contentType: "text/xml; charset=utf-8", payload: `<?xml version="1.0" encoding="UTF-8"?>${toXml(root, body)}` };
   }
   return { contentType: "application/json; charset=utf-8", payload: JSON.stringify(body) };
+}
+
+/** Reads a request body whole, as bytes; more than `limit` bytes is `RequestTooLarge`. */
+export async function readBodyLimited(stream: AsyncIterable<unknown>, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > limit) throw new EssHttpError("RequestTooLarge");
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
 }

@@ -7,6 +7,7 @@ import type { Finding } from "../policy/findings.js";
 import type { ConditionTrace, StatementRef, StatementTrace } from "../evaluate/decision.js";
 import { closestAllow, shortfalls } from "../evaluate/explain.js";
 import { OPERATIONS, getOperation } from "../ess/catalog.js";
+import { visibleGroups } from "../ess/decide.js";
 import type { ApiVersion } from "../ess/types.js";
 import { applyFix, decide, lint, statementSpan, type PolicyText, type RequestFileValue } from "./engine.js";
 import { EXAMPLES } from "./examples.js";
@@ -199,14 +200,15 @@ let generation = 0;
 async function update(): Promise<void> {
   const current = ++generation;
   const policies = editors.map((e) => ({ name: e.name.value.trim() || "policy", text: e.text.value }));
+  const linted = policies.map(lint);
   editors.forEach((e, i) => {
-    e.lastFindings = lint(policies[i]!);
+    e.lastFindings = linted[i]!.findings;
     renderFindings(e);
   });
   renderParamHint();
   const request = readRequest();
   history.replaceState(null, "", `#${encodeState({ policies, request })}`);
-  const outcome = await decide(policies, request);
+  const outcome = await decide(linted, request);
   if (current !== generation) return;
   const decisionBox = $("decision");
   const explanation = $("explanation");
@@ -222,7 +224,7 @@ async function update(): Promise<void> {
   decisionBox.className = d.decision;
   decisionBox.dataset.decision = d.decision;
   decisionBox.textContent = `${d.decision} — ${d.action}`;
-  const visible = d.resources.flatMap((r) => (r.decision === "Allow" && r.scalingGroupId ? [r.scalingGroupId] : []));
+  const visible = visibleGroups(d);
   explanation.replaceChildren(
     ...(d.mode === "filter" ? [el("p", { className: "visible", textContent: `list call — visible groups: ${visible.join(", ") || "(none)"}` })] : []),
     ...d.resources.map((r) => {

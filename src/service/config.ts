@@ -18,14 +18,14 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { basename, dirname, extname, resolve } from "node:path";
+import { dirname, extname, resolve } from "node:path";
 import { Ajv } from "ajv";
 import { parse as parseYaml } from "yaml";
 import type { Policy, PolicyKind } from "../policy/ast.js";
 import { formatFindingLine } from "../policy/findings.js";
 import { parseJsonSource, spanAt, type JsonSource } from "../policy/json-source.js";
-import { parsePolicy } from "../policy/parse.js";
-import { lintPolicy } from "../lint/lint.js";
+import { policyName } from "../policy/name.js";
+import { loadLintedPolicy } from "../lint/lint.js";
 import type { AttachmentScope, EvaluationInput, PolicyAttachment } from "../evaluate/decision.js";
 import type { Credential, CredentialSource, Principal } from "../middleware/principal.js";
 
@@ -261,7 +261,7 @@ export function loadConfig(file: string): LoadedConfig {
     const key = `${kind}\n${full}`;
     const known = policies.get(key);
     if (known) return known;
-    const name = basename(full).replace(/\.json$/i, "");
+    const name = policyName(full);
     const other = pathOfName.get(name);
     if (other !== undefined && other !== full) {
       problems.push(`${configFile}: policy name ${name} is used by both ${other} and ${full}`);
@@ -279,10 +279,8 @@ export function loadConfig(file: string): LoadedConfig {
     }
     texts.push(text);
     // The linter's Errors (parser's plus catalog-aware ones, e.g. an action no ESS operation has) block the load.
-    const findings = lintPolicy(text, { kind, file: full });
+    const { policy, findings } = loadLintedPolicy(text, { name, kind, file: full });
     for (const f of findings) (f.severity === "Error" ? problems : notes).push(formatFindingLine(f));
-    if (findings.some((f) => f.severity === "Error")) return undefined;
-    const policy = parsePolicy(text, { name, kind, file: full }).policy;
     if (policy) policies.set(key, policy);
     return policy;
   };

@@ -263,21 +263,40 @@ type SqlValue = string | number | null;
 
 const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+/** better-sqlite3 does not cache: `prepare` compiles anew on every call. This keeps one statement per SQL text. */
+function statementCache(db: Database.Database): (sql: string) => Database.Statement {
+  const cache = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = cache.get(sql);
+    if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
+}
+
 /**
  * Maps one table's rows to objects: camelCase fields ↔ snake_case columns, booleans ↔ 0/1, arrays and objects
  * ↔ JSON text, `undefined` ↔ NULL. Column names come from this file only, never from requests.
  */
 export class Table<R extends Row> {
   private readonly columns: readonly string[];
+  private readonly insertRow: Database.Statement;
+  private readonly getRow: Database.Statement;
+  private readonly removeRow: Database.Statement;
+  /** `where` and `update` statements, whose SQL depends on the fields given. */
+  private readonly statement: (sql: string) => Database.Statement;
 
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly name: string,
     private readonly fields: readonly (keyof R & string)[],
     private readonly booleans: readonly (keyof R & string)[] = [],
     private readonly json: readonly (keyof R & string)[] = [],
   ) {
     this.columns = fields.map(snake);
+    this.insertRow = db.prepare(`INSERT INTO ${name} (${this.columns.join(", ")}) VALUES (${this.columns.map(() => "?").join(", ")})`);
+    this.getRow = db.prepare(`SELECT * FROM ${name} WHERE id = ?`);
+    this.removeRow = db.prepare(`DELETE FROM ${name} WHERE id = ?`);
+    this.statement = statementCache(db);
   }
 
   private toSql(field: keyof R & string, value: unknown): SqlValue {
@@ -301,11 +320,11 @@ export class Table<R extends Row> {
 
   insert(row: R): void {
     const values = this.fields.map((f) => this.toSql(f, row[f]));
-    this.db.prepare(`INSERT INTO ${this.name} (${this.columns.join(", ")}) VALUES (${this.columns.map(() => "?").join(", ")})`).run(values);
+    this.insertRow.run(values);
   }
 
   get(id: string): R | undefined {
-    const record = this.db.prepare(`SELECT * FROM ${this.name} WHERE id = ?`).get(id) as Record<string, SqlValue> | undefined;
+    const record = this.getRow.get(id) as Record<string, SqlValue> | undefined;
     return record && this.fromSql(record);
   }
 
@@ -315,7 +334,7 @@ export class Table<R extends Row> {
     const clauses = entries.map(([f, v]) => (v === undefined ? `${snake(f)} IS NULL` : `${snake(f)} = ?`));
     const values = entries.filter(([, v]) => v !== undefined).map(([f, v]) => this.toSql(f, v));
     const sql = `SELECT * FROM ${this.name}${clauses.length ? ` WHERE ${clauses.join(" AND ")}` : ""} ORDER BY creation_time, id`;
-    return (this.db.prepare(sql).all(values) as Record<string, SqlValue>[]).map((r) => this.fromSql(r));
+    return (this.statement(sql).all(values) as Record<string, SqlValue>[]).map((r) => this.fromSql(r));
   }
 
   /** Sets the given fields; a field given as `undefined` is cleared. */
@@ -323,11 +342,11 @@ export class Table<R extends Row> {
     const entries = Object.entries(patch) as [keyof R & string, unknown][];
     if (entries.length === 0) return;
     const sets = entries.map(([f]) => `${snake(f)} = ?`).join(", ");
-    this.db.prepare(`UPDATE ${this.name} SET ${sets} WHERE id = ?`).run([...entries.map(([f, v]) => this.toSql(f, v)), id]);
+    this.statement(`UPDATE ${this.name} SET ${sets} WHERE id = ?`).run([...entries.map(([f, v]) => this.toSql(f, v)), id]);
   }
 
   remove(id: string): boolean {
-    return this.db.prepare(`DELETE FROM ${this.name} WHERE id = ?`).run(id).changes > 0;
+    return this.removeRow.run(id).changes > 0;
   }
 }
 
@@ -380,6 +399,10 @@ export class SqliteStore implements GroupSource, ChildResolver {
   readonly lifecycleHooks: Table<LifecycleHookRow>;
   readonly activities: Table<ScalingActivityRow>;
   readonly nonces: SqliteNonceStore;
+  private readonly selectTags: Database.Statement;
+  private readonly upsertTag: Database.Statement;
+  private readonly deleteTags: Database.Statement;
+  private readonly deleteTag: Database.Statement;
 
   /** Opens (creating it and its directory when absent) and migrates the database. `:memory:` works too. */
   constructor(file: string) {
@@ -427,6 +450,12 @@ export class SqliteStore implements GroupSource, ChildResolver {
     ]);
     this.activities = new Table(this.db, "scaling_activities", ["id", "groupId", "regionId", "description", "statusCode", "startTime"]);
     this.nonces = new SqliteNonceStore(this.db);
+    this.selectTags = this.db.prepare("SELECT key, value, propagate FROM scaling_group_tags WHERE group_id = ? ORDER BY rowid");
+    this.upsertTag = this.db.prepare(
+      "INSERT INTO scaling_group_tags (group_id, key, value, propagate) VALUES (?, ?, ?, ?) ON CONFLICT (group_id, key) DO UPDATE SET value = excluded.value, propagate = excluded.propagate",
+    );
+    this.deleteTags = this.db.prepare("DELETE FROM scaling_group_tags WHERE group_id = ?");
+    this.deleteTag = this.db.prepare("DELETE FROM scaling_group_tags WHERE group_id = ? AND key = ?");
   }
 
   private migrate(): void {
@@ -452,7 +481,7 @@ export class SqliteStore implements GroupSource, ChildResolver {
   // ---- tags ----
 
   tags(groupId: string): TagRow[] {
-    return (this.db.prepare("SELECT key, value, propagate FROM scaling_group_tags WHERE group_id = ? ORDER BY rowid").all(groupId) as {
+    return (this.selectTags.all(groupId) as {
       key: string;
       value: string;
       propagate: number;
@@ -461,16 +490,13 @@ export class SqliteStore implements GroupSource, ChildResolver {
 
   /** Adds or overwrites tags by exact key (keys differing only in case are different tags, as in ESS). */
   putTags(groupId: string, tags: readonly TagRow[]): void {
-    const upsert = this.db.prepare(
-      "INSERT INTO scaling_group_tags (group_id, key, value, propagate) VALUES (?, ?, ?, ?) ON CONFLICT (group_id, key) DO UPDATE SET value = excluded.value, propagate = excluded.propagate",
-    );
-    for (const t of tags) upsert.run(groupId, t.key, t.value, t.propagate ? 1 : 0);
+    for (const t of tags) this.upsertTag.run(groupId, t.key, t.value, t.propagate ? 1 : 0);
   }
 
   /** Removes the given keys, or every tag when `keys` is `all`. */
   removeTags(groupId: string, keys: readonly string[] | "all"): void {
-    if (keys === "all") this.db.prepare("DELETE FROM scaling_group_tags WHERE group_id = ?").run(groupId);
-    else for (const key of keys) this.db.prepare("DELETE FROM scaling_group_tags WHERE group_id = ? AND key = ?").run(groupId, key);
+    if (keys === "all") this.deleteTags.run(groupId);
+    else for (const key of keys) this.deleteTag.run(groupId, key);
   }
 
   // ---- GroupSource / ChildResolver ----

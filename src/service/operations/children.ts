@@ -6,7 +6,7 @@ import { EssHttpError } from "../../middleware/errors.js";
 import { listValue, paged } from "../input.js";
 import { newId, nowIso, type LifecycleHookRow, type ScalingConfigurationRow, type ScalingRuleRow } from "../store.js";
 import { groupInRegion } from "./groups.js";
-import { COOLDOWN, checkName, defined, duplicateName, incorrectState, inRegion, type Handler, type OperationContext } from "./context.js";
+import { COOLDOWN, checkName, defined, duplicateName, incorrectState, inRegion, nameTaken, type Handler, type OperationContext } from "./context.js";
 
 
 // ---- scaling configurations ----
@@ -63,7 +63,7 @@ const createScalingConfiguration: Handler = (ctx) => {
   const group = groupInRegion(ctx, input.required("ScalingGroupId"));
   const id = newId("asc-");
   const name = checkName("ScalingConfigurationName", input.string("ScalingConfigurationName")) ?? id;
-  if (store.configurations.where({ groupId: group.id, name }).length > 0) throw duplicateName("ScalingConfiguration", name);
+  if (nameTaken(store.configurations, { groupId: group.id }, name)) throw duplicateName("ScalingConfiguration", name);
   const imageId = input.string("ImageId") ?? input.string("ImageFamily") ?? input.string("ImageName");
   if (imageId === undefined) throw EssHttpError.missing("ImageId");
   const types = instanceTypes(ctx);
@@ -99,9 +99,7 @@ const modifyScalingConfiguration: Handler = (ctx) => {
   const id = input.required("ScalingConfigurationId");
   const row = inRegion(ctx, "ScalingConfiguration", id, store.configurations.get(id));
   const name = checkName("ScalingConfigurationName", input.string("ScalingConfigurationName"));
-  if (name !== undefined && store.configurations.where({ groupId: row.groupId, name }).some((c) => c.id !== id)) {
-    throw duplicateName("ScalingConfiguration", name);
-  }
+  if (name !== undefined && nameTaken(store.configurations, { groupId: row.groupId }, name, id)) throw duplicateName("ScalingConfiguration", name);
   store.configurations.update(
     id,
     defined({
@@ -177,7 +175,7 @@ const createScalingRule: Handler = (ctx) => {
   const group = groupInRegion(ctx, input.required("ScalingGroupId"));
   const id = newId("asr-");
   const name = checkName("ScalingRuleName", input.string("ScalingRuleName")) ?? id;
-  if (store.rules.where({ groupId: group.id, name }).length > 0) throw duplicateName("ScalingRule", name);
+  if (nameTaken(store.rules, { groupId: group.id }, name)) throw duplicateName("ScalingRule", name);
   const ruleType = input.oneOf("ScalingRuleType", RULE_TYPES) ?? "SimpleScalingRule";
   const fields = ruleFields(ctx);
   if (ruleType === "SimpleScalingRule" || ruleType === "StepScalingRule") {
@@ -218,7 +216,7 @@ const modifyScalingRule: Handler = (ctx) => {
   const id = input.required("ScalingRuleId");
   const row = inRegion(ctx, "ScalingRule", id, store.rules.get(id));
   const name = checkName("ScalingRuleName", input.string("ScalingRuleName"));
-  if (name !== undefined && store.rules.where({ groupId: row.groupId, name }).some((r) => r.id !== id)) throw duplicateName("ScalingRule", name);
+  if (name !== undefined && nameTaken(store.rules, { groupId: row.groupId }, name, id)) throw duplicateName("ScalingRule", name);
   store.rules.update(id, defined({ name, ...ruleFields(ctx) }));
   return {};
 };
@@ -286,7 +284,7 @@ const createLifecycleHook: Handler = (ctx) => {
   const group = groupInRegion(ctx, input.required("ScalingGroupId"));
   const id = newId("ash-");
   const name = checkName("LifecycleHookName", input.string("LifecycleHookName")) ?? id;
-  if (store.lifecycleHooks.where({ groupId: group.id, name }).length > 0) throw duplicateName("LifecycleHook", name);
+  if (nameTaken(store.lifecycleHooks, { groupId: group.id }, name)) throw duplicateName("LifecycleHook", name);
   const transition = input.oneOf("LifecycleTransition", TRANSITIONS);
   if (transition === undefined) throw EssHttpError.missing("LifecycleTransition");
   store.lifecycleHooks.insert({

@@ -1,7 +1,7 @@
 import type { ApiVersion } from "../../ess/types.js";
 import { EssHttpError } from "../../middleware/errors.js";
 import type { Input } from "../input.js";
-import type { SqliteStore } from "../store.js";
+import type { SqliteStore, Table } from "../store.js";
 
 /** Instance counts ESS accepts for group sizes and capacities. */
 export const CAPACITY = { min: 0, max: 2000 };
@@ -39,6 +39,16 @@ export function notFound(kind: string, id: string): EssHttpError {
 export function inRegion<R extends { regionId: string }>(ctx: OperationContext, kind: string, id: string, row: R | undefined): R {
   if (!row || row.regionId !== ctx.regionId) throw notFound(kind, id);
   return row;
+}
+
+/** Whether a row of `table` in `scope` other than `exceptId` already has `name`. */
+export function nameTaken<R extends { readonly id: string; readonly name: string }>(
+  table: Table<R>,
+  scope: Partial<R>,
+  name: string,
+  exceptId?: string,
+): boolean {
+  return table.where({ ...scope, name }).some((r) => r.id !== exceptId);
 }
 
 export function duplicateName(kind: string, name: string): EssHttpError {

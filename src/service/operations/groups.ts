@@ -2,7 +2,7 @@
 import { EssHttpError } from "../../middleware/errors.js";
 import { checkTagKey, listValue, MAX_TAGS_PER_GROUP, paged } from "../input.js";
 import { newId, nowIso, type ScalingGroupRow, type TagRow } from "../store.js";
-import { CAPACITY, COOLDOWN, checkName, defined, duplicateName, incorrectState, notFound, type Handler, type OperationContext } from "./context.js";
+import { CAPACITY, COOLDOWN, checkName, defined, duplicateName, incorrectState, nameTaken, notFound, type Handler, type OperationContext } from "./context.js";
 
 const REMOVAL_POLICIES = ["OldestInstance", "NewestInstance", "OldestScalingConfiguration", "CustomPolicy"] as const;
 const MULTI_AZ_POLICIES = ["PRIORITY", "BALANCE", "COST_OPTIMIZED", "COMPOSABLE"] as const;
@@ -29,10 +29,6 @@ function checkSizes(row: Pick<ScalingGroupRow, "minSize" | "maxSize" | "desiredC
   if (row.minSize > row.maxSize) throw EssHttpError.invalid("MinSize", "MinSize must not exceed MaxSize.");
   const d = row.desiredCapacity;
   if (d !== undefined && (d < row.minSize || d > row.maxSize)) throw EssHttpError.invalid("DesiredCapacity", "It must lie between MinSize and MaxSize.");
-}
-
-function nameTaken(ctx: OperationContext, name: string, exceptId?: string): boolean {
-  return ctx.store.groups.where({ regionId: ctx.regionId, name }).some((g) => g.id !== exceptId);
 }
 
 function groupView(ctx: OperationContext, row: ScalingGroupRow): Record<string, unknown> {
@@ -73,7 +69,7 @@ const createScalingGroup: Handler = (ctx) => {
   const { input, store } = ctx;
   const id = newId("asg-");
   const name = checkName("ScalingGroupName", input.string("ScalingGroupName")) ?? id;
-  if (nameTaken(ctx, name)) throw duplicateName("ScalingGroup", name);
+  if (nameTaken(store.groups, { regionId: ctx.regionId }, name)) throw duplicateName("ScalingGroup", name);
   const vswitchId = input.string("VSwitchId");
   const vswitchIds = [...(vswitchId ? [vswitchId] : []), ...input.list("VSwitchIds", "VSwitchIds")];
   const row: ScalingGroupRow = {
@@ -113,6 +109,7 @@ const describeScalingGroups: Handler = (ctx) => {
     if (ids.size > 0 && !ids.has(g.id)) return false;
     if (names.size > 0 && !names.has(g.name)) return false;
     if (resourceGroupId !== undefined && g.resourceGroupId !== resourceGroupId) return false;
+    if (tagFilter.length === 0) return true;
     const tags = store.tags(g.id);
     return tagFilter.every((f) => tags.some((t) => t.key === f.key && t.value === f.value));
   });
@@ -124,7 +121,7 @@ const modifyScalingGroup: Handler = (ctx) => {
   const { input, store } = ctx;
   const row = groupInRegion(ctx, input.required("ScalingGroupId"));
   const name = checkName("ScalingGroupName", input.string("ScalingGroupName"));
-  if (name !== undefined && nameTaken(ctx, name, row.id)) throw duplicateName("ScalingGroup", name);
+  if (name !== undefined && nameTaken(store.groups, { regionId: ctx.regionId }, name, row.id)) throw duplicateName("ScalingGroup", name);
   const activeId = input.string("ActiveScalingConfigurationId");
   const vswitchIds = input.list("VSwitchIds", "VSwitchIds");
   if (activeId !== undefined && store.configurations.get(activeId)?.groupId !== row.id) throw notFound("ScalingConfiguration", activeId);

@@ -6,7 +6,7 @@ import { EssHttpError } from "../../middleware/errors.js";
 import { listValue, paged } from "../input.js";
 import { newAlarmTaskId, newTaskId, nowIso, type AlarmRow, type ScheduledTaskRow } from "../store.js";
 import { groupInRegion } from "./groups.js";
-import { CAPACITY, checkName, defined, duplicateName, inRegion, type Handler, type OperationContext } from "./context.js";
+import { CAPACITY, checkName, defined, duplicateName, inRegion, nameTaken, type Handler, type OperationContext } from "./context.js";
 
 // ---- scheduled tasks ----
 
@@ -50,10 +50,6 @@ function checkTask(task: Partial<ScheduledTaskRow>): void {
   }
 }
 
-function taskNameTaken(ctx: OperationContext, name: string, exceptId?: string): boolean {
-  return ctx.store.scheduledTasks.where({ regionId: ctx.regionId, name }).some((t) => t.id !== exceptId);
-}
-
 function taskView(row: ScheduledTaskRow): Record<string, unknown> {
   return {
     ScheduledTaskId: row.id,
@@ -78,7 +74,7 @@ const createScheduledTask: Handler = (ctx) => {
   const { input, store } = ctx;
   const id = newTaskId();
   const name = checkName("ScheduledTaskName", input.string("ScheduledTaskName") ?? input.string("TaskName")) ?? id;
-  if (taskNameTaken(ctx, name)) throw duplicateName("ScheduledTask", name);
+  if (nameTaken(store.scheduledTasks, { regionId: ctx.regionId }, name)) throw duplicateName("ScheduledTask", name);
   const fields = taskFields(ctx);
   if (fields.launchTime === undefined) throw EssHttpError.missing("LaunchTime");
   const row: ScheduledTaskRow = {
@@ -123,7 +119,7 @@ const modifyScheduledTask: Handler = (ctx) => {
   const id = input.required("ScheduledTaskId");
   const row = inRegion(ctx, "ScheduledTask", id, store.scheduledTasks.get(id));
   const name = checkName("ScheduledTaskName", input.string("ScheduledTaskName") ?? input.string("TaskName"));
-  if (name !== undefined && taskNameTaken(ctx, name, id)) throw duplicateName("ScheduledTask", name);
+  if (name !== undefined && nameTaken(store.scheduledTasks, { regionId: ctx.regionId }, name, id)) throw duplicateName("ScheduledTask", name);
   const target = taskTarget(ctx);
   const patch = {
     ...defined({ name, ...taskFields(ctx) }),
