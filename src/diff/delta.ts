@@ -1,6 +1,9 @@
 import type { Policy } from "../policy/ast.js";
 import type { DecisionKind, StatementRef } from "../evaluate/decision.js";
-import { decideRequestFile } from "../ess/decide.js";
+import { authorizePlan } from "../ess/authorize.js";
+import { inputFor } from "../ess/decide.js";
+import { buildPlan } from "../ess/request.js";
+import { storeFromJson } from "../ess/store.js";
 import type { Cell, Tag, Universe } from "./universe.js";
 
 /** How a cell's decision moved: to Allow, from Allow, or between ExplicitDeny and ImplicitDeny. */
@@ -8,7 +11,7 @@ export type Change = "allowed" | "denied" | "denyKind";
 
 export const CHANGES: readonly Change[] = ["allowed", "denied", "denyKind"];
 
-export function changeOf(before: DecisionKind, after: DecisionKind): Change | undefined {
+function changeOf(before: DecisionKind, after: DecisionKind): Change | undefined {
   if (before === after) return undefined;
   if (after === "Allow") return "allowed";
   return before === "Allow" ? "denied" : "denyKind";
@@ -50,7 +53,7 @@ export const familyOf = (operation: string): string => `${/^[A-Z][a-z]*/.exec(op
 
 const tagText = (tags: readonly Tag[]): string => tags.map(([k, v]) => `${k}=${v}`).join(", ");
 
-export function conditionsOf(cell: Cell): string {
+function conditionsOf(cell: Cell): string {
   const parts: string[] = [];
   if (cell.resourceTags) parts.push(cell.resourceTags.length > 0 ? `group tags {${tagText(cell.resourceTags)}}` : "untagged group");
   if (cell.requestTags.length > 0) parts.push(`request tags {${tagText(cell.requestTags)}}`);
@@ -65,8 +68,10 @@ export async function semanticDelta(oldPolicies: readonly Policy[], newPolicies:
   const groups = new Map<string, { key: Omit<ChangeGroup, "cells">; cells: ChangedCell[] }>();
   const counts: Record<Change, number> = { allowed: 0, denied: 0, denyKind: 0 };
   for (const cell of universe.cells) {
-    const before = await decideRequestFile(oldPolicies, cell.request, false);
-    const after = await decideRequestFile(newPolicies, cell.request, false);
+    // As decideRequestFile decides it, with each cell's plan built once for both versions.
+    const plan = await buildPlan(cell.request.request, storeFromJson(cell.request.store));
+    const before = authorizePlan(plan, inputFor(oldPolicies, cell.request.principalType));
+    const after = authorizePlan(plan, inputFor(newPolicies, cell.request.principalType));
     const change = changeOf(before.decision, after.decision);
     if (!change) continue;
     counts[change]++;

@@ -4,7 +4,7 @@ import { semanticDelta, type SemanticDelta } from "./delta.js";
 import { structuralPatch } from "./patch.js";
 import { buildUniverse, type UniverseOptions } from "./universe.js";
 
-export { CHANGES, changeOf, conditionsOf, familyOf, type Change, type ChangeGroup, type ChangedCell, type Outcome, type SemanticDelta } from "./delta.js";
+export { familyOf, type Change, type ChangeGroup, type ChangedCell, type Outcome, type SemanticDelta } from "./delta.js";
 export { buildUniverse, type Cell, type TargetKind, type Universe, type UniverseOptions } from "./universe.js";
 export { structuralPatch } from "./patch.js";
 

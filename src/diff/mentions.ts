@@ -5,6 +5,7 @@ import { OPERATORS } from "../conditions/operators.js";
 import { parseInstant } from "../conditions/values.js";
 import { compileGlob, hasWildcard } from "../match/glob.js";
 import { KNOWN_REGIONS } from "../lint/regions.js";
+import { resourceShape } from "../lint/families/resources.js";
 import { isEssId, isRegionId } from "../ess/params.js";
 import { ACCOUNT_ID } from "../ess/request.js";
 
@@ -15,10 +16,10 @@ import { ACCOUNT_ID } from "../ess/request.js";
  * one of the versions mentions, or one just outside them).
  */
 
-export const DEFAULT_REGION = "cn-hangzhou";
-export const DEFAULT_ACCOUNT = "1609982529920904";
+const DEFAULT_REGION = "cn-hangzhou";
+const DEFAULT_ACCOUNT = "1609982529920904";
 /** A scaling group no policy names: what a wildcard ARN or a tag condition grants to groups in general. */
-export const FRESH_GROUP_ID = "asg-not-in-any-policy";
+const FRESH_GROUP_ID = "asg-not-in-any-policy";
 
 export interface ArnMentions {
   /** The default first, then those where the versions differ (named by only some of them), then the others. */
@@ -59,18 +60,15 @@ export function arnMentions(versions: readonly (readonly Policy[])[]): ArnMentio
     const groupIds: string[] = [];
     for (const statement of statementsOf([policies])) {
       for (const arn of statement.resources ?? []) {
-        const parts = arn.split(":");
-        if (parts.length < 5 || parts[0]!.toLowerCase() !== "acs" || !compileGlob(parts[1]!.toLowerCase()).test("ess")) continue;
-        const [region, account] = [parts[2]!, parts[3]!];
-        const resource = parts.slice(4).join(":");
+        const shape = resourceShape(arn);
+        if (shape.kind !== "ess") continue;
+        const { region, account, type, id } = shape.arn;
         if (!namesNothing(region)) {
           const concrete = hasWildcard(region) ? knownRegionMatching(region, [DEFAULT_REGION, ...regions]) : region;
           if (isRegionId(concrete)) regions.push(concrete);
         }
         if (!namesNothing(account) && ACCOUNT_ID.test(instantiate(account, "0"))) accounts.push(instantiate(account, "0"));
-        const slash = resource.indexOf("/");
-        const id = slash < 0 ? "" : resource.slice(slash + 1);
-        const namesOne = resource.slice(0, slash).toLowerCase() === "scalinggroup" && !namesNothing(id);
+        const namesOne = type?.toLowerCase() === "scalinggroup" && id !== undefined && !namesNothing(id);
         if (namesOne && isEssId(instantiate(id, "0"))) groupIds.push(instantiate(id, "0"));
       }
     }
@@ -167,7 +165,7 @@ function step(address: ipaddr.IPv4 | ipaddr.IPv6, delta: 1 | -1): string | undef
   return undefined;
 }
 
-export interface ConditionKey {
+interface ConditionKey {
   /** As first written in a policy, e.g. `acs:ResourceTag/Team`. */
   readonly key: string;
   readonly lower: string;
@@ -235,7 +233,6 @@ const statementMeaning = (s: Statement): string =>
   JSON.stringify([s.effect, s.actionKind, s.actions, s.resources, s.conditions.map((c) => [c.operator, c.keyLower, c.values])]);
 
 export interface Assignments {
-  readonly keys: readonly ConditionKey[];
   /** Distinct, most telling first; the first is the empty one (no key set). */
   readonly assignments: readonly Assignment[];
   /** How many there were before `limit` cut the list. */
@@ -271,6 +268,9 @@ export function conditionAssignments(versions: readonly (readonly Policy[])[], l
     ...kept.flatMap((c) => variations(c.statement, c.satisfied, keys)),
   ];
   const distinct = new Map<string, Assignment>();
-  for (const a of ordered) if (!distinct.has(assignmentId(a))) distinct.set(assignmentId(a), a);
-  return { keys: [...keys.values()], assignments: [...distinct.values()].slice(0, limit), total: distinct.size };
+  for (const a of ordered) {
+    const id = assignmentId(a);
+    if (!distinct.has(id)) distinct.set(id, a);
+  }
+  return { assignments: [...distinct.values()].slice(0, limit), total: distinct.size };
 }

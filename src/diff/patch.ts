@@ -1,5 +1,6 @@
 import type { Operation } from "fast-json-patch";
 import type { Policy } from "../policy/ast.js";
+import { isObject, pointerOf } from "../policy/json-source.js";
 
 /**
  * The structural change between two policy versions as an RFC 6902 patch. One policy on each side: a patch of
@@ -14,8 +15,7 @@ export function structuralPatch(oldPolicies: readonly Policy[], newPolicies: rea
 
 type Json = unknown;
 
-const isObject = (v: Json): v is Record<string, Json> => typeof v === "object" && v !== null && !Array.isArray(v);
-const pointerTo = (path: string, key: string | number): string => `${path}/${String(key).replace(/~/g, "~0").replace(/\//g, "~1")}`;
+const pointerTo = (path: string, key: string | number): string => path + pointerOf(key);
 
 /** JSON text with object keys sorted: equal for documents that differ only in key order. */
 function canonical(v: Json): string {

@@ -4,6 +4,7 @@ import { StoreError, storeFromJson } from "../ess/store.js";
 import { API_VERSIONS, type ChildKind, type EssOperation, type WireParams } from "../ess/types.js";
 import type { RequestFile } from "../ess/decide.js";
 import { isEssId, isRegionId } from "../ess/params.js";
+import { UNBINDABLE } from "../ess/request.js";
 import { arnMentions, conditionAssignments, type Assignment } from "./mentions.js";
 
 /**
@@ -70,8 +71,6 @@ const CHILD_PREFIX: Readonly<Record<ChildKind, string>> = {
   Instance: "i",
   DiagnoseReport: "report",
 };
-
-const UNBOUND_KINDS: ReadonlySet<ChildKind> = new Set<ChildKind>(["ScheduledTask", "AlarmTask"]);
 
 /** The newest API version that has the operation: one wire form per operation is enough for authorization. */
 function wireOf(op: EssOperation): { version: string; wire: WireParams } {
@@ -176,7 +175,7 @@ function cellOf(op: EssOperation, shape: Shape, assignment: Assignment): Cell {
     store = { scalingGroups: [stored] };
   } else if (shape.target === "unbound") {
     // Either no locator at all (CreateAlarm) or the id of a task bound to no group (DeleteAlarm's AlarmTaskId).
-    const child = op.withoutLocator === "unbound" ? undefined : wire.children.find((c) => UNBOUND_KINDS.has(c.kind));
+    const child = op.withoutLocator === "unbound" ? undefined : wire.children.find((c) => UNBINDABLE.has(c.kind));
     if (child) {
       const id = `${CHILD_PREFIX[child.kind]}-unbound`;
       params[child.list ? `${child.param}.1` : child.param] = id;
@@ -213,7 +212,8 @@ function cellsFor(shapesByOp: ShapesByOp, assignment: Assignment, seen: Readonly
   for (const [op, shapes] of shapesByOp) {
     for (const shape of shapes) {
       const cell = cellOf(op, shape, assignment);
-      if (!seen.has(cellId(cell))) cells.set(cellId(cell), cell);
+      const id = cellId(cell);
+      if (!seen.has(id)) cells.set(id, cell);
     }
   }
   return cells;

@@ -73,7 +73,10 @@ function determiningOf(resources: readonly ResourceDecision[], decision: Decisio
   const determining = new Map<string, StatementRef>();
   for (const r of resources) {
     if (r.decision !== decision) continue;
-    for (const ref of r.determining) if (!determining.has(refKey(ref))) determining.set(refKey(ref), ref);
+    for (const ref of r.determining) {
+      const key = refKey(ref);
+      if (!determining.has(key)) determining.set(key, ref);
+    }
   }
   return [...determining.values()];
 }

@@ -55,7 +55,7 @@ interface ChildRef {
 }
 
 /** Only these may be bound to no group; they are then authorized on `*` (contract §5). */
-const UNBINDABLE: ReadonlySet<ChildKind> = new Set<ChildKind>(["ScheduledTask", "AlarmTask"]);
+export const UNBINDABLE: ReadonlySet<ChildKind> = new Set<ChildKind>(["ScheduledTask", "AlarmTask"]);
 
 /**
  * Condition keys that only the request's tag parameters and the resolved group may supply (contract §5),

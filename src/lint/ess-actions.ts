@@ -1,4 +1,4 @@
-import { OPERATIONS, operationsMatching } from "../ess/catalog.js";
+import { OPERATIONS, allRamActions, operationsMatching } from "../ess/catalog.js";
 import { compileGlob } from "../match/glob.js";
 
 /**
@@ -36,7 +36,7 @@ function aggregate(): ReadonlyMap<string, EssAction> {
 export const ESS_ACTIONS: ReadonlyMap<string, EssAction> = aggregate();
 
 /** Canonical action names, sorted. */
-export const ESS_ACTION_NAMES: readonly string[] = [...ESS_ACTIONS.keys()].sort();
+export const ESS_ACTION_NAMES: readonly string[] = allRamActions();
 
 const LOWER_NAMES = ESS_ACTION_NAMES.map((a) => a.toLowerCase());
 

@@ -3,7 +3,7 @@ import type { Effect } from "../../policy/ast.js";
 import type { Severity } from "../../policy/findings.js";
 import { compileGlob, hasWildcard } from "../../match/glob.js";
 import type { LintContext } from "../context.js";
-import type { LintStatement } from "../document.js";
+import type { LintStatement, Located } from "../document.js";
 import { replaceValue } from "../fixes.js";
 import { KNOWN_REGIONS } from "../regions.js";
 
@@ -101,7 +101,8 @@ function essArnIssues(pattern: string, arn: EssArn, effect: Effect | undefined, 
   }
 
   const region = arn.region.toLowerCase();
-  const regionKnown = hasWildcard(region) ? [...KNOWN_REGIONS].some((r) => globMatches(region, r)) : KNOWN_REGIONS.has(region);
+  const regionGlob = hasWildcard(region) ? compileGlob(region) : undefined;
+  const regionKnown = regionGlob ? [...KNOWN_REGIONS].some((r) => regionGlob.test(r)) : KNOWN_REGIONS.has(region);
   if (!regionKnown) {
     const suggestion = hasWildcard(region) || region === "" ? undefined : closest(region, [...KNOWN_REGIONS]);
     const close = suggestion !== undefined && distance(region, suggestion) <= 2;
@@ -211,17 +212,34 @@ export function policyAccounts(ctx: LintContext, sites = essArns(ctx)): PolicyAc
   return main === undefined ? {} : { main };
 }
 
+// The security rules read which resources are dead: judge every pattern once per document.
+const issuesByContext = new WeakMap<LintContext, ReadonlyMap<Located<string>, readonly ResourceIssue[]>>();
+
+/** The problems of every resource pattern of the document (`resourceIssues`), by its Resource element entry. */
+export function documentResourceIssues(ctx: LintContext): ReadonlyMap<Located<string>, readonly ResourceIssue[]> {
+  let issues = issuesByContext.get(ctx);
+  if (!issues) {
+    const accounts = policyAccounts(ctx);
+    issues = new Map(
+      ctx.statements.flatMap((statement) =>
+        (statement.resources ?? []).map((resource) => [resource, resourceIssues(resource.value, statement.effect, ctx.onlyEss(statement), accounts)] as const),
+      ),
+    );
+    issuesByContext.set(ctx, issues);
+  }
+  return issues;
+}
+
 export function checkResources(ctx: LintContext): void {
   const sites = essArns(ctx);
   const accounts = policyAccounts(ctx, sites);
-  for (const statement of ctx.statements) {
-    for (const { value, pointer } of statement.resources ?? []) {
-      for (const issue of resourceIssues(value, statement.effect, ctx.onlyEss(statement), accounts)) {
-        ctx.report(issue.ruleId, issue.message, pointer, {
-          ...(issue.severity ? { severity: issue.severity } : {}),
-          ...(issue.replacement ? { fix: replaceValue(pointer, issue.replacement), fixDescription: `replace with "${issue.replacement}"` } : {}),
-        });
-      }
+  // In document order: statements, then each statement's resources.
+  for (const [{ pointer }, issues] of documentResourceIssues(ctx)) {
+    for (const issue of issues) {
+      ctx.report(issue.ruleId, issue.message, pointer, {
+        ...(issue.severity ? { severity: issue.severity } : {}),
+        ...(issue.replacement ? { fix: replaceValue(pointer, issue.replacement), fixDescription: `replace with "${issue.replacement}"` } : {}),
+      });
     }
   }
   checkAccounts(ctx, sites, accounts);

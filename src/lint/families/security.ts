@@ -3,7 +3,7 @@ import type { LintContext } from "../context.js";
 import type { LintStatement } from "../document.js";
 import { ESS_ACTIONS, listActions } from "../ess-actions.js";
 import { contradiction, excludedByAbsence, keyAbsences } from "./conditions.js";
-import { policyAccounts, resourceIssues, type PolicyAccounts } from "./resources.js";
+import { documentResourceIssues } from "./resources.js";
 
 /**
  * Statements that grant more than they seem, and statements that can never match. "Never matches" is judged
@@ -34,7 +34,7 @@ interface Never {
   readonly reason: string;
 }
 
-function neverMatches(ctx: LintContext, statement: LintStatement, accounts: PolicyAccounts): Never | undefined {
+function neverMatches(ctx: LintContext, statement: LintStatement): Never | undefined {
   const actions = ctx.essActions(statement);
   if (!ctx.onlyEss(statement) || actions.size === 0) return undefined;
   const excluded = excludedByAbsence(keyAbsences(ctx, statement));
@@ -48,7 +48,9 @@ function neverMatches(ctx: LintContext, statement: LintStatement, accounts: Poli
   if (conflict) return { pointer: conflict.pointer, reason: `no request can satisfy ${conflict.operator} on "${conflict.key}" together with the statement's other conditions on that key` };
   const resources = statement.resources;
   if (!resources || resources.length === 0) return undefined;
-  const live = resources.filter((r) => !resourceIssues(r.value, statement.effect, true, accounts).some((i) => i.dead));
+  // Judged as the resource rules judged them: the statement is onlyEss here.
+  const issues = documentResourceIssues(ctx);
+  const live = resources.filter((r) => !issues.get(r)!.some((i) => i.dead));
   if (live.length === 0) return { pointer: statement.resourcePointer, reason: "none of its resources can name a scaling group" };
   // Operations on all resources are authorized on the literal `*`, which only a resource matching "*" covers (contract §5).
   const coversStar = live.some((r) => compileGlob(statement.effect === "Deny" ? r.value.toLowerCase() : r.value).test("*"));
@@ -78,11 +80,10 @@ function checkDenyAbsence(ctx: LintContext, statement: LintStatement): void {
 }
 
 export function checkSecurity(ctx: LintContext): void {
-  const accounts = policyAccounts(ctx);
   for (const statement of ctx.statements) {
     if (!statement.effect) continue;
     checkBroadAllow(ctx, statement);
-    const never = neverMatches(ctx, statement, accounts);
+    const never = neverMatches(ctx, statement);
     if (never) {
       const rule = statement.effect === "Allow" ? "allow-never-matches" : "deny-never-matches";
       const consequence = statement.effect === "Allow" ? "it grants nothing" : "the guardrail protects nothing";
