@@ -9,6 +9,7 @@ import { portable, type PortableStatement } from "./engines/portable.js";
 import { latency, memory, MB, throughput, type Latency } from "./measure.js";
 import { contextOf, workload, type BenchRequest, type Workload } from "./workload.js";
 import { compile } from "../src/evaluate/compile.js";
+import { appendTo } from "../src/evaluate/context.js";
 import { globMatch } from "../src/match/glob.js";
 
 export interface Budget {
@@ -135,11 +136,7 @@ export interface Probe {
 function meanApplicable(statements: readonly PortableStatement[], requests: readonly BenchRequest[]): number {
   const byAction = new Map<string, PortableStatement[]>();
   for (const s of statements) {
-    for (const a of s.actions) {
-      const list = byAction.get(a);
-      if (list) list.push(s);
-      else byAction.set(a, [s]);
-    }
+    for (const a of s.actions) appendTo(byAction, a, s);
   }
   const applicable = (r: BenchRequest): number => (byAction.get(r.action) ?? []).filter((s) => s.resources.some((p) => globMatch(p, r.resource))).length;
   return requests.reduce((sum, r) => sum + applicable(r), 0) / requests.length;
@@ -149,28 +146,41 @@ function meanApplicable(statements: readonly PortableStatement[], requests: read
 const PROBE_QUANTILE = 0.25;
 
 /** Picks the requested actions the fewest statements name at the largest N, and the requests that use them. */
-function probeRequests(largest: Workload): { actions: string[]; indices: number[]; statements: number } {
+function probeRequests(largest: readonly PortableStatement[], requests: readonly BenchRequest[]): { actions: string[]; indices: number[]; statements: number } {
   const named = new Map<string, number>();
-  for (const s of portable(largest.policies)) for (const a of s.actions) named.set(a, (named.get(a) ?? 0) + 1);
-  const requested = [...new Set(largest.requests.map((r) => r.action))];
+  for (const s of largest) for (const a of s.actions) named.set(a, (named.get(a) ?? 0) + 1);
+  const requested = [...new Set(requests.map((r) => r.action))];
   const counts = requested.map((a) => named.get(a) ?? 0).sort((a, b) => a - b);
   const limit = counts[Math.floor(counts.length * PROBE_QUANTILE)]!;
   const actions = requested.filter((a) => (named.get(a) ?? 0) <= limit).sort();
-  const indices = largest.requests.flatMap((r, i) => (actions.includes(r.action) ? [i] : []));
+  const indices = requests.flatMap((r, i) => (actions.includes(r.action) ? [i] : []));
   return { actions, indices, statements: limit };
+}
+
+/**
+ * The probe (chosen at the largest N) and the mean number of statements that apply to its requests at every N,
+ * translating each workload once; the translations are dropped before anything is timed.
+ */
+function probeSelection(
+  paddings: readonly number[],
+  workloads: readonly Workload[],
+  requests: readonly BenchRequest[],
+): ReturnType<typeof probeRequests> & { applicable: Record<number, number> } {
+  const translated = workloads.map((w) => portable(w.policies));
+  const probe = probeRequests(translated[paddings.indexOf(Math.max(...paddings))]!, requests);
+  const probed = probe.indices.map((i) => requests[i]!);
+  const applicable: Record<number, number> = {};
+  translated.forEach((statements, k) => (applicable[paddings[k]!] = meanApplicable(statements, probed)));
+  return { ...probe, applicable };
 }
 
 /** Times the compiled engine on the probe requests at every N (fresh policies, so nothing is shared). */
 export function measureProbe(paddings: readonly number[], requests: readonly BenchRequest[], budget: Budget): Probe {
-  const largest = workload(Math.max(...paddings), requests);
-  const { actions, indices, statements } = probeRequests(largest);
+  const workloads = paddings.map((n) => workload(n, requests));
+  const { actions, indices, statements, applicable } = probeSelection(paddings, workloads, requests);
   const contexts = requests.map(contextOf);
   const nsPerDecision: Record<number, number> = {};
   const p50Us: Record<number, number> = {};
-  const workloads = paddings.map((n) => workload(n, requests));
-  const applicable: Record<number, number> = {};
-  const probed = indices.map((i) => requests[i]!);
-  workloads.forEach((w, k) => (applicable[paddings[k]!] = meanApplicable(portable(w.policies), probed)));
   const sets = workloads.map((w) => compile(w.policies));
   const deciders = sets.map((set) => (i: number): unknown => set.evaluate(contexts[i]!));
   // Interleaved rounds, best of each, as for the engines.

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { lintFiles } from "../src/lint/index.js";
-import { paddingSources } from "./workload.js";
+import { paddingSources, STATEMENTS_PER_POLICY } from "./workload.js";
 
 export interface LintResult {
   readonly files: number;
@@ -16,12 +16,10 @@ export interface LintResult {
   readonly rounds: readonly number[];
 }
 
-const STATEMENTS_PER_FILE = 8;
-
 export function measureLint(files: number, rounds: number): LintResult {
   const dir = mkdtempSync(join(tmpdir(), "ess-authz-bench-lint-"));
   try {
-    paddingSources(files * STATEMENTS_PER_FILE).forEach((s, i) => {
+    paddingSources(files * STATEMENTS_PER_POLICY).forEach((s, i) => {
       const text = i % 10 === 0 ? s.text.replace("ess:Describe*", "ess:Describle*") : s.text;
       writeFileSync(join(dir, `${s.name}.json`), JSON.stringify(JSON.parse(text), null, 2));
     });

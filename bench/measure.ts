@@ -43,6 +43,11 @@ export interface Latency {
   readonly mean: number;
 }
 
+/** The `q` quantile (0 ≤ q < 1) of ascending `sorted`: the value at index ⌊q·n⌋, the last one at most. */
+export function percentile(sorted: ArrayLike<number>, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
 /** One buffer for every run, so that memory snapshots do not see a previous run's samples. */
 const samples = new Float64Array(2_000_000);
 
@@ -64,7 +69,7 @@ export function latency(decide: (i: number) => unknown, indices: readonly number
     if (t1 >= end) break;
   }
   const sorted = samples.subarray(0, n).sort();
-  const at = (q: number): number => sorted[Math.min(n - 1, Math.floor(q * n))]! * 1000;
+  const at = (q: number): number => percentile(sorted, q) * 1000;
   let total = 0;
   for (let i = 0; i < n; i++) total += sorted[i]!;
   return { samples: n, p50: at(0.5), p99: at(0.99), p999: at(0.999), mean: (total / n) * 1000 };
@@ -77,7 +82,7 @@ export function clockOverheadNs(): number {
     const t0 = now();
     reads[i] = now() - t0;
   }
-  return reads.sort()[reads.length >> 1]! * 1e6;
+  return percentile(reads.sort(), 0.5) * 1e6;
 }
 
 /** Whether the process runs with `--expose-gc`, so that retained memory can be measured. */

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { createAuthorizer } from "../src/middleware/authorizer.js";
+import { percentile } from "./measure.js";
 import { credentials, signedQuery, store } from "./middleware-host.js";
 
 export type RouteMode = "plain" | "authenticated" | "authorized";
@@ -73,7 +74,6 @@ async function load(url: string, connections: number, seconds: number): Promise<
   return { requestsPerSecond: result.requests.average, latencies, non2xx: result.non2xx };
 }
 
-const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const median = (values: number[]): number => percentile(values.sort((a, b) => a - b), 0.5);
 
 async function measureRoute(mode: RouteMode, seconds: number, connections: number): Promise<RouteResult> {

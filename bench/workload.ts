@@ -219,7 +219,7 @@ function paddingStatements(n: number): Json[] {
 }
 
 /** Statements per padding policy, well inside RAM's 6,144-character limit for identity policies. */
-const STATEMENTS_PER_POLICY = 8;
+export const STATEMENTS_PER_POLICY = 8;
 
 // ---- requests ----
 

@@ -1,6 +1,6 @@
 /**
  * Differential testing against the contract: the engine (`evaluate`, its traced walk, and the compiled
- * `PolicySet` when `src/evaluate/compile.ts` exports `compile`) against the reference interpreter of
+ * `PolicySet` of `src/evaluate/compile.ts`) against the reference interpreter of
  * `test/reference/`, written from semantics.md §2–§4 alone. Decisions, deciding stage and determining statements
  * must agree; the trace must name exactly the statements the reference applies.
  *
@@ -11,7 +11,7 @@
 import t from "tap";
 import fc from "fast-check";
 import { caseArb, valueCaseArb } from "./reference/generators.js";
-import { loadCompile, runCase, runValueCase, type Mismatch } from "./reference/differential.js";
+import { runCase, runValueCase, type Mismatch } from "./reference/differential.js";
 import { refEvaluate } from "./reference/interpreter.js";
 import { cmpDec, parseAddr, parseBlock, inBlock, parseDec, parseInstant, cmpInstant, refGlob } from "./reference/values.js";
 import { policyOf } from "./helpers/policies.js";
@@ -81,14 +81,13 @@ t.test("reference: decision flow (contract §4, scenarios T3)", async (t) => {
 // ---------------------------------------------------------------- engine against reference
 
 t.test(`differential: policies × requests (seed ${SEED})`, async (t) => {
-  const compile = await loadCompile();
-  t.comment(compile ? "comparing evaluate, evaluate+trace and compile().evaluate" : "compile() not available: comparing evaluate and evaluate+trace");
+  t.comment("comparing evaluate, evaluate+trace and compile().evaluate");
   let requests = 0;
   const decisions = new Map<string, number>();
   const started = Date.now();
   fc.assert(
     fc.property(caseArb(), (c) => {
-      const r = runCase(c, compile);
+      const r = runCase(c);
       requests += r.requests;
       for (const d of r.decisions) decisions.set(d, (decisions.get(d) ?? 0) + 1);
       if (r.mismatches.length > 0) throw new Error(show(r.mismatches[0]!));

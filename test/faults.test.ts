@@ -12,34 +12,10 @@ import { randomUUID } from "node:crypto";
 import { chmodSync, mkdirSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { storeFromJson } from "../src/ess/store.js";
 import type { ChildResolution, ChildResolver, GroupInfo, GroupSource } from "../src/ess/types.js";
 import { essAuthz, type EssAuthzFastifyOptions } from "../src/middleware/fastify.js";
-import type { Credential, Principal } from "../src/middleware/principal.js";
-import { signV1 } from "../src/middleware/signature.js";
-import { policyOf } from "./helpers/policies.js";
+import { alice, aliceKey, store } from "./helpers/host.js";
 import { ACCOUNT, GROUP1, GROUP2, KEYS, POLICIES, RULE_OF_GROUP1, client, sendV1, serve, tempDir, timestamp, writeConfig, type LogLine } from "./helpers/service.js";
-
-const ALICE: readonly [string, string] = ["AKIDALICE0001", "s3cr3t-alice"];
-
-const t3 = policyOf(
-  [
-    { Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/environment": "test", "acs:ResourceTag/Team": "game1" } } },
-    { Effect: "Deny", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/environment": "dev", "acs:ResourceTag/team": "game2" } } },
-    { Effect: "Allow", Action: "ess:DescribeRegions", Resource: "*" },
-  ],
-  "t3",
-);
-
-const alice: Principal = { type: "RamUser", accountId: ACCOUNT, displayName: "alice", arn: `acs:ram::${ACCOUNT}:user/alice`, policies: { identity: [{ policy: t3 }] } };
-const aliceKey: Credential = { accessKeyId: ALICE[0], accessKeySecret: ALICE[1], principal: alice };
-
-const store = storeFromJson({
-  scalingGroups: [
-    { ScalingGroupId: GROUP1, RegionId: "cn-hangzhou", Tags: { environment: "test", team: "game1" }, ScalingRuleIds: [RULE_OF_GROUP1] },
-    { ScalingGroupId: GROUP2, RegionId: "cn-hangzhou", Tags: { environment: "dev", team: "game2" } },
-  ],
-});
 
 const HZ = { RegionId: "cn-hangzhou" };
 /** Requests that the healthy host allows: each goes through another dependency. */
@@ -63,7 +39,7 @@ interface Answer {
 async function host(t: Test, deps: Partial<EssAuthzFastifyOptions>): Promise<string> {
   const app = Fastify({ forceCloseConnections: true });
   await app.register(async (scope) => {
-    await scope.register(essAuthz, { credentials: { findAccessKey: (id) => (id === ALICE[0] ? aliceKey : undefined) }, groups: store.groups, resolver: store.resolver, ...deps });
+    await scope.register(essAuthz, { credentials: { findAccessKey: (id) => (id === KEYS.alice[0] ? aliceKey : undefined) }, groups: store.groups, resolver: store.resolver, ...deps });
     scope.route({
       method: ["GET", "POST"],
       url: "/",
@@ -76,22 +52,9 @@ async function host(t: Test, deps: Partial<EssAuthzFastifyOptions>): Promise<str
 }
 
 /** A signed v1 GET with a deadline. */
-async function call(url: string, params: Record<string, string>, key: readonly [string, string] = ALICE, deadlineMs = 3000, secret = key[1]): Promise<Answer> {
-  const all: Record<string, string> = {
-    Format: "JSON", Version: "2014-08-28", AccessKeyId: key[0], SignatureMethod: "HMAC-SHA1", SignatureVersion: "1.0",
-    SignatureNonce: randomUUID(), Timestamp: timestamp(), ...params,
-  };
-  const query = new URLSearchParams({ ...all, Signature: signV1("GET", Object.entries(all), secret) });
+async function call(url: string, params: Record<string, string>, key: readonly [string, string] = KEYS.alice, deadlineMs = 3000, secret = key[1]): Promise<Answer> {
   try {
-    const response = await fetch(`${url}/?${query}`, { signal: AbortSignal.timeout(deadlineMs) });
-    const text = await response.text();
-    let body: Record<string, unknown> = {};
-    try {
-      body = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      /* not JSON */
-    }
-    return { status: response.status, text, body };
+    return await sendV1(url, { key, params, secretForSigning: secret, signal: AbortSignal.timeout(deadlineMs) });
   } catch {
     return { status: 0, text: "", body: {}, hung: true };
   }
@@ -194,7 +157,7 @@ t.test("a dependency that never answers gives ServiceUnavailable within its dead
   const answers = await Promise.all(
     Object.entries(hanging).map(async ([name, deps]) => {
       const url = await host(t, { ...deps, dependencyTimeoutMs: DEADLINE_MS });
-      return [name, await call(url, ALLOWED["DeleteScalingRule (resolver, then group source)"], ALICE, 2000)] as const;
+      return [name, await call(url, ALLOWED["DeleteScalingRule (resolver, then group source)"], KEYS.alice, 2000)] as const;
     }),
   );
   for (const [name, a] of answers) {
@@ -231,7 +194,7 @@ t.test("credential directory faults and a missing principal", async (t) => {
   const broken: Record<string, [EssAuthzFastifyOptions["credentials"], string?]> = {
     "directory throws": [credentials(boom)],
     "directory rejects": [credentials(() => Promise.reject(new Error(SECRET)))],
-    "principal missing": [credentials(() => ({ accessKeyId: ALICE[0], accessKeySecret: ALICE[1] }))],
+    "principal missing": [credentials(() => ({ accessKeyId: KEYS.alice[0], accessKeySecret: KEYS.alice[1] }))],
     "principal without policies": [credentials(() => ({ ...aliceKey, principal: { ...alice, policies: undefined } }))],
     "principal with identity null": [credentials(() => ({ ...aliceKey, principal: { ...alice, policies: { identity: null } } }))],
     "principal with an unparsed policy": [credentials(() => ({ ...aliceKey, principal: { ...alice, policies: { identity: [{ policy: { Version: "1", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }] } } }))],
@@ -244,7 +207,7 @@ t.test("credential directory faults and a missing principal", async (t) => {
   };
   for (const [name, [directory, secret]] of Object.entries(broken)) {
     const url = await host(t, { credentials: directory });
-    failsClosed(t, name, await call(url, ALLOWED["DeleteScalingGroup (group source)"], ALICE, 3000, secret ?? ALICE[1]), [SECRET, "hunter2"]);
+    failsClosed(t, name, await call(url, ALLOWED["DeleteScalingGroup (group source)"], KEYS.alice, 3000, secret ?? KEYS.alice[1]), [SECRET, "hunter2"]);
   }
 });
 
@@ -287,10 +250,10 @@ t.test("configuration reload fails: the service keeps deciding with the configur
   mkdirSync(join(dir, "p"));
   copyFileSync(join(POLICIES, "t2-describe-group1-by-tag.json"), join(dir, "p", "narrow.json"));
   copyFileSync(join(POLICIES, "admin.json"), join(dir, "p", "wide.json"));
-  const config = (policy: string) => ({ account: ACCOUNT, users: [{ name: "alice", accessKeyId: ALICE[0], accessKeySecret: ALICE[1], policies: [policy] }] });
+  const config = (policy: string) => ({ account: ACCOUNT, users: [{ name: "alice", accessKeyId: KEYS.alice[0], accessKeySecret: KEYS.alice[1], policies: [policy] }] });
   const configFile = writeConfig(dir, config("p/narrow.json"));
   const { url, service, logs } = await serve(t, { configFile, dir });
-  const deleteGroup1 = () => sendV1(url, { key: ALICE, params: ALLOWED["DeleteScalingGroup (group source)"] });
+  const deleteGroup1 = () => sendV1(url, { key: KEYS.alice, params: ALLOWED["DeleteScalingGroup (group source)"] });
   t.equal((await deleteGroup1()).status, 403, "the narrow policy denies");
 
   const attempts: Record<string, () => void> = {
@@ -309,7 +272,7 @@ t.test("configuration reload fails: the service keeps deciding with the configur
     "policy file is missing": () => writeConfig(dir, config("p/missing.json")),
     "policy path escapes upwards": () => writeConfig(dir, config("../../../../../../etc/passwd")),
     "prototype pollution in the config": () =>
-      writeFileSync(configFile, `{"account":"${ACCOUNT}","__proto__":{"polluted":"yes"},"users":[{"name":"alice","accessKeyId":"${ALICE[0]}","accessKeySecret":"${ALICE[1]}","policies":["p/wide.json"],"constructor":{"prototype":{"polluted":"yes"}}}]}`),
+      writeFileSync(configFile, `{"account":"${ACCOUNT}","__proto__":{"polluted":"yes"},"users":[{"name":"alice","accessKeyId":"${KEYS.alice[0]}","accessKeySecret":"${KEYS.alice[1]}","policies":["p/wide.json"],"constructor":{"prototype":{"polluted":"yes"}}}]}`),
   };
   for (const [name, attempt] of Object.entries(attempts)) {
     attempt();
@@ -321,7 +284,7 @@ t.test("configuration reload fails: the service keeps deciding with the configur
   t.equal(({} as Record<string, unknown>).polluted, undefined, "no prototype pollution");
   const rejected = logs.filter((l) => l.msg.startsWith("configuration reload rejected"));
   t.equal(rejected.length, Object.keys(attempts).length, "each rejection is logged");
-  t.notMatch(JSON.stringify(rejected), new RegExp(`${ALICE[1]}|\\bat \\w+ \\(`), "without secrets or stack traces");
+  t.notMatch(JSON.stringify(rejected), new RegExp(`${KEYS.alice[1]}|\\bat \\w+ \\(`), "without secrets or stack traces");
 
   writeConfig(dir, config("p/wide.json"));
   t.ok(service.reload(), "a good configuration loads");
@@ -330,7 +293,7 @@ t.test("configuration reload fails: the service keeps deciding with the configur
 
 t.test("configuration unreadable at start: the service does not start", async (t) => {
   const dir = tempDir(t);
-  const configFile = writeConfig(dir, { account: ACCOUNT, users: [{ name: "alice", accessKeyId: ALICE[0], accessKeySecret: ALICE[1], policies: ["missing.json"] }] });
+  const configFile = writeConfig(dir, { account: ACCOUNT, users: [{ name: "alice", accessKeyId: KEYS.alice[0], accessKeySecret: KEYS.alice[1], policies: ["missing.json"] }] });
   await t.rejects(serve(t, { configFile, dir }), "a configuration with a missing policy is refused");
   writeFileSync(configFile, "{");
   await t.rejects(serve(t, { configFile, dir }), "an unparsable configuration is refused");
@@ -348,15 +311,11 @@ t.test("hostile requests: replay, oversized bodies and headers, prototype keys i
   const describe = { Action: "DescribeScalingGroups", ...HZ };
 
   // the very same signed bytes, twice
-  const params: Record<string, string> = {
-    Format: "JSON", Version: "2014-08-28", AccessKeyId: KEYS.admin[0], SignatureMethod: "HMAC-SHA1", SignatureVersion: "1.0",
-    SignatureNonce: randomUUID(), Timestamp: timestamp(), ...describe,
-  };
-  const signed = `${url}/?${new URLSearchParams({ ...params, Signature: signV1("GET", Object.entries(params), KEYS.admin[1]) })}`;
-  t.equal((await fetch(signed)).status, 200, "first use");
-  const replay = await fetch(signed);
+  const sameBytes = { key: KEYS.admin, params: describe, nonce: randomUUID(), timestamp: timestamp() };
+  t.equal((await sendV1(url, sameBytes)).status, 200, "first use");
+  const replay = await sendV1(url, sameBytes);
   t.equal(replay.status, 400, "replayed bytes are refused");
-  t.equal(((await replay.json()) as Record<string, unknown>)["Code"], "SignatureNonceUsed");
+  t.equal(replay.body["Code"], "SignatureNonceUsed");
 
   // a body over the 1 MiB limit is refused before anything reads it as parameters
   const big = await fetch(`${url}/`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `Action=DescribeRegions&x=${"a".repeat(1024 * 1024 + 10)}` });

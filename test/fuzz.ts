@@ -10,7 +10,7 @@ import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import fc from "fast-check";
 import { caseArb, valueCaseArb } from "./reference/generators.js";
-import { loadCompile, runCase, runValueCase, type Mismatch } from "./reference/differential.js";
+import { runCase, runValueCase, type Mismatch } from "./reference/differential.js";
 
 interface Options {
   cases: number;
@@ -47,7 +47,6 @@ const BATCH = 200;
 
 /** One worker: batches of cases, each batch with its own seed derived from the run's seed. */
 async function work(worker: number, opts: Options): Promise<void> {
-  const compile = await loadCompile();
   const target = Math.ceil(opts.cases / opts.workers);
   const valueTarget = Math.ceil(opts.valueCases / opts.workers);
   const state: Progress = { type: "progress", worker, decisions: 0, valueDecisions: 0, mismatches: 0, examples: [], outcomes: {} };
@@ -61,7 +60,7 @@ async function work(worker: number, opts: Options): Promise<void> {
     if (state.decisions < target) {
       fc.check(
         fc.property(caseArb(), (c) => {
-          const r = runCase(c, compile);
+          const r = runCase(c);
           state.decisions += r.requests;
           for (const d of r.decisions) state.outcomes[d] = (state.outcomes[d] ?? 0) + 1;
           record(seed, r.mismatches);

@@ -6,36 +6,18 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import t from "tap";
-import { storeFromJson } from "../src/ess/store.js";
 import type { ChildResolver } from "../src/ess/types.js";
 import { decodeDiagnostic, formatDiagnostic } from "../src/middleware/diagnostic.js";
 import { essAuthz, type EssAuthzExpressOptions } from "../src/middleware/express.js";
 import type { Credential, Principal } from "../src/middleware/principal.js";
 import { runDecodeDiagnostic } from "../src/cli/decode-diagnostic.js";
 import { InputError } from "../src/cli/io.js";
-import { policyOf } from "./helpers/policies.js";
-import { ACCOUNT, client, failure, GROUP1, GROUP2, RULE_OF_GROUP1, sendV1, sendV3, timestamp } from "./helpers/service.js";
+import { aliceKey, store, t3 } from "./helpers/host.js";
+import { ACCOUNT, client, failure, GROUP1, GROUP2, KEYS, RULE_OF_GROUP1, sendV1, sendV3, timestamp } from "./helpers/service.js";
 
-const ALICE: readonly [string, string] = ["AKIDALICE0001", "s3cr3t-alice"];
 const ROLE: readonly [string, string] = ["STS.ROLEKEY01", "s3cr3t-role"];
 const TOKEN = "CAIS-token-for-the-role-session";
 
-const t3 = policyOf(
-  [
-    { Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/environment": "test", "acs:ResourceTag/Team": "game1" } } },
-    { Effect: "Deny", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/environment": "dev", "acs:ResourceTag/team": "game2" } } },
-    { Effect: "Allow", Action: "ess:DescribeRegions", Resource: "*" },
-  ],
-  "t3",
-);
-
-const alice: Principal = {
-  type: "RamUser",
-  accountId: ACCOUNT,
-  displayName: "alice",
-  arn: `acs:ram::${ACCOUNT}:user/alice`,
-  policies: { identity: [{ policy: t3 }] },
-};
 const roleSession: Principal = {
   type: "AssumedRoleUser",
   accountId: ACCOUNT,
@@ -45,16 +27,9 @@ const roleSession: Principal = {
 };
 
 const credentials = new Map<string, Credential>([
-  [ALICE[0], { accessKeyId: ALICE[0], accessKeySecret: ALICE[1], principal: alice }],
+  [KEYS.alice[0], aliceKey],
   [ROLE[0], { accessKeyId: ROLE[0], accessKeySecret: ROLE[1], securityToken: TOKEN, expiration: new Date(Date.now() + 3600_000), principal: roleSession }],
 ]);
-
-const store = storeFromJson({
-  scalingGroups: [
-    { ScalingGroupId: GROUP1, RegionId: "cn-hangzhou", Tags: { environment: "test", team: "game1" }, ScalingRuleIds: [RULE_OF_GROUP1] },
-    { ScalingGroupId: GROUP2, RegionId: "cn-hangzhou", Tags: { environment: "dev", team: "game2" } },
-  ],
-});
 
 /** A host app: the middleware, then a handler that echoes what it decided. */
 async function app(options: Partial<EssAuthzExpressOptions> = {}): Promise<string> {
@@ -82,7 +57,7 @@ const describeGroup1 = { Action: "DescribeScalingGroups", RegionId: "cn-hangzhou
 
 t.test("the official client is authenticated and authorized (GET and POST)", async (t) => {
   const url = await app();
-  const c = client(url, ALICE);
+  const c = client(url, KEYS.alice);
   const listed = await c.request<{ Allowed: string[]; Principal: string }>("DescribeScalingGroups", { RegionId: "cn-hangzhou" });
   t.same(listed.Allowed, [GROUP1], "list filtering: only the group alice may see");
   t.equal(listed.Principal, `acs:ram::${ACCOUNT}:user/alice`);
@@ -93,21 +68,21 @@ t.test("the official client is authenticated and authorized (GET and POST)", asy
 t.test("authentication failures answer the ESS codes of contract §6", async (t) => {
   const url = await app();
   const cases: [string, Parameters<typeof sendV1>[1], number, string][] = [
-    ["wrong secret", { key: ALICE, params: describeGroup1, secretForSigning: "not-the-secret" }, 403, "SignatureDoesNotMatch"],
+    ["wrong secret", { key: KEYS.alice, params: describeGroup1, secretForSigning: "not-the-secret" }, 403, "SignatureDoesNotMatch"],
     ["unknown AccessKey", { key: ["AKIDNOBODY0001", "whatever"], params: describeGroup1 }, 400, "InvalidAccessKeyId.NotFound"],
-    ["timestamp 16 minutes old", { key: ALICE, params: describeGroup1, timestamp: timestamp(Date.now() - 16 * 60_000) }, 400, "InvalidTimeStamp.Expired"],
-    ["timestamp 16 minutes ahead", { key: ALICE, params: describeGroup1, timestamp: timestamp(Date.now() + 16 * 60_000) }, 400, "InvalidTimeStamp.Expired"],
+    ["timestamp 16 minutes old", { key: KEYS.alice, params: describeGroup1, timestamp: timestamp(Date.now() - 16 * 60_000) }, 400, "InvalidTimeStamp.Expired"],
+    ["timestamp 16 minutes ahead", { key: KEYS.alice, params: describeGroup1, timestamp: timestamp(Date.now() + 16 * 60_000) }, 400, "InvalidTimeStamp.Expired"],
     [
       "parameter changed after signing",
-      { key: ALICE, params: describeGroup1, tamper: (p) => ({ ...p, "ScalingGroupId.1": GROUP2 }) },
+      { key: KEYS.alice, params: describeGroup1, tamper: (p) => ({ ...p, "ScalingGroupId.1": GROUP2 }) },
       403,
       "SignatureDoesNotMatch",
     ],
-    ["parameter added after signing", { key: ALICE, params: describeGroup1, tamper: (p) => ({ ...p, "ScalingGroupId.2": GROUP2 }) }, 403, "SignatureDoesNotMatch"],
-    ["no signature", { key: ALICE, params: describeGroup1, tamper: ({ Signature: _s, ...p }) => p }, 400, "MissingParameter"],
-    ["no nonce", { key: ALICE, params: describeGroup1, tamper: ({ SignatureNonce: _n, ...p }) => p }, 400, "MissingParameter"],
-    ["malformed timestamp", { key: ALICE, params: describeGroup1, timestamp: "yesterday" }, 400, "InvalidParameter"],
-    ["a token for a key without one", { key: ALICE, params: { ...describeGroup1, SecurityToken: "x" } }, 400, "InvalidSecurityToken.MismatchWithAccessKey"],
+    ["parameter added after signing", { key: KEYS.alice, params: describeGroup1, tamper: (p) => ({ ...p, "ScalingGroupId.2": GROUP2 }) }, 403, "SignatureDoesNotMatch"],
+    ["no signature", { key: KEYS.alice, params: describeGroup1, tamper: ({ Signature: _s, ...p }) => p }, 400, "MissingParameter"],
+    ["no nonce", { key: KEYS.alice, params: describeGroup1, tamper: ({ SignatureNonce: _n, ...p }) => p }, 400, "MissingParameter"],
+    ["malformed timestamp", { key: KEYS.alice, params: describeGroup1, timestamp: "yesterday" }, 400, "InvalidParameter"],
+    ["a token for a key without one", { key: KEYS.alice, params: { ...describeGroup1, SecurityToken: "x" } }, 400, "InvalidSecurityToken.MismatchWithAccessKey"],
   ];
   for (const [name, request, status, code] of cases) {
     const r = await sendV1(url, request);
@@ -121,20 +96,20 @@ t.test("authentication failures answer the ESS codes of contract §6", async (t)
 t.test("a nonce works once", async (t) => {
   const url = await app();
   const nonce = "0f8d5c8e-2a9e-4c1b-9a57-3a1d2c4b5e6f";
-  const first = await sendV1(url, { key: ALICE, params: describeGroup1, nonce });
+  const first = await sendV1(url, { key: KEYS.alice, params: describeGroup1, nonce });
   t.equal(first.status, 200);
-  const replay = await sendV1(url, { key: ALICE, params: describeGroup1, nonce });
+  const replay = await sendV1(url, { key: KEYS.alice, params: describeGroup1, nonce });
   t.equal(replay.status, 400);
   t.equal(replay.body["Code"], "SignatureNonceUsed");
-  const forged = await sendV1(url, { key: ALICE, params: describeGroup1, nonce: "burn-me", secretForSigning: "wrong" });
+  const forged = await sendV1(url, { key: KEYS.alice, params: describeGroup1, nonce: "burn-me", secretForSigning: "wrong" });
   t.equal(forged.body["Code"], "SignatureDoesNotMatch");
-  const owner = await sendV1(url, { key: ALICE, params: describeGroup1, nonce: "burn-me" });
+  const owner = await sendV1(url, { key: KEYS.alice, params: describeGroup1, nonce: "burn-me" });
   t.equal(owner.status, 200, "a forged request does not burn the owner's nonce");
 });
 
 t.test("form bodies are signed like query parameters; duplicates are refused", async (t) => {
   const url = await app();
-  const posted = await sendV1(url, { key: ALICE, params: describeGroup1, method: "POST" });
+  const posted = await sendV1(url, { key: KEYS.alice, params: describeGroup1, method: "POST" });
   t.equal(posted.status, 200);
   const doubled = await fetch(`${url}/?ScalingGroupId.1=${GROUP2}`, {
     method: "POST",
@@ -147,7 +122,7 @@ t.test("form bodies are signed like query parameters; duplicates are refused", a
 
 t.test("a denial is 403 Forbidden.Unauthorized with AccessDeniedDetail and a decodable diagnostic", async (t) => {
   const url = await app();
-  const error = await failure(client(url, ALICE).request("DeleteScalingGroup", { RegionId: "cn-hangzhou", ScalingGroupId: GROUP2 }));
+  const error = await failure(client(url, KEYS.alice).request("DeleteScalingGroup", { RegionId: "cn-hangzhou", ScalingGroupId: GROUP2 }));
   t.equal(error.code, "Forbidden.Unauthorized");
   t.equal(error.data.Message, "A required authorization for the specified action is not supplied.");
   const detail = error.data.AccessDeniedDetail!;
@@ -170,14 +145,14 @@ t.test("a denial is 403 Forbidden.Unauthorized with AccessDeniedDetail and a dec
   t.equal(code, 0);
   t.match(out, /StringEquals acs:ResourceTag\/team \(request: \["game2"\]\): holds/, "the CLI names the deciding condition");
 
-  const implicit = await failure(client(url, ALICE).request("CreateScalingGroup", { RegionId: "cn-hangzhou", MinSize: 0, MaxSize: 1 }));
+  const implicit = await failure(client(url, KEYS.alice).request("CreateScalingGroup", { RegionId: "cn-hangzhou", MinSize: 0, MaxSize: 1 }));
   t.equal(implicit.data.AccessDeniedDetail!["NoPermissionType"], "ImplicitDeny");
 });
 
 t.test("sealed diagnostics open only with the key", async (t) => {
   const key = "a-diagnostic-key-of-some-length";
   const url = await app({ diagnosticKey: key });
-  const error = await failure(client(url, ALICE).request("DeleteScalingGroup", { RegionId: "cn-hangzhou", ScalingGroupId: GROUP2 }));
+  const error = await failure(client(url, KEYS.alice).request("DeleteScalingGroup", { RegionId: "cn-hangzhou", ScalingGroupId: GROUP2 }));
   const message = error.data.AccessDeniedDetail!["EncodedDiagnosticMessage"]!;
   t.match(message, /^EDM1S\./);
   t.throws(() => decodeDiagnostic(message), /sealed/);
@@ -194,15 +169,15 @@ t.test("sealed diagnostics open only with the key", async (t) => {
 
 t.test("signature v3 (ACS3-HMAC-SHA256)", async (t) => {
   const url = await app();
-  const ok = await sendV3(url, { key: ALICE, action: "DescribeScalingGroups", query: { RegionId: "cn-hangzhou", "ScalingGroupIds.1": GROUP1 } });
+  const ok = await sendV3(url, { key: KEYS.alice, action: "DescribeScalingGroups", query: { RegionId: "cn-hangzhou", "ScalingGroupIds.1": GROUP1 } });
   t.equal(ok.status, 200, ok.text);
   t.same(ok.body["Allowed"], [GROUP1]);
 
-  const posted = await sendV3(url, { key: ALICE, action: "DeleteScalingGroup", form: { RegionId: "cn-hangzhou", ScalingGroupId: GROUP1 } });
+  const posted = await sendV3(url, { key: KEYS.alice, action: "DeleteScalingGroup", form: { RegionId: "cn-hangzhou", ScalingGroupId: GROUP1 } });
   t.equal(posted.status, 200, posted.text);
 
   const body = await sendV3(url, {
-    key: ALICE,
+    key: KEYS.alice,
     action: "DeleteScalingGroup",
     form: { RegionId: "cn-hangzhou", ScalingGroupId: GROUP1 },
     tamperBody: (b) => b.replace(GROUP1, GROUP2),
@@ -210,7 +185,7 @@ t.test("signature v3 (ACS3-HMAC-SHA256)", async (t) => {
   t.equal(body.body["Code"], "InvalidParameter", "a body that does not match x-acs-content-sha256");
 
   const action = await sendV3(url, {
-    key: ALICE,
+    key: KEYS.alice,
     action: "DescribeScalingGroups",
     query: { RegionId: "cn-hangzhou" },
     tamperHeaders: (h) => ({ ...h, "x-acs-action": "DeleteScalingGroup" }),
@@ -218,19 +193,19 @@ t.test("signature v3 (ACS3-HMAC-SHA256)", async (t) => {
   t.equal(action.body["Code"], "SignatureDoesNotMatch", "the action header is signed");
 
   const unsigned = await sendV3(url, {
-    key: ALICE,
+    key: KEYS.alice,
     action: "DescribeScalingGroups",
     query: { RegionId: "cn-hangzhou" },
     tamperHeaders: (h) => ({ ...h, authorization: h["authorization"]!.replace("x-acs-action;", "") }),
   });
   t.equal(unsigned.body["Code"], "InvalidParameter", "x-acs-action must be among the signed headers");
 
-  const stale = await sendV3(url, { key: ALICE, action: "DescribeRegions", date: timestamp(Date.now() - 20 * 60_000) });
+  const stale = await sendV3(url, { key: KEYS.alice, action: "DescribeRegions", date: timestamp(Date.now() - 20 * 60_000) });
   t.equal(stale.body["Code"], "InvalidTimeStamp.Expired");
 
   const nonce = "v3-nonce-used-once";
-  t.equal((await sendV3(url, { key: ALICE, action: "DescribeRegions", nonce })).status, 200);
-  t.equal((await sendV3(url, { key: ALICE, action: "DescribeRegions", nonce })).body["Code"], "SignatureNonceUsed");
+  t.equal((await sendV3(url, { key: KEYS.alice, action: "DescribeRegions", nonce })).status, 200);
+  t.equal((await sendV3(url, { key: KEYS.alice, action: "DescribeRegions", nonce })).body["Code"], "SignatureNonceUsed");
 });
 
 t.test("STS credentials need their security token", async (t) => {
@@ -257,7 +232,7 @@ t.test("the host's dependencies fail closed", async (t) => {
     },
   };
   const url = await app({ resolver: broken });
-  const r = await sendV1(url, { key: ALICE, params: { Action: "DeleteScalingRule", RegionId: "cn-hangzhou", ScalingRuleId: RULE_OF_GROUP1 } });
+  const r = await sendV1(url, { key: KEYS.alice, params: { Action: "DeleteScalingRule", RegionId: "cn-hangzhou", ScalingRuleId: RULE_OF_GROUP1 } });
   t.equal(r.status, 500);
   t.equal(r.body["Code"], "InternalError");
   t.notMatch(r.text, /database is down|\/srv/, "no internals in the body");
@@ -267,25 +242,25 @@ t.test("the host's dependencies fail closed", async (t) => {
       findAccessKey: () => Promise.reject(new Error("directory unavailable")),
     },
   });
-  const r2 = await sendV1(lookupFails, { key: ALICE, params: describeGroup1 });
+  const r2 = await sendV1(lookupFails, { key: KEYS.alice, params: describeGroup1 });
   t.equal(r2.status, 500);
 
   const strange = await app({ resolver: { resolve: () => ({ kind: "group", scalingGroupId: "asg-does-not-exist" }) } });
-  const r3 = await sendV1(strange, { key: ALICE, params: { Action: "DeleteScalingRule", RegionId: "cn-hangzhou", ScalingRuleId: "asr-x" } });
+  const r3 = await sendV1(strange, { key: KEYS.alice, params: { Action: "DeleteScalingRule", RegionId: "cn-hangzhou", ScalingRuleId: "asr-x" } });
   t.equal(r3.status, 403, "a child resolved to an unknown group is denied");
 });
 
 t.test("Format=XML answers errors in XML", async (t) => {
   const url = await app();
-  const r = await sendV1(url, { key: ALICE, params: { ...describeGroup1, Format: "XML" }, secretForSigning: "nope" });
+  const r = await sendV1(url, { key: KEYS.alice, params: { ...describeGroup1, Format: "XML" }, secretForSigning: "nope" });
   t.equal(r.status, 403);
   t.match(r.text, /^<\?xml version="1.0" encoding="UTF-8"\?><Error><RequestId>[0-9A-F-]{36}<\/RequestId><HostId>ess.aliyuncs.com<\/HostId><Code>SignatureDoesNotMatch<\/Code>/);
 });
 
 t.test("unknown actions and versions are not authorization questions", async (t) => {
   const url = await app();
-  const unknown = await sendV1(url, { key: ALICE, params: { Action: "LaunchRockets", RegionId: "cn-hangzhou" } });
+  const unknown = await sendV1(url, { key: KEYS.alice, params: { Action: "LaunchRockets", RegionId: "cn-hangzhou" } });
   t.equal(unknown.body["Code"], "UnsupportedOperation");
-  const version = await sendV1(url, { key: ALICE, params: { Action: "DescribeRegions" }, version: "2016-07-22" as never });
+  const version = await sendV1(url, { key: KEYS.alice, params: { Action: "DescribeRegions" }, version: "2016-07-22" as never });
   t.equal(version.body["Code"], "NoSuchVersion");
 });

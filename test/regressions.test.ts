@@ -1,25 +1,23 @@
 /**
  * Every mismatch the differential tests (test/differential.test.ts, `npm run fuzz`) ever found between the engine
  * and the reference interpreter, as a named test. Expected results come from the contract (semantics.md), not from
- * either implementation. Each is checked through `evaluate` and, when present, the compiled `PolicySet`.
+ * either implementation. Each is checked through `evaluate` and the compiled `PolicySet`.
  */
 import t from "tap";
 import { parsePolicy } from "../src/policy/parse.js";
 import { makeContext, type ContextInput } from "../src/evaluate/context.js";
+import { compile } from "../src/evaluate/compile.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
 import type { DecisionKind, EvaluationInput } from "../src/evaluate/decision.js";
 import { globMatch } from "../src/match/glob.js";
 import { policyOf } from "./helpers/policies.js";
-import { loadCompile } from "./reference/differential.js";
-
-const compile = await loadCompile();
 
 /** The decision of every engine path; they must agree. */
 function decide(input: EvaluationInput, ctx: ContextInput): DecisionKind {
   const c = makeContext(ctx);
   const plain = evaluate(input, c);
   const traced = evaluate(input, c, { trace: true });
-  const compiled = compile ? compile(input).evaluate(c) : plain;
+  const compiled = compile(input).evaluate(c);
   if (plain.decision !== traced.decision || plain.decision !== compiled.decision) {
     throw new Error(`engine paths disagree: ${plain.decision} / ${traced.decision} / ${compiled.decision}`);
   }

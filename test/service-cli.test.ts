@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import t from "tap";
-import { ACCOUNT, client, failure, KEYS, POLICIES, REPO, tempDir, writeConfig } from "./helpers/service.js";
+import { ACCOUNT, client, eventually, failure, KEYS, POLICIES, REPO, tempDir, writeConfig } from "./helpers/service.js";
 
 /**
  * Runs the serve command in a child process the way the CLI does (commander, InputError → exit 2). Modules are
@@ -89,12 +89,8 @@ t.test("SIGHUP reloads the configuration", async (t) => {
   t.equal((await failure(alice.request("DescribeRegions", {}))).code, "Forbidden.Unauthorized");
   writeConfig(dir, user("admin.json"));
   served.child.kill("SIGHUP");
-  let allowed = false;
-  for (let i = 0; i < 100 && !allowed; i++) {
-    allowed = await alice.request("DescribeRegions", {}).then(() => true, () => false);
-    if (!allowed) await new Promise((r) => setTimeout(r, 50));
-  }
-  t.ok(allowed, "the new policy applies after SIGHUP");
+  const allowed = () => alice.request("DescribeRegions", {}).then(() => true, () => false);
+  t.ok(await eventually(allowed), "the new policy applies after SIGHUP");
   served.child.kill("SIGTERM");
   t.equal(await served.exit, 0);
 });

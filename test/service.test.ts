@@ -14,6 +14,7 @@ import {
   ACCOUNT,
   client,
   EXAMPLE_CONFIG,
+  eventually,
   failure,
   GROUP1,
   GROUP2,
@@ -32,16 +33,6 @@ import {
 
 const HZ = { RegionId: "cn-hangzhou" };
 const silent = () => pino({ enabled: false });
-
-/** Polls `check` until it holds (file watching is asynchronous); fails after `ms`. */
-async function eventually(check: () => Promise<boolean> | boolean, ms = 5000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
 
 t.test("state survives a restart (create, stop, start, describe)", async (t) => {
   const dir = tempDir(t);

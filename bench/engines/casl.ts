@@ -7,7 +7,9 @@
 import { createMongoAbility, subject, type RawRuleOf, type MongoAbility, type MongoQuery } from "@casl/ability";
 import type { Workload } from "../workload.js";
 import { installedVersion, type Engine, type PreparedEngine } from "./engine.js";
-import { globRegex, hasWildcard, portable, tagRecord, type PortableStatement, type TagCondition } from "./portable.js";
+// portable() refuses Resource patterns with `?`, so here a wildcard is a `*`.
+import { hasWildcard } from "../../src/match/glob.js";
+import { globRegex, portable, tagRecord, type PortableStatement, type TagCondition } from "./portable.js";
 
 type Ability = MongoAbility<[string, "Resource" | ReturnType<typeof subject>]>;
 

@@ -7,7 +7,9 @@
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import type { Workload } from "../workload.js";
 import { installedVersion, type Engine, type PreparedEngine, type Verdict } from "./engine.js";
-import { hasWildcard, portable, tagRecord, type PortableStatement, type TagCondition } from "./portable.js";
+// portable() refuses Resource patterns with `?`, so here a wildcard is a `*`.
+import { hasWildcard } from "../../src/match/glob.js";
+import { portable, tagRecord, type PortableStatement, type TagCondition } from "./portable.js";
 
 /** A Cedar string literal. As a `like` pattern its `*` is the wildcard, as in RAM's globs (the workload has no `?`). */
 const lit = (s: string): string => JSON.stringify(s);

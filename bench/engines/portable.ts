@@ -70,5 +70,3 @@ export function tagRecord(tags: BenchRequest["requestTags"]): Record<string, str
 export function globRegex(pattern: string): string {
   return `^${pattern.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`;
 }
-
-export const hasWildcard = (pattern: string): boolean => pattern.includes("*");

@@ -124,6 +124,16 @@ export async function failure(call: Promise<unknown>): Promise<ClientError> {
   }
 }
 
+/** Polls `check` every 50 ms until it holds (true) or `ms` milliseconds have passed (false). */
+export async function eventually(check: () => Promise<boolean> | boolean, ms = 5000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
 export const timestamp = (at = Date.now()): string => new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export interface RawResponse {
@@ -153,6 +163,8 @@ export interface V1Request {
   readonly nonce?: string;
   readonly version?: ApiVersion;
   readonly secretForSigning?: string;
+  /** Aborts the request (and the reading of its body), e.g. `AbortSignal.timeout(ms)`. */
+  readonly signal?: AbortSignal;
 }
 
 /** Signs and sends a v1 (HMAC-SHA1) request with exactly the given parameters. */
@@ -173,8 +185,8 @@ export async function sendV1(url: string, r: V1Request): Promise<RawResponse> {
   const form = new URLSearchParams(sent).toString();
   const response =
     method === "GET"
-      ? await fetch(`${url}/?${form}`)
-      : await fetch(`${url}/`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
+      ? await fetch(`${url}/?${form}`, { signal: r.signal })
+      : await fetch(`${url}/`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form, signal: r.signal });
   return read(response);
 }
 

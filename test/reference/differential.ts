@@ -1,28 +1,17 @@
 /**
- * Runs one generated case through the engine (`evaluate`, its trace, and the compiled `PolicySet` when present)
+ * Runs one generated case through the engine (`evaluate`, its trace, and the compiled `PolicySet`)
  * and through the reference interpreter, and lists every disagreement. Shared by `test/differential.test.ts`
  * (CI) and `test/fuzz.ts` (`npm run fuzz`).
  */
 import { parsePolicy } from "../../src/policy/parse.js";
 import type { Policy, PolicyKind } from "../../src/policy/ast.js";
 import { makeContext } from "../../src/evaluate/context.js";
+import { compile } from "../../src/evaluate/compile.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { Decision, EvaluationInput, StatementRef } from "../../src/evaluate/decision.js";
 import { refEvaluate, isRefOperator, validPolicyValue, type RefDecision, type RefRequest } from "./interpreter.js";
 import { chars } from "./values.js";
 import type { GenCase, ValueCase } from "./generators.js";
-
-/** `compile` from `src/evaluate/compile.ts`, when that module exists and exports it. */
-export type CompileFn = (input: EvaluationInput) => { evaluate(ctx: ReturnType<typeof makeContext>): Decision };
-
-export async function loadCompile(): Promise<CompileFn | undefined> {
-  try {
-    const mod = (await import("../../src/evaluate/compile.js")) as { compile?: unknown };
-    return typeof mod.compile === "function" ? (mod.compile as CompileFn) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const LIMITS: Record<PolicyKind, number> = { identity: 6144, session: 2048, control: 4096, trust: 6144 };
 
@@ -135,9 +124,9 @@ export interface CaseResult {
 }
 
 /** Every engine path against the reference, for every request of the case. */
-export function runCase(c: GenCase, compile?: CompileFn): CaseResult {
+export function runCase(c: GenCase): CaseResult {
   const { input, mismatches } = loadCase(c);
-  const compiled = compile?.(input);
+  const compiled = compile(input);
   const decisions: string[] = [];
   for (const req of c.requests) {
     const ctx = contextOf(req);
@@ -155,10 +144,8 @@ export function runCase(c: GenCase, compile?: CompileFn): CaseResult {
       const expected = JSON.stringify([...ref.applied].sort());
       if (applied !== expected) mismatches.push({ kind: "trace", detail: `applying statements: trace ${applied}, reference ${expected}`, case: what() });
     }
-    if (compiled) {
-      const d3 = sameDecision(compiled.evaluate(ctx), ref);
-      if (d3) mismatches.push({ kind: "compiled", detail: `compiled: ${d3}`, case: what() });
-    }
+    const d3 = sameDecision(compiled.evaluate(ctx), ref);
+    if (d3) mismatches.push({ kind: "compiled", detail: `compiled: ${d3}`, case: what() });
   }
   return { requests: c.requests.length, mismatches, decisions };
 }

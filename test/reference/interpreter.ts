@@ -66,8 +66,6 @@ const OPS: Record<string, { family: Family; cmp: Cmp; negated: boolean }> = {
   NotIpAddress: { family: "ip", cmp: "in", negated: true },
 };
 
-export const REF_OPERATOR_NAMES: readonly string[] = Object.keys(OPS);
-
 export function isRefOperator(name: string): boolean {
   return Object.prototype.hasOwnProperty.call(OPS, name);
 }
