@@ -50,10 +50,9 @@ const PROFILES = {
     "Per decision the compiled path does one Map lookup for the action's candidates and one for the ARN, then tests the " +
     "remaining candidates' resources and conditions, and lists every determining statement (so every candidate is tested; " +
     "CASL stops at the first matching rule and names none). Profiles led to: request-value parsers chosen once per " +
-    "condition, decisions prebuilt per statement and remembered per set of applying statements (a decision whose set " +
-    "was seen before allocates nothing; it used to allocate about 240 bytes), no copy of lower-case ARNs, and an allocation-free " +
-    "prefix test. Timed one request at a time with warm caches (best of 30), the 2,048 requests' p99 is about 0.75 µs; " +
-    "what the measured p99 adds is the machine: cache misses across the requests, interrupts, other load.",
+    "condition, decisions prebuilt per statement and remembered per set of applying statements (a decision whose set was " +
+    "seen before allocates nothing), no copy of lower-case ARNs, and an allocation-free prefix test. What the p99 adds " +
+    "beyond that is the machine: cache misses across the 2,048 requests, interrupts, other load (see the load average).",
   probe:
     "The probed actions are named by more statements at the largest N than at the smallest: the padding's account-wide " +
     "statements (`ess:*`, prefix wildcards, NotAction guard rails) name every action. The indexes leave only the applicable " +
@@ -64,17 +63,13 @@ const PROFILES = {
     "an eighth; the first rounds also pay for JIT warm-up (best round reported).",
   middleware:
     "The plain loopback route answers in about 120 µs, so 10 % leaves about 12 µs for everything the plugin does, and the " +
-    "signature check alone, which any ESS-compatible endpoint must make (form parsing, the RFC 3986 string-to-sign, " +
-    "HMAC-SHA1, the nonce), adds 12–22 µs from run to run (the table's middle row), about the whole budget by itself; the " +
-    "request context, the decision and the host's parameter object add the rest. In process one `authorize()` call costs 20–30 µs back to back, and about 1.6× " +
-    "that after the CPU has idled for 1 ms, as it does between a lone connection's requests on this 2-vCPU VM (a busy " +
-    "second vCPU slows it as much: 18 → 39 µs measured beside a spinning process). A profile of the back-to-back call: " +
-    "signature check about half (form parsing 2 µs, string-to-sign 1.8 µs, HMAC 2.2 µs), buildPlan about a fifth (folding " +
-    "condition keys, repeat-list scans, per-target contexts), the decision under 1 µs, the rest allocation and promise " +
-    "handling. One parameter map from parsing to decision, a one-pass string-to-sign, a form parser without per-request " +
-    "arrays, request values shared by a request's targets and remembered key folding cut the call by about a quarter " +
-    "(39 → 30 µs, old and new code alternated in one driver) and the route from +57 % to about +47 %; 10 % would need the " +
-    "whole authenticated decision in about 6 µs of CPU here, under three HMAC computations.",
+    "signature check alone, which any ESS-compatible endpoint must make, adds about that much by itself (the table's middle " +
+    "row). The in-process probe above shows the other half of the story: one `authorize()` call costs about twice as much " +
+    "after a 1 ms pause as back to back, and a lone connection leaves the CPU idle between its requests, so the route pays " +
+    "the cold figure. Where a warm call spends its CPU (`node --import ./bench/loader.mjs bench/profile-middleware.ts`): " +
+    "string-to-sign and HMAC, form parsing and the rest of authentication together about 40 %, buildPlan about 20 %, the " +
+    "decision and garbage collection about 10 % each, the nonce memory, the runtime and the authorizer's glue the rest. 10 % would need the whole " +
+    "authenticated decision in a few microseconds of CPU here, a few HMAC computations' worth.",
 };
 
 export const REFERENCE_ENGINE = "ess-authz (compiled)";
