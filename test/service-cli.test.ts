@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import t from "tap";
-import { childEnv } from "./helpers/child-env.js";
+import { typescriptLoaderArgs } from "./helpers/child-env.js";
 import { ACCOUNT, client, eventually, failure, KEYS, POLICIES, REPO, tempDir, writeConfig } from "./helpers/service.js";
 
 /**
@@ -36,9 +36,9 @@ interface Served {
 }
 
 function serveProcess(t: { teardown(fn: () => unknown): void }, cwd: string, args: string[]): Served {
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), "--input-type=module", "-e", RUNNER, "serve", ...args], {
+  const child = spawn(process.execPath, [...typescriptLoaderArgs(), "--input-type=module", "-e", RUNNER, "serve", ...args], {
     cwd,
-    env: childEnv({ NODE_OPTIONS: "" }),
+    env: { ...process.env, NODE_OPTIONS: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   t.teardown(() => {

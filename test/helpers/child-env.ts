@@ -1,11 +1,12 @@
 /**
- * The environment for a child process that runs our TypeScript through tsx. tsx's transform, freshly made (as on
- * a clean CI machine), maps back to the sources in a way tap's coverage merge misreads: every source the child
- * loads was counted as a line or two, dragging the suite's coverage down by several points, run to run. Such
- * children are left out of coverage (no NODE_V8_COVERAGE); what they run is covered in-process by other tests.
+ * How a test starts a child Node process that runs our TypeScript: with the TypeScript loader the test itself runs
+ * under (tap's), whose source maps the coverage merge reads correctly. tsx's freshly made transforms (as on a clean
+ * CI machine) were misread as one or two lines per source, moving the suite's coverage by several points run to
+ * run. tsx remains the fallback when a test is run outside tap.
  */
-export function childEnv(overrides: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...overrides };
-  delete env["NODE_V8_COVERAGE"];
-  return env;
+const TAP_TYPESCRIPT = /^--import=.*@tapjs\/typescript\//;
+
+export function typescriptLoaderArgs(): string[] {
+  const tap = process.execArgv.find((arg) => TAP_TYPESCRIPT.test(arg));
+  return tap ? [tap, "--enable-source-maps"] : ["--import", import.meta.resolve("tsx")];
 }
