@@ -5,9 +5,11 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
-// Measured on fresh clones with a cold tsx cache, as on a clean CI machine (2026-11-30, merged full suite): lines
-// 88.1–88.2 %, branches 84.5 %. The floor sits about two points under, so a real drop fails CI and noise does not.
-const COVERAGE_FLOOR = { lines: 86, branches: 82 };
+// Measured on fresh clones, as on a clean CI machine (2026-11-30, merged full suite, two runs): lines 98.7 %,
+// branches 90.8 %. (Until child processes ran under tap's TypeScript loader, their tsx source maps were merged
+// wrongly and the figure wandered between 83 % and 90 %.) The floor sits about two points under, so a real drop
+// fails CI and noise does not.
+const COVERAGE_FLOOR = { lines: 96, branches: 88 };
 const tapBin = new URL("../node_modules/.bin/tap", import.meta.url).pathname;
 
 const run = spawnSync(tapBin, ["--allow-incomplete-coverage", ...process.argv.slice(2)], { encoding: "utf8", stdio: ["inherit", "pipe", "inherit"], maxBuffer: 1 << 30 });
