@@ -143,9 +143,10 @@ t.test("#49–#57 validation", async (t) => {
   t.same(ruleIds(doc({ Effect: "Allow", Action: "ess:*", NotResource: "x" })), ["not-resource-unsupported"], "#52 (contract: Error)");
   const big = JSON.stringify({ Version: "1", Statement: [{ ...ok, Resource: "" }] });
   t.same(ruleIds(JSON.stringify({ Version: "1", Statement: [{ ...ok, Resource: "x".repeat(6145 - big.length) }] })), ["policy-too-large"], "#53");
-  for (const op of ["ForAnyValue:StringEquals", "StringEqualsIfExists", "Null"]) {
+  for (const op of ["ForAnyValue:StringEqualsIfExists", "StringEqualsIfExists", "Null", "ForAllValues:Null"]) {
     t.same(ruleIds(doc({ ...ok, Condition: { [op]: { k: "v" } } })), ["condition-operator-unknown"], `#54 ${op}`);
   }
+  t.same(ruleIds(doc({ ...ok, Condition: { "ForAllValues:StringEquals": { k: "v" } } })), [], "#54: set qualifiers are RAM syntax");
   const r55 = ruleIds(doc({ ...ok, Condition: { Bool: { "acs:SecureTransport": true } } }));
   t.same(r55, ["condition-value-unquoted"], "#55 warning only");
   const kind: PolicyKind = "trust";

@@ -112,8 +112,8 @@ t.test("size limits per kind, whitespace not counted", async (t) => {
   t.same(ruleIds(spaced), [], "insignificant whitespace is not counted");
 });
 
-t.test("condition operators: the 21 documented ones only", async (t) => {
-  for (const op of ["ForAnyValue:StringEquals", "StringEqualsIfExists", "Null", "ArnLike", "BinaryEquals", "stringequals"]) {
+t.test("condition operators: the 21 documented ones only, each optionally behind a set qualifier", async (t) => {
+  for (const op of ["ForAnyValue:StringEqualsIfExists", "ForAllValues:Null", "ForAnyValue:ArnLike", "ForAnyValues:StringEquals", "forallvalues:StringEquals", "ForAllValues:", "ForAllValues:ForAnyValue:StringEquals", "StringEqualsIfExists", "Null", "ArnLike", "BinaryEquals", "stringequals"]) {
     t.same(ruleIds(doc({ ...allow, Condition: { [op]: { "acs:SourceIp": "1.1.1.1" } } })), ["condition-operator-unknown"], op);
   }
   const r = parsePolicy(doc({ ...allow, Condition: { StringEqual: { k: "v" } } }));

@@ -9,7 +9,7 @@ import { OPERATOR_NAMES } from "../src/conditions/operators.js";
 const tricky = fc.constantFrom("__proto__", "constructor", "toString", "hasOwnProperty", "acs:SourceIp", "acs:CurrentTime", "acs:RequestTag/team", "acs:ResourceTag/Team", "acs:SecureTransport");
 const text = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("*", "?", "ess:*", "10.0.0.0/8", "::1", "true", "2026-11-30T10:00:00Z", "-1.5", "😀", "\ud800"));
 const values = fc.oneof(text, fc.array(fc.oneof(text, fc.integer(), fc.boolean()), { maxLength: 3 }), fc.integer(), fc.boolean(), fc.constant(null));
-const operator = fc.oneof(fc.constantFrom(...OPERATOR_NAMES), fc.constantFrom("ForAnyValue:StringEquals", "Null", "stringequals"));
+const operator = fc.oneof(fc.constantFrom(...OPERATOR_NAMES), fc.constantFrom("ForAnyValue:StringEquals", "ForAllValues:StringNotLike", "ForAnyValues:StringEquals", "Null", "stringequals"));
 const condition = fc.dictionary(operator, fc.dictionary(fc.oneof(tricky, fc.string({ maxLength: 6 })), values, { maxKeys: 2 }), { maxKeys: 3 });
 const statement = fc.record(
   {

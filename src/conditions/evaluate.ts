@@ -1,13 +1,28 @@
 import type { Condition, Effect } from "../policy/ast.js";
-import type { ConditionTrace, MismatchReason } from "../evaluate/decision.js";
-import { OPERATORS, type OperatorSpec } from "./operators.js";
+import type { ConditionTrace, MismatchReason, RequestValueOutcome } from "../evaluate/decision.js";
+import { OPERATORS, holdsWhenAbsent, operatorText, type OperatorSpec } from "./operators.js";
 import { compileTextTest, compileValueTest, parseTyped, valueParser, type ValueTest } from "./values.js";
 
 /**
- * One condition (`Operator: {Key: values}`) compiled for repeated evaluation.
- * Values OR (NOR for negated operators); a missing key makes positive operators false and negated ones true;
- * a request value of the wrong type is indeterminate; several request values for one key (case-variant tags)
- * must all satisfy an Allow, and any may fire a Deny (contract §3).
+ * One condition (`[Qualifier:]Operator: {Key: values}`) compiled for repeated evaluation (contract §3).
+ *
+ * Each request value of the key is tested on its own: values OR, negated operators NOR. The values of the key
+ * then decide together:
+ * - key absent (or no value): `ForAllValues:` holds, `ForAnyValue:` does not, an unqualified operator holds only
+ *   when negated;
+ * - `ForAnyValue:` holds when some value satisfies the operator, `ForAllValues:` when every value does, whatever
+ *   the statement's effect;
+ * - unqualified, several values (tags whose keys differ only in case, a tag key repeated in the tag parameters):
+ *   an Allow needs every value, a Deny fires on any.
+ *
+ * Where the contract is silent we decide, failing closed:
+ * - a request value that cannot be read as the operator's type makes the whole condition indeterminate, qualified
+ *   or not, whatever the other values say: it never lets an Allow apply and always lets a Deny apply (so a
+ *   `ForAnyValue:` Allow with one matching and one unreadable value does not apply);
+ * - a negated operator under a qualifier ranges over the per-value NOR: `ForAllValues:StringNotEquals` holds when
+ *   no request value equals any policy value, `ForAnyValue:StringNotEquals` when at least one equals none;
+ * - the values of all case variants of a tag key (and of a key given twice) form the one set a qualifier ranges
+ *   over: key names are case-insensitive, so they are values of one key.
  */
 export interface CompiledCondition {
   readonly condition: Condition;
@@ -16,9 +31,7 @@ export interface CompiledCondition {
   trace(values: ReadonlyMap<string, readonly string[]>, effect: Effect): ConditionTrace;
 }
 
-type Outcome = "true" | "false" | "indeterminate";
-
-type ValueOutcome = (raw: string, matchedValues?: boolean[]) => Outcome;
+type ValueOutcome = (raw: string, matchedValues?: boolean[]) => RequestValueOutcome;
 
 /**
  * Per request value: does the operator (with negation) hold for it? `read` turns the raw value into what the
@@ -36,7 +49,7 @@ function outcomeOf<V>(read: (raw: string) => V | undefined, tests: readonly ((va
         matchedValues[i] = true;
       }
     }
-    return any !== negated ? "true" : "false";
+    return any !== negated ? "satisfies" : "fails";
   };
 }
 
@@ -58,47 +71,66 @@ function typedOutcome(condition: Condition, spec: OperatorSpec): ValueOutcome {
   }, tests, spec.negated);
 }
 
+/**
+ * The one rule that turns the outcomes of a key's request values into the condition's verdict: an indeterminate
+ * value decides for the effect (fail closed); otherwise `ForAllValues:`, and an unqualified operator in an Allow,
+ * need every value to satisfy the operator, `ForAnyValue:`, and an unqualified operator in a Deny, one.
+ */
+function verdict(qualifier: Condition["qualifier"], effect: Effect, indeterminate: boolean, some: boolean, every: boolean): boolean {
+  if (indeterminate) return effect === "Deny";
+  const needsEvery = qualifier === undefined ? effect === "Allow" : qualifier === "ForAllValues";
+  return needsEvery ? every : some;
+}
+
 export function compileCondition(condition: Condition): CompiledCondition {
   const spec = OPERATORS[condition.operator];
   const outcome = spec.family === "string" ? stringOutcome(condition, spec) : typedOutcome(condition, spec);
-
-  const combine = (outcomes: Outcome[], effect: Effect): boolean =>
-    effect === "Allow" ? outcomes.every((o) => o === "true") : outcomes.some((o) => o !== "false");
+  const whenAbsent = holdsWhenAbsent(spec, condition.qualifier);
+  const written = operatorText(condition);
 
   return {
     condition,
     holds(values, effect) {
       const requestValues = values.get(condition.keyLower);
-      if (requestValues === undefined || requestValues.length === 0) return spec.negated;
-      if (requestValues.length === 1) {
-        const o = outcome(requestValues[0]!);
-        return effect === "Allow" ? o === "true" : o !== "false";
+      if (requestValues === undefined || requestValues.length === 0) return whenAbsent;
+      // The hot path allocates nothing: one pass, and an indeterminate value decides at once.
+      let some = false;
+      let every = true;
+      for (let i = 0; i < requestValues.length; i++) {
+        const o = outcome(requestValues[i]!);
+        if (o === "indeterminate") return verdict(condition.qualifier, effect, true, some, every);
+        if (o === "satisfies") some = true;
+        else every = false;
       }
-      return combine(requestValues.map((v) => outcome(v)), effect);
+      return verdict(condition.qualifier, effect, false, some, every);
     },
     trace(values, effect) {
       const requestValues = values.get(condition.keyLower);
-      const base = { operator: condition.operator, key: condition.key };
+      const base = { operator: written, ...(condition.qualifier ? { qualifier: condition.qualifier } : {}), key: condition.key };
       if (requestValues === undefined || requestValues.length === 0) {
-        const satisfied = spec.negated;
         return {
           ...base,
-          satisfied,
+          satisfied: whenAbsent,
           requestValues: null,
           values: condition.values.map((value) => ({ value, matched: false })),
-          ...(satisfied ? {} : { reason: "ConditionKeyMissing" as MismatchReason }),
+          ...(whenAbsent ? {} : { reason: "ConditionKeyMissing" as MismatchReason }),
         };
       }
       const matched = condition.values.map(() => false);
       const outcomes = requestValues.map((v) => outcome(v, matched));
-      const satisfied = combine(outcomes, effect);
+      const indeterminate = outcomes.includes("indeterminate");
+      const satisfied = verdict(condition.qualifier, effect, indeterminate, outcomes.includes("satisfies"), outcomes.every((o) => o === "satisfies"));
       let reason: MismatchReason | undefined;
-      if (outcomes.includes("indeterminate")) reason = "ConditionValueIndeterminate";
-      else if (!satisfied) reason = requestValues.length > 1 && outcomes.includes("true") ? "ConditionAmbiguousTagCase" : "ConditionValueMismatch";
+      if (indeterminate) reason = "ConditionValueIndeterminate";
+      else if (!satisfied) {
+        const ambiguous = condition.qualifier === undefined && requestValues.length > 1 && outcomes.includes("satisfies");
+        reason = ambiguous ? "ConditionAmbiguousTagCase" : "ConditionValueMismatch";
+      }
       return {
         ...base,
         satisfied,
         requestValues: [...requestValues],
+        requestOutcomes: outcomes,
         values: condition.values.map((value, i) => ({ value, matched: matched[i]! })),
         ...(reason ? { reason } : {}),
       };

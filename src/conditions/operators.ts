@@ -1,5 +1,5 @@
 /**
- * The 21 condition operators RAM documents, and nothing else (contract §3).
+ * The 21 condition operators RAM documents, and nothing else (contract §3); each may carry a set qualifier (below).
  * Source: https://www.alibabacloud.com/help/en/ram/conditional-operator
  */
 export type Family = "string" | "numeric" | "date" | "bool" | "ip";
@@ -57,4 +57,49 @@ export const OPERATOR_NAMES: readonly OperatorName[] = Object.keys(OPERATORS) as
 
 export function isOperatorName(name: string): name is OperatorName {
   return Object.prototype.hasOwnProperty.call(OPERATORS, name);
+}
+
+/**
+ * Set qualifiers (contract §3): `ForAnyValue:Op` holds when at least one of the request's values of the key
+ * satisfies Op (false when the key is absent); `ForAllValues:Op` when every value does (true when the key is
+ * absent or has no value).
+ */
+export const SET_QUALIFIERS = ["ForAnyValue", "ForAllValues"] as const;
+
+export type SetQualifier = (typeof SET_QUALIFIERS)[number];
+
+/** An operator as a policy writes it: one of the 21, optionally behind a set qualifier. */
+export type QualifiedOperatorName = OperatorName | `${SetQualifier}:${OperatorName}`;
+
+/** Every operator name a policy may use: the 21 and their 42 qualified forms. */
+export const QUALIFIED_OPERATOR_NAMES: readonly QualifiedOperatorName[] = [
+  ...OPERATOR_NAMES,
+  ...SET_QUALIFIERS.flatMap((q) => OPERATOR_NAMES.map((op): QualifiedOperatorName => `${q}:${op}`)),
+];
+
+export interface ParsedOperator {
+  readonly operator: OperatorName;
+  readonly qualifier?: SetQualifier;
+}
+
+/** Splits `ForAllValues:StringEquals` into qualifier and operator; undefined for anything RAM does not have. */
+export function parseOperator(name: string): ParsedOperator | undefined {
+  const colon = name.indexOf(":");
+  if (colon < 0) return isOperatorName(name) ? { operator: name } : undefined;
+  const qualifier = name.slice(0, colon);
+  const operator = name.slice(colon + 1);
+  return (SET_QUALIFIERS as readonly string[]).includes(qualifier) && isOperatorName(operator)
+    ? { operator, qualifier: qualifier as SetQualifier }
+    : undefined;
+}
+
+/** The operator as written in the policy. */
+export const operatorText = (c: ParsedOperator): QualifiedOperatorName => (c.qualifier ? `${c.qualifier}:${c.operator}` : c.operator);
+
+/**
+ * Whether a condition holds when the request has no value for its key: `ForAllValues:` yes (vacuously),
+ * `ForAnyValue:` no, an unqualified operator only when it is negated (contract §3).
+ */
+export function holdsWhenAbsent(spec: OperatorSpec, qualifier: SetQualifier | undefined): boolean {
+  return qualifier === undefined ? spec.negated : qualifier === "ForAllValues";
 }

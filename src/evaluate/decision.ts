@@ -1,5 +1,5 @@
 import type { Effect, Policy } from "../policy/ast.js";
-import type { OperatorName } from "../conditions/operators.js";
+import type { QualifiedOperatorName, SetQualifier } from "../conditions/operators.js";
 
 export type DecisionKind = "Allow" | "ExplicitDeny" | "ImplicitDeny";
 
@@ -58,12 +58,19 @@ export interface ValueTrace {
   readonly matched: boolean;
 }
 
+/** How one request value fares against a condition's operator on its own (negation included). */
+export type RequestValueOutcome = "satisfies" | "fails" | "indeterminate";
+
 export interface ConditionTrace {
-  readonly operator: OperatorName;
+  /** As written in the policy, qualifier included (`ForAllValues:StringEquals`). */
+  readonly operator: QualifiedOperatorName;
+  readonly qualifier?: SetQualifier;
   readonly key: string;
   readonly satisfied: boolean;
   /** The request's values for the key; `null` when the key is absent. */
   readonly requestValues: readonly string[] | null;
+  /** Per request value, in order, whether it satisfies the operator; absent with the key. */
+  readonly requestOutcomes?: readonly RequestValueOutcome[];
   readonly values: readonly ValueTrace[];
   readonly reason?: MismatchReason;
 }

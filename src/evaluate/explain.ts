@@ -1,4 +1,4 @@
-import type { ConditionTrace, Decision, StatementTrace } from "./decision.js";
+import type { ConditionTrace, Decision, RequestValueOutcome, StatementTrace } from "./decision.js";
 
 /**
  * Human-readable explanations of a traced decision: what decided it, and for a denial, the Allow statement
@@ -7,18 +7,42 @@ import type { ConditionTrace, Decision, StatementTrace } from "./decision.js";
 const statementName = (t: Pick<StatementTrace, "policy" | "statement" | "sid">): string =>
   `${t.policy} statement ${t.statement}${t.sid !== undefined ? ` (Sid "${t.sid}")` : ""}`;
 
-function describeCondition(c: ConditionTrace): string {
+const quoted = (values: readonly string[]): string => values.map((v) => JSON.stringify(v)).join(", ");
+
+/** The request values with the given outcome, quoted. */
+const valuesThat = (c: ConditionTrace, outcome: RequestValueOutcome): string =>
+  quoted((c.requestValues ?? []).filter((_, i) => c.requestOutcomes?.[i] === outcome));
+
+/** Which request values satisfied the operator and which did not, for conditions over several values. */
+function perValue(c: ConditionTrace): string {
+  const parts = (["satisfies", "fails", "indeterminate"] as const).flatMap((o) => {
+    const vs = valuesThat(c, o);
+    return vs === "" ? [] : [`${vs} ${o === "indeterminate" ? "cannot be read as the operator's type" : o === "satisfies" ? "satisfies it" : "does not"}`];
+  });
+  return parts.join("; ");
+}
+
+/** A `ForAllValues:` condition that holds only because the request has no value for its key. */
+export const holdsVacuously = (c: ConditionTrace): boolean => c.satisfied && c.qualifier === "ForAllValues" && c.requestValues === null;
+
+/** One condition of a trace in words: why it failed, or for a qualified or vacuous one, how it held. */
+export function describeCondition(c: ConditionTrace): string {
   const wanted = c.values.map((v) => JSON.stringify(v.value)).join(" or ");
-  const got = c.requestValues === null ? "absent" : c.requestValues.map((v) => JSON.stringify(v)).join(", ");
+  const got = c.requestValues === null ? "absent" : quoted(c.requestValues);
+  const head = `${c.operator} ${c.key}`;
+  if (holdsVacuously(c)) return `${head}: holds only because the request has no ${c.key} (ForAllValues: is true on an empty set)`;
+  if (c.satisfied) return c.qualifier && c.requestValues ? `${head}: holds (${perValue(c)})` : `${head}: holds`;
   switch (c.reason) {
     case "ConditionKeyMissing":
-      return `${c.operator} ${c.key}: the request has no ${c.key} (wanted ${wanted})`;
+      return `${head}: the request has no ${c.key} (wanted ${wanted}${c.qualifier === "ForAnyValue" ? "; ForAnyValue: is false on an absent key" : ""})`;
     case "ConditionValueIndeterminate":
-      return `${c.operator} ${c.key}: request value ${got} cannot be read as the operator's type`;
+      return `${head}: request value ${valuesThat(c, "indeterminate") || got} cannot be read as the operator's type`;
     case "ConditionAmbiguousTagCase":
-      return `${c.operator} ${c.key}: the request carries case-variant tags (${got}); an Allow needs all of them to match ${wanted}`;
+      return `${head}: the request carries case-variant tags (${got}); an Allow needs all of them to match ${wanted}`;
     default:
-      return `${c.operator} ${c.key}: request value ${got} does not satisfy ${wanted}`;
+      if (c.qualifier === "ForAllValues") return `${head}: every request value must satisfy ${wanted}, but ${perValue(c)}`;
+      if (c.qualifier === "ForAnyValue") return `${head}: no request value (${got}) satisfies ${wanted}`;
+      return `${head}: request value ${got} does not satisfy ${wanted}`;
   }
 }
 
@@ -71,7 +95,8 @@ export function explainDecision(decision: Decision): string {
   lines.push("Statements:");
   for (const t of trace) {
     const mark = t.applies ? (t.effect === "Deny" ? "DENY " : "ALLOW") : "  -  ";
-    const why = t.applies ? "applies" : shortfalls(t).join("; ");
+    const vacuous = t.conditions.filter(holdsVacuously).map(describeCondition);
+    const why = t.applies ? ["applies", ...vacuous].join("; ") : shortfalls(t).join("; ");
     lines.push(`  ${mark} [${t.stage}] ${statementName(t)} (${t.effect}): ${why}`);
   }
   if (decision.decision !== "Allow") {

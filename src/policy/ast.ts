@@ -1,5 +1,5 @@
 import type { Span } from "./findings.js";
-import type { OperatorName } from "../conditions/operators.js";
+import type { OperatorName, SetQualifier } from "../conditions/operators.js";
 
 /** Which grammar a document follows and which size limit applies (contract §1). */
 export type PolicyKind = "identity" | "session" | "control" | "trust";
@@ -32,7 +32,10 @@ export interface Statement {
 
 /** One `Operator: { Key: values }` pair; a Condition block is the AND of these. */
 export interface Condition {
+  /** One of the 21 operators, without its set qualifier. */
   readonly operator: OperatorName;
+  /** `ForAnyValue` / `ForAllValues` when the operator is written with one (contract §3). */
+  readonly qualifier?: SetQualifier;
   /** The key as written, e.g. `acs:ResourceTag/Team`. */
   readonly key: string;
   /** Lower-cased key: condition-key names match case-insensitively (contract §2). */

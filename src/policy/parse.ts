@@ -3,7 +3,7 @@ import type { Condition, Effect, Policy, PolicyKind, Statement } from "./ast.js"
 import { hasErrors, type Finding, type Severity } from "./findings.js";
 import { isObject, parseJsonSource, pointerOf, spanAt, type JsonSource } from "./json-source.js";
 import { schemaFindings } from "./schema.js";
-import { OPERATORS, OPERATOR_NAMES, isOperatorName } from "../conditions/operators.js";
+import { OPERATORS, QUALIFIED_OPERATOR_NAMES, parseOperator } from "../conditions/operators.js";
 import { parseTyped } from "../conditions/values.js";
 
 /**
@@ -80,8 +80,9 @@ export function minifiedLength(text: string): number {
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
 const own = (o: Record<string, unknown>, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
+/** The operator, qualified or not, a misspelt name most likely means (`ForAllValue:StringEquals`, `stringequals`). */
 export function suggestOperator(name: string): string | undefined {
-  const best = closest(name, OPERATOR_NAMES as string[]);
+  const best = closest(name, QUALIFIED_OPERATOR_NAMES as string[]);
   return distance(name.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
 }
 
@@ -148,10 +149,11 @@ class Checker {
     const out: Condition[] = [];
     for (const [operator, keys] of Object.entries(block)) {
       const opPointer = pointer + pointerOf(operator);
-      if (!isOperatorName(operator)) {
+      const named = parseOperator(operator);
+      if (!named) {
         const suggestion = suggestOperator(operator);
-        const why = /^(ForAnyValue|ForAllValues):|IfExists$|^Null$|^Arn|^Binary/.test(operator)
-          ? " (RAM does not support set qualifiers, IfExists, Null, Arn or Binary operators)"
+        const why = /IfExists$|(^|:)Null$|(^|:)Arn|(^|:)Binary/.test(operator)
+          ? " (RAM does not support IfExists, Null, Arn or Binary operators)"
           : "";
         // Renaming is safe only when it cannot merge into an operator the block already has.
         const fix = suggestion && !own(block, suggestion)
@@ -162,7 +164,7 @@ class Checker {
       }
       if (!isObject(keys)) continue; // the schema reports the type
       if (Object.keys(keys).length === 0) this.report("Suggestion", "condition-operator-empty", `"${operator}" lists no condition keys`, opPointer, true);
-      const family = OPERATORS[operator].family;
+      const family = OPERATORS[named.operator].family;
       for (const [key, rawValues] of Object.entries(keys)) {
         const keyPointer = opPointer + pointerOf(key);
         const list = asArray(rawValues);
@@ -182,7 +184,7 @@ class Checker {
           values.push(text);
         });
         if (key.trim() === "") this.report("Error", "condition-key-empty", "empty condition key", keyPointer, true);
-        out.push({ operator, key, keyLower: key.toLowerCase(), values, pointer: keyPointer });
+        out.push({ ...named, key, keyLower: key.toLowerCase(), values, pointer: keyPointer });
       }
     }
     return out;
