@@ -52,6 +52,7 @@ const EXPECTED: Record<string, [string, string, Finding["severity"], boolean]> =
   "condition-tag-keys-unsupported": ["/Statement/0/Condition/StringEquals/acs:TagKeys", "10:11-10:24", "Warning", false],
   "condition-key-absent": ["/Statement/0/Condition/StringEquals/acs:RequestTag~1environment", "10:11-10:39", "Suggestion", false],
   "condition-negated-key-absent": ["/Statement/0/Condition/StringNotEquals/acs:RequestTag~1environment", "13:11-13:39", "SecurityWarning", false],
+  "condition-forallvalues-key-absent": ["/Statement/0/Condition/ForAllValues:StringEquals/acs:RequestTag~1team", "10:11-10:32", "SecurityWarning", false],
   "condition-tag-key-case": ["/Statement/0/Condition/StringEquals/acs:ResourceTag~1Team", "11:11-11:33", "Warning", true],
   "condition-operator-type": ["/Statement/0/Condition/Bool/acs:SourceIp", "10:11-10:25", "Error", false],
   "allow-all-unconditioned": ["/Statement/0/Action", "6:17-6:24", "SecurityWarning", false],

@@ -1,6 +1,6 @@
 import type { Effect } from "../policy/ast.js";
 import { isObject, pointerOf, type JsonSource } from "../policy/json-source.js";
-import { OPERATORS, isOperatorName, type OperatorSpec } from "../conditions/operators.js";
+import { OPERATORS, parseOperator, type OperatorSpec, type SetQualifier } from "../conditions/operators.js";
 
 /**
  * A lenient view of a policy document for the lint rules. `parsePolicy` builds statements only for documents
@@ -13,9 +13,11 @@ export interface Located<T> {
 }
 
 export interface LintCondition {
+  /** As written, set qualifier included. */
   readonly operator: string;
   /** Undefined for an operator RAM does not have (the parser reports it). */
   readonly spec?: OperatorSpec;
+  readonly qualifier?: SetQualifier;
   readonly key: string;
   readonly keyLower: string;
   /** Pointer of the key member (`…/Condition/StringEquals/acs:ResourceTag~1team`). */
@@ -61,14 +63,15 @@ function conditions(block: unknown, pointer: string): LintCondition[] {
   for (const [operator, keys] of Object.entries(block)) {
     if (!isObject(keys)) continue;
     const opPointer = pointer + pointerOf(operator);
-    const spec = isOperatorName(operator) ? OPERATORS[operator] : undefined;
+    const named = parseOperator(operator);
     for (const [key, raw] of Object.entries(keys)) {
       const keyPointer = opPointer + pointerOf(key);
       const list = Array.isArray(raw) ? raw.map((v, i) => ({ v, p: `${keyPointer}/${i}` })) : [{ v: raw, p: keyPointer }];
       const values = list.flatMap(({ v, p }) =>
         typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? [{ value: String(v), pointer: p }] : [],
       );
-      out.push({ operator, ...(spec ? { spec } : {}), key, keyLower: key.toLowerCase(), pointer: keyPointer, values });
+      const known = named ? { spec: OPERATORS[named.operator], ...(named.qualifier ? { qualifier: named.qualifier } : {}) } : {};
+      out.push({ operator, ...known, key, keyLower: key.toLowerCase(), pointer: keyPointer, values });
     }
   }
   return out;

@@ -5,7 +5,7 @@
  */
 import type { Finding } from "../policy/findings.js";
 import type { ConditionTrace, StatementRef, StatementTrace } from "../evaluate/decision.js";
-import { closestAllow, shortfalls } from "../evaluate/explain.js";
+import { closestAllow, describeCondition, holdsVacuously, shortfalls } from "../evaluate/explain.js";
 import { OPERATIONS, getOperation } from "../ess/catalog.js";
 import { visibleGroups } from "../ess/decide.js";
 import type { ApiVersion } from "../ess/types.js";
@@ -179,7 +179,9 @@ function renderParamHint(): void {
 function conditionItem(c: ConditionTrace): HTMLLIElement {
   const got = c.requestValues === null ? "absent" : c.requestValues.map((v) => JSON.stringify(v)).join(", ");
   const values = c.values.map((v) => el("span", { className: v.matched ? "ok" : "no", textContent: `${v.matched ? "✓" : "✗"} ${JSON.stringify(v.value)} ` }));
-  return el("li", {}, el("span", { className: c.satisfied ? "ok" : "no", textContent: c.satisfied ? "met " : "unmet " }), `${c.operator} ${c.key} — request: ${got} — values: `, ...values, c.reason ? ` (${c.reason})` : "");
+  // Qualified conditions range over a set of values, and a vacuous ForAllValues: grants without the key: say how.
+  const detail = c.qualifier !== undefined || !c.satisfied ? el("div", { className: holdsVacuously(c) ? "vacuous" : "detail", textContent: describeCondition(c) }) : "";
+  return el("li", {}, el("span", { className: c.satisfied ? "ok" : "no", textContent: c.satisfied ? "met " : "unmet " }), `${c.operator} ${c.key} — request: ${got} — values: `, ...values, c.reason ? ` (${c.reason})` : "", detail);
 }
 
 function statementItem(t: StatementTrace): HTMLLIElement {

@@ -1,5 +1,6 @@
 import { closest, distance } from "fastest-levenshtein";
 import type ipaddr from "ipaddr.js";
+import { holdsWhenAbsent } from "../../conditions/operators.js";
 import { parseTyped, type TypedValue } from "../../conditions/values.js";
 import type { LintContext } from "../context.js";
 import type { LintCondition, LintStatement } from "../document.js";
@@ -66,7 +67,7 @@ function checkKeyName(ctx: LintContext, statement: LintStatement, condition: Lin
     });
   }
   if (c.kind === "tagKeys") {
-    ctx.report("condition-tag-keys-unsupported", `"${key}" is not available for ESS: it is never present, so ${condition.spec?.negated ? "this negated condition always holds" : "this condition never holds"}`, pointer, { onKey: true });
+    ctx.report("condition-tag-keys-unsupported", `"${key}" is not available for ESS: it is never present, so ${holdsWhenAbsent(condition.spec!, condition.qualifier) ? `this ${condition.qualifier ? "ForAllValues:" : "negated"} condition always holds` : "this condition never holds"}`, pointer, { onKey: true });
   }
 }
 
@@ -188,9 +189,12 @@ function neverSet(never: readonly string[]): ReadonlySet<string> {
   return set;
 }
 
-/** Actions the positive conditions of a statement exclude (a positive operator on a missing key is false, contract §3). */
+/** A condition that is false when its key is missing: a positive operator, or any under `ForAnyValue:` (contract §3). */
+export const falseWhenAbsent = (c: LintCondition): boolean => !holdsWhenAbsent(c.spec!, c.qualifier);
+
+/** Actions the conditions of a statement exclude because they are false on a missing key. */
 export function excludedByAbsence(absences: readonly KeyAbsence[]): { actions: ReadonlySet<string>; first?: KeyAbsence } {
-  const positive = absences.filter((a) => !a.condition.spec!.negated && a.never.length > 0);
+  const positive = absences.filter((a) => falseWhenAbsent(a.condition) && a.never.length > 0);
   const actions = positive.length === 1 ? neverSet(positive[0]!.never) : new Set(positive.flatMap((a) => a.never));
   return { actions, ...(positive[0] ? { first: positive[0] } : {}) };
 }
@@ -213,13 +217,56 @@ function checkAllowAbsence(ctx: LintContext, statement: LintStatement): void {
     );
   }
   for (const absence of absences) {
-    if (!absence.condition.spec!.negated) continue;
+    // Unqualified negated operators only: ForAllValues: has a rule of its own, ForAnyValue: is false on a missing key.
+    if (absence.condition.qualifier !== undefined || !absence.condition.spec!.negated) continue;
     const granted = absence.never.filter((a) => !excluded.actions.has(a));
     if (granted.length === 0) continue;
     ctx.report(
       "condition-negated-key-absent",
       `${absence.condition.operator} on "${absence.condition.key}" holds whenever the key is missing, so this Allow grants ${listActions(granted)} whatever the tags (those requests never carry it)`,
       absence.condition.pointer,
+      { onKey: true },
+    );
+  }
+}
+
+/**
+ * Whether requests to the statement's actions may lack the key, as far as the linter knows ESS requests: a tag key
+ * is missing whenever the request or the group does not carry that tag, `acs:TagKeys` always, `acs:SourceVpc`
+ * unless a trusted gateway supplies it, and a key ESS does not know on a statement about ESS always. The other
+ * global keys are on every request. Another service's key on a statement that is not only about ESS: unknown, so no.
+ */
+function mayBeAbsent(ctx: LintContext, statement: LintStatement, c: KeyClass, key: string): boolean {
+  switch (c.kind) {
+    case "global":
+      return c.key.name === "acs:SourceVpc";
+    case "unknown": {
+      const service = key.includes(":") ? key.slice(0, key.indexOf(":")).toLowerCase() : "";
+      return service === "acs" || service === "ess" || service === "" || ctx.onlyEss(statement);
+    }
+    default:
+      return true;
+  }
+}
+
+/**
+ * An Allow whose `ForAllValues:` condition is the only one on its key holds vacuously when the key is missing
+ * (contract §3): it grants to every request without the key. SecurityWarning, as IAM Access Analyzer reports
+ * ForAllValues on keys that need not be multi-valued: the statement grants more than it reads.
+ */
+function checkVacuousForAllValues(ctx: LintContext, statement: LintStatement): void {
+  if (statement.effect !== "Allow") return;
+  for (const condition of statement.conditions) {
+    if (condition.qualifier !== "ForAllValues" || condition.key.trim() === "") continue;
+    // Another condition on the key that is false when it is missing already requires the key.
+    if (statement.conditions.some((o) => o.spec && o.keyLower === condition.keyLower && falseWhenAbsent(o))) continue;
+    if (!mayBeAbsent(ctx, statement, classifyKey(condition.key), condition.key)) continue;
+    const never = keyAbsences(ctx, statement).find((a) => a.condition === condition)?.never ?? [];
+    const always = never.length > 0 ? `; ${listActions(never)} never carry it` : "";
+    ctx.report(
+      "condition-forallvalues-key-absent",
+      `${condition.operator} on "${condition.key}" holds whenever the request has no "${condition.key}" (an empty set satisfies ForAllValues:), so this Allow applies to every such request${always}; add ForAnyValue:${condition.operator.slice("ForAllValues:".length)} with the same values to require the key`,
+      condition.pointer,
       { onKey: true },
     );
   }
@@ -234,6 +281,7 @@ export function checkConditions(ctx: LintContext): void {
       checkOperatorType(ctx, condition, c);
     }
     checkAllowAbsence(ctx, statement);
+    checkVacuousForAllValues(ctx, statement);
   }
   checkTagKeyCase(ctx);
 }
@@ -313,7 +361,9 @@ function ipContradiction(conditions: readonly LintCondition[]): LintCondition | 
 export function contradiction(statement: LintStatement): LintCondition | undefined {
   const byKey = new Map<string, LintCondition[]>();
   for (const c of statement.conditions) {
-    if (!c.spec) continue;
+    // Qualified conditions range over sets (and ForAllValues: holds on none): leaving them out only drops
+    // constraints, so whatever contradiction the others show is still real.
+    if (!c.spec || c.qualifier) continue;
     const kind = classifyKey(c.key).kind;
     if (statement.effect === "Deny" && (kind === "requestTag" || kind === "resourceTag")) continue;
     const sameKey = byKey.get(c.keyLower);

@@ -2,7 +2,7 @@ import { compileGlob } from "../../match/glob.js";
 import type { LintContext } from "../context.js";
 import type { LintStatement } from "../document.js";
 import { ESS_ACTIONS, listActions } from "../ess-actions.js";
-import { contradiction, excludedByAbsence, keyAbsences } from "./conditions.js";
+import { contradiction, excludedByAbsence, falseWhenAbsent, keyAbsences } from "./conditions.js";
 import { documentResourceIssues } from "./resources.js";
 
 /**
@@ -41,7 +41,7 @@ function neverMatches(ctx: LintContext, statement: LintStatement): Never | undef
   if (excluded.first && excluded.actions.size === actions.size) {
     return {
       pointer: excluded.first.condition.pointer,
-      reason: `"${excluded.first.condition.key}" is never present for its actions (${listActions(actions, 8)}), and a positive operator on a missing key is false`,
+      reason: `"${excluded.first.condition.key}" is never present for its actions (${listActions(actions, 8)}), and a positive or ForAnyValue: condition on a missing key is false`,
     };
   }
   const conflict = contradiction(statement);
@@ -62,7 +62,7 @@ function neverMatches(ctx: LintContext, statement: LintStatement): Never | undef
 
 /** A Deny whose positive conditions name keys that some of its actions never carry: the guardrail has holes. */
 function checkDenyAbsence(ctx: LintContext, statement: LintStatement): void {
-  const positive = keyAbsences(ctx, statement).filter((a) => !a.condition.spec!.negated);
+  const positive = keyAbsences(ctx, statement).filter((a) => falseWhenAbsent(a.condition));
   if (positive.length === 0) return;
   const never = new Set(positive.flatMap((a) => a.never));
   const unbound = new Set(positive.flatMap((a) => a.unbound).filter((a) => !never.has(a)));
@@ -73,7 +73,7 @@ function checkDenyAbsence(ctx: LintContext, statement: LintStatement): void {
   ];
   ctx.report(
     "deny-condition-key-absent",
-    `this Deny never fires ${parts.join(", nor ")}: a positive operator on a missing key is false`,
+    `this Deny never fires ${parts.join(", nor ")}: a positive or ForAnyValue: condition on a missing key is false`,
     positive[0]!.condition.pointer,
     { onKey: true },
   );
