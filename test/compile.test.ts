@@ -94,14 +94,16 @@ const resourcePattern = fc.oneof(
   fc.constantFrom(ARN1.replace("scalinggroup", "scalingGroup"), "acs:ess:cn-beijing:*"),
 );
 const tagKey = fc.constantFrom("team", "Team", "environment", "ENVIRONMENT");
+/** Operators alone or behind a set qualifier; tag keys in two cases give the qualifiers sets of values. */
+const qualified = (...ops: string[]): fc.Arbitrary<string> => fc.tuple(fc.constantFrom("", "", "ForAnyValue:", "ForAllValues:"), fc.constantFrom(...ops)).map(([q, op]) => q + op);
 const conditionEntry = fc.oneof(
   fc.record({
-    op: fc.constantFrom("StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike"),
+    op: qualified("StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike"),
     key: fc.oneof(tagKey.map((k) => `acs:RequestTag/${k}`), tagKey.map((k) => `acs:ResourceTag/${k}`)),
     values: fc.array(fc.constantFrom("game1", "GAME1", "game*", "test", "dev", "*"), { minLength: 1, maxLength: 2 }),
   }),
-  fc.record({ op: fc.constantFrom("IpAddress", "NotIpAddress"), key: fc.constant("acs:SourceIp"), values: fc.array(fc.constantFrom("10.0.0.0/8", "192.168.1.1", "::1"), { minLength: 1, maxLength: 2 }) }),
-  fc.record({ op: fc.constant("Bool"), key: fc.constant("acs:SecureTransport"), values: fc.constantFrom(["true"], ["false"]) }),
+  fc.record({ op: qualified("IpAddress", "NotIpAddress"), key: fc.constant("acs:SourceIp"), values: fc.array(fc.constantFrom("10.0.0.0/8", "192.168.1.1", "::1"), { minLength: 1, maxLength: 2 }) }),
+  fc.record({ op: qualified("Bool"), key: fc.constant("acs:SecureTransport"), values: fc.constantFrom(["true"], ["false"]) }),
   fc.record({ op: fc.constantFrom("DateLessThan", "DateGreaterThan"), key: fc.constant("acs:CurrentTime"), values: fc.constant(["2026-06-01T00:00:00Z"]) }),
   fc.record({ op: fc.constantFrom("NumericLessThan", "NumericEquals"), key: fc.constant("acs:Count"), values: fc.constant(["3"]) }),
 );

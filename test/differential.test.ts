@@ -10,7 +10,7 @@
  */
 import t from "tap";
 import fc from "fast-check";
-import { caseArb, valueCaseArb } from "./reference/generators.js";
+import { caseArb, qualifierOf, valueCaseArb } from "./reference/generators.js";
 import { runCase, runValueCase, type Mismatch } from "./reference/differential.js";
 import { refEvaluate } from "./reference/interpreter.js";
 import { cmpDec, parseAddr, parseBlock, inBlock, parseDec, parseInstant, cmpInstant, refGlob } from "./reference/values.js";
@@ -109,11 +109,15 @@ t.test(`differential: single conditions, value by value (seed ${SEED})`, async (
     fc.property(valueCaseArb, (v) => {
       const r = runValueCase(v);
       requests += r.requests;
-      for (const d of r.decisions) decisions.set(d, (decisions.get(d) ?? 0) + 1);
+      for (const d of r.decisions) decisions.set(`${qualifierOf(v.operator)} ${d}`, (decisions.get(`${qualifierOf(v.operator)} ${d}`) ?? 0) + 1);
       if (r.mismatches.length > 0) throw new Error(show(r.mismatches[0]!));
     }),
     { numRuns: VALUE_CASES, seed: SEED + 1 },
   );
   t.comment(`${requests} value-level decisions: ${[...decisions].map(([k, n]) => `${k} ${n}`).join(", ")}`);
   t.ok(requests > 0);
+  // Set qualifiers are compared as often as it takes to reach every decision under each of them.
+  for (const q of ["unqualified", "ForAnyValue", "ForAllValues"]) {
+    for (const d of ["Allow", "ExplicitDeny", "ImplicitDeny"]) t.ok((decisions.get(`${q} ${d}`) ?? 0) > 0, `some ${d} under ${q}`);
+  }
 });

@@ -3,13 +3,13 @@
  *
  * The differential test of `test/differential.test.ts` at scale: at least N (default 1,000,000) request
  * decisions, each compared between the engine (evaluate, evaluate+trace, compile().evaluate) and the reference
- * interpreter, plus single-condition value-level decisions. Runs on every core; reports the count, the time, the
+ * interpreter, plus single-condition value-level decisions (operators alone and behind ForAnyValue:/ForAllValues:). Runs on every core; reports the count, the time, the
  * seed and every mismatch (the first ones in full, reproducible from the printed case). Exit 1 on any mismatch.
  */
 import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import fc from "fast-check";
-import { caseArb, valueCaseArb } from "./reference/generators.js";
+import { caseArb, qualifierOf, valueCaseArb } from "./reference/generators.js";
 import { runCase, runValueCase, type Mismatch } from "./reference/differential.js";
 
 interface Options {
@@ -74,6 +74,8 @@ async function work(worker: number, opts: Options): Promise<void> {
         fc.property(valueCaseArb, (v) => {
           const r = runValueCase(v);
           state.valueDecisions += r.requests;
+          // Value-level outcomes per set qualifier, so a run shows that qualified conditions reached every decision.
+          for (const d of r.decisions) state.outcomes[`${qualifierOf(v.operator)} ${d}`] = (state.outcomes[`${qualifierOf(v.operator)} ${d}`] ?? 0) + 1;
           record(seed, r.mismatches);
           return true;
         }),

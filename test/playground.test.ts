@@ -104,6 +104,27 @@ if (!existsSync(CHROMIUM)) {
     t.equal(await decisionShown("invalid"), "invalid", "an unparsable policy is not decided");
   });
 
+  t.test("a ForAllValues: condition over an absent key: the trace says it held only vacuously, the linter warns", async (t) => {
+    await page.click(`button[data-example="t2-1"]`);
+    await decisionShown("Allow");
+    const editor = page.locator(".policy textarea").first();
+    // The example's request carries no acs:RequestTag/owner: ForAllValues: holds on the empty set (contract §3).
+    const vacuous = { Version: "1", Statement: [{ Effect: "Allow", Action: "ess:Describe*", Resource: "*", Condition: { "ForAllValues:StringEquals": { "acs:RequestTag/owner": "alice" } } }] };
+    await editor.fill(JSON.stringify(vacuous, null, 2));
+    await page.locator(".finding", { hasText: "ForAllValues:StringEquals" }).waitFor();
+    t.equal(await decisionShown("Allow"), "Allow", "the vacuous Allow applies");
+    const note = page.locator("#explanation .vacuous").first();
+    await note.waitFor();
+    t.match(await note.innerText(), /holds only because the request has no acs:RequestTag\/owner/);
+    t.match(await page.locator(".finding", { hasText: "ForAllValues:StringEquals" }).innerText(), /SecurityWarning/);
+    // With the key required by ForAnyValue:, the request without it is denied and the trace says why.
+    const required = { ...vacuous, Statement: [{ ...vacuous.Statement[0], Condition: { ...vacuous.Statement[0]!.Condition, "ForAnyValue:StringEquals": { "acs:RequestTag/owner": "alice" } } }] };
+    await editor.fill(JSON.stringify(required, null, 2));
+    t.equal(await decisionShown("ImplicitDeny"), "ImplicitDeny");
+    t.match(await page.locator("#explanation").innerText(), /ForAnyValue: is false on an absent key/);
+    await page.screenshot({ path: join(ARTIFACTS, "playground-set-qualifier.png"), fullPage: true });
+  });
+
   t.test("export writes a request file eval accepts; import brings it back; parameter buttons add names", async (t) => {
     await page.click(`button[data-example="t3-2"]`);
     await decisionShown("ExplicitDeny");

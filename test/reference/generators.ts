@@ -21,13 +21,27 @@ export const OPERATORS = [
   "Bool", "IpAddress", "NotIpAddress",
 ] as const;
 
+/** Set qualifiers (contract §3): none most of the time, so that unqualified conditions stay as well covered. */
+const QUALIFIER = fc.oneof({ arbitrary: fc.constant(""), weight: 4 }, { arbitrary: fc.constantFrom("ForAnyValue:", "ForAllValues:"), weight: 2 });
+
+/** An operator as a policy writes it: one of the 21, sometimes behind a set qualifier. */
+export const qualifiedOperator: fc.Arbitrary<string> = fc.tuple(QUALIFIER, fc.constantFrom(...OPERATORS)).map(([q, op]) => q + op);
+
+/** The set qualifier of a written operator, or "unqualified". */
+export const qualifierOf = (written: string): string => (/^(ForAnyValue|ForAllValues):/.exec(written)?.[1] ?? "unqualified");
+
 /** Not RAM operators: a policy using one must be rejected (contract §3). */
-export const BAD_OPERATORS = ["ForAnyValue:StringEquals", "StringEqualsIfExists", "Null", "ArnLike", "BinaryEquals", "stringequals", "StringEqual", "__proto__", "constructor"];
+export const BAD_OPERATORS = [
+  "ForAnyValues:StringEquals", "forallvalues:StringEquals", "ForAllValues:Null", "ForAnyValue:StringEqualsIfExists", "ForAllValues:",
+  "ForAllValues:ForAnyValue:StringEquals", "StringEqualsIfExists", "Null", "ArnLike", "BinaryEquals", "stringequals", "StringEqual", "__proto__", "constructor",
+];
 
 type Family = "string" | "numeric" | "date" | "bool" | "ip";
 
-const familyOf = (op: string): Family =>
-  op.startsWith("String") ? "string" : op.startsWith("Numeric") ? "numeric" : op.startsWith("Date") ? "date" : op === "Bool" ? "bool" : "ip";
+const familyOf = (written: string): Family => {
+  const op = written.slice(written.indexOf(":") + 1);
+  return op.startsWith("String") ? "string" : op.startsWith("Numeric") ? "numeric" : op.startsWith("Date") ? "date" : op === "Bool" ? "bool" : "ip";
+};
 
 export const REQUEST_ACTIONS = [
   "ess:DeleteScalingGroup", "ess:DescribeScalingGroups", "ess:CreateScalingGroup", "ess:DescribeRegions",
@@ -269,7 +283,7 @@ const conditionValues = (operator: string, keyFamily: Family, strict: boolean): 
 const condition = (strict: boolean): fc.Arbitrary<GenCondition> =>
   fc
     .tuple(
-      strict ? fc.constantFrom(...OPERATORS) : fc.oneof({ arbitrary: fc.constantFrom(...OPERATORS), weight: 60 }, { arbitrary: fc.constantFrom(...BAD_OPERATORS), weight: 1 }),
+      strict ? qualifiedOperator : fc.oneof({ arbitrary: qualifiedOperator, weight: 60 }, { arbitrary: fc.constantFrom(...BAD_OPERATORS), weight: 1 }),
       fc.uniqueArray(conditionKey, { minLength: 1, maxLength: 2, selector: ([k]) => k }),
     )
     .chain(([operator, keys]) =>
@@ -406,12 +420,12 @@ export interface ValueCase {
   readonly effect: "Allow" | "Deny";
   readonly key: string;
   readonly policyValues: readonly string[];
-  /** Each entry is one request: the values of the key (several = case-variant tags; none = key missing). */
+  /** Each entry is one request: the values of the key (several = case-variant tags, a set for a qualifier; none = key missing). */
   readonly requests: readonly (readonly (readonly [string, string])[])[];
 }
 
 /** A single condition against many requests: the value parsers and comparators, edge by edge. */
-export const valueCaseArb: fc.Arbitrary<ValueCase> = fc.constantFrom(...OPERATORS).chain((operator) => {
+export const valueCaseArb: fc.Arbitrary<ValueCase> = qualifiedOperator.chain((operator) => {
   const family = familyOf(operator);
   const policySide = fc.oneof({ arbitrary: policyValueOf(family, true), weight: 3 }, { arbitrary: fuzzOf[family], weight: 1 });
   const requestSide = fc.oneof(

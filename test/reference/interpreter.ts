@@ -66,8 +66,17 @@ const OPS: Record<string, { family: Family; cmp: Cmp; negated: boolean }> = {
   NotIpAddress: { family: "ip", cmp: "in", negated: true },
 };
 
+/**
+ * The operator under an optional set qualifier: §3 lets `ForAnyValue:` or `ForAllValues:` (exact spelling, one of
+ * them, once) prefix every one of the 21 operators.
+ */
+function unqualified(name: string): string {
+  for (const prefix of ["ForAnyValue:", "ForAllValues:"]) if (name.startsWith(prefix)) return name.slice(prefix.length);
+  return name;
+}
+
 export function isRefOperator(name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(OPS, name);
+  return Object.prototype.hasOwnProperty.call(OPS, unqualified(name));
 }
 
 function order(c: number, cmp: Cmp): boolean {
@@ -89,7 +98,7 @@ function order(c: number, cmp: Cmp): boolean {
 
 /** Is `raw` a valid policy value for the operator (contract §3: else the policy is an Error at load)? */
 export function validPolicyValue(operator: string, raw: string): boolean {
-  const op = OPS[operator];
+  const op = OPS[unqualified(operator)];
   if (!op) return false;
   switch (op.family) {
     case "string":
@@ -156,8 +165,6 @@ export function conditionHolds(c: Condition, effect: "Allow" | "Deny", req: RefR
   const op = OPS[c.operator];
   if (!op) return effect === "Deny"; // unreachable: the parser rejects unknown operators
   const values = requestValues(req, c.key);
-  // Missing key: positive operators false, negated true.
-  if (values.length === 0) return op.negated;
   const outcomes: Outcome[] = values.map((r) => {
     let indeterminate = false;
     let any = false;
@@ -170,8 +177,22 @@ export function conditionHolds(c: Condition, effect: "Allow" | "Deny", req: RefR
     // values OR; negated operators NOR
     return any !== op.negated ? "true" : "false";
   });
+  // An indeterminate value never lets an Allow apply and always lets a Deny apply; under a qualifier too
+  // (our fail-closed reading: the contract says a value that cannot be read makes "that condition" indeterminate).
+  const indeterminate = outcomes.some((o) => o === "indeterminate");
+  if (c.qualifier === "ForAnyValue") {
+    // "holds when at least one request value satisfies Op (false when the key is absent)"
+    if (values.length === 0) return false;
+    return indeterminate ? effect === "Deny" : outcomes.some((o) => o === "true");
+  }
+  if (c.qualifier === "ForAllValues") {
+    // "holds when every request value satisfies Op (true when the key is absent or has no value)"
+    if (values.length === 0) return true;
+    return indeterminate ? effect === "Deny" : outcomes.every((o) => o === "true");
+  }
+  // Missing key: positive operators false, negated true.
+  if (values.length === 0) return op.negated;
   // One value, or case-variant tags: an Allow needs every one to hold; a Deny fires on any that holds.
-  // An indeterminate value never lets an Allow apply and always lets a Deny apply.
   return effect === "Allow" ? outcomes.every((o) => o === "true") : outcomes.some((o) => o !== "false");
 }
 
