@@ -11,7 +11,7 @@ import t from "tap";
 import { compile } from "../src/evaluate/compile.js";
 import { makeContext, type RequestContext } from "../src/evaluate/context.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
-import { explainDecision } from "../src/evaluate/explain.js";
+import { describeCondition, explainDecision } from "../src/evaluate/explain.js";
 import { OPERATOR_NAMES, QUALIFIED_OPERATOR_NAMES } from "../src/conditions/operators.js";
 import { fixPolicy, lintPolicy } from "../src/lint/lint.js";
 import { parsePolicy } from "../src/policy/parse.js";
@@ -249,6 +249,9 @@ t.test("the trace says how each value fared; explainDecision names failing value
   const held = evaluate({ identity: [{ policy: anyPolicy }] }, withTags([], [["k", "12"], ["k", "5"]]), { trace: true });
   t.equal(held.decision, "Allow");
   t.same(held.trace![0]!.conditions[0]!.requestOutcomes, ["fails", "satisfies"]);
+  t.equal(describeCondition(held.trace![0]!.conditions[0]!), 'ForAnyValue:NumericLessThan k: holds ("5" satisfies it; "12" does not)', "the playground's line for a qualified condition that held");
+  const plain = evaluate({ identity: [{ policy: policyOf([{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { k: "v" } } }]) }] }, withTags([], [["k", "v"]]), { trace: true });
+  t.equal(describeCondition(plain.trace![0]!.conditions[0]!), "StringEquals k: holds (\"v\" satisfies it)");
 });
 
 // ---- lint: condition-forallvalues-key-absent and the other rules under qualifiers ----

@@ -1,7 +1,7 @@
 import ipaddr from "ipaddr.js";
 import type { Condition, Policy, Statement } from "../policy/ast.js";
 import { compileCondition, type CompiledCondition } from "../conditions/evaluate.js";
-import { OPERATORS } from "../conditions/operators.js";
+import { OPERATORS, operatorText } from "../conditions/operators.js";
 import { parseInstant } from "../conditions/values.js";
 import { compileGlob, hasWildcard } from "../match/glob.js";
 import { KNOWN_REGIONS } from "../lint/regions.js";
@@ -230,7 +230,7 @@ function variations(statement: Statement, satisfied: Assignment, keys: ReadonlyM
 
 /** What a statement means, wherever it is: equal for a statement both versions have. */
 const statementMeaning = (s: Statement): string =>
-  JSON.stringify([s.effect, s.actionKind, s.actions, s.resources, s.conditions.map((c) => [c.operator, c.keyLower, c.values])]);
+  JSON.stringify([s.effect, s.actionKind, s.actions, s.resources, s.conditions.map((c) => [operatorText(c), c.keyLower, c.values])]);
 
 export interface Assignments {
   /** Distinct, most telling first; the first is the empty one (no key set). */

@@ -31,12 +31,12 @@ export function describeCondition(c: ConditionTrace): string {
   const got = c.requestValues === null ? "absent" : quoted(c.requestValues);
   const head = `${c.operator} ${c.key}`;
   if (holdsVacuously(c)) return `${head}: holds only because the request has no ${c.key} (ForAllValues: is true on an empty set)`;
-  if (c.satisfied) return c.qualifier && c.requestValues ? `${head}: holds (${perValue(c)})` : `${head}: holds`;
+  if (c.satisfied) return c.requestValues ? `${head}: holds (${perValue(c)})` : `${head}: holds`;
   switch (c.reason) {
     case "ConditionKeyMissing":
       return `${head}: the request has no ${c.key} (wanted ${wanted}${c.qualifier === "ForAnyValue" ? "; ForAnyValue: is false on an absent key" : ""})`;
     case "ConditionValueIndeterminate":
-      return `${head}: request value ${valuesThat(c, "indeterminate") || got} cannot be read as the operator's type`;
+      return `${head}: request value ${valuesThat(c, "indeterminate")} cannot be read as the operator's type`;
     case "ConditionAmbiguousTagCase":
       return `${head}: the request carries case-variant tags (${got}); an Allow needs all of them to match ${wanted}`;
     default:
