@@ -15,6 +15,8 @@ import { describeCondition, explainDecision } from "../src/evaluate/explain.js";
 import { OPERATOR_NAMES, QUALIFIED_OPERATOR_NAMES } from "../src/conditions/operators.js";
 import { fixPolicy, lintPolicy } from "../src/lint/lint.js";
 import { parsePolicy } from "../src/policy/parse.js";
+import { POLICY_SCHEMA_URL } from "../src/policy/schema.js";
+import { lazySchemaValidator } from "../src/policy/schema-validator.js";
 import { policyOf } from "./helpers/policies.js";
 
 type Pairs = [string, string][];
@@ -47,6 +49,15 @@ t.test("every operator parses alone and behind both qualifiers; the qualifier is
       t.same(r.findings, [], `${qualifier}:${op} has no finding (neither the schema nor the parser)`);
       t.same([r.policy?.statements[0]?.conditions[0]?.operator, r.policy?.statements[0]?.conditions[0]?.qualifier], [op, qualifier]);
     }
+  }
+});
+
+t.test("the shipped JSON Schema (for editors) accepts exactly the 63 operator names", async (t) => {
+  const validate = lazySchemaValidator(POLICY_SCHEMA_URL)();
+  const docWith = (op: string) => ({ Version: "1", Statement: [{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { [op]: { k: "v" } } }] });
+  for (const op of QUALIFIED_OPERATOR_NAMES) t.ok(validate(docWith(op)), op);
+  for (const op of ["ForAllValue:StringEquals", "ForAnyValue:", "forallvalues:StringEquals", "ForAllValues:Null", "ForAnyValue:ForAllValues:Bool", "StringEqualsIfExists", "xForAnyValue:Bool"]) {
+    t.notOk(validate(docWith(op)), `${op} is refused`);
   }
 });
 
