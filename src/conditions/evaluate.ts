@@ -23,6 +23,10 @@ import { compileTextTest, compileValueTest, parseTyped, valueParser, type ValueT
  *   no request value equals any policy value, `ForAnyValue:StringNotEquals` when at least one equals none;
  * - the values of all case variants of a tag key (and of a key given twice) form the one set a qualifier ranges
  *   over: key names are case-insensitive, so they are values of one key.
+ *
+ * In ESS requests only tag keys carry several values: `acs:RequestTag/<key>` when the tag parameters repeat a key
+ * or give it in several cases, `acs:ResourceTag/<key>` when the group has tags whose keys differ only in case.
+ * The global keys have one value each (a host that passes one twice, or in two cases, makes it multi-valued).
  */
 export interface CompiledCondition {
   readonly condition: Condition;
