@@ -282,6 +282,7 @@ t.test("an Allow relying on ForAllValues: over a key a request may lack is a Sec
   t.match(message, /ess:DeleteScalingGroup never carry it; add ForAnyValue:StringEquals with the same values to require the key/);
 
   t.notOk(lintIds([allow({ "ForAllValues:IpAddress": { "acs:SourceIp": "10.0.0.0/8" } })]).includes(VACUOUS), "acs:SourceIp is on every request");
+  t.same(lintIds([allow({ "ForAllValues:StringEquals": { "": "x" } })]), ["Error condition-key-empty"], "an empty key is the parser's Error alone");
   t.notOk(lintIds([{ ...allow({ "ForAllValues:StringEquals": { "acs:RequestTag/team": "game1" } }), Effect: "Deny" }]).includes(VACUOUS), "a vacuous Deny denies more, not less");
   t.same(lintIds([allow({ "ForAllValues:StringEquals": { "acs:RequestTag/team": "game1" }, "ForAnyValue:StringEquals": { "acs:RequestTag/team": "game1" } })]), [], "ForAnyValue: requires the key");
   t.notOk(lintIds([allow({ "ForAllValues:StringEquals": { "acs:RequestTag/team": "game1" }, StringLike: { "acs:RequestTag/team": "*" } })]).includes(VACUOUS), "a positive operator requires the key");
