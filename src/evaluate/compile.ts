@@ -13,11 +13,12 @@ import type { Effect, Policy } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
 import { hasPrefix, hasWildcard, lowerCase } from "../match/glob.js";
 import type { CompiledTarget } from "../match/statement.js";
+import { ConditionIndex, type Anchorable, type CandidateSink } from "./condition-index.js";
 import { appendTo, type RequestContext } from "./context.js";
 import type { Decision, DecisionKind, EvaluationInput, Stage, StatementRef } from "./decision.js";
 import { appliesToResource, compiledStatement, decideFlow, evaluate, failedDecision, flowOf, ref, type EvaluateOptions, type Flow } from "./evaluate.js";
 
-interface IndexedStatement {
+interface IndexedStatement extends Anchorable {
   /** Position in its step: determining statements are listed in policy and statement order. */
   readonly order: number;
   readonly effect: Effect;
@@ -37,10 +38,13 @@ interface IndexedStatement {
  */
 type ResourceFilter = { readonly literals: readonly string[] } | { readonly prefix: string };
 
-/** Statements of one effect whose Action element matches one action, filed by their resource filter. */
+/**
+ * Statements of one effect whose Action element matches one action, filed by their resource filter, and within
+ * each resource group by the request values their conditions need.
+ */
 interface Candidates {
-  readonly literal: ReadonlyMap<string, readonly IndexedStatement[]>;
-  readonly prefixed: readonly (readonly [prefix: string, statements: readonly IndexedStatement[]])[];
+  readonly literal: ReadonlyMap<string, ConditionIndex<IndexedStatement>>;
+  readonly prefixed: readonly (readonly [prefix: string, statements: ConditionIndex<IndexedStatement>])[];
 }
 
 interface ActionCandidates {
@@ -95,7 +99,11 @@ function candidatesOf(statements: readonly IndexedStatement[]): Candidates {
     if ("literals" in filter) for (const r of filter.literals) appendTo(literal, r, s);
     else appendTo(prefixed, filter.prefix, s);
   }
-  return { literal, prefixed: [...prefixed] };
+  const indexed = (statements: readonly IndexedStatement[]) => new ConditionIndex(statements);
+  return {
+    literal: new Map([...literal].map(([r, list]) => [r, indexed(list)])),
+    prefixed: [...prefixed].map(([prefix, list]) => [prefix, indexed(list)] as const),
+  };
 }
 
 
@@ -114,17 +122,26 @@ const MAX_REMEMBERED_SETS = 4096;
  * (evaluation is synchronous and never re-enters), so it reuses one collector and remembers the decision of
  * each set of hits: deciding a request usually allocates nothing.
  */
-class Hits {
+class Hits implements CandidateSink<IndexedStatement> {
   private readonly list: IndexedStatement[] = [];
   private count = 0;
   private readonly memo: MemoNode = {};
   private remembered = 0;
+  private ctx: RequestContext | undefined;
+  private resourceLower = "";
 
-  reset(): void {
+  /** Starts a request: candidates handed to `visit` are kept when they apply to `ctx`. */
+  reset(ctx: RequestContext, resourceLower: string): void {
     this.count = 0;
+    this.ctx = ctx;
+    this.resourceLower = resourceLower;
   }
 
-  add(s: IndexedStatement): void {
+  visit(s: IndexedStatement): void {
+    if (appliesToResource(s, s.effect, this.ctx!, this.resourceLower)) this.add(s);
+  }
+
+  private add(s: IndexedStatement): void {
     const list = this.list;
     let i = this.count++;
     for (; i > 0 && list[i - 1]!.order > s.order; i--) list[i] = list[i - 1]!;
@@ -156,13 +173,9 @@ class Hits {
 
 /** The step's decision from the statements of `candidates` that apply to the request; undefined when none does. */
 function applying(candidates: Candidates, ctx: RequestContext, resourceLower: string, stage: Stage, hits: Hits): Decision | undefined {
-  hits.reset();
-  const filed = candidates.literal.get(resourceLower);
-  if (filed) for (const s of filed) if (appliesToResource(s, s.effect, ctx, resourceLower)) hits.add(s);
-  for (const [prefix, statements] of candidates.prefixed) {
-    if (!hasPrefix(resourceLower, prefix)) continue;
-    for (const s of statements) if (appliesToResource(s, s.effect, ctx, resourceLower)) hits.add(s);
-  }
+  hits.reset(ctx, resourceLower);
+  candidates.literal.get(resourceLower)?.collect(ctx.values, hits);
+  for (const [prefix, statements] of candidates.prefixed) if (hasPrefix(resourceLower, prefix)) statements.collect(ctx.values, hits);
   return hits.decision(stage);
 }
 
@@ -193,6 +206,7 @@ class IndexedStep {
           target,
           conditions,
           resourceFilter: resourceFilter(statement.resources),
+          visited: 0,
         };
         if (statement.actionKind === "NotAction") {
           this.general.push(s);
