@@ -285,7 +285,7 @@ const indexedCondition = fc.record({
   // Typed operators take values of their type; the key stays random, so a typed condition may meet string values.
   const typed: Record<string, string[]> = {
     Bool: values.length > 1 ? ["true", "false"] : ["true"],
-    IpAddress: ["10.0.0.0/8"],
+    IpAddress: values.map((v, i) => ["10.0.0.0/8", "10.1.0.0/16", "10.1.1.1", "::ffff:10.1.1.0/120", "2001:db8::/32", "0.0.0.0/0"][(v.length + i) % 6]!),
     NotIpAddress: ["10.0.0.0/8"],
     DateGreaterThan: ["2026-06-01T00:00:00Z"],
     NumericEquals: ["1"],
@@ -295,20 +295,23 @@ const indexedCondition = fc.record({
 const conditionHeavyStatement = fc.record({
   Effect: fc.constantFrom("Allow", "Allow", "Deny"),
   Action: fc.constantFrom("ess:*", "ess:Describe*", "ess:DescribeScalingGroups"),
-  Resource: fc.constantFrom("*", "acs:ess:*:*:scalinggroup/*", ARN1),
+  Resource: fc.constantFrom(
+    "*", "acs:ess:*:*:scalinggroup/*", ARN1, "acs:ess:*:1609982529920904:scalinggroup/asg-bp17*", "acs:ess:*:*:scalinggroup/ASG-BP17np35ywjwh2cx0001",
+    "*:scalinggroup/*0001", "acs:ess:*:1609982529920904:scalingGroup/asg-*", "acs:ess:cn-?eijing:*", "acs:ess:*:1609982529920904:*/asg-bp1c5pl2qc6ozgb10002",
+  ),
   conditions: fc.array(indexedCondition, { minLength: 0, maxLength: 3 }),
 }).map(({ conditions, ...rest }) => {
   const Condition: Record<string, Record<string, string[]>> = {};
   for (const c of conditions) (Condition[c.op] ??= {})[c.key] = c.values;
   return { ...rest, ...(conditions.length > 0 ? { Condition } : {}) };
 });
-const valueOfIndexedKey = fc.constantFrom("g1", "G1", "g2", "gg", "x", "", "true", "false", "TRUE", "10.1.1.1", "2027-01-01T00:00:00Z", "1");
+const valueOfIndexedKey = fc.constantFrom("g1", "G1", "g2", "gg", "x", "", "true", "false", "TRUE", "10.1.1.1", "10.2.3.4", "::ffff:10.1.1.9", "2001:db8::1", "2027-01-01T00:00:00Z", "1");
 const conditionHeavyRequest = fc
   .record({
     requestTags: fc.array(fc.tuple(fc.constantFrom("team", "Team", "TEAM"), valueOfIndexedKey), { maxLength: 3 }),
     resourceTags: fc.array(fc.tuple(fc.constantFrom("env", "ENV"), valueOfIndexedKey), { maxLength: 2 }),
     keys: fc.array(fc.tuple(fc.constantFrom("acs:SecureTransport", "acs:SourceIp", "acs:CurrentTime"), valueOfIndexedKey), { maxLength: 3 }),
-    resource: fc.constantFrom(ARN1, ARN2, "*"),
+    resource: fc.constantFrom(ARN1, ARN2, "*", ARN1.toUpperCase(), ARN1.replace("scalinggroup", "scalingGroup"), "acs:ess:cn-beijing:1609982529920904:scalinggroup/asg-bp17/x:0001"),
   })
   .map((r) => makeContext({ action: "ess:DescribeScalingGroups", ...r }));
 
@@ -371,4 +374,29 @@ t.test("condition index: a request visits only the statements its values can sat
   const stranger = countingContext(makeContext({ action: "ess:DescribeScalingGroups", resource: "*", requestTags: [["team", "nobody"]] }));
   t.equal(set.evaluate(stranger.ctx).decision, "ImplicitDeny");
   t.equal(stranger.reads(), 0, "a value no statement names visits none");
+});
+
+t.test("resource index: broad ARN globs are filed by a token of the id, not by the head they share", async (t) => {
+  // 1,000 statements `acs:ess:*:<account>:scalinggroup/asg-team<i>-*`: the head `acs:ess:` says nothing.
+  const TEAMS = 1000;
+  const statements = Array.from({ length: TEAMS }, (_, i) => ({
+    Effect: i % 7 === 0 ? "Deny" : "Allow",
+    Action: "ess:*",
+    Resource: `acs:ess:*:1609982529920904:scalinggroup/asg-team${i}-*`,
+    Condition: { StringEquals: { "acs:ResourceTag/environment": "prod" } },
+  }));
+  const input: EvaluationInput = { identity: Array.from({ length: TEAMS / 10 }, (_, p) => ({ policy: policyOf(statements.slice(p * 10, p * 10 + 10), `globs-${p}`) })) };
+  const set = compile(input);
+  for (const [team, expected] of [[43, "Allow"], [49, "ExplicitDeny"], [5000, "ImplicitDeny"]] as const) {
+    const request = makeContext({
+      action: "ess:DeleteScalingGroup",
+      resource: `acs:ess:cn-shanghai:1609982529920904:scalinggroup/asg-team${team}-3`,
+      resourceTags: [["environment", "prod"]],
+    });
+    const counted = countingContext(request);
+    t.equal(set.evaluate(counted.ctx).decision, expected, `team ${team}`);
+    t.same(set.evaluate(request), evaluate(input, request), `team ${team}: as the interpreter decides`);
+    // `asg-team4…` starts team4, team42 and team420–429 alike: each is tried, the matcher tells them apart.
+    t.ok(counted.reads() <= 12, `team ${team}: ${counted.reads()} condition reads, not ${TEAMS}`);
+  }
 });
