@@ -21,7 +21,7 @@ const REPO = join(import.meta.dirname, "..");
 const SCENARIO_POLICIES = ["t1-create-tagged-only", "t2-describe-group1-by-tag", "t3-operate-group1-by-tag", "r1-group1-by-arn", "r2-create-in-hangzhou"];
 
 /** mulberry32: a small, fast, seedable PRNG; the benchmark needs reproducibility, not quality. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -32,8 +32,8 @@ function random(seed: number): () => number {
   };
 }
 
-type Rng = () => number;
-const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
+export type Rng = () => number;
+export const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
 const pickSome = <T>(rng: Rng, items: readonly T[], max: number): T[] => [...new Set(Array.from({ length: 1 + Math.floor(rng() * max) }, () => pick(rng, items)))];
 const chance = (rng: Rng, p: number): boolean => rng() < p;
 
@@ -230,6 +230,8 @@ export interface BenchRequest {
   readonly requestTags: readonly (readonly [string, string])[];
   /** Tags of the target group; empty when the request has no group. */
   readonly resourceTags: readonly (readonly [string, string])[];
+  /** Global condition keys, e.g. `acs:SourceIp` (only the policy-shape benchmark sets them). */
+  readonly keys?: readonly (readonly [string, string])[];
 }
 
 function benchRequest(rng: Rng): BenchRequest {
@@ -256,7 +258,7 @@ export function benchRequests(count = REQUEST_COUNT): BenchRequest[] {
 }
 
 export const contextOf = (r: BenchRequest): RequestContext =>
-  makeContext({ action: r.action, resource: r.resource, requestTags: r.requestTags, resourceTags: r.resourceTags });
+  makeContext({ action: r.action, resource: r.resource, requestTags: r.requestTags, resourceTags: r.resourceTags, ...(r.keys ? { keys: r.keys } : {}) });
 
 // ---- the workload ----
 
@@ -275,7 +277,7 @@ export interface Workload {
   readonly requests: readonly BenchRequest[];
 }
 
-function scenarioSources(): PolicySource[] {
+export function scenarioSources(): PolicySource[] {
   return SCENARIO_POLICIES.map((name) => ({ name, text: readFileSync(join(REPO, "policies", `${name}.json`), "utf8") }));
 }
 

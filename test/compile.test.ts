@@ -232,7 +232,11 @@ t.test("more distinct actions than the set remembers: answers stay the same", as
 
 t.test("evaluation failures are ImplicitDeny from the compiled path too", async (t) => {
   const p = policyOf([{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:RequestTag/team": "game1" } } }]);
-  const broken = { action: "ess:DeleteScalingGroup", resource: "*", values: { get: () => { throw new Error("boom"); } } } as unknown as RequestContext;
+  const boom = (): never => {
+    throw new Error("boom");
+  };
+  // Read by key (the interpreter) or walked (the compiled path's condition index): either way it fails.
+  const broken = { action: "ess:DeleteScalingGroup", resource: "*", values: { get: boom, [Symbol.iterator]: boom } } as unknown as RequestContext;
   const d = compile([p]).evaluate(broken);
   t.equal(d.decision, "ImplicitDeny");
   t.equal(d.decidedBy, "error");
@@ -267,4 +271,138 @@ t.test("decisions of several applying statements: every set of hits, past the me
   t.equal(differences, 0, "the compiled path gives the interpreter's decision and determining statements for every subset");
   const all = set.evaluate(contextOf((1 << KEYS) - 1));
   t.same(all.determining.map((r) => r.statement), Array.from({ length: KEYS }, (_, k) => k), "all thirteen, in statement order");
+});
+
+// ---- the condition index: many statements on one action and resource that differ only in their conditions ----
+
+const indexedKey = fc.constantFrom("acs:RequestTag/team", "acs:RequestTag/TEAM", "acs:ResourceTag/env", "acs:ResourceTag/Env", "acs:SecureTransport", "acs:SourceIp", "acs:CurrentTime");
+const indexedCondition = fc.record({
+  op: fc.constantFrom(
+    "StringEquals", "StringEqualsIgnoreCase", "StringLike", "StringNotEquals", "StringNotLike", "StringNotEqualsIgnoreCase",
+    "Bool", "IpAddress", "NotIpAddress", "DateGreaterThan", "NumericEquals",
+  ),
+  key: indexedKey,
+  values: fc.array(fc.constantFrom("g1", "G1", "g2", "g*", "*1", "g?", "", "gg*"), { minLength: 1, maxLength: 3 }),
+}).map(({ op, key, values }) => {
+  // Typed operators take values of their type; the key stays random, so a typed condition may meet string values.
+  const typed: Record<string, string[]> = {
+    Bool: values.length > 1 ? ["true", "false"] : ["true"],
+    IpAddress: values.map((v, i) => ["10.0.0.0/8", "10.1.0.0/16", "10.1.1.1", "::ffff:10.1.1.0/120", "2001:db8::/32", "0.0.0.0/0"][(v.length + i) % 6]!),
+    NotIpAddress: ["10.0.0.0/8"],
+    DateGreaterThan: ["2026-06-01T00:00:00Z"],
+    NumericEquals: ["1"],
+  };
+  return { op, key, values: typed[op] ?? values };
+});
+// Set qualifiers change what an absent key and several values mean: the index must respect both.
+const qualifiedIndexedCondition = fc
+  .tuple(indexedCondition, fc.constantFrom("", "", "ForAnyValue:", "ForAllValues:"))
+  .map(([c, qualifier]) => ({ ...c, op: `${qualifier}${c.op}` }));
+const conditionHeavyStatement = fc.record({
+  Effect: fc.constantFrom("Allow", "Allow", "Deny"),
+  Action: fc.constantFrom("ess:*", "ess:Describe*", "ess:DescribeScalingGroups"),
+  Resource: fc.constantFrom(
+    "*", "acs:ess:*:*:scalinggroup/*", ARN1, "acs:ess:*:1609982529920904:scalinggroup/asg-bp17*", "acs:ess:*:*:scalinggroup/ASG-BP17np35ywjwh2cx0001",
+    "*:scalinggroup/*0001", "acs:ess:*:1609982529920904:scalingGroup/asg-*", "acs:ess:cn-?eijing:*", "acs:ess:*:1609982529920904:*/asg-bp1c5pl2qc6ozgb10002",
+  ),
+  conditions: fc.array(qualifiedIndexedCondition, { minLength: 0, maxLength: 3 }),
+}).map(({ conditions, ...rest }) => {
+  const Condition: Record<string, Record<string, string[]>> = {};
+  for (const c of conditions) (Condition[c.op] ??= {})[c.key] = c.values;
+  return { ...rest, ...(conditions.length > 0 ? { Condition } : {}) };
+});
+const valueOfIndexedKey = fc.constantFrom("g1", "G1", "g2", "gg", "x", "", "true", "false", "TRUE", "10.1.1.1", "10.2.3.4", "::ffff:10.1.1.9", "2001:db8::1", "2027-01-01T00:00:00Z", "1");
+const conditionHeavyRequest = fc
+  .record({
+    requestTags: fc.array(fc.tuple(fc.constantFrom("team", "Team", "TEAM"), valueOfIndexedKey), { maxLength: 3 }),
+    resourceTags: fc.array(fc.tuple(fc.constantFrom("env", "ENV"), valueOfIndexedKey), { maxLength: 2 }),
+    keys: fc.array(fc.tuple(fc.constantFrom("acs:SecureTransport", "acs:SourceIp", "acs:CurrentTime"), valueOfIndexedKey), { maxLength: 3 }),
+    resource: fc.constantFrom(ARN1, ARN2, "*", ARN1.toUpperCase(), ARN1.replace("scalinggroup", "scalingGroup"), "acs:ess:cn-beijing:1609982529920904:scalinggroup/asg-bp17/x:0001"),
+  })
+  .map((r) => makeContext({ action: "ess:DescribeScalingGroups", ...r }));
+
+t.test("condition index: statements that differ only in their conditions decide as the interpreter does", async (t) => {
+  let compared = 0;
+  let allowed = 0;
+  let denied = 0;
+  fc.assert(
+    fc.property(fc.array(conditionHeavyStatement, { minLength: 1, maxLength: 24 }), fc.array(conditionHeavyRequest, { minLength: 8, maxLength: 8 }), (statements, requests) => {
+      const input: EvaluationInput = { identity: [{ policy: policyOf(statements, "conditions") }] };
+      const set = compile(input);
+      for (const ctx of [...requests, ...requests]) {
+        const diff = mismatch(input, set, ctx);
+        if (diff) throw new Error(`${JSON.stringify(statements)}\n${JSON.stringify([...ctx.values])}: ${diff}`);
+        compared++;
+        const d = set.evaluate(ctx).decision;
+        if (d === "Allow") allowed++;
+        if (d === "ExplicitDeny") denied++;
+      }
+    }),
+    { numRuns: 700, seed: 20261206 },
+  );
+  t.ok(compared >= 10_000, `${compared} decisions compared, zero mismatches`);
+  t.ok(allowed > compared / 20 && denied > compared / 20, `${allowed} allowed, ${denied} explicitly denied: both effects are reached`);
+});
+
+/** A context whose condition reads are counted: each read is one condition of one statement evaluated. */
+function countingContext(ctx: RequestContext): { ctx: RequestContext; reads: () => number } {
+  let reads = 0;
+  const values = new Map(ctx.values);
+  const counted = Object.assign(Object.create(values) as Map<string, readonly string[]>, {
+    get: (key: string) => {
+      reads++;
+      return values.get(key);
+    },
+    [Symbol.iterator]: () => values[Symbol.iterator](),
+  });
+  return { ctx: { ...ctx, values: counted }, reads: () => reads };
+}
+
+t.test("condition index: a request visits only the statements its values can satisfy", async (t) => {
+  // 1,000 statements on one action and resource, each for one team; a request names one team.
+  const TEAMS = 1000;
+  const statements = Array.from({ length: TEAMS }, (_, i) => ({
+    Effect: "Allow",
+    Action: "ess:*",
+    Resource: "*",
+    Condition: { StringEquals: { "acs:RequestTag/team": [`team-${i}`, `squad-${i}`] }, StringLike: { "acs:ResourceTag/env": `prod-${i}-*` } },
+  }));
+  // RAM caps a policy's size: ten statements a policy, a hundred policies attached.
+  const input: EvaluationInput = { identity: Array.from({ length: TEAMS / 10 }, (_, p) => ({ policy: policyOf(statements.slice(p * 10, p * 10 + 10), `teams-${p}`) })) };
+  const set = compile(input);
+  const request = makeContext({ action: "ess:DescribeScalingGroups", resource: "*", requestTags: [["team", "team-7"], ["Team", "squad-7"]], resourceTags: [["env", "prod-7-a"]] });
+  const compiled = countingContext(request);
+  t.equal(set.evaluate(compiled.ctx).decision, "Allow");
+  t.ok(compiled.reads() <= 4, `compiled path: ${compiled.reads()} condition reads (one statement's two conditions, read once or twice)`);
+  const interpreted = countingContext(request);
+  evaluate(input, interpreted.ctx);
+  t.ok(interpreted.reads() >= TEAMS, `the interpreter reads ${interpreted.reads()}: without the index every statement is tried`);
+  const stranger = countingContext(makeContext({ action: "ess:DescribeScalingGroups", resource: "*", requestTags: [["team", "nobody"]] }));
+  t.equal(set.evaluate(stranger.ctx).decision, "ImplicitDeny");
+  t.equal(stranger.reads(), 0, "a value no statement names visits none");
+});
+
+t.test("resource index: broad ARN globs are filed by a token of the id, not by the head they share", async (t) => {
+  // 1,000 statements `acs:ess:*:<account>:scalinggroup/asg-team<i>-*`: the head `acs:ess:` says nothing.
+  const TEAMS = 1000;
+  const statements = Array.from({ length: TEAMS }, (_, i) => ({
+    Effect: i % 7 === 0 ? "Deny" : "Allow",
+    Action: "ess:*",
+    Resource: `acs:ess:*:1609982529920904:scalinggroup/asg-team${i}-*`,
+    Condition: { StringEquals: { "acs:ResourceTag/environment": "prod" } },
+  }));
+  const input: EvaluationInput = { identity: Array.from({ length: TEAMS / 10 }, (_, p) => ({ policy: policyOf(statements.slice(p * 10, p * 10 + 10), `globs-${p}`) })) };
+  const set = compile(input);
+  for (const [team, expected] of [[43, "Allow"], [49, "ExplicitDeny"], [5000, "ImplicitDeny"]] as const) {
+    const request = makeContext({
+      action: "ess:DeleteScalingGroup",
+      resource: `acs:ess:cn-shanghai:1609982529920904:scalinggroup/asg-team${team}-3`,
+      resourceTags: [["environment", "prod"]],
+    });
+    const counted = countingContext(request);
+    t.equal(set.evaluate(counted.ctx).decision, expected, `team ${team}`);
+    t.same(set.evaluate(request), evaluate(input, request), `team ${team}: as the interpreter decides`);
+    // `asg-team4…` starts team4, team42 and team420–429 alike: each is tried, the matcher tells them apart.
+    t.ok(counted.reads() <= 12, `team ${team}: ${counted.reads()} condition reads, not ${TEAMS}`);
+  }
 });

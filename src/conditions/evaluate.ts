@@ -1,7 +1,7 @@
 import type { Condition, Effect } from "../policy/ast.js";
 import type { ConditionTrace, MismatchReason, RequestValueOutcome } from "../evaluate/decision.js";
 import { OPERATORS, holdsWhenAbsent, operatorText, type OperatorSpec } from "./operators.js";
-import { compileTextTest, compileValueTest, parseTyped, valueParser, type ValueTest } from "./values.js";
+import { compileTextTest, compileValueTest, parseTyped, requestValueParser, type ValueTest } from "./values.js";
 
 /**
  * One condition (`[Qualifier:]Operator: {Key: values}`) compiled for repeated evaluation (contract §3).
@@ -63,7 +63,7 @@ function stringOutcome(condition: Condition, spec: OperatorSpec): ValueOutcome {
 }
 
 function typedOutcome(condition: Condition, spec: OperatorSpec): ValueOutcome {
-  const parseRequest = valueParser(spec.family, "request");
+  const parseRequest = requestValueParser(spec.family);
   const tests: ValueTest[] = condition.values.map((v) => {
     const parsed = parseTyped(spec.family, v, "policy");
     // parsePolicy rejects unparseable policy values; a test that never matches keeps this total anyway.

@@ -166,6 +166,35 @@ export function valueParser(family: Family, side: "policy" | "request"): ValuePa
     .exhaustive();
 }
 
+/** Request values remembered per family: the same few addresses and times come with every request. */
+const REMEMBERED_REQUEST_VALUES = 4096;
+
+/**
+ * `valueParser(family, "request")` that remembers what it read: every condition on a key reads the same
+ * request value, and parsing an address or a date costs more than the comparison. Results are never mutated.
+ */
+export const requestValueParser = ((): ((family: Family) => ValueParser) => {
+  const parsers = new Map<Family, ValueParser>();
+  return (family) => {
+    let parser = parsers.get(family);
+    if (parser === undefined) {
+      const parse = valueParser(family, "request");
+      const remembered = new Map<string, ParseResult>();
+      parser = (raw) => {
+        let result = remembered.get(raw);
+        if (result === undefined) {
+          // Requests choose the values, so the memory is bounded: when full it starts over.
+          if (remembered.size >= REMEMBERED_REQUEST_VALUES) remembered.clear();
+          remembered.set(raw, (result = parse(raw)));
+        }
+        return result;
+      };
+      parsers.set(family, parser);
+    }
+    return parser;
+  };
+})();
+
 /** Parses one value of a family (load-time use; hot paths hold on to `valueParser`). */
 export function parseTyped(family: Family, raw: string, side: "policy" | "request"): ParseResult {
   return valueParser(family, side)(raw);

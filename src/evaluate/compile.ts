@@ -13,11 +13,12 @@ import type { Effect, Policy } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
 import { hasPrefix, hasWildcard, lowerCase } from "../match/glob.js";
 import type { CompiledTarget } from "../match/statement.js";
+import { ConditionIndex, type Anchorable, type CandidateSink } from "./condition-index.js";
 import { appendTo, type RequestContext } from "./context.js";
 import type { Decision, DecisionKind, EvaluationInput, Stage, StatementRef } from "./decision.js";
 import { appliesToResource, compiledStatement, decideFlow, evaluate, failedDecision, flowOf, ref, type EvaluateOptions, type Flow } from "./evaluate.js";
 
-interface IndexedStatement {
+interface IndexedStatement extends Anchorable {
   /** Position in its step: determining statements are listed in policy and statement order. */
   readonly order: number;
   readonly effect: Effect;
@@ -26,8 +27,8 @@ interface IndexedStatement {
   readonly alone: Decision;
   readonly target: CompiledTarget;
   readonly conditions: readonly CompiledCondition[];
-  /** What a resource must be for the statement to have a chance; the matcher decides. */
-  readonly resourceFilter: ResourceFilter;
+  /** What a resource must be for the statement to have a chance; the matcher decides. Chosen per step. */
+  resourceFilter: ResourceFilter;
 }
 
 /**
@@ -35,12 +36,23 @@ interface IndexedStatement {
  * literal patterns (lower-cased), or starting with a prefix all patterns share. Prefixes are kept only in
  * ASCII, whose lower case does not depend on the letters around it.
  */
-type ResourceFilter = { readonly literals: readonly string[] } | { readonly prefix: string };
+type ResourceFilter =
+  | { readonly literals: readonly string[] }
+  | { readonly prefix: string }
+  | { readonly token: string }
+  | { readonly tokenPrefix: string };
 
-/** Statements of one effect whose Action element matches one action, filed by their resource filter. */
+/**
+ * Statements of one effect whose Action element matches one action, filed by their resource filter, and within
+ * each resource group by the request values their conditions need.
+ */
 interface Candidates {
-  readonly literal: ReadonlyMap<string, readonly IndexedStatement[]>;
-  readonly prefixed: readonly (readonly [prefix: string, statements: readonly IndexedStatement[]])[];
+  readonly literal: ReadonlyMap<string, ConditionIndex<IndexedStatement>>;
+  readonly prefixed: readonly (readonly [prefix: string, statements: ConditionIndex<IndexedStatement>])[];
+  /** By a whole token of the resource, and by the start of one (with the lengths to cut tokens at). */
+  readonly byToken: ReadonlyMap<string, ConditionIndex<IndexedStatement>>;
+  readonly byTokenStart: ReadonlyMap<string, ConditionIndex<IndexedStatement>>;
+  readonly tokenStartLengths: readonly number[];
 }
 
 interface ActionCandidates {
@@ -48,7 +60,7 @@ interface ActionCandidates {
   readonly allows: Candidates;
 }
 
-const NO_CANDIDATES: Candidates = { literal: new Map(), prefixed: [] };
+const NO_CANDIDATES: Candidates = { literal: new Map(), prefixed: [], byToken: new Map(), byTokenStart: new Map(), tokenStartLengths: [] };
 
 /**
  * Candidate lists are kept per distinct action string. Requests choose the action, so the memo is bounded:
@@ -71,7 +83,7 @@ function actionKey(patternLower: string): { exact: string } | { prefix: string }
   return undefined;
 }
 
-function resourceFilter(resources: readonly string[] | undefined): ResourceFilter {
+function prefixFilter(resources: readonly string[] | undefined): ResourceFilter {
   // Trust policies have no Resource: the statement applies to any resource.
   if (resources === undefined) return { prefix: "" };
   if (!resources.some(hasWildcard)) return { literals: [...new Set(resources.map((r) => r.toLowerCase()))] };
@@ -86,16 +98,70 @@ function resourceFilter(resources: readonly string[] | undefined): ResourceFilte
   return { prefix };
 }
 
+/** ARN fields and path parts: a resource's tokens are the runs between these. */
+const TOKEN_DELIMITER = /[:/]/;
+
+/**
+ * Filters by one token of a wildcard ARN pattern, for patterns whose literal head says little
+ * (`acs:ess:*:…:scalinggroup/asg-team7-*`). Between two literal delimiters the pattern's text is a whole token
+ * of every resource it matches; after a literal delimiter and before a wildcard, the start of one. Only for a
+ * single ASCII pattern: its tokens lower-case letter by letter, whatever the effect's case rule.
+ */
+function tokenFilters(resources: readonly string[] | undefined): ResourceFilter[] {
+  if (resources?.length !== 1 || NON_ASCII.test(resources[0]!) || !hasWildcard(resources[0]!)) return [];
+  const pieces = resources[0]!.toLowerCase().split(/[*?]/);
+  const filters: ResourceFilter[] = [];
+  pieces.forEach((piece, p) => {
+    const parts = piece.split(TOKEN_DELIMITER);
+    parts.forEach((part, i) => {
+      const startsAtDelimiter = i > 0 || p === 0;
+      if (!startsAtDelimiter || part === "") return;
+      const endsAtDelimiter = i < parts.length - 1 || p === pieces.length - 1;
+      filters.push(endsAtDelimiter ? { token: part } : { tokenPrefix: part });
+    });
+  });
+  return filters;
+}
+
+const filterKey = (f: ResourceFilter): string =>
+  "literals" in f ? `l ${f.literals.join(" ")}` : "prefix" in f ? `p ${f.prefix}` : "token" in f ? `t ${f.token}` : `s ${f.tokenPrefix}`;
+
+/**
+ * Each statement's resource filter: the one the fewest statements of the step share (a literal ARN list
+ * always), so that a resource visits few statements besides its own.
+ */
+function chooseResourceFilters(statements: readonly { statement: IndexedStatement; resources: readonly string[] | undefined }[]): void {
+  const options = statements.map(({ resources }) => [prefixFilter(resources), ...tokenFilters(resources)]);
+  const shared = new Map<string, number>();
+  for (const filters of options) for (const f of filters) shared.set(filterKey(f), (shared.get(filterKey(f)) ?? 0) + 1);
+  statements.forEach(({ statement }, i) => {
+    let best = options[i]![0]!;
+    for (const f of options[i]!) if (shared.get(filterKey(f))! < shared.get(filterKey(best))!) best = f;
+    statement.resourceFilter = best;
+  });
+}
+
 function candidatesOf(statements: readonly IndexedStatement[]): Candidates {
   if (statements.length === 0) return NO_CANDIDATES;
   const literal = new Map<string, IndexedStatement[]>();
   const prefixed = new Map<string, IndexedStatement[]>();
+  const byToken = new Map<string, IndexedStatement[]>();
+  const byTokenStart = new Map<string, IndexedStatement[]>();
   for (const s of statements) {
     const filter = s.resourceFilter;
     if ("literals" in filter) for (const r of filter.literals) appendTo(literal, r, s);
-    else appendTo(prefixed, filter.prefix, s);
+    else if ("prefix" in filter) appendTo(prefixed, filter.prefix, s);
+    else if ("token" in filter) appendTo(byToken, filter.token, s);
+    else appendTo(byTokenStart, filter.tokenPrefix, s);
   }
-  return { literal, prefixed: [...prefixed] };
+  const indexed = (lists: Map<string, IndexedStatement[]>) => new Map([...lists].map(([k, list]) => [k, new ConditionIndex(list)]));
+  return {
+    literal: indexed(literal),
+    prefixed: [...indexed(prefixed)],
+    byToken: indexed(byToken),
+    byTokenStart: indexed(byTokenStart),
+    tokenStartLengths: [...new Set([...byTokenStart.keys()].map((t) => t.length))],
+  };
 }
 
 
@@ -114,17 +180,28 @@ const MAX_REMEMBERED_SETS = 4096;
  * (evaluation is synchronous and never re-enters), so it reuses one collector and remembers the decision of
  * each set of hits: deciding a request usually allocates nothing.
  */
-class Hits {
+class Hits implements CandidateSink<IndexedStatement> {
   private readonly list: IndexedStatement[] = [];
   private count = 0;
   private readonly memo: MemoNode = {};
   private remembered = 0;
+  private ctx: RequestContext | undefined;
+  private resourceLower = "";
+  round = 0;
 
-  reset(): void {
+  /** Starts a request: candidates handed to `visit` are kept when they apply to `ctx`. */
+  reset(ctx: RequestContext, resourceLower: string): void {
     this.count = 0;
+    this.round++;
+    this.ctx = ctx;
+    this.resourceLower = resourceLower;
   }
 
-  add(s: IndexedStatement): void {
+  visit(s: IndexedStatement): void {
+    if (appliesToResource(s, s.effect, this.ctx!, this.resourceLower)) this.add(s);
+  }
+
+  private add(s: IndexedStatement): void {
     const list = this.list;
     let i = this.count++;
     for (; i > 0 && list[i - 1]!.order > s.order; i--) list[i] = list[i - 1]!;
@@ -156,12 +233,14 @@ class Hits {
 
 /** The step's decision from the statements of `candidates` that apply to the request; undefined when none does. */
 function applying(candidates: Candidates, ctx: RequestContext, resourceLower: string, stage: Stage, hits: Hits): Decision | undefined {
-  hits.reset();
-  const filed = candidates.literal.get(resourceLower);
-  if (filed) for (const s of filed) if (appliesToResource(s, s.effect, ctx, resourceLower)) hits.add(s);
-  for (const [prefix, statements] of candidates.prefixed) {
-    if (!hasPrefix(resourceLower, prefix)) continue;
-    for (const s of statements) if (appliesToResource(s, s.effect, ctx, resourceLower)) hits.add(s);
+  hits.reset(ctx, resourceLower);
+  candidates.literal.get(resourceLower)?.collect(ctx.values, hits);
+  for (const [prefix, statements] of candidates.prefixed) if (hasPrefix(resourceLower, prefix)) statements.collect(ctx.values, hits);
+  if (candidates.byToken.size + candidates.byTokenStart.size > 0) {
+    for (const token of resourceLower.split(TOKEN_DELIMITER)) {
+      candidates.byToken.get(token)?.collect(ctx.values, hits);
+      for (const length of candidates.tokenStartLengths) if (length <= token.length) candidates.byTokenStart.get(token.slice(0, length))?.collect(ctx.values, hits);
+    }
   }
   return hits.decision(stage);
 }
@@ -180,6 +259,7 @@ class IndexedStep {
   constructor(policies: readonly Policy[], stage: Stage) {
     this.stage = stage;
     this.implicitDeny = frozenDecision("ImplicitDeny", [], stage);
+    const filed: { statement: IndexedStatement; resources: readonly string[] | undefined }[] = [];
     let order = 0;
     for (const policy of policies) {
       for (const statement of policy.statements) {
@@ -192,8 +272,10 @@ class IndexedStep {
           alone: frozenDecision(statement.effect === "Deny" ? "ExplicitDeny" : "Allow", [statementRef], stage),
           target,
           conditions,
-          resourceFilter: resourceFilter(statement.resources),
+          resourceFilter: { prefix: "" }, // chosen below, once every statement of the step is known
+          visited: 0,
         };
+        filed.push({ statement: s, resources: statement.resources });
         if (statement.actionKind === "NotAction") {
           this.general.push(s);
           continue;
@@ -206,6 +288,7 @@ class IndexedStep {
         }
       }
     }
+    chooseResourceFilters(filed);
   }
 
   decide(ctx: RequestContext): Decision {

@@ -1,0 +1,244 @@
+/**
+ * Statements filed by the request values their conditions need, so that a request only visits the statements
+ * it can satisfy — boolean-expression indexing (Whang et al., VLDB 2009) with one "anchor" per statement,
+ * as OPA's rule indexer files rules by one equality each.
+ *
+ * A statement's anchor is one of its conditions that can only hold when the request carries a value of the
+ * key it names (a positive operator, unqualified or `ForAnyValue:`: a missing key makes it false, contract §3):
+ * - `StringEquals` / `StringEqualsIgnoreCase`: filed under each policy value (lower-cased for IgnoreCase);
+ * - `StringLike` whose every value starts with literal text: filed under those literal prefixes;
+ * - `Bool`: filed under the value it wants; a request value that is not a boolean visits both, because an
+ *   indeterminate value lets a Deny apply;
+ * - `IpAddress`: filed under each block's network; a request address is masked to every prefix length the key's
+ *   blocks use, and a value that is not an address visits them all (indeterminate, as above);
+ * - any other positive operator: filed under its key, visited whenever the key has a value.
+ * These are necessary conditions only: every visited statement is still decided by its own matchers, so
+ * negated operators, case-variant tags, indeterminate values and everything else keep their exact semantics.
+ * Statements with no such condition are visited on every request.
+ */
+import type { Condition } from "../policy/ast.js";
+import { OPERATORS } from "../conditions/operators.js";
+import { parseTyped, requestValueParser, type TypedValue } from "../conditions/values.js";
+import { appendTo } from "./context.js";
+
+/** A statement as the index files it; `visited` is the last sink round that was handed it. */
+export interface Anchorable {
+  readonly conditions: readonly { readonly condition: Condition }[];
+  visited: number;
+}
+
+/**
+ * Where candidates go. A sink starts a new `round` for each request, so that a statement found through several
+ * request values, or filed in several places, is handed over once.
+ */
+export interface CandidateSink<S> {
+  readonly round: number;
+  visit(statement: S): void;
+}
+
+type Anchor =
+  | { readonly kind: "equals" | "equalsIgnoreCase"; readonly key: string; readonly values: readonly string[] }
+  | { readonly kind: "prefix"; readonly key: string; readonly prefixes: readonly string[] }
+  | { readonly kind: "bool"; readonly key: string; readonly values: readonly string[] }
+  | { readonly kind: "ip"; readonly key: string; readonly blocks: readonly (readonly [width: string, network: string])[] }
+  | { readonly kind: "present"; readonly key: string };
+
+/** Text before the first wildcard of a `StringLike` value: every matching request value starts with it. */
+const literalPrefix = (pattern: string): string => {
+  const wildcard = pattern.search(/[*?]/);
+  return wildcard < 0 ? pattern : pattern.slice(0, wildcard);
+};
+
+const parseBool = requestValueParser("bool");
+const parseRequestIp = requestValueParser("ip");
+
+/** A block's width (`ipv4/16`) and its network address with the host bits cleared. */
+function ipBlock(value: TypedValue, prefix?: number): readonly [width: string, network: string] | undefined {
+  if (value.family !== "ip") return undefined;
+  const bits = prefix ?? value.prefix;
+  const bytes = value.address.toByteArray();
+  for (let i = 0; i < bytes.length; i++) {
+    const keep = Math.max(0, Math.min(8, bits - i * 8));
+    bytes[i]! &= (0xff << (8 - keep)) & 0xff;
+  }
+  return [`${value.address.kind()}/${bits}`, bytes.join(".")];
+}
+
+function anchorOf(condition: Condition): Anchor | undefined {
+  const spec = OPERATORS[condition.operator];
+  // `ForAllValues:` holds on an absent key, and negated operators do too: neither needs a value.
+  // `ForAnyValue:` needs a value that satisfies the operator, as an unqualified positive operator does.
+  if (spec.negated || condition.qualifier === "ForAllValues") return undefined;
+  const key = condition.keyLower;
+  if (spec.family === "string" && (spec.comparison === "equals" || spec.comparison === "equalsIgnoreCase")) {
+    const values = spec.comparison === "equalsIgnoreCase" ? condition.values.map((v) => v.toLowerCase()) : condition.values;
+    return { kind: spec.comparison, key, values: [...new Set(values)] };
+  }
+  if (spec.family === "string") {
+    const prefixes = condition.values.map(literalPrefix);
+    return prefixes.includes("") ? { kind: "present", key } : { kind: "prefix", key, prefixes: [...new Set(prefixes)] };
+  }
+  if (spec.family === "ip") {
+    const blocks = condition.values.map((v) => {
+      const parsed = parseTyped("ip", v, "policy");
+      return parsed.ok ? ipBlock(parsed.value) : undefined;
+    });
+    return blocks.includes(undefined) ? { kind: "present", key } : { kind: "ip", key, blocks: blocks as (readonly [string, string])[] };
+  }
+  if (spec.family === "bool") {
+    const values = condition.values.map((v) => parseBool(v)).map((p) => (p.ok && p.value.family === "bool" ? String(p.value.bool) : undefined));
+    // parsePolicy rejects other Bool values; without them the key is all the index can use.
+    return values.includes(undefined) ? { kind: "present", key } : { kind: "bool", key, values: [...new Set(values as string[])] };
+  }
+  return { kind: "present", key };
+}
+
+/** The entries an anchor files its statement under: a request reaches the statement through any of them. */
+function entriesOf(anchor: Anchor): string[] {
+  switch (anchor.kind) {
+    case "equals":
+    case "equalsIgnoreCase":
+    case "bool":
+      return anchor.values.map((v) => `${anchor.kind}\u0000${anchor.key}\u0000${v}`);
+    case "prefix":
+      return anchor.prefixes.map((p) => `prefix\u0000${anchor.key}\u0000${p}`);
+    case "ip":
+      return anchor.blocks.map(([width, network]) => `ip\u0000${anchor.key}\u0000${width}\u0000${network}`);
+    case "present":
+      return [`present\u0000${anchor.key}`];
+  }
+}
+
+/**
+ * Each statement's most selective anchor: the one whose entries the fewest statements share, so that a request
+ * meeting it visits the fewest others (the statements an entry holds stand in for how often requests reach it;
+ * a key-presence entry is reached by every request with the key, so it counts as all statements).
+ */
+function chooseAnchors(conditionsOf: readonly (readonly { readonly condition: Condition }[])[]): (Anchor | undefined)[] {
+  const options = conditionsOf.map((conditions) => conditions.map((c) => anchorOf(c.condition)).filter((a): a is Anchor => a !== undefined));
+  const shared = new Map<string, number>();
+  for (const anchors of options) for (const a of anchors) for (const e of entriesOf(a)) shared.set(e, (shared.get(e) ?? 0) + 1);
+  const cost = (a: Anchor): number => (a.kind === "present" ? conditionsOf.length : entriesOf(a).reduce((sum, e) => sum + shared.get(e)!, 0));
+  return options.map((anchors) => {
+    let best: Anchor | undefined;
+    for (const a of anchors) if (best === undefined || cost(a) < cost(best)) best = a;
+    return best;
+  });
+}
+
+/** Literal prefixes of one key, with the lengths to cut a request value at. */
+interface PrefixTable<S> {
+  readonly byPrefix: Map<string, S[]>;
+  lengths: number[];
+}
+
+/** Blocks of one key by width and network, with the widths a request address is masked to. */
+interface IpTable<S> {
+  readonly byBlock: Map<string, S[]>;
+  readonly widths: Map<string, number>;
+}
+
+export class ConditionIndex<S extends Anchorable> {
+  private readonly everywhere: S[] = [];
+  private readonly byValue = new Map<string, Map<string, S[]>>();
+  private readonly byLowerValue = new Map<string, Map<string, S[]>>();
+  private readonly byPrefix = new Map<string, PrefixTable<S>>();
+  private readonly byBool = new Map<string, Map<string, S[]>>();
+  private readonly byIp = new Map<string, IpTable<S>>();
+  private readonly byPresence = new Map<string, S[]>();
+
+  constructor(statements: readonly S[]) {
+    const anchors = chooseAnchors(statements.map((s) => s.conditions));
+    statements.forEach((s, i) => this.file(s, anchors[i]));
+    for (const table of this.byPrefix.values()) table.lengths = [...new Set([...table.byPrefix.keys()].map((p) => p.length))];
+  }
+
+  /** Whether the index narrows anything (statements without anchors are simply all visited). */
+  get anchored(): boolean {
+    return this.byValue.size + this.byLowerValue.size + this.byPrefix.size + this.byBool.size + this.byIp.size + this.byPresence.size > 0;
+  }
+
+  private file(s: S, anchor: Anchor | undefined): void {
+    if (anchor === undefined) return void this.everywhere.push(s);
+    const perKey = <V>(map: Map<string, V>, make: () => V): V => {
+      let entry = map.get(anchor.key);
+      if (entry === undefined) map.set(anchor.key, (entry = make()));
+      return entry;
+    };
+    switch (anchor.kind) {
+      case "equals":
+      case "equalsIgnoreCase": {
+        const table = perKey(anchor.kind === "equals" ? this.byValue : this.byLowerValue, () => new Map<string, S[]>());
+        for (const v of anchor.values) appendTo(table, v, s);
+        return;
+      }
+      case "prefix": {
+        const table = perKey(this.byPrefix, (): PrefixTable<S> => ({ byPrefix: new Map(), lengths: [] }));
+        for (const p of anchor.prefixes) appendTo(table.byPrefix, p, s);
+        return;
+      }
+      case "bool": {
+        const table = perKey(this.byBool, () => new Map<string, S[]>());
+        for (const v of anchor.values) appendTo(table, v, s);
+        return;
+      }
+      case "ip": {
+        const table = perKey(this.byIp, (): IpTable<S> => ({ byBlock: new Map(), widths: new Map() }));
+        for (const [width, network] of anchor.blocks) {
+          appendTo(table.byBlock, `${width} ${network}`, s);
+          table.widths.set(width, Number(width.slice(width.indexOf("/") + 1)));
+        }
+        return;
+      }
+      case "present":
+        return appendTo(this.byPresence, anchor.key, s);
+    }
+  }
+
+  /** Hands `sink` every statement the request's values may satisfy, once a round, in no particular order. */
+  collect(values: ReadonlyMap<string, readonly string[]>, sink: CandidateSink<S>): void {
+    visitOnce(this.everywhere, sink);
+    if (!this.anchored) return;
+    // The request has few keys; the index may have many: walk the request's.
+    for (const [key, requestValues] of values) {
+      if (requestValues.length === 0) continue;
+      visitOnce(this.byPresence.get(key), sink);
+      const exact = this.byValue.get(key);
+      const lower = this.byLowerValue.get(key);
+      const prefixes = this.byPrefix.get(key);
+      const bools = this.byBool.get(key);
+      const ips = this.byIp.get(key);
+      if (!exact && !lower && !prefixes && !bools && !ips) continue;
+      for (const v of requestValues) {
+        if (exact) visitOnce(exact.get(v), sink);
+        if (lower) visitOnce(lower.get(v.toLowerCase()), sink);
+        if (prefixes) for (const length of prefixes.lengths) if (length <= v.length) visitOnce(prefixes.byPrefix.get(v.slice(0, length)), sink);
+        if (bools) {
+          const parsed = parseBool(v);
+          if (parsed.ok && parsed.value.family === "bool") visitOnce(bools.get(String(parsed.value.bool)), sink);
+          else for (const list of bools.values()) visitOnce(list, sink);
+        }
+        if (ips) {
+          const parsed = parseRequestIp(v);
+          if (!parsed.ok) for (const list of ips.byBlock.values()) visitOnce(list, sink);
+          else
+            for (const [width, bits] of ips.widths) {
+              // An address of the other kind gets another width name, which the table does not hold.
+              const [ownWidth, network] = ipBlock(parsed.value, bits)!;
+              if (ownWidth === width) visitOnce(ips.byBlock.get(`${width} ${network}`), sink);
+            }
+        }
+      }
+    }
+  }
+}
+
+function visitOnce<S extends Anchorable>(list: readonly S[] | undefined, sink: CandidateSink<S>): void {
+  if (list === undefined) return;
+  const round = sink.round;
+  for (const s of list) {
+    if (s.visited === round) continue;
+    s.visited = round;
+    sink.visit(s);
+  }
+}
