@@ -6,7 +6,7 @@
  * missing and malformed context values).
  *
  * Small vocabularies on purpose: random text almost never matches, so actions, ARNs, keys and values are drawn
- * from pools (plus mutations) that collide often, and every branch of the contract is exercised.
+ * from pools (plus mutations) that collide often, and every branch of the semantics is exercised.
  */
 import fc from "fast-check";
 import type { AttachmentScope, PrincipalType } from "../../src/evaluate/decision.js";
@@ -21,7 +21,7 @@ export const OPERATORS = [
   "Bool", "IpAddress", "NotIpAddress",
 ] as const;
 
-/** Not RAM operators: a policy using one must be rejected (contract §3). */
+/** Not RAM operators: a policy using one must be rejected (docs/semantics.md §3). */
 export const BAD_OPERATORS = ["ForAnyValue:StringEquals", "StringEqualsIfExists", "Null", "ArnLike", "BinaryEquals", "stringequals", "StringEqual", "__proto__", "constructor"];
 
 type Family = "string" | "numeric" | "date" | "bool" | "ip";
@@ -36,7 +36,7 @@ export const REQUEST_ACTIONS = [
 ];
 /** Drawn more often on both sides, so that Action elements match requests often. */
 const COMMON_ACTIONS = ["ess:DeleteScalingGroup", "ess:DescribeScalingGroups"];
-/** Request actions that no catalog has: unicode and case tricks (matching is case-insensitive, contract §2). */
+/** Request actions that no catalog has: unicode and case tricks (matching is case-insensitive, docs/semantics.md §2). */
 const ODD_ACTIONS = ["ESS:deletescalinggroup", "ess:DescribeScalingGroupſ", "ess:\u212Aill", "ess:kill", "ess:İnfo", "ess:😀", "ess:\ud800", "*", "", "ess:*", "__proto__", "constructor"];
 
 const REGIONS = ["cn-hangzhou", "cn-beijing", ""];
