@@ -153,7 +153,7 @@ export const RULES: readonly RuleMeta[] = [
     "Use a region id such as `cn-hangzhou`, or `*`. `--fix` corrects a near miss (`cn-hangzou`). New regions appear over time: ignore the warning for a region newer than this linter.",
     { autofix: true }),
   rule("resource-masked-id", "SecurityWarning", "resources", "An account or scaling-group id contains a documentation mask (`****`, `***8`).",
-    "The stars of a masked id copied from documentation are wildcards: the ARN matches ids you did not write. In an Allow that grants more than it seems; in a Deny it usually misses the real resource.",
+    "The stars of a masked id copied from documentation are wildcards, not a placeholder that matches nothing: the ARN matches every id of that shape, so the statement reaches resources you did not write (an Allow grants more than it seems). A masked account that cannot match the policy's own account is reported as a Warning: there the statement grants or protects nothing.",
     "Write the real id.",
     { severityNote: "SecurityWarning in Allow statements (wider than written), Warning in Deny statements." }),
   rule("resource-id-format", "Warning", "resources", "A scaling-group id is not `asg-` followed by lowercase letters and digits.",
