@@ -4,6 +4,7 @@ import { registerDecodeDiagnostic } from "./decode-diagnostic.js";
 import { registerDiff } from "./diff.js";
 import { registerEval } from "./eval.js";
 import { registerLint } from "./lint.js";
+import { MissingPeerError } from "../optional-peer.js";
 import { InputError, processIo, type Io } from "./io.js";
 import { registerPlayground } from "./playground.js";
 import { registerServe } from "./serve.js";
@@ -31,7 +32,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof InputError) {
+    if (e instanceof InputError || e instanceof MissingPeerError) {
       io.stderr(`ess-authz: ${e.message}\n`);
       return 2;
     }
