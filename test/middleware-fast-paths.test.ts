@@ -174,8 +174,9 @@ t.test("the Fastify plugin's parsed body reads a form as the authorizer does, le
 t.test("an authorizer without a nonce store says, once, that replays are refused in this process only", async (t) => {
   const lines: { level: number; msg: string }[] = [];
   const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
-  createAuthorizer({ ...describeHost(), logger });
-  createAuthorizer({ ...describeHost(), logger, nonces: new MemoryNonceStore() });
+  const diagnosticKey = "a-diagnostic-key-of-some-length";
+  createAuthorizer({ ...describeHost(), logger, diagnosticKey });
+  createAuthorizer({ ...describeHost(), logger, diagnosticKey, nonces: new MemoryNonceStore() });
   t.equal(lines.length, 1, "only the authorizer left without a store warns");
   t.equal(lines[0]?.level, 40, "a warning");
   t.match(lines[0]?.msg, /no nonce store given.*replayed after a restart/);

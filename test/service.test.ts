@@ -3,10 +3,12 @@
  * configuration validation and hot reload, the decision log, and ESS error answers.
  */
 import { randomUUID } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
 import t from "tap";
+import { runDecodeDiagnostic } from "../src/cli/decode-diagnostic.js";
+import { decodeDiagnostic } from "../src/middleware/diagnostic.js";
 import { ConfigError, loadConfig } from "../src/service/config.js";
 import { startService } from "../src/service/server.js";
 import { SqliteStore } from "../src/service/store.js";
@@ -14,6 +16,7 @@ import {
   ACCOUNT,
   client,
   EXAMPLE_CONFIG,
+  EXAMPLE_SEED,
   eventually,
   failure,
   GROUP1,
@@ -66,6 +69,35 @@ t.test("state survives a restart (create, stop, start, describe)", async (t) => 
   const rules = await again.request<{ ScalingRules: { ScalingRule: { ScalingRuleAri: string }[] } }>("DescribeScalingRules", { ...HZ, ScalingGroupId });
   t.equal(rules.ScalingRules.ScalingRule[0]?.ScalingRuleAri, ScalingRuleAri);
   t.equal(second.store.db.pragma("journal_mode", { simple: true }), "wal");
+});
+
+t.test("denials are sealed with a key kept beside the database: created at first start, owner-only, kept on restart", async (t) => {
+  const dir = tempDir(t);
+  const dbFile = join(dir, "ess.db");
+  const keyFile = `${dbFile}.diagnostic-key`;
+  const options = { configFile: EXAMPLE_CONFIG, dbFile, seedFile: EXAMPLE_SEED, watchIntervalMs: 0, logger: silent() };
+  const first = await startService(options);
+  t.equal(statSync(keyFile).mode & 0o777, 0o600, "readable by its owner only");
+  const key = readFileSync(keyFile, "utf8");
+  const denied = await failure(client(first.url, KEYS.alice).request("DeleteScalingGroup", { ...HZ, ScalingGroupId: GROUP2 }));
+  t.equal(denied.code, "Forbidden.Unauthorized");
+  const message = denied.data.AccessDeniedDetail!["EncodedDiagnosticMessage"]!;
+  t.match(message, /^EDM1S\./);
+  t.throws(() => decodeDiagnostic(message), /sealed/, "the denied caller cannot read it");
+  await first.close();
+  const second = await startService(options);
+  await second.close();
+  t.equal(readFileSync(keyFile, "utf8"), key, "the same key after a restart");
+
+  let out = "";
+  const io = { cwd: dir, stdout: (s: string) => void (out += s), stderr: () => {} };
+  t.equal(runDecodeDiagnostic(io, message, { state: "ess.db", json: true }), 0, "the operator decodes it with the state path");
+  t.match(JSON.parse(out), { action: "ess:DeleteScalingGroup", requestId: denied.data.RequestId });
+  t.throws(() => runDecodeDiagnostic(io, message, { state: "other.db" }), /no diagnostic key for the database other\.db/);
+  t.throws(() => runDecodeDiagnostic(io, message, { config: EXAMPLE_CONFIG }), /has no service\.diagnosticKey.*--state/);
+  t.equal(runDecodeDiagnostic(io, message, { config: EXAMPLE_CONFIG, state: "ess.db" }), 0, "a config without the key falls back to the state");
+  writeFileSync(keyFile, "short");
+  t.throws(() => runDecodeDiagnostic(io, message, { state: "ess.db" }), /shorter than 16 characters/);
 });
 
 t.test("a signed request replayed after a restart is refused: nonces are kept in the database", async (t) => {
