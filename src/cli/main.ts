@@ -3,7 +3,7 @@ import { Command, CommanderError } from "commander";
 import { registerDecodeDiagnostic } from "./decode-diagnostic.js";
 import { registerDiff } from "./diff.js";
 import { registerEval } from "./eval.js";
-import { registerLint } from "./lint.js";
+import { registerLint, VERSION } from "./lint.js";
 import { MissingPeerError } from "../optional-peer.js";
 import { InputError, processIo, type Io } from "./io.js";
 import { registerPlayground } from "./playground.js";
@@ -18,6 +18,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   };
   const program = new Command("ess-authz")
     .description("Parse, evaluate, explain and lint Alibaba Cloud RAM policies for the Auto Scaling (ESS) API")
+    .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   registerEval(program, io, setExit);
