@@ -8,8 +8,9 @@ import { join } from "node:path";
 import pino from "pino";
 import t from "tap";
 import { runDecodeDiagnostic } from "../src/cli/decode-diagnostic.js";
-import { decodeDiagnostic } from "../src/middleware/diagnostic.js";
+import { decodeDiagnostic, encodeDiagnostic } from "../src/middleware/diagnostic.js";
 import { ConfigError, loadConfig } from "../src/service/config.js";
+import { stateDiagnosticKey } from "../src/service/state.js";
 import { startService } from "../src/service/server.js";
 import { SqliteStore } from "../src/service/store.js";
 import {
@@ -98,6 +99,27 @@ t.test("denials are sealed with a key kept beside the database: created at first
   t.equal(runDecodeDiagnostic(io, message, { config: EXAMPLE_CONFIG, state: "ess.db" }), 0, "a config without the key falls back to the state");
   writeFileSync(keyFile, "short");
   t.throws(() => runDecodeDiagnostic(io, message, { state: "ess.db" }), /shorter than 16 characters/);
+});
+
+t.test("a throw-away store gets a key of the process; a key that cannot be kept is an error, not a plain message", async (t) => {
+  const a = stateDiagnosticKey(":memory:");
+  t.not(a, stateDiagnosticKey(":memory:"), "a fresh random key each time");
+  t.ok(a.length >= 32);
+  t.throws(() => stateDiagnosticKey(join(tempDir(t), "missing-dir", "ess.db")), { code: "ENOENT" });
+});
+
+t.test("decode-diagnostic reads the key from ESS_AUTHZ_DIAGNOSTIC_KEY", async (t) => {
+  const key = "a-diagnostic-key-from-the-environment";
+  const message = encodeDiagnostic({ version: 1, requestId: "R", time: "2026-01-01T00:00:00Z", principal: "p", policySetHash: "h", action: "ess:X", decision: "ImplicitDeny", resources: [] }, key);
+  const before = process.env["ESS_AUTHZ_DIAGNOSTIC_KEY"];
+  process.env["ESS_AUTHZ_DIAGNOSTIC_KEY"] = key;
+  t.teardown(() => {
+    if (before === undefined) delete process.env["ESS_AUTHZ_DIAGNOSTIC_KEY"];
+    else process.env["ESS_AUTHZ_DIAGNOSTIC_KEY"] = before;
+  });
+  let out = "";
+  t.equal(runDecodeDiagnostic({ cwd: process.cwd(), stdout: (s) => void (out += s), stderr: () => {} }, message, { json: true }), 0);
+  t.match(JSON.parse(out), { requestId: "R", decision: "ImplicitDeny" });
 });
 
 t.test("a signed request replayed after a restart is refused: nonces are kept in the database", async (t) => {
