@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /**
- * Generates src/ess/catalog.data.ts from ../shared/reference/ess-api-catalog.json (path relative to the repo
- * root): one row per ESS operation with what the request builder needs. Run from anywhere:
+ * Generates src/ess/catalog.data.ts from catalog/ess-api-catalog.json (its provenance: catalog/README.md and
+ * catalog/ess-api-catalog.md): one row per ESS operation with what the request builder needs. Run from anywhere:
  *
  *   node scripts/gen-catalog.mjs           write the file
  *   node scripts/gen-catalog.mjs --check   exit 1 if the committed file is stale
  *
  * The catalog JSON is reference data, not code: every parameter name it uses is classified below, and an
  * unknown name fails the run instead of being guessed. Where the JSON is ambiguous the decision follows
- * the semantics contract (spec/semantics.md §5) and is recorded in the row's `note`. Required parameters are
+ * docs/semantics.md §5 and is recorded in the row's `note`. Required parameters are
  * only known for 2022-02-22 (`required_params_2022`); they are applied to both versions.
  */
 import { createHash } from "node:crypto";
@@ -17,14 +17,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCE = "../shared/reference/ess-api-catalog.json";
+const SOURCE = "catalog/ess-api-catalog.json";
 const OUTPUT = "src/ess/catalog.data.ts";
 const VERSIONS = ["2014-08-28", "2022-02-22"];
 
 /** Operations authorized as another action (catalog: documented for both). */
 const RAM_ACTION_ALIASES = { VerifyUser: "ess:DescribeRegions", VerifyAuthentication: "ess:DescribeRegions" };
 
-/** Contract §5: operations on all resources (`*`). The catalog must agree. */
+/** docs/semantics.md §5: operations on all resources (`*`). The catalog must agree. */
 const CONTRACT_ALL_RESOURCES = [
   "DescribeRegions",
   "DescribeLimitation",
@@ -35,7 +35,7 @@ const CONTRACT_ALL_RESOURCES = [
   "DescribeCandidateInstanceType",
 ];
 
-/** Contract §5: operations that create a group are authorized on `scalinggroup/*`. */
+/** docs/semantics.md §5: operations that create a group are authorized on `scalinggroup/*`. */
 const CREATE_GROUP_OPERATIONS = ["CreateScalingGroup"];
 
 /**
@@ -64,6 +64,13 @@ const CHILD_PARAMS = {
   InstanceId: { kind: "Instance", ari: false },
   ReportId: { kind: "DiagnoseReport", ari: false },
 };
+
+/**
+ * Operations whose key/value tag parameters tag what the scaling group will launch, not the resource the call
+ * creates or changes: they carry no `acs:RequestTag` (docs/semantics.md §5). The ECI configurations' `Tag.N` /
+ * `Tags.N` are the container groups' tags; the `Tags` JSON string of the ECS configurations is handled below.
+ */
+const LAUNCH_TAG_OPERATIONS = ["CreateEciScalingConfiguration", "ModifyEciScalingConfiguration"];
 
 /** `resource_id_params` entries that do not locate a scaling group, and why. */
 const NOT_LOCATORS = {
@@ -152,12 +159,14 @@ function wireParams(op, version, kind, notes) {
   for (const param of op.tag_params[version]) {
     const kv = /^(Tags?)\.N\.(Key|Value|Propagate)$/.exec(param);
     const keysOnly = /^(TagKeys?)\.N$/.exec(param);
-    if (kv) wire.tags = kv[1];
+    if (kv && LAUNCH_TAG_OPERATIONS.includes(op.name)) {
+      notes.add("ECI container-group tags (they tag the instances the group launches), not request tags (docs/semantics.md §5)", param);
+    } else if (kv) wire.tags = kv[1];
     else if (keysOnly) {
       wire.tagKeys = keysOnly[1];
-      notes.add("tag keys without values: no acs:RequestTag (and acs:TagKeys is not available for ESS, contract §5)", param);
+      notes.add("tag keys without values: no acs:RequestTag (and acs:TagKeys is not available for ESS, docs/semantics.md §5)", param);
     } else if (param === "Tags") {
-      notes.add("a JSON string of ECS instance tags, not request tags (contract §5)", param);
+      notes.add("a JSON string of ECS instance tags, not request tags (docs/semantics.md §5)", param);
     } else fail(`${op.name} ${version}: unclassified tag param ${param}`);
   }
   // Fixed key order, unset keys dropped: the output stays stable and readable.
@@ -184,7 +193,7 @@ function row(op) {
 
   const kind = resourceKind(op);
   const notes = new Notes();
-  if (kind === "create") notes.add("resource: catalog says unknown; contract §5 authorizes group creation on scalinggroup/*");
+  if (kind === "create") notes.add("resource: catalog says unknown; docs/semantics.md §5 authorizes group creation on scalinggroup/*");
 
   const versions = {};
   const wire = {};
@@ -211,15 +220,12 @@ function row(op) {
   } else if (kind === "group" && unboundTasks && op.access_level === "create") {
     withoutLocator = "unbound";
     const metadataDisagrees = op.required_params_2022.includes("ScalingGroupId")
-      ? " (2022 metadata marks ScalingGroupId required; the contract's unbound tasks win)"
+      ? " (2022 metadata marks ScalingGroupId required; the unbound-task rule of docs/semantics.md §5 wins)"
       : "";
-    notes.add(`no group named: the task is not bound to a group and is authorized on \`*\` (contract §5)${metadataDisagrees}`);
+    notes.add(`no group named: the task is not bound to a group and is authorized on \`*\` (docs/semantics.md §5)${metadataDisagrees}`);
   }
 
   const carriesRequestTag = Object.values(wire).some((w) => w.tags !== undefined);
-  if (/Eci/.test(op.name) && carriesRequestTag) {
-    notes.add("Tag.N/Tags.N tag the ECI instances; the catalog lists them as tag params and contract §5 excludes only the Tags JSON string, so they are request tags");
-  }
 
   return {
     name: op.name,
@@ -245,7 +251,7 @@ function render(catalogText) {
   if (ops.length !== catalog.meta.union) fail(`expected ${catalog.meta.union} operations, found ${ops.length}`);
   const rows = ops.map(row);
   for (const name of CONTRACT_ALL_RESOURCES) {
-    if (rows.find((r) => r.name === name)?.resource !== "all") fail(`${name}: contract §5 says \`*\`, catalog disagrees`);
+    if (rows.find((r) => r.name === name)?.resource !== "all") fail(`${name}: docs/semantics.md §5 says \`*\`, catalog disagrees`);
   }
   const sha256 = createHash("sha256").update(catalogText).digest("hex");
   return [

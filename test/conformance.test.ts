@@ -1,7 +1,8 @@
 /**
- * The applicable conformance examples of ../shared/reference/ram-policy-language.md §11, numbered as there.
- * Resource-based (OSS bucket, trust) examples 41–46 are out of scope: ess-authz evaluates identity, session and
- * control policies. #48 follows the contract (a missing acs:SourceVpc is absent, not ""), which wins over §11.
+ * The applicable RAM conformance examples of test/fixtures/ram-conformance-examples.md (each with its Alibaba Cloud
+ * source), numbered as there. Resource-based (OSS bucket, trust) examples 41–46 are out of scope: ess-authz
+ * evaluates identity, session and control policies. #48 follows docs/semantics.md §3 (a missing acs:SourceVpc is
+ * absent, not ""), which wins over the example's documented reading.
  */
 import t from "tap";
 import { makeContext, type ContextInput } from "../src/evaluate/context.js";
@@ -122,7 +123,7 @@ t.test("#32–#40 control, session and scope (see evaluate.test.ts for #33–#35
   t.equal(run({ ...role, identity: [{ policy: policyOf([A("oss:PutObject")], "r") }], session }, "oss:GetObject"), "ImplicitDeny", "#37");
 });
 
-t.test("#47, #48, #48a: missing keys (the contract wins over §11 #48)", async (t) => {
+t.test("#47, #48, #48a: missing keys (docs/semantics.md §3 wins over the example #48)", async (t) => {
   const p47 = user([A("oss:*", "*", { IpAddress: { "acs:SourceIp": "192.168.0.0/16" }, StringNotLike: { "acs:SourceVpc": ["vpc-*"] } })]);
   t.equal(run(p47, "oss:GetObject", "*", { keys: { "acs:SourceIp": "192.168.3.4" } }), "Allow", "#47 internet request");
   t.equal(run(p47, "oss:GetObject", "*", { keys: { "acs:SourceIp": "192.168.3.4", "acs:SourceVpc": "vpc-9" } }), "ImplicitDeny", "#47 VPC request");
@@ -140,7 +141,7 @@ t.test("#49–#57 validation", async (t) => {
   t.same(ruleIds(doc({ ...ok, Effect: "allow" })), ["effect-invalid"], "#49");
   t.same(ruleIds(JSON.stringify({ Version: "2012-10-17", Statement: [ok] })), ["version-invalid"], "#50");
   t.same(ruleIds(doc({ ...ok, NotAction: "x:y" })), ["action-exclusive"], "#51");
-  t.same(ruleIds(doc({ Effect: "Allow", Action: "ess:*", NotResource: "x" })), ["not-resource-unsupported"], "#52 (contract: Error)");
+  t.same(ruleIds(doc({ Effect: "Allow", Action: "ess:*", NotResource: "x" })), ["not-resource-unsupported"], "#52 (docs/semantics.md §1: Error)");
   const big = JSON.stringify({ Version: "1", Statement: [{ ...ok, Resource: "" }] });
   t.same(ruleIds(JSON.stringify({ Version: "1", Statement: [{ ...ok, Resource: "x".repeat(6145 - big.length) }] })), ["policy-too-large"], "#53");
   for (const op of ["ForAnyValue:StringEqualsIfExists", "StringEqualsIfExists", "Null", "ForAllValues:Null"]) {

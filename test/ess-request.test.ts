@@ -337,11 +337,19 @@ t.test("aggregate reads without a group need every group of the region", async (
   t.equal(authorizePlan(plan, allowArn(G1)).decision, "ImplicitDeny");
 });
 
-t.test("request tags: tag parameters, not the ScalingConfiguration Tags JSON", async (t) => {
+t.test("request tags: tag parameters, not the instance tags of scaling configurations", async (t) => {
   const config = await v22("CreateScalingConfiguration", { ScalingGroupId: G1, Tags: '{"environment":"prod"}' });
   t.equal(values(config.targets[0]!.context, "acs:RequestTag/environment"), undefined, "ECS instance tags are not request tags");
   const modify = await v14("ModifyScalingConfiguration", { ScalingConfigurationId: "asc-1", Tags: '{"team":"x"}' });
   t.equal(values(modify.targets[0]!.context, "acs:RequestTag/team"), undefined);
+  // docs/semantics.md §5: the Tag.N / Tags.N of the ECI configurations tag the container groups the group launches.
+  const eci14 = await v14("CreateEciScalingConfiguration", { ScalingGroupId: G1, "Tag.1.Key": "environment", "Tag.1.Value": "prod" });
+  t.equal(values(eci14.targets[0]!.context, "acs:RequestTag/environment"), undefined, "ECI container-group tags (2014) are not request tags");
+  t.same(values(eci14.targets[0]!.context, "acs:ResourceTag/environment"), ["test"], "the group's own tags still apply");
+  const eci22 = await v22("ModifyEciScalingConfiguration", { ScalingConfigurationId: "asc-1", "Tags.1.Key": "team", "Tags.1.Value": "x" });
+  t.equal(values(eci22.targets[0]!.context, "acs:RequestTag/team"), undefined, "ECI container-group tags (2022) are not request tags");
+  const tagOnlyRequest = identity({ Effect: "Allow", Action: "ess:*EciScalingConfiguration", Resource: "*", Condition: { StringEquals: { "acs:RequestTag/environment": "prod" } } });
+  t.equal(authorizePlan(eci14, tagOnlyRequest).decision, "ImplicitDeny", "a RequestTag condition cannot be met through container-group tags");
   const create = await v22("CreateScalingGroup", { "Tags.1.Key": "environment", "Tags.1.Value": "test" });
   t.same(values(create.targets[0]!.context, "acs:RequestTag/environment"), ["test"]);
   t.equal(values(create.targets[0]!.context, "acs:ResourceTag/environment"), undefined, "creation has no resource");

@@ -42,15 +42,11 @@ t.test("matching is case-sensitive; callers fold case where the contract says so
   t.notOk(globMatch("scalingGroup/*", "scalinggroup/asg-1"));
 });
 
-t.test("adversarial patterns stay fast (no backtracking)", async (t) => {
+// A backtracking matcher needs ~10^40 steps here; test/robustness.test.ts counts the steps this one takes.
+t.test("adversarial patterns do not match", async (t) => {
   const input = "a".repeat(100_000);
-  const g = compileGlob("*a*a*a*a*a*a*a*a*a*a*b");
-  const start = process.hrtime.bigint();
-  t.notOk(g.test(input));
+  t.notOk(compileGlob("*a*a*a*a*a*a*a*a*a*a*b").test(input));
   t.notOk(compileGlob("*?a?a?a?a?a?b").test(input.slice(0, 5000)));
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  // A backtracking matcher needs ~10^40 steps here; this bound only catches exponential behaviour.
-  t.ok(ms < 2000, `took ${ms} ms`);
 });
 
 t.test("lowerCase is toLowerCase, without copying text that is lower case already", async (t) => {

@@ -84,11 +84,17 @@ t.test("resources: ids and masks", async (t) => {
   t.equal(format("sg-*"), 1);
   t.equal(format("asg-BP*"), 1);
   const maskedDeny = of(lint(deny({ Resource: `acs:ess:cn-hangzhou:${ACC}:scalinggroup/asg-bp17****` })), "resource-masked-id")[0]!;
-  t.equal(maskedDeny.severity, "Warning");
+  t.equal(maskedDeny.severity, "SecurityWarning", "a masked id is a wildcard in a Deny too (docs/semantics.md §2)");
   t.match(maskedDeny.message, /Deny matches every scaling group whose id starts with "asg-bp17"/);
   const alone = of(lint(allow({ Resource: "acs:ess:cn-hangzhou:1234567890123****:scalinggroup/*" })), "resource-masked-id")[0]!;
   t.equal(alone.severity, "SecurityWarning", "an Allow with a masked account and no other account to compare");
   t.match(alone.message, /matches every account of that shape/);
+  const denyAlone = of(lint(deny({ Resource: "acs:ess:cn-hangzhou:1234567890123****:scalinggroup/*" })), "resource-masked-id")[0]!;
+  t.equal(denyAlone.severity, "SecurityWarning", "a masked account is a wildcard in a Deny too");
+  const missing = lint(deny({ Resource: `acs:ess:cn-hangzhou:${ACC}:scalinggroup/asg-1` }), deny({ Resource: "acs:ess:cn-hangzhou:160998252992***8:scalinggroup/asg-2" }));
+  const typo = of(missing, "resource-masked-id")[0]!;
+  t.equal(typo.severity, "Warning", "a masked account that cannot match the policy's account is a typo, not a widening");
+  t.match(typo.message, /never matches/);
 });
 
 t.test("resources: accounts and near-duplicate ids across the policy", async (t) => {

@@ -4,7 +4,7 @@ import t from "tap";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Ajv } from "ajv";
-import type * as Sarif from "sarif";
+import type { SarifLog } from "../src/lint/format/sarif-types.js";
 import { runLint } from "../src/cli/lint.js";
 import type { Io } from "../src/cli/io.js";
 import { applyPatchToText } from "../src/lint/fixes.js";
@@ -44,11 +44,11 @@ const POLICY_FILES = ["policies/admin.json", "policies/t3-operate-group1-by-tag.
   "policies/guide-originals/r1-group1-by-arn.original.json", "test/fixtures/lint/json-syntax/bad.json", "test/fixtures/lint/statement-duplicate/bad.json",
   "test/fixtures/lint/value-duplicate/bad.json", "test/fixtures/lint/element-empty/bad.json", "test/fixtures/lint/resource-case/bad.json"];
 
-async function sarifOf(paths: string[]): Promise<{ code: number; log: Sarif.Log }> {
+async function sarifOf(paths: string[]): Promise<{ code: number; log: SarifLog }> {
   let out = "";
   const io: Io = { cwd: process.cwd(), stdout: (s) => void (out += s), stderr: () => undefined };
   const code = await runLint([...paths, "--format", "sarif"], io);
-  return { code, log: JSON.parse(out) as Sarif.Log };
+  return { code, log: JSON.parse(out) as SarifLog };
 }
 
 t.test("the SARIF log validates against the SARIF 2.1.0 schema", async (t) => {

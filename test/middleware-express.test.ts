@@ -2,6 +2,7 @@
  * `ess-authz/express` on a small app of its own (no reference service): authentication failures, denials with
  * their diagnostic, v1 and v3 signatures, STS tokens, and that a failing host dependency never allows.
  */
+import { createCipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import express from "express";
@@ -11,7 +12,6 @@ import { decodeDiagnostic, formatDiagnostic } from "../src/middleware/diagnostic
 import { essAuthz, type EssAuthzExpressOptions } from "../src/middleware/express.js";
 import type { Credential, Principal } from "../src/middleware/principal.js";
 import { runDecodeDiagnostic } from "../src/cli/decode-diagnostic.js";
-import { InputError } from "../src/cli/io.js";
 import { aliceKey, store, t3 } from "./helpers/host.js";
 import { ACCOUNT, client, failure, GROUP1, GROUP2, KEYS, RULE_OF_GROUP1, sendV1, sendV3, timestamp } from "./helpers/service.js";
 
@@ -120,8 +120,10 @@ t.test("form bodies are signed like query parameters; duplicates are refused", a
   t.equal(((await doubled.json()) as { Code: string }).Code, "InvalidParameter");
 });
 
+const DIAGNOSTIC_KEY = "a-diagnostic-key-of-some-length";
+
 t.test("a denial is 403 Forbidden.Unauthorized with AccessDeniedDetail and a decodable diagnostic", async (t) => {
-  const url = await app();
+  const url = await app({ diagnosticKey: DIAGNOSTIC_KEY });
   const error = await failure(client(url, KEYS.alice).request("DeleteScalingGroup", { RegionId: "cn-hangzhou", ScalingGroupId: GROUP2 }));
   t.equal(error.code, "Forbidden.Unauthorized");
   t.equal(error.data.Message, "A required authorization for the specified action is not supplied.");
@@ -134,14 +136,14 @@ t.test("a denial is 403 Forbidden.Unauthorized with AccessDeniedDetail and a dec
     NoPermissionType: "ExplicitDeny",
     PolicyType: "AccountLevelIdentityBasedPolicy",
   });
-  const diagnostic = decodeDiagnostic(detail["EncodedDiagnosticMessage"]!);
+  const diagnostic = decodeDiagnostic(detail["EncodedDiagnosticMessage"]!, DIAGNOSTIC_KEY);
   t.equal(diagnostic.requestId, error.data.RequestId);
   t.equal(diagnostic.resources[0]!.decision, "ExplicitDeny");
   t.match(diagnostic.resources[0]!.determining, [{ policy: "t3", statement: 1, effect: "Deny" }]);
   t.match(formatDiagnostic(diagnostic), /decided by t3 statement 1 Deny/);
 
   let out = "";
-  const code = runDecodeDiagnostic({ cwd: process.cwd(), stdout: (s) => (out += s), stderr: () => {} }, detail["EncodedDiagnosticMessage"]!, {});
+  const code = runDecodeDiagnostic({ cwd: process.cwd(), stdout: (s) => (out += s), stderr: () => {} }, detail["EncodedDiagnosticMessage"]!, { key: DIAGNOSTIC_KEY });
   t.equal(code, 0);
   t.match(out, /StringEquals acs:ResourceTag\/team \(request: \["game2"\]\): holds/, "the CLI names the deciding condition");
 
@@ -149,8 +151,30 @@ t.test("a denial is 403 Forbidden.Unauthorized with AccessDeniedDetail and a dec
   t.equal(implicit.data.AccessDeniedDetail!["NoPermissionType"], "ImplicitDeny");
 });
 
+t.test("without a diagnostic key or nonce store, denials are sealed with a key of the process, and the host is warned", async (t) => {
+  const warnings: Error[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w);
+  process.on("warning", onWarning);
+  t.teardown(() => void process.off("warning", onWarning));
+  const url = await app();
+  await new Promise((r) => setImmediate(r));
+  // No logger was given: the warnings go to the process, which prints them on stderr by default.
+  t.match(
+    [...warnings].sort((a, b) => a.message.localeCompare(b.message)),
+    [
+      { code: "ESS_AUTHZ_EPHEMERAL_DIAGNOSTIC_KEY", message: /no diagnosticKey given/ },
+      { code: "ESS_AUTHZ_IN_PROCESS_NONCES", message: /no nonce store given/ },
+    ],
+  );
+  const error = await failure(client(url, KEYS.alice).request("DeleteScalingGroup", { RegionId: "cn-hangzhou", ScalingGroupId: GROUP2 }));
+  const message = error.data.AccessDeniedDetail!["EncodedDiagnosticMessage"]!;
+  t.match(message, /^EDM1S\./, "sealed, not readable by the denied caller");
+  t.throws(() => decodeDiagnostic(message), /sealed/);
+  t.throws(() => decodeDiagnostic(message, DIAGNOSTIC_KEY), /does not open/);
+});
+
 t.test("sealed diagnostics open only with the key", async (t) => {
-  const key = "a-diagnostic-key-of-some-length";
+  const key = DIAGNOSTIC_KEY;
   const url = await app({ diagnosticKey: key });
   const error = await failure(client(url, KEYS.alice).request("DeleteScalingGroup", { RegionId: "cn-hangzhou", ScalingGroupId: GROUP2 }));
   const message = error.data.AccessDeniedDetail!["EncodedDiagnosticMessage"]!;
@@ -163,8 +187,15 @@ t.test("sealed diagnostics open only with the key", async (t) => {
   const io = { cwd: process.cwd(), stdout: (s: string) => (out += s), stderr: () => {}, readStdin: () => message };
   t.equal(runDecodeDiagnostic(io, "-", { key, json: true }), 0, "read from stdin, printed as JSON");
   t.match(JSON.parse(out), { version: 1, decision: "ExplicitDeny", action: "ess:DeleteScalingGroup" });
-  t.throws(() => runDecodeDiagnostic(io, message, {}), InputError, "sealed, and no key given");
-  t.throws(() => runDecodeDiagnostic(io, "EDM1.not-deflate", {}), /corrupt/);
+  t.throws(() => runDecodeDiagnostic(io, message, {}), /sealed: give --key, --config, --state/, "no key given");
+  t.throws(() => runDecodeDiagnostic(io, "EDM1.eJzLSM3JyQcABiwCFQ", { key }), /not an encoded diagnostic message/, "the unsealed form is not accepted");
+  // Sealed with the right key but not a deflated document: the documented derivation (HKDF-SHA256, salt
+  // `ess-authz`, info `encoded-diagnostic-message`) over bytes that are not deflate.
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", Buffer.from(hkdfSync("sha256", key, "ess-authz", "encoded-diagnostic-message", 32)), iv);
+  const sealed = Buffer.concat([cipher.update(Buffer.from("not deflate")), cipher.final()]);
+  const corrupt = "EDM1S." + Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString("base64url");
+  t.throws(() => runDecodeDiagnostic(io, corrupt, { key }), /corrupt/);
 });
 
 t.test("signature v3 (ACS3-HMAC-SHA256)", async (t) => {

@@ -3,6 +3,7 @@
 // parameter buttons round-trip a request. Screenshots go to test/artifacts/. Skipped where Chromium is not
 // installed (.ci/run installs it).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import t from "tap";
@@ -179,7 +180,25 @@ t.test("the server serves the build's files and nothing outside it", async (t) =
   const index = await fetch(server.url);
   t.equal(index.status, 200);
   t.match(index.headers.get("content-type"), /text\/html/);
-  t.equal((await fetch(`${server.url}%2e%2e/%2e%2e/etc/passwd`)).status, 404, "no path out of the build");
   t.equal((await fetch(`${server.url}missing.js`)).status, 404);
-  t.equal((await fetch(server.url, { method: "POST" })).status, 404);
+  t.equal((await fetch(server.url, { method: "POST" })).status, 405, "GET and HEAD only");
+  // Raw request targets: fetch would normalise `..` and malformed escapes away before sending them.
+  t.equal(await rawStatus(server.url, "/%E0%A4%A"), 400, "a malformed escape is a client error");
+  t.equal(await rawStatus(server.url, "/../../etc/passwd"), 403, "no path out of the build");
+  t.equal(await rawStatus(server.url, "/%2e%2e/%2e%2e/etc/passwd"), 403, "nor an escaped one");
+  t.equal(await rawStatus(server.url, "/..%2f..%2fetc%2fpasswd"), 403, "nor one with escaped slashes");
+  t.equal((await fetch(server.url)).status, 200, "the server is still up after them");
 });
+
+/** Status of a GET whose request target is sent exactly as given. */
+function rawStatus(base: string, target: string): Promise<number> {
+  const { port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    request({ host: "127.0.0.1", port, path: target }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on("error", reject)
+      .end();
+  });
+}

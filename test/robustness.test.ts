@@ -4,13 +4,13 @@
  * every JSON syntax error give findings — never an exception, a hang or an out-of-memory. Adversarial wildcard
  * patterns stay linear.
  *
- * Time bounds are on CPU time (process.cpuUsage), not wall time, so that a busy machine does not make them
- * flaky; they are loose (1 s per input) and only catch hangs and super-linear blowups. Inputs that could hang are
- * run in a child process with a wall-clock timeout and a heap limit.
+ * Work is bounded by counting steps (executed code blocks, test/helpers/steps.ts), never by timing, so that a
+ * busy or slow machine cannot fail the suite: big inputs cost at most a fixed number of steps per character, and
+ * wildcard matching takes at most about twice the steps on twice the input. These run in a child process with a
+ * heap limit, where a hang is a timeout rather than a stuck run. Timings belong in bench/.
  */
 import t from "tap";
 import fc from "fast-check";
-import { fork } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -21,26 +21,26 @@ import { makeContext } from "../src/evaluate/context.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
 import type { Finding } from "../src/policy/findings.js";
 import { policyOf } from "./helpers/policies.js";
-import { BIG_INPUTS } from "./reference/big-inputs.js";
+import { BIG_INPUTS, PAIRWISE, SCHEMA_FAILURES } from "./reference/big-inputs.js";
+import { runJobs } from "./helpers/work-lane.js";
+import type { WorkJob } from "./reference/work-child.js";
 
-const LIMIT_MS = 1000;
+/**
+ * Steps allowed per character of input: linear work, with a wide margin. The fixer lints again after each round of
+ * fixes, so it has ten times as many.
+ */
+const STEPS_PER_CHARACTER = { parse: 100, lint: 100, fix: 1000 };
+/** What a child may take to answer once its input is built before it counts as hung; not a performance bound. */
+const HANG_MS = 60_000;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort().join();
 
-/** CPU milliseconds of `f` (this process only). */
-function cpu<T>(f: () => T): { value: T; ms: number } {
-  const c = process.cpuUsage();
-  const value = f();
-  const d = process.cpuUsage(c);
-  return { value, ms: (d.user + d.system) / 1000 };
-}
-
-/** parse, lint and (for small texts) fix: never throws, returns findings; the slowest step's CPU time. */
-function everything(text: string, fix = text.length < 20_000): { parse: readonly Finding[]; lint: readonly Finding[]; ms: number; loaded: boolean } {
-  const p = cpu(() => parsePolicy(text));
-  const l = cpu(() => lintPolicy(text));
-  const f = fix ? cpu(() => fixPolicy(text)) : { ms: 0 };
-  return { parse: p.value.findings, lint: l.value, ms: Math.max(p.ms, l.ms, f.ms), loaded: p.value.policy !== undefined };
+/** parse, lint and (for small texts) fix: never throws, returns findings. */
+function everything(text: string, fix = text.length < 20_000): { parse: readonly Finding[]; lint: readonly Finding[]; loaded: boolean } {
+  const parsed = parsePolicy(text);
+  const lint = lintPolicy(text);
+  if (fix) fixPolicy(text);
+  return { parse: parsed.findings, lint, loaded: parsed.policy !== undefined };
 }
 
 const errors = (fs: readonly Finding[]): string[] => fs.filter((f) => f.severity === "Error").map((f) => f.ruleId);
@@ -111,7 +111,6 @@ t.test("every JSON syntax error is an Error finding, never an exception", async 
     t.notOk(r.loaded, `${name}: no policy`);
     t.ok(errors(r.parse).length > 0, `${name}: parser Error (${errors(r.parse).join(", ")})`);
     t.ok(errors(r.lint).length > 0, `${name}: linter Error`);
-    t.ok(r.ms < LIMIT_MS, `${name}: ${r.ms.toFixed(1)} ms`);
   }
 });
 
@@ -130,7 +129,6 @@ t.test("lone surrogates, raw and escaped, in keys and values", async (t) => {
   for (const [name, text] of [["raw", raw], ["escaped", escaped]] as const) {
     const r = everything(text);
     t.ok(r.loaded, `${name}: loads (surrogates are characters of strings)`);
-    t.ok(r.ms < LIMIT_MS);
     const p = parsePolicy(text).policy!;
     const d = evaluate({ identity: [{ policy: p }] }, makeContext({ action: "ess:DeleteScalingGroup", resource: "acs:ess:cn-hangzhou:1:scalinggroup/\udc00x", requestTags: [["\ud800", "\udfffy"]] }));
     t.equal(d.decision, "Allow", `${name}: evaluates`);
@@ -165,7 +163,6 @@ const mutation = fc.tuple(
 
 t.test("mutated real policies, random JSON and random text: findings only", async (t) => {
   t.ok(REAL_POLICIES.length >= 8, `${REAL_POLICIES.length} real policies`);
-  let slowest = 0;
   let inputs = 0;
   let loaded = 0;
   const check = (text: string): boolean => {
@@ -177,80 +174,17 @@ t.test("mutated real policies, random JSON and random text: findings only", asyn
       const d = evaluate({ identity: [{ policy: p }] }, makeContext({ action: "ess:DeleteScalingGroup", resource: "*", requestTags: [["team", "game1"]] }), { trace: true });
       if (!["Allow", "ExplicitDeny", "ImplicitDeny"].includes(d.decision)) return false;
     }
-    slowest = Math.max(slowest, r.ms);
     // a document that does not load has an Error finding that says why
-    return (r.loaded || errors(r.parse).length > 0) && r.ms < LIMIT_MS;
+    return r.loaded || errors(r.parse).length > 0;
   };
   fc.assert(fc.property(mutation, check), { numRuns: 1200, seed: 6 });
   fc.assert(fc.property(fc.json({ maxDepth: 6 }), check), { numRuns: 400, seed: 7 });
   fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify({ Version: "1", Statement: [v] })), check), { numRuns: 300, seed: 8 });
   fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 200 }), check), { numRuns: 300, seed: 9 });
-  t.comment(`${inputs} texts (${loaded} loaded), slowest ${slowest.toFixed(1)} ms CPU`);
-  t.ok(slowest < LIMIT_MS);
+  t.comment(`${inputs} texts (${loaded} loaded)`);
 });
 
 // ---------------------------------------------------------------- big inputs, in a child process
-
-interface ChildResult {
-  cpuMs?: number;
-  wallMs?: number;
-  ruleIds?: string[];
-  error?: string;
-  timedOut?: boolean;
-  exit?: string;
-}
-
-/**
- * A child process (tsx loader, 1 GB heap) that runs big inputs one after the other. A hang is a wall-clock
- * timeout: the child is killed and the next input gets a fresh one.
- */
-class Lane {
-  private child?: ReturnType<typeof fork>;
-  private stderr = "";
-
-  private start(): ReturnType<typeof fork> {
-    const child = fork(fileURLToPath(new URL("./reference/lint-child.ts", import.meta.url)), [], {
-      cwd: root,
-      execArgv: ["--import=tsx", "--max-old-space-size=1024"],
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-    });
-    this.stderr = "";
-    child.stderr?.on("data", (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
-    return child;
-  }
-
-  run(input: string, mode: "parse" | "lint" | "fix", timeoutMs: number): Promise<ChildResult> {
-    const child = (this.child ??= this.start());
-    return new Promise((resolve) => {
-      const done = (r: ChildResult, keep: boolean): void => {
-        clearTimeout(timer);
-        child.removeAllListeners("message");
-        child.removeAllListeners("exit");
-        if (!keep) {
-          child.kill("SIGKILL");
-          this.child = undefined;
-        }
-        resolve(r);
-      };
-      // the timeout covers the child's start-up only once: it is armed when the child says it is ready
-      let timer = setTimeout(() => done({ timedOut: true }, false), timeoutMs + 60_000);
-      child.on("message", (m: ChildResult & { ready?: boolean }) => {
-        if (m.ready) {
-          clearTimeout(timer);
-          timer = setTimeout(() => done({ timedOut: true }, false), timeoutMs);
-          return;
-        }
-        done(m, true);
-      });
-      child.on("exit", (code, signal) => done({ exit: `exit ${code} ${signal ?? ""} ${this.stderr}` }, false));
-      child.send({ input, mode });
-    });
-  }
-
-  close(): void {
-    this.child?.kill("SIGKILL");
-  }
-}
 
 const EXPECTED_ERROR: Record<string, string> = {
   "10MB document": "json-too-large",
@@ -266,31 +200,24 @@ const EXPECTED_ERROR: Record<string, string> = {
   "30,000 resources": "policy-too-large|json-too-large",
   "8,000 statements": "policy-too-large|json-too-large",
   "115 fixable statements (legal size)": "action-malformed",
+  ...Object.fromEntries(Object.keys(PAIRWISE).map((name) => [name, "policy-too-large"])),
+  [SCHEMA_FAILURES]: "type-invalid",
 };
 
-t.test("big inputs: a finding within 1 s CPU, no hang, no out-of-memory", async (t) => {
-  const jobs: { input: string; mode: "parse" | "lint" | "fix" }[] = [];
-  for (const input of Object.keys(BIG_INPUTS)) {
-    jobs.push({ input, mode: "parse" }, { input, mode: "lint" });
-  }
+t.test("big inputs: a finding, linear work, no hang, no out-of-memory", async (t) => {
+  const jobs: WorkJob[] = [];
+  for (const input of Object.keys(BIG_INPUTS)) jobs.push({ input, mode: "parse" }, { input, mode: "lint" });
   jobs.push({ input: "115 fixable statements (legal size)", mode: "fix" });
-  // two at a time (2 cores)
-  const results = new Map<string, ChildResult>();
-  const queue = [...jobs];
-  await Promise.all(
-    [new Lane(), new Lane()].map(async (lane) => {
-      for (let job = queue.shift(); job; job = queue.shift()) results.set(`${job.mode} ${job.input}`, await lane.run(job.input, job.mode, 15_000));
-      lane.close();
-    }),
-  );
-  for (const job of jobs) {
-    const name = `${job.mode} ${job.input}`;
+  const named = jobs.map((job) => [`${job.mode} ${"input" in job ? job.input : ""}`, job] as const);
+  const results = await runJobs(named, HANG_MS);
+  for (const [name, job] of named) {
     const r = results.get(name)!;
+    if (!("input" in job) || job.mode === "glob") continue;
     t.test(name, async (t) => {
       t.notOk(r.timedOut, "no hang");
       t.equal(r.exit, undefined, "no crash or out-of-memory");
       t.equal(r.error, undefined, "no exception");
-      if (r.cpuMs !== undefined) t.ok(r.cpuMs < LIMIT_MS, `${r.cpuMs.toFixed(0)} ms CPU (${r.wallMs!.toFixed(0)} ms wall)`);
+      if (r.steps !== undefined) t.ok(r.steps <= STEPS_PER_CHARACTER[job.mode] * r.length!, `${r.steps} steps for ${r.length} characters`);
       const expected = EXPECTED_ERROR[job.input]!;
       if (!r.ruleIds) return;
       // the fixer's findings are those of the fixed document: what it fixed is gone
@@ -302,75 +229,59 @@ t.test("big inputs: a finding within 1 s CPU, no hang, no out-of-memory", async 
 
 // ---------------------------------------------------------------- pairwise rules on hostile documents
 
-const statementsDoc = (statements: unknown[]): string => JSON.stringify({ Version: "1", Statement: statements });
-const arn = (id: string): string => `acs:ess:cn-hangzhou:1234567890123456:scalinggroup/${id}`;
-/** A literal group id per number, 20 characters like real ones. */
-const groupId = (i: number): string => `asg-${i.toString(36).padStart(16, "0")}`;
-
-/** Documents that make the rules comparing statements, ids or spellings pairwise do the most work per pair. */
-const PAIRWISE: Record<string, () => string> = {
-  "2,000 comparable statements (statement-covered)": () =>
-    statementsDoc(Array.from({ length: 2_000 }, (_, i) => ({ Effect: i % 2 ? "Allow" : "Deny", Action: ["ess:*", `ecs:x${i}`], Resource: [arn(groupId(i)), arn(groupId(i + 1))] }))),
-  "2,000 statements differing in conditions only": () =>
-    statementsDoc(Array.from({ length: 2_000 }, (_, i) => ({ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*", Condition: { StringEquals: { "acs:RequestTag/team": `t${i}` } } }))),
-  "6,000 literal group ids (resource-id-near-duplicate)": () => statementsDoc([{ Effect: "Allow", Action: "ess:*", Resource: Array.from({ length: 6_000 }, (_, i) => arn(groupId(i))) }]),
-  "3,000 spellings of one tag key (condition-tag-key-case)": () =>
-    statementsDoc(
-      Array.from({ length: 3_000 }, (_, i) => {
-        const tagKey = [...i.toString(2).padStart(12, "0")].map((bit) => (bit === "1" ? "T" : "t")).join("");
-        return { Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { [`acs:RequestTag/${tagKey}`]: "x" } } };
-      }),
-    ),
-};
-
-t.test("pairwise rules stay fast on hostile documents", async (t) => {
-  for (const [name, build] of Object.entries(PAIRWISE)) {
-    const text = build();
-    const r = cpu(() => lintPolicy(text));
-    t.ok(r.value.some((f) => f.ruleId === "policy-too-large"), `${name}: policy-too-large (${text.length} characters)`);
-    t.ok(r.ms < LIMIT_MS, `${name}: ${r.ms.toFixed(0)} ms CPU`);
+// Their step counts are bounded with the big inputs above.
+t.test("pairwise rules on hostile documents give policy-too-large", async (t) => {
+  for (const name of Object.keys(PAIRWISE)) {
+    const text = BIG_INPUTS[name]!();
+    t.ok(lintPolicy(text).some((f) => f.ruleId === "policy-too-large"), `${name}: policy-too-large (${text.length} characters)`);
   }
 });
 
-t.test("thousands of schema failures in one document stay fast, one finding per failing node", async (t) => {
-  // 4,000 statements with a number for Action: about 12,000 schema errors to fold into findings (this took
-  // about 4 s of CPU when every failure was compared with every other).
-  const statements = Array.from({ length: 4000 }, () => ({ Effect: "Allow", Action: 1, Resource: "*" }));
-  const text = JSON.stringify({ Version: "1", Statement: statements });
-  const r = cpu(() => parsePolicy(text));
-  const typeFindings = r.value.findings.filter((f) => f.ruleId === "type-invalid");
+t.test("thousands of schema failures in one document, one finding per failing node", async (t) => {
+  // 4,000 statements with a number for Action: about 12,000 schema errors to fold into findings (once quadratic,
+  // when every failure was compared with every other; its steps are bounded with the big inputs above).
+  const findings = parsePolicy(BIG_INPUTS[SCHEMA_FAILURES]!()).findings;
+  const typeFindings = findings.filter((f) => f.ruleId === "type-invalid");
   t.equal(typeFindings.length, 4000, "one type-invalid finding per Action");
   t.equal(new Set(typeFindings.map((f) => f.path)).size, 4000);
-  t.ok(r.ms < LIMIT_MS, `${r.ms.toFixed(0)} ms CPU`);
 });
 
 // ---------------------------------------------------------------- adversarial wildcards stay linear
 
 t.test("adversarial wildcard patterns stay linear", async (t) => {
-  const long = "a".repeat(100_000);
+  // [pattern, repeated unit of the input, expected match]; inputs of 50,000 and 100,000 repetitions.
   const cases: [string, string, boolean][] = [
-    ["*a*a*a*a*a*b", long, false],
-    ["*a*a*a*a*a*a", long, true],
-    ["*" + "a*".repeat(3000) + "b", long, false],
-    ["*?a?a?a?a?b*", long, false],
-    ["?".repeat(5000) + "*b", long, false],
-    ["*" + "?*".repeat(2000) + "b", long, false],
-    ["\ud800*a*a*a*b", "\ud800" + long, false],
-    ["*" + "a".repeat(5000) + "b*", long, false],
+    ["*a*a*a*a*a*b", "a", false],
+    ["*a*a*a*a*a*a", "a", true],
+    ["*" + "a*".repeat(3000) + "b", "a", false],
+    ["*?a?a?a?a?b*", "a", false],
+    ["?".repeat(5000) + "*b", "a", false],
+    ["*" + "?*".repeat(2000) + "b", "a", false],
+    ["\ud800*a*a*a*b", "\ud800a", false],
+    ["*" + "a".repeat(5000) + "b*", "a", false],
+    ["*?b?b?b*c", "ab", false],
   ];
-  for (const [pattern, input, expected] of cases) {
-    const r = cpu(() => globMatch(pattern, input));
-    t.equal(r.value, expected, `${JSON.stringify(pattern.slice(0, 24))}… (${pattern.length}) on ${input.length} characters`);
-    t.ok(r.ms < LIMIT_MS, `${r.ms.toFixed(1)} ms CPU`);
-  }
+  const jobs = cases.flatMap(([pattern, input], i) =>
+    [50_000, 100_000].map((repeat) => [`${i} ${repeat}`, { mode: "glob", pattern, input: pattern.startsWith("\ud800") ? input : input, repeat } as const] as const),
+  );
+  const results = await runJobs(jobs, HANG_MS);
+  cases.forEach(([pattern, input, expected], i) => {
+    const label = `${JSON.stringify(pattern.slice(0, 24))}… (${pattern.length}) on ${JSON.stringify(input)} × 100,000`;
+    const half = results.get(`${i} 50000`)!;
+    const full = results.get(`${i} 100000`)!;
+    t.equal(full.matched, expected, label);
+    t.equal(globMatch(pattern, input.repeat(1000)), expected, `${label}, in this process too`);
+    // Linear: twice the input, at most about twice the steps (plus what does not depend on the input).
+    t.ok(full.steps! <= 2.2 * half.steps! + 10 * pattern.length + 100, `${label}: ${half.steps} then ${full.steps} steps`);
+  });
   // through the evaluator: a Resource and a StringLike value against 100,000-character request values
+  const long = "a".repeat(100_000);
   const p = policyOf([
     { Effect: "Allow", Action: "ess:*", Resource: "*a*a*a*a*a*a*a*a*b", Condition: { StringLike: { "acs:RequestTag/team": ["*a*a*a*a*a*a*b", "*?a?a?a*b"] } } },
     { Effect: "Deny", Action: "ess:*", Resource: "*A*A*A*A*A*A*A*A*B" },
   ]);
-  const r = cpu(() => evaluate({ identity: [{ policy: p }] }, makeContext({ action: "ess:DeleteScalingGroup", resource: long, requestTags: [["team", long], ["TEAM", long]] }), { trace: true }));
-  t.equal(r.value.decision, "ImplicitDeny");
-  t.ok(r.ms < LIMIT_MS, `evaluate: ${r.ms.toFixed(1)} ms CPU`);
+  const d = evaluate({ identity: [{ policy: p }] }, makeContext({ action: "ess:DeleteScalingGroup", resource: long, requestTags: [["team", long], ["TEAM", long]] }), { trace: true });
+  t.equal(d.decision, "ImplicitDeny");
 });
 
 // ---------------------------------------------------------------- prototype pollution through policy JSON

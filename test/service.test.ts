@@ -3,17 +3,21 @@
  * configuration validation and hot reload, the decision log, and ESS error answers.
  */
 import { randomUUID } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
 import t from "tap";
+import { runDecodeDiagnostic } from "../src/cli/decode-diagnostic.js";
+import { decodeDiagnostic, encodeDiagnostic } from "../src/middleware/diagnostic.js";
 import { ConfigError, loadConfig } from "../src/service/config.js";
+import { stateDiagnosticKey } from "../src/service/state.js";
 import { startService } from "../src/service/server.js";
 import { SqliteStore } from "../src/service/store.js";
 import {
   ACCOUNT,
   client,
   EXAMPLE_CONFIG,
+  EXAMPLE_SEED,
   eventually,
   failure,
   GROUP1,
@@ -66,6 +70,56 @@ t.test("state survives a restart (create, stop, start, describe)", async (t) => 
   const rules = await again.request<{ ScalingRules: { ScalingRule: { ScalingRuleAri: string }[] } }>("DescribeScalingRules", { ...HZ, ScalingGroupId });
   t.equal(rules.ScalingRules.ScalingRule[0]?.ScalingRuleAri, ScalingRuleAri);
   t.equal(second.store.db.pragma("journal_mode", { simple: true }), "wal");
+});
+
+t.test("denials are sealed with a key kept beside the database: created at first start, owner-only, kept on restart", async (t) => {
+  const dir = tempDir(t);
+  const dbFile = join(dir, "ess.db");
+  const keyFile = `${dbFile}.diagnostic-key`;
+  const options = { configFile: EXAMPLE_CONFIG, dbFile, seedFile: EXAMPLE_SEED, watchIntervalMs: 0, logger: silent() };
+  const first = await startService(options);
+  t.equal(statSync(keyFile).mode & 0o777, 0o600, "readable by its owner only");
+  const key = readFileSync(keyFile, "utf8");
+  const denied = await failure(client(first.url, KEYS.alice).request("DeleteScalingGroup", { ...HZ, ScalingGroupId: GROUP2 }));
+  t.equal(denied.code, "Forbidden.Unauthorized");
+  const message = denied.data.AccessDeniedDetail!["EncodedDiagnosticMessage"]!;
+  t.match(message, /^EDM1S\./);
+  t.throws(() => decodeDiagnostic(message), /sealed/, "the denied caller cannot read it");
+  await first.close();
+  const second = await startService(options);
+  await second.close();
+  t.equal(readFileSync(keyFile, "utf8"), key, "the same key after a restart");
+
+  let out = "";
+  const io = { cwd: dir, stdout: (s: string) => void (out += s), stderr: () => {} };
+  t.equal(runDecodeDiagnostic(io, message, { state: "ess.db", json: true }), 0, "the operator decodes it with the state path");
+  t.match(JSON.parse(out), { action: "ess:DeleteScalingGroup", requestId: denied.data.RequestId });
+  t.throws(() => runDecodeDiagnostic(io, message, { state: "other.db" }), /no diagnostic key for the database other\.db/);
+  t.throws(() => runDecodeDiagnostic(io, message, { config: EXAMPLE_CONFIG }), /has no service\.diagnosticKey.*--state/);
+  t.equal(runDecodeDiagnostic(io, message, { config: EXAMPLE_CONFIG, state: "ess.db" }), 0, "a config without the key falls back to the state");
+  writeFileSync(keyFile, "short");
+  t.throws(() => runDecodeDiagnostic(io, message, { state: "ess.db" }), /shorter than 16 characters/);
+});
+
+t.test("a throw-away store gets a key of the process; a key that cannot be kept is an error, not a plain message", async (t) => {
+  const a = stateDiagnosticKey(":memory:");
+  t.not(a, stateDiagnosticKey(":memory:"), "a fresh random key each time");
+  t.ok(a.length >= 32);
+  t.throws(() => stateDiagnosticKey(join(tempDir(t), "missing-dir", "ess.db")), { code: "ENOENT" });
+});
+
+t.test("decode-diagnostic reads the key from ESS_AUTHZ_DIAGNOSTIC_KEY", async (t) => {
+  const key = "a-diagnostic-key-from-the-environment";
+  const message = encodeDiagnostic({ version: 1, requestId: "R", time: "2026-01-01T00:00:00Z", principal: "p", policySetHash: "h", action: "ess:X", decision: "ImplicitDeny", resources: [] }, key);
+  const before = process.env["ESS_AUTHZ_DIAGNOSTIC_KEY"];
+  process.env["ESS_AUTHZ_DIAGNOSTIC_KEY"] = key;
+  t.teardown(() => {
+    if (before === undefined) delete process.env["ESS_AUTHZ_DIAGNOSTIC_KEY"];
+    else process.env["ESS_AUTHZ_DIAGNOSTIC_KEY"] = before;
+  });
+  let out = "";
+  t.equal(runDecodeDiagnostic({ cwd: process.cwd(), stdout: (s) => void (out += s), stderr: () => {} }, message, { json: true }), 0);
+  t.match(JSON.parse(out), { requestId: "R", decision: "ImplicitDeny" });
 });
 
 t.test("a signed request replayed after a restart is refused: nonces are kept in the database", async (t) => {

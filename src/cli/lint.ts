@@ -23,7 +23,7 @@ export interface LintCliOptions {
 
 const FAIL_ON = { error: "Error", "security-warning": "SecurityWarning", warning: "Warning", suggestion: "Suggestion" } as const satisfies Record<string, Severity>;
 
-const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+export const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 function printPatches(io: Io, format: LintCliOptions["format"], patches: readonly { file: string; patch: readonly Operation[] }[]): void {
   if (format !== "text") {

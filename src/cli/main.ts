@@ -3,7 +3,8 @@ import { Command, CommanderError } from "commander";
 import { registerDecodeDiagnostic } from "./decode-diagnostic.js";
 import { registerDiff } from "./diff.js";
 import { registerEval } from "./eval.js";
-import { registerLint } from "./lint.js";
+import { registerLint, VERSION } from "./lint.js";
+import { MissingPeerError } from "../optional-peer.js";
 import { InputError, processIo, type Io } from "./io.js";
 import { registerPlayground } from "./playground.js";
 import { registerServe } from "./serve.js";
@@ -17,6 +18,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   };
   const program = new Command("ess-authz")
     .description("Parse, evaluate, explain and lint Alibaba Cloud RAM policies for the Auto Scaling (ESS) API")
+    .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   registerEval(program, io, setExit);
@@ -31,7 +33,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof InputError) {
+    if (e instanceof InputError || e instanceof MissingPeerError) {
       io.stderr(`ess-authz: ${e.message}\n`);
       return 2;
     }

@@ -1,41 +1,29 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import serveStatic from "serve-static";
 import { InputError, type Io } from "./io.js";
 
 /** The static build of scripts/build-playground.mjs; the same path from src/cli (tsx) and dist/cli. */
 export const PLAYGROUND_DIR = fileURLToPath(new URL("../../dist/playground/", import.meta.url));
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".map": "application/json",
-};
 
 export interface PlaygroundServer {
   readonly url: string;
   close(): Promise<void>;
 }
 
-/** Serves the static playground on 127.0.0.1 only: files of `dir`, GET/HEAD, nothing else. */
+/**
+ * Serves the static playground on 127.0.0.1 only: the files of `dir`, GET/HEAD, nothing else. serve-static (the
+ * `send` package) decodes and confines paths: a malformed escape is 400, a path out of `dir` 403, a missing file 404.
+ */
 export async function servePlayground(dir: string, port: number): Promise<PlaygroundServer> {
-  const server: Server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
-    const file = normalize(join(dir, path === "/" ? "index.html" : decodeURIComponent(path)));
-    const type = TYPES[extname(file)];
-    if ((req.method !== "GET" && req.method !== "HEAD") || !file.startsWith(normalize(dir)) || !type) {
-      res.writeHead(404).end();
-      return;
-    }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { "content-type": type, "cache-control": "no-cache" }).end(req.method === "HEAD" ? undefined : body);
-    } catch {
-      res.writeHead(404).end();
-    }
+  const files = serveStatic(dir, { index: ["index.html"], dotfiles: "deny", fallthrough: false, redirect: false, setHeaders: (res) => res.setHeader("cache-control", "no-cache") });
+  const server: Server = createServer((req, res) => {
+    files(req, res, (error?: { status?: number; statusCode?: number }) => {
+      res.writeHead(error?.status ?? error?.statusCode ?? 404).end();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -2,9 +2,10 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import { loadWithPeers } from "../optional-peer.js";
 import { ConfigError } from "../service/config.js";
-import { SeedError } from "../service/seed.js";
-import { DEFAULT_DB_FILE, startService, type RunningService } from "../service/server.js";
+import type { RunningService } from "../service/server.js";
+import { DEFAULT_DB_FILE } from "../service/state.js";
 import { EXIT, InputError, type Io } from "./io.js";
 
 export interface ServeOptions {
@@ -15,6 +16,9 @@ export interface ServeOptions {
   seed?: string;
   watchInterval?: string;
 }
+
+/** The server's packages: optional peer dependencies, loaded by `serve` only. */
+export const SERVER_PACKAGES = ["fastify", "better-sqlite3", "pino"] as const;
 
 /** Without `--config`, the bundled example: the scenario principals of `examples/service/`, and their groups. */
 export const EXAMPLE_CONFIG = fileURLToPath(new URL("../../examples/service/config.json", import.meta.url));
@@ -34,6 +38,10 @@ export async function runServe(io: Io, options: ServeOptions): Promise<number> {
   const example = options.config === undefined;
   const configFile = example ? EXAMPLE_CONFIG : resolve(io.cwd, options.config!);
   const seedFile = options.seed !== undefined ? resolve(io.cwd, options.seed) : example && existsSync(EXAMPLE_SEED) ? EXAMPLE_SEED : undefined;
+  const { startService, SeedError } = await loadWithPeers("ess-authz serve", SERVER_PACKAGES, async () => ({
+    ...(await import("../service/server.js")),
+    ...(await import("../service/seed.js")),
+  }));
   let service: RunningService;
   try {
     service = await startService({

@@ -1,5 +1,5 @@
 // GENERATED FILE - do not edit by hand.
-// Source: ../shared/reference/ess-api-catalog.json (sha256 98059b27fb7fdafde4d608ac959f9273dc0a6b9e98812a9eff6a230671e3a282)
+// Source: catalog/ess-api-catalog.json (sha256 98059b27fb7fdafde4d608ac959f9273dc0a6b9e98812a9eff6a230671e3a282)
 // Regenerate: node scripts/gen-catalog.mjs   (verify: node scripts/gen-catalog.mjs --check)
 import type { EssOperation } from "./types.js";
 
@@ -337,7 +337,7 @@ export const OPERATION_ROWS: readonly EssOperation[] = [
     "carriesRequestTag": false,
     "carriesResourceTag": true,
     "source": "documented: https://help.aliyun.com/zh/auto-scaling/developer-reference/api-ess-2022-02-22-createalarm; conflicting: https://help.aliyun.com/document_detail/459383.htm (older template) says \"Write\", resource column blank",
-    "note": "no group named: the task is not bound to a group and is authorized on `*` (contract §5) (2022 metadata marks ScalingGroupId required; the contract's unbound tasks win)"
+    "note": "no group named: the task is not bound to a group and is authorized on `*` (docs/semantics.md §5) (2022 metadata marks ScalingGroupId required; the unbound-task rule of docs/semantics.md §5 wins)"
   },
   {
     "name": "CreateDiagnoseReport",
@@ -378,19 +378,17 @@ export const OPERATION_ROWS: readonly EssOperation[] = [
     "wire": {
       "2014-08-28": {
         "groupId": "ScalingGroupId",
-        "children": [],
-        "tags": "Tag"
+        "children": []
       },
       "2022-02-22": {
         "groupId": "ScalingGroupId",
-        "children": [],
-        "tags": "Tags"
+        "children": []
       }
     },
-    "carriesRequestTag": true,
+    "carriesRequestTag": false,
     "carriesResourceTag": true,
     "source": "inferred: action assumed ess:<ApiName> (RAM doc row not confirmed); level inferred from verb (RAM doc row not confirmed); resource inferred: every documented group-scoped ESS op uses *ScalingGroup, including ops whose request only carries a child id (DeleteScalingRule, ExecuteScalingRule, EnableAlarm)",
-    "note": "Tag.N/Tags.N tag the ECI instances; the catalog lists them as tag params and contract §5 excludes only the Tags JSON string, so they are request tags"
+    "note": "Tag.N.Key, Tag.N.Value, Tags.N.Key, Tags.N.Value: ECI container-group tags (they tag the instances the group launches), not request tags (docs/semantics.md §5)"
   },
   {
     "name": "CreateLifecycleHook",
@@ -474,7 +472,7 @@ export const OPERATION_ROWS: readonly EssOperation[] = [
     "carriesRequestTag": false,
     "carriesResourceTag": true,
     "source": "inferred: action assumed ess:<ApiName> (RAM doc row not confirmed); level inferred from verb (RAM doc row not confirmed); resource inferred: every documented group-scoped ESS op uses *ScalingGroup, including ops whose request only carries a child id (DeleteScalingRule, ExecuteScalingRule, EnableAlarm)",
-    "note": "Tags: a JSON string of ECS instance tags, not request tags (contract §5)"
+    "note": "Tags: a JSON string of ECS instance tags, not request tags (docs/semantics.md §5)"
   },
   {
     "name": "CreateScalingGroup",
@@ -501,7 +499,7 @@ export const OPERATION_ROWS: readonly EssOperation[] = [
     "carriesRequestTag": true,
     "carriesResourceTag": false,
     "source": "inferred: action assumed ess:<ApiName> (RAM doc row not confirmed); level inferred from verb (RAM doc row not confirmed); resource unknown",
-    "note": "resource: catalog says unknown; contract §5 authorizes group creation on scalinggroup/*. InstanceId: ignored, the operation is authorized on `scalinggroup/*`"
+    "note": "resource: catalog says unknown; docs/semantics.md §5 authorizes group creation on scalinggroup/*. InstanceId: ignored, the operation is authorized on `scalinggroup/*`"
   },
   {
     "name": "CreateScalingRule",
@@ -570,7 +568,7 @@ export const OPERATION_ROWS: readonly EssOperation[] = [
     "carriesRequestTag": false,
     "carriesResourceTag": true,
     "source": "documented: https://help.aliyun.com/zh/auto-scaling/developer-reference/api-ess-2022-02-22-createscheduledtask; https://www.alibabacloud.com/help/zh/auto-scaling/developer-reference/api-ess-2014-08-28-createscheduledtask",
-    "note": "no group named: the task is not bound to a group and is authorized on `*` (contract §5)"
+    "note": "no group named: the task is not bound to a group and is authorized on `*` (docs/semantics.md §5)"
   },
   {
     "name": "DeactivateScalingConfiguration",
@@ -2369,8 +2367,7 @@ export const OPERATION_ROWS: readonly EssOperation[] = [
             "list": false,
             "ari": false
           }
-        ],
-        "tags": "Tag"
+        ]
       },
       "2022-02-22": {
         "children": [
@@ -2380,14 +2377,13 @@ export const OPERATION_ROWS: readonly EssOperation[] = [
             "list": false,
             "ari": false
           }
-        ],
-        "tags": "Tags"
+        ]
       }
     },
-    "carriesRequestTag": true,
+    "carriesRequestTag": false,
     "carriesResourceTag": true,
     "source": "inferred: action assumed ess:<ApiName> (RAM doc row not confirmed); level inferred from verb (RAM doc row not confirmed); resource inferred: every documented group-scoped ESS op uses *ScalingGroup, including ops whose request only carries a child id (DeleteScalingRule, ExecuteScalingRule, EnableAlarm); conflicting: https://www.alibabacloud.com/help/en/auto-scaling/developer-reference/api-ess-2022-02-22-modifyeciscalingconfiguration (Jun 2024) says \"There is currently no authorization information disclosed in the API.\"",
-    "note": "Tag.N/Tags.N tag the ECI instances; the catalog lists them as tag params and contract §5 excludes only the Tags JSON string, so they are request tags"
+    "note": "Tag.N.Key, Tag.N.Value, Tags.N.Key, Tags.N.Value: ECI container-group tags (they tag the instances the group launches), not request tags (docs/semantics.md §5)"
   },
   {
     "name": "ModifyInstanceAttribute",
@@ -2525,7 +2521,7 @@ export const OPERATION_ROWS: readonly EssOperation[] = [
     "carriesRequestTag": false,
     "carriesResourceTag": true,
     "source": "inferred: action assumed ess:<ApiName> (RAM doc row not confirmed); level inferred from verb (RAM doc row not confirmed); resource inferred: every documented group-scoped ESS op uses *ScalingGroup, including ops whose request only carries a child id (DeleteScalingRule, ExecuteScalingRule, EnableAlarm)",
-    "note": "Tags: a JSON string of ECS instance tags, not request tags (contract §5)"
+    "note": "Tags: a JSON string of ECS instance tags, not request tags (docs/semantics.md §5)"
   },
   {
     "name": "ModifyScalingGroup",
@@ -3187,7 +3183,7 @@ export const OPERATION_ROWS: readonly EssOperation[] = [
     "carriesRequestTag": false,
     "carriesResourceTag": true,
     "source": "documented: https://help.aliyun.com/document_detail/459331.htm; https://www.alibabacloud.com/help/tc/auto-scaling/developer-reference/api-ess-2022-02-22-untagresources; https://www.alibabacloud.com/help/ja/auto-scaling/developer-reference/api-ess-2014-08-28-untagresources; conflicting: https://help.aliyun.com/document_detail/459331.html (older template) says \"Write\", resource column blank",
-    "note": "TagKey.N, TagKeys.N: tag keys without values: no acs:RequestTag (and acs:TagKeys is not available for ESS, contract §5)"
+    "note": "TagKey.N, TagKeys.N: tag keys without values: no acs:RequestTag (and acs:TagKeys is not available for ESS, docs/semantics.md §5)"
   },
   {
     "name": "VerifyAuthentication",

@@ -16,7 +16,7 @@ export interface RuleExample {
 }
 
 const FAMILY_TITLES: Record<RuleFamily, string> = {
-  policy: "Policy grammar and values (contract §1, §3)",
+  policy: "Policy grammar and values (semantics §1, §3)",
   actions: "Actions",
   resources: "Resources",
   conditions: "Conditions",
@@ -81,10 +81,10 @@ export function renderRulesDoc(examples: (id: string) => RuleExample): string {
     "",
     "- PATHs are files or folders (every `*.json` below a folder, skipping hidden entries and `node_modules`); `-` reads standard input.",
     "- Exit `0` when no finding is at or above `--fail-on` (default `error`), `1` when one is, `2` for a usage error or a path that cannot be read (the other paths are still linted).",
-    "- `--format text` prints `file:line:col severity ruleId message`, the source line with a caret under the span and the fix; `json` an array of findings (contract §7 plus `file`); `sarif` SARIF 2.1.0 with one rule per id and the fixes as text replacements.",
+    "- `--format text` prints `file:line:col severity ruleId message`, the source line with a caret under the span and the fix; `json` an array of findings (the fields of [semantics §7](semantics.md#7-lint-findings) plus `file`); `sarif` SARIF 2.1.0 with one rule per id and the fixes as text replacements.",
     "- `--fix` applies the safe fixes (RFC 6902 patches) one at a time, re-linting after each, rewrites the files keeping their formatting, and reports what remains; `--fix --dry-run` prints the patches instead (JSON `[{file, patch}]` with `--format json` or `sarif`).",
     "",
-    "Severities (contract §7): **Error**: the policy does not work or is rejected. **SecurityWarning**: it grants more than it seems (or a guardrail does not hold). **Warning**: best practice. **Suggestion**: style and redundancy.",
+    "Severities ([semantics §7](semantics.md#7-lint-findings)): **Error**: the policy does not work or is rejected. **SecurityWarning**: it grants more than it seems (or a guardrail does not hold). **Warning**: best practice. **Suggestion**: style and redundancy.",
     "Errors of the `policy` family make `parsePolicy` reject the document; the other Errors come from the catalog-aware rules and do not stop the engine from loading the policy.",
     "",
     "| rule | severity | family | autofix | finds |",

@@ -15,6 +15,7 @@ export type { LintInput, Unreadable, InputSource } from "./files.js";
 export { formatText, formatJson, summaryLine } from "./format/text.js";
 export type { FileReport } from "./format/text.js";
 export { formatSarif, toSarif, SARIF_SCHEMA } from "./format/sarif.js";
+export type * from "./format/sarif-types.js";
 
 /** Lints files and folders (every `*.json` below a folder; `-` is standard input). Unreadable paths are returned, not thrown. */
 export function lintFiles(

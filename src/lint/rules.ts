@@ -1,7 +1,7 @@
 import type { Severity } from "../policy/findings.js";
 
 /**
- * Every rule the linter reports: the grammar and condition checks of `parsePolicy` (contract §1, §3) and the
+ * Every rule the linter reports: the grammar and condition checks of `parsePolicy` (docs/semantics.md §1, §3) and the
  * catalog-aware rules of `src/lint/families/`. Ids are stable: CI configurations and SARIF baselines key on them.
  * The docs page `docs/lint-rules.md` is generated from this table and the fixtures in `test/fixtures/lint/`.
  */
@@ -38,7 +38,7 @@ const rule = (
 ): RuleMeta => ({ id, severity, family, summary, why, fix, ...extra });
 
 export const RULES: readonly RuleMeta[] = [
-  // ---- policy: grammar, JSON and value formats, reported by parsePolicy (contract §1, §3) ----
+  // ---- policy: grammar, JSON and value formats, reported by parsePolicy (docs/semantics.md §1, §3) ----
   rule("json-syntax", "Error", "policy", "The document is not strict JSON (RFC 8259).",
     "RAM rejects documents that are not valid JSON; comments and trailing commas are not JSON. The position is where the parser stopped.",
     "Correct the JSON at the reported position."),
@@ -138,14 +138,14 @@ export const RULES: readonly RuleMeta[] = [
 
   // ---- resources ----
   rule("resource-arn-malformed", "Warning", "resources", "A resource is neither `*` nor shaped like `acs:ess:<region>:<account>:scalinggroup/<id>`.",
-    "ESS authorizes against scaling-group ARNs (contract §5); a resource of another shape matches no ESS request.",
+    "ESS authorizes against scaling-group ARNs (docs/semantics.md §5); a resource of another shape matches no ESS request.",
     "Write `acs:ess:<region>:<account>:scalinggroup/<id>` or `*`."),
   rule("resource-type-unknown", "Warning", "resources", "An ESS ARN names a resource type other than `scalinggroup`.",
     "ESS has one RAM resource type. Scaling configurations, rules, alarm and scheduled tasks, lifecycle hooks and activities have no ARN: they are authorized against their scaling group.",
     "Use `scalinggroup/<id>` of the owning group. `--fix` corrects a near miss (`scalinggroups`, `scaling-group`).",
     { autofix: true }),
   rule("resource-case", "Warning", "resources", "The fixed parts of an ESS ARN (`acs`, `ess`, region, `scalinggroup`) are not lower case.",
-    "Case never widens access (contract §2): in an Allow statement resources match with exact case, so `scalingGroup` matches nothing; in a Deny they match regardless of case.",
+    "Case never widens access (docs/semantics.md §2): in an Allow statement resources match with exact case, so `scalingGroup` matches nothing; in a Deny they match regardless of case.",
     "Write them in lower case. `--fix` does.",
     { autofix: true }),
   rule("resource-region-unknown", "Warning", "resources", "An ESS ARN names a region that is not an Alibaba Cloud region id.",
@@ -153,7 +153,7 @@ export const RULES: readonly RuleMeta[] = [
     "Use a region id such as `cn-hangzhou`, or `*`. `--fix` corrects a near miss (`cn-hangzou`). New regions appear over time: ignore the warning for a region newer than this linter.",
     { autofix: true }),
   rule("resource-masked-id", "SecurityWarning", "resources", "An account or scaling-group id contains a documentation mask (`****`, `***8`).",
-    "The stars of a masked id copied from documentation are wildcards: the ARN matches ids you did not write. In an Allow that grants more than it seems; in a Deny it usually misses the real resource.",
+    "The stars of a masked id copied from documentation are wildcards, not a placeholder that matches nothing: the ARN matches every id of that shape, so the statement reaches resources you did not write (an Allow grants more than it seems). A masked account that cannot match the policy's own account is reported as a Warning: there the statement grants or protects nothing.",
     "Write the real id.",
     { severityNote: "SecurityWarning in Allow statements (wider than written), Warning in Deny statements." }),
   rule("resource-id-format", "Warning", "resources", "A scaling-group id is not `asg-` followed by lowercase letters and digits.",
@@ -171,31 +171,31 @@ export const RULES: readonly RuleMeta[] = [
 
   // ---- conditions ----
   rule("condition-key-unknown", "Warning", "conditions", "A condition key is not a key ESS requests carry.",
-    "ESS requests carry the global keys of contract §5 (acs:SourceIp, acs:SecureTransport, acs:CurrentTime, acs:MFAPresent, acs:AccessId, acs:PrincipalARN, acs:SourceVpc) and the tag keys; ESS defines no service keys. A key no request carries makes positive operators false and negated ones true.",
+    "ESS requests carry the global keys of docs/semantics.md §5 (acs:SourceIp, acs:SecureTransport, acs:CurrentTime, acs:MFAPresent, acs:AccessId, acs:PrincipalARN, acs:SourceVpc) and the tag keys; ESS defines no service keys. A key no request carries makes positive operators false and negated ones true.",
     "Use a supported key. `--fix` applies the did-you-mean when exactly one key is close.",
     { autofix: true }),
   rule("condition-key-case", "Warning", "conditions", "A condition key is written in non-canonical case (e.g. `acs:sourceip`, `acs:resourcetag/team`).",
-    "Key names match case-insensitively (contract §2), so this works, but the canonical spelling is what readers and other tools expect.",
+    "Key names match case-insensitively (docs/semantics.md §2), so this works, but the canonical spelling is what readers and other tools expect.",
     "`--fix` rewrites the key in canonical case.",
     { autofix: true }),
   rule("condition-tag-keys-unsupported", "Warning", "conditions", "A condition uses `acs:TagKeys`.",
-    "`acs:TagKeys` is not available for ESS (contract §5): it is never present, so positive operators never match and negated ones always do.",
+    "`acs:TagKeys` is not available for ESS (docs/semantics.md §5): it is never present, so positive operators never match and negated ones always do.",
     "Use `acs:RequestTag/<key>` or `acs:ResourceTag/<key>`."),
   rule("condition-key-absent", "Suggestion", "conditions", "An Allow's tag condition excludes some of its operations silently (e.g. `ess:*` + `acs:ResourceTag/…` never allows `DescribeRegions`).",
-    "Action wildcards are expanded against the catalog. `acs:RequestTag/*` exists only for operations with tag parameters, `acs:ResourceTag/*` only for operations on a scaling group; for the others a positive operator is false (contract §3), so the statement never allows them.",
+    "Action wildcards are expanded against the catalog. `acs:RequestTag/*` exists only for operations with tag parameters, `acs:ResourceTag/*` only for operations on a scaling group; for the others a positive operator is false (docs/semantics.md §3), so the statement never allows them.",
     "Allow the excluded operations in a separate statement if they are needed, or narrow the Action to the operations that carry the key."),
   rule("condition-negated-key-absent", "SecurityWarning", "conditions", "An Allow's negated tag condition holds trivially for operations that never carry the key.",
-    "A negated operator (`StringNotEquals`, `StringNotLike`…) is true when the key is missing (contract §3), so the Allow grants those operations whatever their tags.",
+    "A negated operator (`StringNotEquals`, `StringNotLike`…) is true when the key is missing (docs/semantics.md §3), so the Allow grants those operations whatever their tags.",
     "Narrow the Action to operations that carry the key, or use a positive operator."),
   rule("condition-forallvalues-key-absent", "SecurityWarning", "conditions", "An Allow relies on a `ForAllValues:` condition whose key a request may lack.",
     "`ForAllValues:` holds when every request value satisfies the operator, so it also holds when the request has no value at all: the Allow then grants to every request without the key (tags are optional; `acs:SourceVpc` exists only behind a trusted gateway; ESS requests never carry `acs:TagKeys` or other services' keys). IAM Access Analyzer reports this as a security warning too.",
     "Add a `ForAnyValue:` condition with the same operator, key and values (it is false when the key is missing, so together they mean \"present, and every value allowed\"), or drop the qualifier if the key has one value."),
   rule("condition-tag-key-case", "Warning", "conditions", "The same tag key is written in different case within one policy (`Team` and `team`).",
-    "Tag keys in condition keys match case-insensitively (contract §2), so both spellings match the same tags, but the policy reads as if it meant two tags.",
+    "Tag keys in condition keys match case-insensitively (docs/semantics.md §2), so both spellings match the same tags, but the policy reads as if it meant two tags.",
     "Use one spelling. `--fix` renames the minority spelling (on a tie, the lower-case one wins) when no other key of that block collides.",
     { autofix: true }),
   rule("condition-operator-type", "Error", "conditions", "An operator does not fit the type of its key (e.g. `Bool` on `acs:SourceIp`, `StringEquals` on an IP address).",
-    "A request value that cannot be read as the operator's type makes the condition indeterminate (contract §3): an Allow never applies, a Deny always fires. String operators on IP or date keys compare text, so `10.0.0.0/8` never equals an address.",
+    "A request value that cannot be read as the operator's type makes the condition indeterminate (docs/semantics.md §3): an Allow never applies, a Deny always fires. String operators on IP or date keys compare text, so `10.0.0.0/8` never equals an address.",
     "Use the operator family of the key: IpAddress/NotIpAddress for acs:SourceIp, Bool for acs:SecureTransport and acs:MFAPresent, Date… for acs:CurrentTime, String… for the rest.",
     { severityNote: "Error when the request value can never be read by the operator; Warning when a String operator compares an IP or date key as text." }),
 
@@ -207,7 +207,7 @@ export const RULES: readonly RuleMeta[] = [
     "Allow + NotAction grants every action of every service except those listed, including services added later (RAM docs: \"use with caution\").",
     "List the allowed actions with Action."),
   rule("deny-condition-key-absent", "SecurityWarning", "security", "A Deny's condition key is absent for some of its operations, so the guardrail never fires for them.",
-    "A positive operator on a missing key is false (contract §3): `Deny ess:*` with `acs:ResourceTag/…` never blocks operations without a scaling group (CreateScalingGroup, DescribeRegions, unbound alarm and scheduled tasks). The finding names them.",
+    "A positive operator on a missing key is false (docs/semantics.md §3): `Deny ess:*` with `acs:ResourceTag/…` never blocks operations without a scaling group (CreateScalingGroup, DescribeRegions, unbound alarm and scheduled tasks). The finding names them.",
     "Add a Deny for those operations with a key they carry (e.g. `acs:RequestTag/…` for CreateScalingGroup), or use a negated operator whose absence denies."),
   rule("deny-never-matches", "SecurityWarning", "security", "A Deny statement can never match.",
     "Its condition keys are absent for all of its operations, its conditions contradict each other, or none of its resources can name a scaling group: the guardrail protects nothing.",
@@ -233,7 +233,7 @@ export const RULES: readonly RuleMeta[] = [
     "Fill the array or remove the statement. `--fix` removes an empty Condition.",
     { autofix: true }),
   rule("unbound-allowance-missing", "Suggestion", "redundancy", "A tag- or ARN-restricted `ess:*` Allow lacks the allowance for the APIs that support neither.",
-    "DescribeRegions and the scheduled and alarm task APIs (when the task is bound to no group) are authorized on `*` without tags (scenarios.md), so a policy restricted by tag or ARN denies them unless it allows them on `*` separately.",
+    "DescribeRegions and the scheduled and alarm task APIs (when the task is bound to no group) are authorized on `*` without tags (Alibaba's tag-based authentication guide; docs/scenarios.md), so a policy restricted by tag or ARN denies them unless it allows them on `*` separately.",
     "Add `{\"Effect\": \"Allow\", \"Action\": [the listed actions], \"Resource\": \"*\"}`."),
 ];
 

@@ -2,8 +2,7 @@
  * The framework-free heart of the middleware: edge (signature, client address) → context (`ess/`) → core
  * (`evaluate`) → decision → ESS answer. The Fastify plugin and the Express middleware are thin adapters.
  */
-import { createHash, randomUUID } from "node:crypto";
-import pino, { type Logger } from "pino";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { EvaluationInput, StatementTrace } from "../evaluate/decision.js";
 import { authorizePlan } from "../ess/authorize.js";
 import { buildPlan } from "../ess/request.js";
@@ -19,6 +18,7 @@ import { compileTrust, type ClientOrigin, type ConnectionFacts, type TrustOption
 import { DEFAULT_DEPENDENCY_TIMEOUT_MS, DependencyTimeoutError, withDeadline } from "./deadline.js";
 import { buildDiagnostic, encodeDiagnostic } from "./diagnostic.js";
 import { errorBody, EssHttpError, type AccessDeniedDetail, type EssErrorBody } from "./errors.js";
+import { warnHost, type AuthzLogger } from "./logger.js";
 import { MemoryNonceStore, NonceCapacityError, type NonceStore } from "./nonce.js";
 import type { Credential, CredentialSource, Principal } from "./principal.js";
 import { responseFormat, type ResponseFormat } from "./wire.js";
@@ -47,10 +47,16 @@ export interface AuthorizerOptions extends TrustOptions {
   readonly hostId?: string;
   /** Region of this endpoint, for operations whose request carries no `RegionId`. */
   readonly endpointRegion?: string;
-  /** Seals `EncodedDiagnosticMessage` (AES-256-GCM) so only holders of this secret can read it. */
+  /**
+   * Seals `EncodedDiagnosticMessage` (AES-256-GCM) so only holders of this secret can read it. Without it a random
+   * key is made for this authorizer and a warning given: denials stay sealed, but nobody can read them.
+   */
   readonly diagnosticKey?: string;
-  /** Receives one line per decision and per rejected request; silent when absent. */
-  readonly logger?: Logger;
+  /**
+   * Receives one line per decision and per rejected request (a pino logger fits). Without it decisions are not
+   * logged, and warnings about unsafe defaults go to `process.emitWarning`.
+   */
+  readonly logger?: AuthzLogger;
 }
 
 /** What the host sees on an authorized request. */
@@ -178,7 +184,7 @@ function claimedAccessKeyId(facts: HttpRequestFacts, sent: URLSearchParams): str
  */
 export function answerError(
   error: unknown,
-  at: { requestId: string; format: ResponseFormat; hostId?: string; logger?: Logger },
+  at: { requestId: string; format: ResponseFormat; hostId?: string; logger?: AuthzLogger | undefined },
 ): RejectedRequest {
   let essError: EssHttpError;
   if (error instanceof EssHttpError) essError = error;
@@ -223,11 +229,22 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const now = options.now ?? Date.now;
   const hostId = options.hostId ?? DEFAULT_HOST_ID;
   const originOf = compileTrust(options);
-  const log = options.logger ?? pino({ enabled: false });
+  const log = options.logger;
   if (!options.nonces) {
-    log.warn(
+    warnHost(
+      log,
+      "ESS_AUTHZ_IN_PROCESS_NONCES",
       "no nonce store given: nonces are remembered in this process only, so a signed request can be replayed after a " +
         "restart or on another instance while its timestamp is valid (pass `nonces`, e.g. one backed by Redis or SQLite)",
+    );
+  }
+  const diagnosticKey = options.diagnosticKey ?? randomBytes(32).toString("base64url");
+  if (options.diagnosticKey === undefined) {
+    warnHost(
+      log,
+      "ESS_AUTHZ_EPHEMERAL_DIAGNOSTIC_KEY",
+      "no diagnosticKey given: denial diagnostics are sealed with a random key of this process, which nobody can " +
+        "read them with (pass `diagnosticKey` to be able to decode them)",
     );
   }
 
@@ -250,7 +267,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       AuthPrincipalDisplayName: principal.displayName,
       NoPermissionType: decision.decision === "ExplicitDeny" ? "ExplicitDeny" : "ImplicitDeny",
       PolicyType: policyType(traced),
-      EncodedDiagnosticMessage: encodeDiagnostic(diagnostic, options.diagnosticKey),
+      EncodedDiagnosticMessage: encodeDiagnostic(diagnostic, diagnosticKey),
     };
     return reject(requestId, format, new EssHttpError("Forbidden.Unauthorized"), detail);
   }
@@ -267,7 +284,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         authenticated = await authenticate(facts, { credentials, nonces, timestampWindowMs: options.timestampWindowMs, now });
       } catch (e) {
         if (e instanceof EssHttpError) {
-          log.warn({ requestId, code: e.code, accessKeyId: claimedAccessKeyId(facts, sentParams()) }, "request rejected");
+          log?.warn({ requestId, code: e.code, accessKeyId: claimedAccessKeyId(facts, sentParams()) }, "request rejected");
           return reject(requestId, format(), e);
         }
         throw e;
@@ -288,7 +305,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       const decision = authorizePlan(plan, principal.policies, { trace: false });
       const hash = policySetHash(principal.policies);
       // The record is built only for a logger that will write it.
-      if (log.isLevelEnabled("info")) {
+      if (log && log.isLevelEnabled?.("info") !== false) {
         log.info(
           {
             requestId,

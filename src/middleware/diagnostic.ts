@@ -3,8 +3,9 @@
  * apply, packed so that only an operator can read it. RAM does the same with an opaque message the caller hands
  * to an administrator; `ess-authz decode-diagnostic` unpacks it.
  *
- * Form: `EDM1.<base64url(deflate(json))>`, or sealed with AES-256-GCM when a key is configured:
- * `EDM1S.<base64url(iv ‖ tag ‖ ciphertext)>`. Sealing hides policy details from the denied caller.
+ * Form: `EDM1S.<base64url(iv ‖ tag ‖ AES-256-GCM(deflate(json)))>`, the key derived from the operator's secret
+ * with HKDF-SHA256 (salt `ess-authz`, info `encoded-diagnostic-message`). It is always sealed: the policy details
+ * inside are not the denied caller's to read.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
@@ -51,7 +52,6 @@ export interface Diagnostic {
   readonly truncated?: boolean;
 }
 
-const PLAIN = "EDM1.";
 const SEALED = "EDM1S.";
 const MAX_RESOURCES = 20;
 const MAX_STATEMENTS = 50;
@@ -109,9 +109,8 @@ function deriveKey(secret: string): Buffer {
   return Buffer.from(hkdfSync("sha256", secret, "ess-authz", "encoded-diagnostic-message", 32));
 }
 
-export function encodeDiagnostic(diagnostic: Diagnostic, secret?: string): string {
+export function encodeDiagnostic(diagnostic: Diagnostic, secret: string): string {
   const packed = deflateRawSync(Buffer.from(JSON.stringify(diagnostic), "utf8"));
-  if (secret === undefined) return PLAIN + packed.toString("base64url");
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", deriveKey(secret), iv);
   const sealed = Buffer.concat([cipher.update(packed), cipher.final()]);
@@ -139,10 +138,8 @@ export function decodeDiagnostic(message: string, secret?: string): Diagnostic {
     } catch {
       throw new DiagnosticDecodeError("the message does not open with this key, or was altered");
     }
-  } else if (text.startsWith(PLAIN)) {
-    packed = Buffer.from(text.slice(PLAIN.length), "base64url");
   } else {
-    throw new DiagnosticDecodeError(`not an encoded diagnostic message (expected ${PLAIN} or ${SEALED})`);
+    throw new DiagnosticDecodeError(`not an encoded diagnostic message (expected ${SEALED}…)`);
   }
   let value: unknown;
   try {

@@ -10,8 +10,18 @@ export function responseFormat(format: string | null | undefined): ResponseForma
 
 const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
 
+/**
+ * Characters XML 1.0 does not allow in a document at all, not even as character references (§2.2): C0 controls
+ * other than tab, LF and CR, lone surrogates, U+FFFE and U+FFFF.
+ */
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Escapes markup and replaces each character XML cannot carry with U+FFFD, as a decoder does with bytes it cannot
+ * read: the answer stays well-formed and the value stays recognisable. JSON answers carry such values exactly.
+ */
 function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+  return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!).replace(NOT_XML_CHAR, "\uFFFD");
 }
 
 /** Arrays become repeated elements named after their key, as Alibaba's XML responses do. */

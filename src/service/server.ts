@@ -10,13 +10,13 @@ import { answerError, DEFAULT_HOST_ID, newRequestId, type AuthorizedRequest } fr
 import { EssHttpError } from "../middleware/errors.js";
 import { essAuthz, sendRejection } from "../middleware/fastify.js";
 import { encodeBody, responseFormat } from "../middleware/wire.js";
+import { DEFAULT_DB_FILE, stateDiagnosticKey } from "./state.js";
 import { ConfigError, fingerprint, loadConfig, PrincipalDirectory, type LoadedConfig, type ServiceSettings } from "./config.js";
 import { Input } from "./input.js";
 import { HANDLERS, type OperationContext, type Visibility } from "./operations/index.js";
 import { seedFromFile } from "./seed.js";
 import { SqliteStore } from "./store.js";
 
-export const DEFAULT_DB_FILE = "data/ess-authz.db";
 export const DEFAULT_REGIONS = ["cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-qingdao", "cn-shenzhen", "cn-zhangjiakou", "cn-hongkong", "ap-southeast-1"];
 
 export interface ServiceOptions {
@@ -97,8 +97,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const directory = new PrincipalDirectory(initial);
 
   const dbFile = options.dbFile ?? DEFAULT_DB_FILE;
-  const store = new SqliteStore(dbFile === ":memory:" ? dbFile : resolve(dbFile));
+  const dbPath = dbFile === ":memory:" ? dbFile : resolve(dbFile);
+  const store = new SqliteStore(dbPath);
+  let diagnosticKey: string;
   try {
+    // The store created the db's folder, so the key file can be written beside it.
+    diagnosticKey = settings.diagnosticKey ?? stateDiagnosticKey(dbPath);
     if (options.seedFile) seedFromFile(store, resolve(options.seedFile), initial.account);
   } catch (e) {
     store.close();
@@ -139,7 +143,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logger: log,
       ...(settings.trustedProxies ? { trustedProxies: settings.trustedProxies } : {}),
       ...(settings.sourceVpcHeader ? { sourceVpcHeader: settings.sourceVpcHeader } : {}),
-      ...(settings.diagnosticKey ? { diagnosticKey: settings.diagnosticKey } : {}),
+      diagnosticKey,
       ...(settings.endpointRegion ? { endpointRegion: settings.endpointRegion } : {}),
       dependencyTimeoutMs: options.dependencyTimeoutMs,
     });

@@ -4,7 +4,32 @@
  */
 const doc = (statements: unknown[]): string => JSON.stringify({ Version: "1", Statement: statements });
 
+const arn = (id: string): string => `acs:ess:cn-hangzhou:1234567890123456:scalinggroup/${id}`;
+/** A literal group id per number, 20 characters like real ones. */
+const groupId = (i: number): string => `asg-${i.toString(36).padStart(16, "0")}`;
+
+/** Documents that make the rules comparing statements, ids or spellings pairwise do the most work per pair. */
+export const PAIRWISE: Record<string, () => string> = {
+  "2,000 comparable statements (statement-covered)": () =>
+    doc(Array.from({ length: 2_000 }, (_, i) => ({ Effect: i % 2 ? "Allow" : "Deny", Action: ["ess:*", `ecs:x${i}`], Resource: [arn(groupId(i)), arn(groupId(i + 1))] }))),
+  "2,000 statements differing in conditions only": () =>
+    doc(Array.from({ length: 2_000 }, (_, i) => ({ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*", Condition: { StringEquals: { "acs:RequestTag/team": `t${i}` } } }))),
+  "6,000 literal group ids (resource-id-near-duplicate)": () => doc([{ Effect: "Allow", Action: "ess:*", Resource: Array.from({ length: 6_000 }, (_, i) => arn(groupId(i))) }]),
+  "3,000 spellings of one tag key (condition-tag-key-case)": () =>
+    doc(
+      Array.from({ length: 3_000 }, (_, i) => {
+        const tagKey = [...i.toString(2).padStart(12, "0")].map((bit) => (bit === "1" ? "T" : "t")).join("");
+        return { Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { [`acs:RequestTag/${tagKey}`]: "x" } } };
+      }),
+    ),
+};
+
+/** 4,000 statements with a number for Action: about 12,000 schema errors to fold into findings. */
+export const SCHEMA_FAILURES = "4,000 statements with a number for Action";
+
 export const BIG_INPUTS: Record<string, () => string> = {
+  ...PAIRWISE,
+  [SCHEMA_FAILURES]: () => doc(Array.from({ length: 4000 }, () => ({ Effect: "Allow", Action: 1, Resource: "*" }))),
   /** 10 MB: refused before parsing. */
   "10MB document": () => doc([{ Effect: "Allow", Action: "ess:*", Resource: "x".repeat(10 * 1024 * 1024) }]),
   /** Just under the 1,000,000-character parse limit, one huge string. */
@@ -29,3 +54,6 @@ export const BIG_INPUTS: Record<string, () => string> = {
   /** The most statements a legal (≤ 6,144 characters) identity policy holds, each with a safe fix. */
   "115 fixable statements (legal size)": () => doc(Array.from({ length: 115 }, (_, i) => ({ Effect: "Allow", Action: `ess>D${i}`, Resource: "*" }))),
 };
+
+/** `x0%=%&x1%=%&…`: form pieces whose escapes decodeURIComponent refuses. */
+export const badEscapes = (pieces: number): string => Array.from({ length: pieces }, (_, i) => `x${i}%=%`).join("&");

@@ -6,7 +6,7 @@
  * missing and malformed context values).
  *
  * Small vocabularies on purpose: random text almost never matches, so actions, ARNs, keys and values are drawn
- * from pools (plus mutations) that collide often, and every branch of the contract is exercised.
+ * from pools (plus mutations) that collide often, and every branch of the semantics is exercised.
  */
 import fc from "fast-check";
 import type { AttachmentScope, PrincipalType } from "../../src/evaluate/decision.js";
@@ -21,7 +21,7 @@ export const OPERATORS = [
   "Bool", "IpAddress", "NotIpAddress",
 ] as const;
 
-/** Set qualifiers (contract §3): none most of the time, so that unqualified conditions stay as well covered. */
+/** Set qualifiers (docs/semantics.md §3): none most of the time, so that unqualified conditions stay as well covered. */
 const QUALIFIER = fc.oneof({ arbitrary: fc.constant(""), weight: 4 }, { arbitrary: fc.constantFrom("ForAnyValue:", "ForAllValues:"), weight: 2 });
 
 /** An operator as a policy writes it: one of the 21, sometimes behind a set qualifier. */
@@ -30,7 +30,7 @@ export const qualifiedOperator: fc.Arbitrary<string> = fc.tuple(QUALIFIER, fc.co
 /** The set qualifier of a written operator, or "unqualified". */
 export const qualifierOf = (written: string): string => (/^(ForAnyValue|ForAllValues):/.exec(written)?.[1] ?? "unqualified");
 
-/** Not RAM operators: a policy using one must be rejected (contract §3). */
+/** Not RAM operators: a policy using one must be rejected (docs/semantics.md §3). */
 export const BAD_OPERATORS = [
   "ForAnyValues:StringEquals", "forallvalues:StringEquals", "ForAllValues:Null", "ForAnyValue:StringEqualsIfExists", "ForAllValues:",
   "ForAllValues:ForAnyValue:StringEquals", "StringEqualsIfExists", "Null", "ArnLike", "BinaryEquals", "stringequals", "StringEqual", "__proto__", "constructor",
@@ -50,7 +50,7 @@ export const REQUEST_ACTIONS = [
 ];
 /** Drawn more often on both sides, so that Action elements match requests often. */
 const COMMON_ACTIONS = ["ess:DeleteScalingGroup", "ess:DescribeScalingGroups"];
-/** Request actions that no catalog has: unicode and case tricks (matching is case-insensitive, contract §2). */
+/** Request actions that no catalog has: unicode and case tricks (matching is case-insensitive, docs/semantics.md §2). */
 const ODD_ACTIONS = ["ESS:deletescalinggroup", "ess:DescribeScalingGroupſ", "ess:\u212Aill", "ess:kill", "ess:İnfo", "ess:😀", "ess:\ud800", "*", "", "ess:*", "__proto__", "constructor"];
 
 const REGIONS = ["cn-hangzhou", "cn-beijing", ""];

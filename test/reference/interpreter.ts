@@ -1,7 +1,7 @@
 /**
- * A reference interpreter for contract §2–§4 (`../shared/spec/semantics.md`), for differential testing.
+ * A reference interpreter for docs/semantics.md §2–§4 (`docs/semantics.md`), for differential testing.
  *
- * Written straight from the contract: no indexes, no compilation, no caches, no code shared with `src/match`,
+ * Written straight from docs/semantics.md: no indexes, no compilation, no caches, no code shared with `src/match`,
  * `src/conditions` or `src/evaluate/evaluate.ts`. It reads the engine's parsed AST (`Policy`) — parsing is tested
  * separately — and its own raw request (the same pairs given to `makeContext`), so `makeContext`'s key folding
  * is under test too. Only types are imported from `src/`.
@@ -37,7 +37,7 @@ export interface RefDecision {
   readonly applied: readonly string[];
 }
 
-// ---------------------------------------------------------------- operators (contract §3)
+// ---------------------------------------------------------------- operators (docs/semantics.md §3)
 
 type Family = "string" | "numeric" | "date" | "bool" | "ip";
 type Cmp = "eq" | "eqi" | "like" | "lt" | "le" | "gt" | "ge" | "in";
@@ -96,7 +96,7 @@ function order(c: number, cmp: Cmp): boolean {
   }
 }
 
-/** Is `raw` a valid policy value for the operator (contract §3: else the policy is an Error at load)? */
+/** Is `raw` a valid policy value for the operator (docs/semantics.md §3: else the policy is an Error at load)? */
 export function validPolicyValue(operator: string, raw: string): boolean {
   const op = OPS[unqualified(operator)];
   if (!op) return false;
@@ -196,7 +196,7 @@ export function conditionHolds(c: Condition, effect: "Allow" | "Deny", req: RefR
   return effect === "Allow" ? outcomes.every((o) => o === "true") : outcomes.some((o) => o !== "false");
 }
 
-// ---------------------------------------------------------------- statements (contract §2)
+// ---------------------------------------------------------------- statements (docs/semantics.md §2)
 
 export function actionMatches(s: Statement, action: string): boolean {
   const any = s.actions.some((p) => refGlob(p.toLowerCase(), action.toLowerCase()));
@@ -213,7 +213,7 @@ export function statementApplies(s: Statement, req: RefRequest): boolean {
   return actionMatches(s, req.action) && resourceMatches(s, req.resource) && s.conditions.every((c) => conditionHolds(c, s.effect, req));
 }
 
-// ---------------------------------------------------------------- decisions (contract §4)
+// ---------------------------------------------------------------- decisions (docs/semantics.md §4)
 
 interface Basic {
   decision: DecisionKind;
@@ -244,7 +244,7 @@ function isAccountScope(a: PolicyAttachment): boolean {
   return a.scope === undefined || a.scope === "account";
 }
 
-/** Contract §4, in its order: control → session → identity (account scope, then the target's resource group). */
+/** docs/semantics.md §4, in its order: control → session → identity (account scope, then the target's resource group). */
 export function refEvaluate(input: EvaluationInput, req: RefRequest): RefDecision {
   const applied: string[] = [];
   const principal = input.principalType ?? "RamUser";

@@ -1,9 +1,9 @@
 /**
- * Reference value parsing and comparison for the differential tests (contract §3, "Formats"), written from the
- * contract alone and deliberately unlike `src/conditions/values.ts`: no regex-built globs, no `Number`, no
+ * Reference value parsing and comparison for the differential tests (docs/semantics.md §3, "Formats"), written from
+ * docs/semantics.md alone and deliberately unlike `src/conditions/values.ts`: no regex-built globs, no `Number`, no
  * `Date`, no ipaddr.js. Slow and obvious on purpose.
  *
- * Readings of the contract where it is terse (documented in SECURITY.md):
+ * Readings of docs/semantics.md where it is terse (documented in SECURITY.md):
  * - numbers: an optional sign, decimal digits with an optional fraction (`1`, `-1.5`, `.5`, `1.`), compared
  *   EXACTLY as decimals (no binary floating point): `9007199254740993` ≠ `9007199254740992`.
  * - dates: ISO 8601 extended date-time with seconds, an optional 1–9 digit fraction and `Z` or `±hh:mm`,
@@ -35,7 +35,7 @@ export function chars(s: string): string[] {
 }
 
 /**
- * Contract §2 glob: `*` any sequence (incl. empty), `?` exactly one character, all else literal.
+ * docs/semantics.md §2 glob: `*` any sequence (incl. empty), `?` exactly one character, all else literal.
  * Bottom-up dynamic programming over (pattern position, input position): `m[i][j]` = pattern[i..] matches input[j..].
  */
 export function refGlob(pattern: string, input: string): boolean {

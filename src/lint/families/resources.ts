@@ -145,7 +145,8 @@ function essArnIssues(pattern: string, arn: EssArn, effect: Effect | undefined, 
     issues.push({
       ruleId: "resource-masked-id",
       dead: false,
-      severity: allow ? "SecurityWarning" : "Warning",
+      // A mask is a wildcard whatever the effect (docs/semantics.md §2): the statement reaches ids nobody wrote.
+      severity: "SecurityWarning",
       message: `id "${id}" contains a documentation mask: its stars are wildcards, so this ${allow ? "Allow covers" : "Deny matches"} every scaling group whose id starts with "${prefix}", not one group`,
     });
   } else if (!validIdPattern(id)) {
@@ -162,7 +163,8 @@ function maskedAccount(account: string, allow: boolean, accounts: PolicyAccounts
   return {
     ruleId: "resource-masked-id",
     dead: false,
-    severity: allow && !misses ? "SecurityWarning" : "Warning",
+    // A mask that cannot match the policy's own account is a typo (the statement does nothing there), not a widening.
+    severity: misses ? "Warning" : "SecurityWarning",
     message: `account "${account}" is masked or mistyped (not a 16-digit account id)${consequence}`,
   };
 }

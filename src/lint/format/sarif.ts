@@ -1,21 +1,21 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
-import type * as Sarif from "sarif";
 import type { Finding, Severity } from "../../policy/findings.js";
 import { parseJsonSource, type JsonSource } from "../../policy/json-source.js";
 import { STDIN_NAME, type Unreadable } from "../files.js";
 import { editSpan, verifiedEdit } from "../fixes.js";
 import { RULES, docsUrl, type RuleMeta } from "../rules.js";
+import type { SarifFix, SarifLevel, SarifLog, SarifRegion, SarifReportingDescriptor, SarifResult } from "./sarif-types.js";
 import type { FileReport } from "./text.js";
 
 /** SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html) with one rule per ruleId. */
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
-const LEVEL: Record<Severity, Sarif.Result.level> = { Error: "error", SecurityWarning: "warning", Warning: "warning", Suggestion: "note" };
+const LEVEL: Record<Severity, SarifLevel> = { Error: "error", SecurityWarning: "warning", Warning: "warning", Suggestion: "note" };
 
 const pascal = (id: string): string => id.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase());
 
-function descriptor(rule: RuleMeta): Sarif.ReportingDescriptor {
+function descriptor(rule: RuleMeta): SarifReportingDescriptor {
   return {
     id: rule.id,
     name: pascal(rule.id),
@@ -35,7 +35,7 @@ export function artifactUri(file: string): string {
   return file.split("/").map(encodeURIComponent).join("/");
 }
 
-const region = (s: { line: number; column: number; endLine: number; endColumn: number }): Sarif.Region => ({
+const region = (s: { line: number; column: number; endLine: number; endColumn: number }): SarifRegion => ({
   startLine: s.line,
   startColumn: s.column,
   endLine: s.endLine,
@@ -43,7 +43,7 @@ const region = (s: { line: number; column: number; endLine: number; endColumn: n
 });
 
 /** The fix as a text replacement, when the patch has an exact minimal edit. */
-function sarifFix(source: JsonSource | undefined, uri: string, f: Finding): Sarif.Fix[] {
+function sarifFix(source: JsonSource | undefined, uri: string, f: Finding): SarifFix[] {
   if (!source || !f.fix) return [];
   let edit;
   try {
@@ -65,9 +65,9 @@ function sarifFix(source: JsonSource | undefined, uri: string, f: Finding): Sari
   ];
 }
 
-export function toSarif(reports: readonly FileReport[], unreadable: readonly Unreadable[], version: string): Sarif.Log {
+export function toSarif(reports: readonly FileReport[], unreadable: readonly Unreadable[], version: string): SarifLog {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
-  const results: Sarif.Result[] = reports.flatMap((report) => {
+  const results: SarifResult[] = reports.flatMap((report) => {
     const uri = artifactUri(report.file);
     const parsed = report.text === undefined ? undefined : parseJsonSource(report.text);
     const source = parsed?.ok ? parsed.source : undefined;
