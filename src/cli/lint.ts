@@ -80,25 +80,27 @@ export async function lintCommand(io: Io, paths: readonly string[], options: Lin
   if (options.dryRun) printPatches(io, options.format, patches);
   else if (options.format === "json") io.stdout(formatJson(reports));
   else if (options.format === "sarif") io.stdout(formatSarif(reports, problems, VERSION));
-  else io.stdout(formatText(reports, problems, discovery.skipped.length));
+  else io.stdout(formatText(reports, problems, unmatched.skipped));
   if (options.format !== "text") for (const p of problems) io.stderr(`ess-authz lint: cannot read ${p.path} (${p.reason})\n`);
 
-  if (problems.length > 0 || unmatched) return 2;
+  if (problems.length > 0 || unmatched.failed) return 2;
   const threshold = SEVERITY_RANK[FAIL_ON[options.failOn]];
   return reports.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold)) ? 1 : 0;
 }
 
 /**
- * Never a silent success: a file named on the command line that holds no policy, and (unless
- * `--no-error-on-unmatched`) a path under which no policy was found, are usage errors, as eslint's "No files
- * matching the pattern". Returns whether any was reported.
+ * Never a silent success: (unless `--no-error-on-unmatched`) a file named on the command line that holds no
+ * policy, and a path under which no policy was found, are usage errors, as eslint's "No files
+ * matching the pattern". With the option, named files that hold no policy are skipped like the others (a
+ * pre-commit hook names every staged file).
  */
-function reportUnmatched(io: Io, discovery: Discovery, errorOnUnmatched: boolean): boolean {
+function reportUnmatched(io: Io, discovery: Discovery, errorOnUnmatched: boolean): { failed: boolean; skipped: number } {
+  if (!errorOnUnmatched) return { failed: false, skipped: discovery.skipped.length + discovery.notPolicies.length };
   for (const file of discovery.notPolicies) io.stderr(`ess-authz lint: ${file} holds no policy (no Statement member, no Terraform or ROS RAM policy)\n`);
   const skipped = discovery.skipped.length;
-  const note = skipped > 0 ? ` (skipped ${skipped} file${skipped === 1 ? "" : "s"} that hold no policy)` : "";
-  if (errorOnUnmatched) for (const path of discovery.unmatched) io.stderr(`ess-authz lint: no policy found in ${path}${note}; pass --no-error-on-unmatched if that is expected\n`);
-  return discovery.notPolicies.length > 0 || (errorOnUnmatched && discovery.unmatched.length > 0);
+  const note = skipped > 0 ? ` (skipped ${skipped} file${skipped === 1 ? "" : "s"} that ${skipped === 1 ? "holds" : "hold"} no policy)` : "";
+  for (const path of discovery.unmatched) io.stderr(`ess-authz lint: no policy found in ${path}${note}; pass --no-error-on-unmatched if that is expected\n`);
+  return { failed: discovery.notPolicies.length + discovery.unmatched.length > 0, skipped };
 }
 
 /** Adds `lint` to the program; the action reports its exit code through `setExit` (use `parseAsync`). */

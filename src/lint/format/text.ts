@@ -40,7 +40,7 @@ export function summaryLine(reports: readonly FileReport[], unreadable: readonly
   const files = count(reports.length, ["file", "files"]);
   const cannotRead =
     (unreadable.length > 0 ? `; ${count(unreadable.length, ["path", "paths"])} could not be read` : "") +
-    (skipped > 0 ? `; skipped ${count(skipped, ["file", "files"])} that hold no policy` : "");
+    (skipped > 0 ? `; skipped ${count(skipped, ["file that holds", "files that hold"])} no policy` : "");
   if (all.length === 0) return `no findings in ${files}${cannotRead}`;
   const bySeverity = (Object.keys(PLURAL) as Severity[])
     .map((s) => [s, all.filter((f) => f.severity === s).length] as const)
