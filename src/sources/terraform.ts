@@ -330,5 +330,7 @@ function dataSourceDocument(file: string, host: LineIndex, label: string, body: 
   });
   values.nodes.set("/Statement", { span: values.span(body) });
   const text = JSON.stringify(document, null, 2);
-  return { name: `${basename(file)}:${label}`, file, hostText: host.text, kind: "identity", text, standalone: false, unrendered: values.unrendered, toHost: pointerMapping(text, values.nodes) };
+  // Only a trust policy may name a Principal: a data source that does is meant for a role's document.
+  const kind = (document.Statement as Record<string, unknown>[]).some((st) => "Principal" in st) ? "trust" : "identity";
+  return { name: `${basename(file)}:${label}`, file, hostText: host.text, kind, text, standalone: false, unrendered: values.unrendered, toHost: pointerMapping(text, values.nodes) };
 }

@@ -34,8 +34,11 @@ export function parseYaml(text: string): YamlParseResult {
     const span = spanOf(yamlNode);
     nodes.set(pointer, keySpan ? { span, keySpan } : { span });
     if (depth > MAX_DEPTH) throw new YamlTooDeep(span);
-    if (yamlNode?.tag?.startsWith("!") && !yamlNode.tag.startsWith("!!")) {
-      tagged.push({ path: pointer, expression: `${yamlNode.tag} ${String(text.slice(yamlNode.range?.[0] ?? 0, yamlNode.range?.[1] ?? 0)).trim()}`.trim(), span });
+    const tag = yamlNode?.tag;
+    if (tag?.startsWith("!") && !tag.startsWith("!!") && yamlNode!.range) {
+      // The node's range starts after its tag: the note points at the tag, where the reader sees the function.
+      const [start, end] = [text.lastIndexOf(tag, yamlNode!.range[0]), yamlNode!.range[1]];
+      tagged.push({ path: pointer, expression: text.slice(start, end).trim(), span: index.span(start, end) });
     }
     if (isMap(resolved)) {
       const out: Record<string, unknown> = {};

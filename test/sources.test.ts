@@ -1,0 +1,139 @@
+/**
+ * The source readers on their own: the edge cases of Terraform templates and YAML that the CLI tests do not
+ * reach. Positions are counted by hand from the texts below.
+ */
+import t from "tap";
+import { lintPolicy } from "../src/lint/lint.js";
+import { hostFindings } from "../src/sources/document.js";
+import { documentsOf } from "../src/sources/discover.js";
+
+const lint = async (file: string, text: string): Promise<string[]> => {
+  const found = await documentsOf({ file, text, explicit: true });
+  if (!found) return [];
+  return [
+    ...found.findings,
+    ...found.documents.flatMap((d) => hostFindings(d, lintPolicy(d.text, { file, kind: d.kind }))),
+  ].map((f) => `${f.line}:${f.column} ${f.ruleId}`);
+};
+
+t.test("a heredoc interpolation outside a JSON string is a value of its own, not a syntax error", async (t) => {
+  const tf = [
+    'resource "alicloud_ram_policy" "p" {',
+    "  policy_document = <<-EOT",
+    "    {",
+    '      "Version": "1",',
+    '      "Statement": [{"Effect": "Allow", "Action": ${jsonencode(var.actions)}, "Resource": "*"}]',
+    "    }",
+    "  EOT",
+    "}",
+  ].join("\n");
+  // `      "Statement": [{"Effect": "Allow", "Action": ` is 50 characters: the interpolation starts at column 51.
+  t.same(await lint("p.tf", tf), ["5:51 unrendered-value"]);
+  const found = await documentsOf({ file: "p.tf", text: tf, explicit: true });
+  t.equal(JSON.parse(found!.documents[0]!.text).Statement[0].Effect, "Allow", "the rest of the document is read");
+});
+
+t.test("jsonencode: quoted keys, escapes, numbers, booleans and null; computed keys and templates are not rendered", async (t) => {
+  const tf = [
+    'resource "alicloud_ram_policy" "p" {',
+    "  policy_document = jsonencode({",
+    '    "Version" = "1"',
+    "    Statement = [{",
+    '      Effect    = "Allow"',
+    '      Action    = "ess:Describe\\u002A"',
+    '      Resource  = "*"',
+    "      Condition = { NumericLessThan = { \"acs:MFAAge\" = 3600 }, Bool = { \"acs:MFAPresent\" = true } }",
+    "      (var.key) = null",
+    "    }]",
+    "  })",
+    "}",
+  ].join("\n");
+  const found = await documentsOf({ file: "p.tf", text: tf, explicit: true });
+  const doc = found!.documents[0]!;
+  t.same(JSON.parse(doc.text), {
+    Version: "1",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "ess:Describe*",
+        Resource: "*",
+        Condition: { NumericLessThan: { "acs:MFAAge": 3600 }, Bool: { "acs:MFAPresent": true } },
+      },
+    ],
+  });
+  // `      (var.key) = null`: the computed key, at column 7 of line 9.
+  t.same(doc.unrendered.map((u) => [u.expression, u.span.line, u.span.column]), [["(var.key)", 9, 7]]);
+});
+
+t.test("a missing closing brace is an hcl-syntax Error; an attribute that names a data source is not a document", async (t) => {
+  t.same(await lint("bad.tf", 'resource "alicloud_ram_policy" "p" {\n  policy_document = "x"\n'), ["1:1 hcl-syntax"]);
+  const ref = 'resource "alicloud_ram_policy" "p" {\n  policy_document = data.alicloud_ram_policy_document.d.document\n}\n';
+  t.equal(await documentsOf({ file: "ref.tf", text: ref, explicit: true }), undefined, "a named file with nothing to check");
+});
+
+t.test("data source: principal and condition blocks render to Principal and Condition", async (t) => {
+  const tf = [
+    'data "alicloud_ram_policy_document" "trust" {',
+    "  statement {",
+    '    action = ["ess:DescribeScalingGroups"]',
+    '    resource = ["*"]',
+    "    principal {",
+    '      entity      = "Service"',
+    '      identifiers = ["ess.aliyuncs.com"]',
+    "    }",
+    "    condition {",
+    '      operator = "StringEquals"',
+    "      variable = var.key",
+    '      values   = ["x"]',
+    "    }",
+    "  }",
+    "}",
+  ].join("\n");
+  const found = await documentsOf({ file: "d.tf", text: tf, explicit: true });
+  const doc = found!.documents[0]!;
+  t.same(JSON.parse(doc.text), {
+    Version: "1",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["ess:DescribeScalingGroups"],
+        Resource: ["*"],
+        Principal: { Service: ["ess.aliyuncs.com"] },
+        // The statement keeps its condition (it is not unconditioned), under a placeholder key.
+        Condition: { StringEquals: { "${var.key}": ["x"] } },
+      },
+    ],
+  });
+  t.equal(doc.kind, "trust", "a Principal makes it a trust policy");
+  t.same(doc.unrendered.map((u) => [u.expression, u.path]), [["var.key", "/Statement/0/Condition"]], "a condition on a computed key is not rendered, and said so");
+  t.same(
+    hostFindings(doc, lintPolicy(doc.text, { file: "d.tf", kind: doc.kind })).map((f) => f.ruleId),
+    ["unrendered-value"],
+    "nothing is said about the statement that holds it",
+  );
+});
+
+t.test("YAML: local tags are not rendered, aliases read as their anchor, too deep is an Error", async (t) => {
+  const ros = [
+    "ROSTemplateFormatVersion: '2015-09-01'",
+    "Resources:",
+    "  P:",
+    "    Type: ALIYUN::RAM::ManagedPolicy",
+    "    Properties:",
+    "      PolicyDocument:",
+    "        Version: '1'",
+    "        Statement:",
+    "          - Effect: Allow",
+    "            Action: &describe ess:DescribeScalingGroups",
+    "            Resource: !Sub 'acs:ess:*:${AWS::AccountId}:*'",
+    "          - Effect: Allow",
+    "            Action: *describe",
+    "            Resource: '*'",
+  ].join("\n");
+  const found = await documentsOf({ file: "t.yaml", text: ros, explicit: true });
+  const doc = found!.documents[0]!;
+  t.equal(JSON.parse(doc.text).Statement[1].Action, "ess:DescribeScalingGroups");
+  // `            Resource: !Sub …`: the tagged value at column 23 of line 11.
+  t.same(doc.unrendered.map((u) => [u.path, u.expression, u.span.line, u.span.column]), [["/Statement/0/Resource", "!Sub 'acs:ess:*:${AWS::AccountId}:*'", 11, 23]]);
+  t.same((await lint("deep.yaml", "Statement: " + "[".repeat(70) + "]".repeat(70) + "\n")).map((s) => s.split(" ")[1]), ["yaml-syntax"]);
+});
