@@ -137,3 +137,17 @@ t.test("YAML: local tags are not rendered, aliases read as their anchor, too dee
   t.same(doc.unrendered.map((u) => [u.path, u.expression, u.span.line, u.span.column]), [["/Statement/0/Resource", "!Sub 'acs:ess:*:${AWS::AccountId}:*'", 11, 23]]);
   t.same((await lint("deep.yaml", "Statement: " + "[".repeat(70) + "]".repeat(70) + "\n")).map((s) => s.split(" ")[1]), ["yaml-syntax"]);
 });
+
+t.test("a document in a quoted string: escapes decoded, positions on the .tf characters", async (t) => {
+  const tf = [
+    'resource "alicloud_ram_policy" "p" {',
+    '  policy_document = "{\\"Version\\": \\"1\\", \\"Statement\\": [{\\"Effect\\": \\"Allow\\", \\"Action\\": \\"ess:Describle*\\", \\"Resource\\": \\"*\\"}]}"',
+    "}",
+  ].join("\n");
+  // Line 2, piece by piece: `  policy_document = "{` 22, `\"Version\"` 11, `: ` 2, `\"1\"` 5, `, ` 2,
+  // `\"Statement\"` 13, `: [{` 4, `\"Effect\"` 10, `: ` 2, `\"Allow\"` 9, `, ` 2, `\"Action\"` 10, `: ` 2 — 94
+  // characters: the escaped quote that opens "ess:Describle*" is at column 95.
+  t.same(await lint("q.tf", tf), ["2:95 action-unknown"]);
+  const found = await documentsOf({ file: "q.tf", text: 'resource "alicloud_ram_policy" "p" {\n  policy_document = "$${x}"\n}\n', explicit: true });
+  t.equal(found!.documents[0]!.text, "${x}", "$${ is a literal ${");
+});

@@ -58,14 +58,37 @@ const ATTRIBUTES: Record<string, { attributes: readonly string[]; kind: PolicyKi
 const named = (node: SyntaxNode): SyntaxNode[] => node.namedChildren.filter((n): n is SyntaxNode => n !== null);
 const unquote = (node: SyntaxNode): string => node.text.replace(/^"|"$/g, "");
 
-/** HCL string escapes (https://developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences). */
-const decodeHclString = (raw: string): string =>
-  raw
-    .replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_m, e: string) =>
-      e.length > 1 ? String.fromCodePoint(parseInt(e.slice(1), 16)) : ({ n: "\n", r: "\r", t: "\t" } as Record<string, string>)[e] ?? e,
-    )
-    .replace(/\$\$\{/g, "${")
-    .replace(/%%\{/g, "%{");
+/**
+ * HCL string escapes (https://developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences),
+ * with the offset in the .tf of every decoded character (and of the end), so that positions in a JSON document
+ * written as a quoted string map back exactly.
+ */
+function decodeHcl(raw: string, start = 0): { text: string; offsets: number[] } {
+  let text = "";
+  const offsets: number[] = [];
+  const emit = (chars: string, at: number): void => {
+    text += chars;
+    for (let k = 0; k < chars.length; k++) offsets.push(at);
+  };
+  for (let i = 0; i < raw.length; ) {
+    const escape = /^\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[\s\S])|^(\$\$\{|%%\{)/.exec(raw.slice(i, i + 10));
+    if (!escape) {
+      emit(raw[i]!, start + i);
+      i++;
+      continue;
+    }
+    const [whole, e, doubled] = escape;
+    if (doubled) emit(doubled.slice(1), start + i);
+    else if (e!.length > 1) emit(String.fromCodePoint(parseInt(e!.slice(1), 16)), start + i);
+    else emit(({ n: "\n", r: "\r", t: "\t" } as Record<string, string>)[e!] ?? e!, start + i);
+    i += whole.length;
+  }
+  offsets.push(start + raw.length);
+  return { text, offsets };
+}
+
+/** The text of a string literal or a template without interpolations. */
+const literalText = (node: SyntaxNode): string => decodeHcl(named(node).filter((n) => n.type === "template_literal").map((n) => n.text).join("")).text;
 
 /** The single node an `expression` wraps, when it is one literal, collection or template (not `var.x`). */
 function inner(expression: SyntaxNode): SyntaxNode | undefined {
@@ -102,10 +125,9 @@ class HclValues {
     const child = named(node)[0]!;
     switch (child.type) {
       case "string_lit":
-        return decodeHclString(named(child).filter((n) => n.type === "template_literal").map((n) => n.text).join(""));
       case "quoted_template":
       case "heredoc_template":
-        return decodeHclString(named(child).filter((n) => n.type === "template_literal").map((n) => n.text).join(""));
+        return literalText(child);
       case "numeric_lit":
         return Number(child.text);
       case "bool_lit":
@@ -145,7 +167,7 @@ class HclValues {
     if (children.length === 1 && children[0]!.type === "variable_expr") return children[0]!.text;
     const literal = inner(expression);
     const str = literal && named(literal)[0];
-    return str?.type === "string_lit" ? decodeHclString(named(str).filter((n) => n.type === "template_literal").map((n) => n.text).join("")) : undefined;
+    return str?.type === "string_lit" ? literalText(str) : undefined;
   }
 }
 
@@ -271,6 +293,16 @@ function attributeDocument(file: string, host: LineIndex, label: string, kind: P
     const { text, start, unrendered } = heredocDocument(heredoc, host);
     const toHost = offsetMapping(text, host, start);
     return { name, file, hostText: host.text, kind, text, standalone: false, unrendered, toHost };
+  }
+  if (heredoc?.type === "string_lit") {
+    // JSON in a quoted string: decoded, each character remembering where it is written.
+    const parts = named(heredoc).filter((n) => n.type === "template_literal");
+    const raw = parts.map((n) => n.text).join("");
+    const { text, offsets } = decodeHcl(raw, parts[0]?.startIndex ?? heredoc.startIndex);
+    const own = new LineIndex(text);
+    const at = (line: number, column: number): number => offsets[Math.min(own.offset(line, column), offsets.length - 1)]!;
+    const toHost = (span: Span): Span => host.span(at(span.line, span.column), at(span.endLine, span.endColumn));
+    return { name, file, hostText: host.text, kind, text, standalone: false, unrendered: [], toHost };
   }
   const encoded = JSONENCODE(expression);
   if (encoded) {
