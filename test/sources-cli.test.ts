@@ -122,6 +122,12 @@ t.test("Terraform: heredoc, jsonencode, the role's trust policy and the data sou
   t.match(findings[2]!.message, "(main.tf:alicloud_ram_policy.ess_scale at /Statement/0/Action/1)");
   t.notOk(findings.some((f) => f.fix), "no JSON patch is offered for a document inside a .tf");
 
+  const sarif = JSON.parse(cli(["lint", "--format", "sarif", "terraform/main.tf"], { cwd: FIXTURES }).out);
+  const [first] = sarif.runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[];
+  t.equal(first!.ruleId, "action-unknown");
+  t.same(first!.locations[0]!.physicalLocation.artifactLocation, { uri: "terraform/main.tf" }, "code scanning annotates the .tf");
+  t.match(first!.locations[0]!.physicalLocation.region, { startLine: 10, startColumn: 11 });
+
   const text = cli(["lint", "terraform/main.tf"], { cwd: FIXTURES });
   t.match(text.out, 'terraform/main.tf:39:18 Error action-malformed malformed action "ess>ScaleWithAdjustment"');
   t.match(text.out, '  39 |       Action   = "ess>ScaleWithAdjustment"\n     |                  ^^^^^^^^^^^^^^^^^^^^^^^^^\n', "the caret under the .tf source line");

@@ -6,6 +6,7 @@ import t from "tap";
 import { lintPolicy } from "../src/lint/lint.js";
 import { hostFindings } from "../src/sources/document.js";
 import { documentsOf } from "../src/sources/discover.js";
+import { cli } from "./helpers/cli.js";
 
 const lint = async (file: string, text: string): Promise<string[]> => {
   const found = await documentsOf({ file, text, explicit: true });
@@ -150,4 +151,10 @@ t.test("a document in a quoted string: escapes decoded, positions on the .tf cha
   t.same(await lint("q.tf", tf), ["2:95 action-unknown"]);
   const found = await documentsOf({ file: "q.tf", text: 'resource "alicloud_ram_policy" "p" {\n  policy_document = "$${x}"\n}\n', explicit: true });
   t.equal(found!.documents[0]!.text, "${x}", "$${ is a literal ${");
+});
+
+t.test("eval --request - where there is no standard input to read", async (t) => {
+  const r = await cli("eval", "--policy", "policies/admin.json", "--request", "-");
+  t.equal(r.code, 2);
+  t.match(r.err, "--request -: no standard input to read");
 });

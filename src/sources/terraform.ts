@@ -12,8 +12,9 @@ import { LineIndex, offsetMapping, pointerMapping, type PolicyDocument, type Unr
  * - `resource "alicloud_ram_role"`: `document` and `assume_role_policy_document`, the role's trust policy;
  * - `data "alicloud_ram_policy_document"`: its `statement` blocks rendered to the JSON the provider produces
  *   (https://registry.terraform.io/providers/aliyun/alicloud/latest/docs/data-sources/ram_policy_document).
- * A document is read from a heredoc holding JSON or from `jsonencode({...})`; anything else (a variable, `file()`,
- * a data source's `.document`) is not a document written here.
+ * A document is read from a heredoc holding JSON, a quoted JSON string or `jsonencode({...})`; anything else (a
+ * variable, `file()`) is only known to Terraform and reported as not checked; a data source's `.document` is
+ * checked where the data source is written.
  *
  * The HCL parser is tree-sitter's HCL grammar (Terraform dialect) on web-tree-sitter, both optional peer
  * dependencies (about 8 MB with their WebAssembly), loaded on the first `.tf` file.
