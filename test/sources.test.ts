@@ -158,3 +158,12 @@ t.test("eval --request - where there is no standard input to read", async (t) =>
   t.equal(r.code, 2);
   t.match(r.err, "--request -: no standard input to read");
 });
+
+t.test("YAML aliases that expand without bound are refused, in bounded work", async (t) => {
+  // Ten levels of ten aliases each: 10^10 values if expanded.
+  const lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
+  for (let i = 1; i <= 10; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(", ")}]`);
+  lines.push("Statement: *a10");
+  const found = await documentsOf({ file: "bomb.yaml", text: lines.join("\n"), explicit: true });
+  t.same(found!.findings.map((f) => [f.ruleId, f.message]), [["yaml-syntax", "YAML expands to more than 100000 values (aliases)"]]);
+});

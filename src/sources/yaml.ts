@@ -11,6 +11,9 @@ export interface SourceTree {
   readonly tagged: readonly Unrendered[];
 }
 
+/** Far more nodes than any template holds; aliases re-read their anchor, so a few lines could otherwise expand without bound. */
+const MAX_NODES = 100_000;
+
 export type YamlParseResult = { ok: true; tree: SourceTree } | { ok: false; finding: Finding };
 
 /**
@@ -28,12 +31,14 @@ export function parseYaml(text: string): YamlParseResult {
   const nodes = new Map<string, SourceNode>();
   const tagged: Unrendered[] = [];
   const spanOf = (node: Node | null | undefined): SourceNode["span"] => (node?.range ? index.span(node.range[0], node.range[1]) : { ...WHOLE_DOCUMENT });
+  let budget = MAX_NODES;
   const build = (node: unknown, pointer: string, depth: number, keySpan?: SourceNode["span"]): unknown => {
+    if (--budget < 0) throw new YamlLimit(`YAML expands to more than ${MAX_NODES} values (aliases)`, spanOf(node as Node));
     const resolved = isAlias(node) ? node.resolve(doc) : node;
     const yamlNode = resolved as Node | null | undefined;
     const span = spanOf(yamlNode);
     nodes.set(pointer, keySpan ? { span, keySpan } : { span });
-    if (depth > MAX_DEPTH) throw new YamlTooDeep(span);
+    if (depth > MAX_DEPTH) throw new YamlLimit(`YAML nesting deeper than ${MAX_DEPTH} levels`, span);
     const tag = yamlNode?.tag;
     if (tag?.startsWith("!") && !tag.startsWith("!!") && yamlNode!.range) {
       // The node's range starts after its tag: the note points at the tag, where the reader sees the function.
@@ -55,13 +60,17 @@ export function parseYaml(text: string): YamlParseResult {
   try {
     return { ok: true, tree: { value: build(doc.contents, "", 0), nodes, tagged } };
   } catch (e) {
-    if (!(e instanceof YamlTooDeep)) throw e;
-    return { ok: false, finding: { ruleId: "yaml-syntax", severity: "Error", message: `YAML nesting deeper than ${MAX_DEPTH} levels`, path: "", ...e.span } };
+    if (!(e instanceof YamlLimit)) throw e;
+    return { ok: false, finding: { ruleId: "yaml-syntax", severity: "Error", message: e.message, path: "", ...e.span } };
   }
 }
 
-class YamlTooDeep extends Error {
-  constructor(readonly span: SourceNode["span"]) {
-    super("too deep");
+/** A document beyond the limits: reported as an Error of the file, never parsed further. */
+class YamlLimit extends Error {
+  constructor(
+    message: string,
+    readonly span: SourceNode["span"],
+  ) {
+    super(message);
   }
 }
