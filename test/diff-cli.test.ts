@@ -112,7 +112,7 @@ t.test("git:<ref>:<path> reads files and folders from git", async (t) => {
 t.test("invalid input: exit 2 with a message, nothing on stdout", async (t) => {
   const cases: [string[], RegExp][] = [
     [[`${FIXTURES}/invalid.json`, "policies/admin.json"], /invalid\.json:3:\d+ Error action-malformed/],
-    [["no/such/policy.json", "policies/admin.json"], /no\/such\/policy\.json: no such file or folder/],
+    [["no/such/policy.json", "policies/admin.json"], /no\/such\/policy\.json: cannot read file \(ENOENT\)/],
     [["git:no-such-ref-xyz:policies/admin.json", "policies/admin.json"], /git:no-such-ref-xyz:policies\/admin\.json: cannot read from git/],
     [["git:--output=/tmp/x:policies", "policies/admin.json"], /expected git:<ref>:<path>/],
     [["git:HEAD:no/such/folder", "policies/admin.json"], /cannot read from git/],

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, posix, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import type { Policy } from "../policy/ast.js";
@@ -7,12 +7,14 @@ import { StoreError } from "../ess/store.js";
 import { diffPolicies, type PolicyDiff, type PolicyVersion } from "../diff/index.js";
 import { renderJson, renderMarkdown, renderText, requestFileJson, type RenderOptions } from "../diff/format.js";
 import { EXIT, InputError, readText, type Io } from "./io.js";
-import { loadPolicyFiles, loadPolicyTexts } from "./policy-files.js";
+import { documentsOf, isSourceFile, type FileDocuments } from "../sources/discover.js";
+import { loadFileDocuments, loadPolicyPaths } from "./policy-files.js";
 
 /**
  * `ess-authz diff OLD NEW`: the decisions that changed between two versions of a principal's policies, over
  * every ESS operation and the resources and condition values either version names, and the RFC 6902 patch.
- * OLD and NEW are a policy file, a folder (its `*.json` files, attached together) or `git:<ref>:<path>`.
+ * OLD and NEW are a policy file (JSON, YAML, Terraform, ROS), a folder (its policy files, attached together) or
+ * `git:<ref>:<path>`.
  */
 export interface DiffOptions {
   format: "text" | "markdown" | "json";
@@ -38,10 +40,10 @@ function git(io: Io, source: string, args: readonly string[]): string {
 }
 
 /**
- * `git:<ref>:<path>`, read with `git cat-file` (no network): a file, or the `*.json` files of a folder, refusing
- * any policy with an Error finding, as `loadPolicyFiles` does for files.
+ * `git:<ref>:<path>`, read with `git cat-file` (no network): a file, or the policy files of a folder (JSON, YAML,
+ * Terraform, ROS), refusing any policy with an Error finding, as for files on disk.
  */
-function loadGitVersion(io: Io, source: string): LoadedVersion {
+async function loadGitVersion(io: Io, source: string): Promise<LoadedVersion> {
   const m = GIT_SOURCE.exec(source);
   if (!m || m[1]!.startsWith("-")) throw new InputError(`${source}: expected git:<ref>:<path>, e.g. git:HEAD:policies/r1-group1-by-arn.json`);
   const [ref, path] = [m[1]!, m[2]!.replace(/\/+$/, "")];
@@ -53,31 +55,25 @@ function loadGitVersion(io: Io, source: string): LoadedVersion {
     entries = git(io, source, ["ls-tree", "-z", object])
       .split("\0")
       .map((line) => /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line))
-      .flatMap((e) => (e && /\.json$/i.test(e[2]!) ? [{ path: posix.join(path, e[2]!), object: e[1]! }] : []))
+      .flatMap((e) => (e && isSourceFile(e[2]!) ? [{ path: posix.join(path, e[2]!), object: e[1]! }] : []))
       .sort((a, b) => (a.path < b.path ? -1 : 1));
   } else throw new InputError(`${source}: not a file or folder in git`);
-  if (entries.length === 0) throw new InputError(`${source}: no *.json policy files`);
-  const blobs = entries.map((e) => ({ label: `git:${ref}:${e.path}`, text: git(io, source, ["cat-file", "blob", e.object]) }));
-  return { label: source, policies: loadPolicyTexts(blobs) };
+  const files: FileDocuments[] = [];
+  for (const e of entries) {
+    const file = `git:${ref}:${e.path}`;
+    const text = git(io, source, ["cat-file", "blob", e.object]);
+    const found = await documentsOf({ file, text, explicit: type === "blob" });
+    if (found) files.push({ file, text, ...found });
+    else if (type === "blob") throw new InputError(`${source}: holds no policy (no Statement member, no Terraform or ROS RAM policy)`);
+  }
+  if (files.length === 0) throw new InputError(`${source}: no policy files (JSON, YAML, Terraform, ROS)`);
+  return { label: source, policies: loadFileDocuments(files, (m) => io.stderr(`ess-authz diff: ${m}\n`)) };
 }
 
-function loadVersion(io: Io, source: string): LoadedVersion {
+/** A file, a folder (its own policy files: one principal's set, not its sub-folders') or `git:<ref>:<path>`. */
+async function loadVersion(io: Io, source: string): Promise<LoadedVersion> {
   if (source.startsWith("git:")) return loadGitVersion(io, source);
-  let folder: boolean;
-  try {
-    folder = statSync(resolve(io.cwd, source)).isDirectory();
-  } catch {
-    throw new InputError(`${source}: no such file or folder`);
-  }
-  // A folder is one principal's set of policies: its own *.json files, not those of subfolders.
-  const files = folder
-    ? readdirSync(resolve(io.cwd, source), { withFileTypes: true })
-        .filter((e) => e.isFile() && /\.json$/i.test(e.name))
-        .map((e) => join(source, e.name))
-        .sort()
-    : [source];
-  if (files.length === 0) throw new InputError(`${source}: no *.json policy files`);
-  return { label: source, policies: loadPolicyFiles(io, files), files };
+  return { label: source, ...(await loadPolicyPaths(io, [source])) };
 }
 
 function readSnapshot(io: Io, path: string): unknown {
@@ -107,8 +103,8 @@ const RENDERERS = { text: renderText, markdown: renderMarkdown, json: renderJson
 
 /** Exit 0, or 1 with `failOnNewAccess` when any cell became allowed; invalid input throws InputError (exit 2). */
 export async function runDiff(io: Io, oldSource: string, newSource: string, options: DiffOptions): Promise<number> {
-  const oldVersion = loadVersion(io, oldSource);
-  const newVersion = loadVersion(io, newSource);
+  const oldVersion = await loadVersion(io, oldSource);
+  const newVersion = await loadVersion(io, newSource);
   const snapshot = options.store === undefined ? undefined : readSnapshot(io, options.store);
   let diff: PolicyDiff;
   try {
@@ -129,8 +125,8 @@ export function registerDiff(program: Command, io: Io, setExit: (code: number) =
   program
     .command("diff")
     .description("decisions that changed between two policy versions, grouped, with a reproducible example each, and the RFC 6902 patch (exit 0; 1 with --fail-on-new-access; 2 invalid input)")
-    .argument("<old>", "policy file, folder of *.json policies, or git:<ref>:<path>")
-    .argument("<new>", "policy file, folder of *.json policies, or git:<ref>:<path>")
+    .argument("<old>", "policy file (JSON, YAML, .tf, ROS template), folder of them, or git:<ref>:<path>")
+    .argument("<new>", "policy file (JSON, YAML, .tf, ROS template), folder of them, or git:<ref>:<path>")
     .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
     .option("--store <file>", "a store snapshot (the store object of a request file): its scaling groups are compared too, with their tags")
     .option("--examples <dir>", "write each group's example request to a file in this folder")

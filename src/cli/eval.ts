@@ -1,9 +1,10 @@
 import type { Command } from "commander";
+import { STDIN_NAME } from "../lint/files.js";
 import { explainDecision } from "../evaluate/explain.js";
 import type { EssDecision } from "../ess/types.js";
 import { decideRequest, visibleGroups } from "./decide.js";
-import { EXIT, readText, type Io } from "./io.js";
-import { loadPolicyFiles } from "./policy-files.js";
+import { EXIT, InputError, readText, type Io } from "./io.js";
+import { loadPolicyPaths } from "./policy-files.js";
 import { parseRequestFile } from "./request-file.js";
 
 export interface EvalOptions {
@@ -41,10 +42,15 @@ function textReport(d: EssDecision, explain: boolean): string {
   return lines.join("\n") + "\n";
 }
 
+function readStdin(io: Io): string {
+  if (!io.readStdin) throw new InputError("--request -: no standard input to read");
+  return io.readStdin();
+}
+
 /** `ess-authz eval`: exit 0 Allow, 1 denied, 2 invalid input. */
 export async function runEval(io: Io, options: EvalOptions): Promise<number> {
-  const policies = loadPolicyFiles(io, options.policy);
-  const request = parseRequestFile(readText(io, options.request), options.request);
+  const { policies } = await loadPolicyPaths(io, options.policy);
+  const request = options.request === "-" ? parseRequestFile(readStdin(io), STDIN_NAME) : parseRequestFile(readText(io, options.request), options.request);
   const d = await decideRequest(policies, request, options.explain === true);
   io.stdout(options.json ? JSON.stringify(jsonReport(d), null, 2) + "\n" : textReport(d, options.explain === true));
   return d.decision === "Allow" ? EXIT.ok : EXIT.denied;
@@ -54,8 +60,8 @@ export function registerEval(program: Command, io: Io, setExit: (code: number) =
   program
     .command("eval")
     .description("decide an ESS request against policies: Allow, ExplicitDeny or ImplicitDeny (exit 0 / 1 / 2 invalid)")
-    .requiredOption("--policy <file>", "a policy file (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .requiredOption("--request <file>", "the request file (account, params, context, store)")
+    .requiredOption("--policy <file>", "a policy file (JSON, YAML, .tf, ROS template) or a folder of them (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .requiredOption("--request <file>", "the request file (account, params, context, store); - reads standard input")
     .option("--json", "print one JSON object")
     .option("--explain", "print a trace a person can read, and for a denial the closest Allow and what it lacked")
     .action(async (opts: EvalOptions) => setExit(await runEval(io, opts)));

@@ -3,10 +3,12 @@ import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { Operation } from "fast-json-patch";
 import { SEVERITY_RANK, type Severity } from "../policy/findings.js";
-import { collectInputs, type Unreadable } from "../lint/files.js";
+import type { Unreadable } from "../lint/files.js";
 import { formatSarif } from "../lint/format/sarif.js";
 import { formatJson, formatText, type FileReport } from "../lint/format/text.js";
 import { fixPolicy, lintPolicy } from "../lint/lint.js";
+import { hostFindings } from "../sources/document.js";
+import { discoverPolicies, type Discovery } from "../sources/discover.js";
 import type { Io } from "./io.js";
 
 /**
@@ -19,6 +21,8 @@ export interface LintCliOptions {
   readonly fix?: boolean;
   readonly dryRun?: boolean;
   readonly failOn: keyof typeof FAIL_ON;
+  /** false with `--no-error-on-unmatched`: a path with no policy in it is not an error. */
+  readonly errorOnUnmatched?: boolean;
 }
 
 const FAIL_ON = { error: "Error", "security-warning": "SecurityWarning", warning: "Warning", suggestion: "Suggestion" } as const satisfies Record<string, Severity>;
@@ -44,37 +48,59 @@ export async function lintCommand(io: Io, paths: readonly string[], options: Lin
     io.stderr("ess-authz lint: --fix cannot rewrite standard input; use --fix --dry-run to print the patches\n");
     return 2;
   }
-  const { inputs, unreadable } = collectInputs(paths, io);
-  const problems: Unreadable[] = [...unreadable];
+  const discovery = await discoverPolicies(paths, io);
+  const problems: Unreadable[] = [...discovery.problems];
   const reports: FileReport[] = [];
   const patches: { file: string; patch: readonly Operation[] }[] = [];
-  for (const { file, text } of inputs) {
-    if (!options.fix) {
-      reports.push({ file, text, findings: lintPolicy(text, { file }) });
-      continue;
-    }
-    const fixed = fixPolicy(text, { file });
-    if (fixed.patch.length > 0) {
-      patches.push({ file, patch: fixed.patch });
-      if (!options.dryRun) {
-        try {
-          writeFileSync(resolve(io.cwd, file), fixed.text);
-        } catch (e) {
-          problems.push({ path: file, reason: (e as NodeJS.ErrnoException).code ?? String(e) });
+  for (const { file, text, documents, findings } of discovery.files) {
+    let reportText = text;
+    const all = [...findings];
+    for (const doc of documents) {
+      if (!options.fix || !doc.standalone) {
+        all.push(...hostFindings(doc, lintPolicy(doc.text, { file, kind: doc.kind })));
+        continue;
+      }
+      const fixed = fixPolicy(doc.text, { file });
+      if (fixed.patch.length > 0) {
+        patches.push({ file, patch: fixed.patch });
+        if (!options.dryRun) {
+          try {
+            writeFileSync(resolve(io.cwd, file), fixed.text);
+          } catch (e) {
+            problems.push({ path: file, reason: (e as NodeJS.ErrnoException).code ?? String(e) });
+          }
         }
       }
+      reportText = fixed.text;
+      all.push(...fixed.findings);
     }
-    reports.push({ file, text: fixed.text, findings: fixed.findings });
+    reports.push({ file, text: reportText, findings: all.sort((a, b) => a.line - b.line || a.column - b.column) });
   }
+  const unmatched = reportUnmatched(io, discovery, options.errorOnUnmatched !== false);
   if (options.dryRun) printPatches(io, options.format, patches);
   else if (options.format === "json") io.stdout(formatJson(reports));
   else if (options.format === "sarif") io.stdout(formatSarif(reports, problems, VERSION));
-  else io.stdout(formatText(reports, problems));
+  else io.stdout(formatText(reports, problems, unmatched.skipped));
   if (options.format !== "text") for (const p of problems) io.stderr(`ess-authz lint: cannot read ${p.path} (${p.reason})\n`);
 
-  if (problems.length > 0) return 2;
+  if (problems.length > 0 || unmatched.failed) return 2;
   const threshold = SEVERITY_RANK[FAIL_ON[options.failOn]];
   return reports.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold)) ? 1 : 0;
+}
+
+/**
+ * Never a silent success: (unless `--no-error-on-unmatched`) a file named on the command line that holds no
+ * policy, and a path under which no policy was found, are usage errors, as eslint's "No files
+ * matching the pattern". With the option, named files that hold no policy are skipped like the others (a
+ * pre-commit hook names every staged file).
+ */
+function reportUnmatched(io: Io, discovery: Discovery, errorOnUnmatched: boolean): { failed: boolean; skipped: number } {
+  if (!errorOnUnmatched) return { failed: false, skipped: discovery.skipped.length + discovery.notPolicies.length };
+  for (const file of discovery.notPolicies) io.stderr(`ess-authz lint: ${file} holds no policy (no Statement member, no Terraform or ROS RAM policy)\n`);
+  const skipped = discovery.skipped.length;
+  const note = skipped > 0 ? ` (skipped ${skipped} file${skipped === 1 ? "" : "s"} that ${skipped === 1 ? "holds" : "hold"} no policy)` : "";
+  for (const path of discovery.unmatched) io.stderr(`ess-authz lint: no policy found in ${path}${note}; pass --no-error-on-unmatched if that is expected\n`);
+  return { failed: discovery.notPolicies.length + discovery.unmatched.length > 0, skipped };
 }
 
 /** Adds `lint` to the program; the action reports its exit code through `setExit` (use `parseAsync`). */
@@ -82,10 +108,11 @@ export function registerLint(program: Command, io: Io, setExit: (code: number) =
   program
     .command("lint")
     .description("lint RAM policies for ESS: errors, security warnings, warnings, suggestions (exit 0 clean / 1 findings / 2 usage or unreadable)")
-    .argument("<paths...>", "policy files or folders (every *.json below a folder); - reads standard input")
+    .argument("<paths...>", "policy files (JSON, YAML), Terraform files, ROS templates, or folders of them; - reads standard input")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
     .option("--fix", "apply the safe fixes and rewrite the files; report what remains")
     .option("--dry-run", "with --fix: print the RFC 6902 patches instead of rewriting")
+    .option("--no-error-on-unmatched", "exit 0 rather than 2 when a path holds no policy")
     .addOption(new Option("--fail-on <severity>", "lowest severity that makes the exit code 1").choices(Object.keys(FAIL_ON)).default("error"))
     .action(async (paths: string[], opts: LintCliOptions) => setExit(await lintCommand(io, paths, opts)));
 }

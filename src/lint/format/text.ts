@@ -35,10 +35,12 @@ const PLURAL: Record<Severity, [string, string]> = {
 
 const count = (n: number, [one, many]: [string, string]): string => `${n} ${n === 1 ? one : many}`;
 
-export function summaryLine(reports: readonly FileReport[], unreadable: readonly Unreadable[] = []): string {
+export function summaryLine(reports: readonly FileReport[], unreadable: readonly Unreadable[] = [], skipped = 0): string {
   const all = reports.flatMap((r) => r.findings);
   const files = count(reports.length, ["file", "files"]);
-  const cannotRead = unreadable.length > 0 ? `; ${count(unreadable.length, ["path", "paths"])} could not be read` : "";
+  const cannotRead =
+    (unreadable.length > 0 ? `; ${count(unreadable.length, ["path", "paths"])} could not be read` : "") +
+    (skipped > 0 ? `; skipped ${count(skipped, ["file that holds", "files that hold"])} no policy` : "");
   if (all.length === 0) return `no findings in ${files}${cannotRead}`;
   const bySeverity = (Object.keys(PLURAL) as Severity[])
     .map((s) => [s, all.filter((f) => f.severity === s).length] as const)
@@ -49,7 +51,7 @@ export function summaryLine(reports: readonly FileReport[], unreadable: readonly
 }
 
 /** `file:line:col severity ruleId message`, the source line with a caret under the span, the fix; then a summary. */
-export function formatText(reports: readonly FileReport[], unreadable: readonly Unreadable[] = []): string {
+export function formatText(reports: readonly FileReport[], unreadable: readonly Unreadable[] = [], skipped = 0): string {
   const out: string[] = [];
   for (const report of reports) {
     for (const f of report.findings) {
@@ -64,7 +66,7 @@ export function formatText(reports: readonly FileReport[], unreadable: readonly 
   }
   for (const u of unreadable) out.push(`${u.path}: cannot read (${u.reason})`);
   if (out.length > 0) out.push("");
-  out.push(summaryLine(reports, unreadable));
+  out.push(summaryLine(reports, unreadable, skipped));
   return out.join("\n") + "\n";
 }
 
