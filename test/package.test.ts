@@ -2,7 +2,7 @@
 // (no network), then its size, the absence of install scripts and native builds, the CLI, an ESM import and a
 // strict TypeScript compile of a consumer of the three entry points. Without the needed packages in the cache
 // it skips with the reason, except under CI where it fails.
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import t from "tap";
@@ -30,8 +30,14 @@ function walk(dir: string, pick: (path: string) => boolean, found: string[] = []
   return { bytes, found };
 }
 
+// Packing and installing take minutes on a loaded 2-core machine: a hang guard, not a performance bound.
+t.setTimeout(600_000);
 const work = tempDir(t);
-const pack = run("npm", ["pack", "--json", "--pack-destination", work], REPO);
+// The build is what the CLI tests run too (npx tsc -p tsconfig.json, node scripts/build-playground.mjs).
+if (!existsSync(join(REPO, "dist/cli/main.js")) || !existsSync(join(REPO, "dist/playground/index.html"))) {
+  throw new Error("no build in dist/: run npx tsc -p tsconfig.json && node scripts/build-playground.mjs first");
+}
+const pack = run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], REPO);
 if (pack.status !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
 const [packed] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as [{ filename: string; files: { path: string }[] }];
 const shipped = new Set(packed.files.map((f) => f.path));
@@ -39,7 +45,14 @@ const shipped = new Set(packed.files.map((f) => f.path));
 t.test("the tarball ships what its documents link to, and no source maps", async (t) => {
   t.ok(shipped.has("dist/cli/main.js") && shipped.has("dist/index.d.ts"), "the build");
   t.ok(shipped.has("dist/playground/index.html"), "the playground build");
-  t.ok(shipped.has("examples/service/config.json") && shipped.has("examples/service/seed.json"), "what serve runs without --config");
+  const exampleConfig = readFileSync(join(REPO, "examples/service/config.json"), "utf8");
+  const examplePolicies = [...exampleConfig.matchAll(/"([^"]+\.json)"/g)].map(([, path]) => posix.join("examples/service", path!));
+  t.ok(examplePolicies.length > 0, "the example names policy files");
+  t.same(
+    ["examples/service/config.json", "examples/service/seed.json", ...examplePolicies].filter((f) => !shipped.has(f)),
+    [],
+    "what serve runs without --config, and the policies its example names",
+  );
   t.same([...shipped].filter((f) => f.endsWith(".map")), [], "no maps pointing at sources that are not shipped");
   const broken: string[] = [];
   for (const doc of [...shipped].filter((f) => f.endsWith(".md"))) {
@@ -131,5 +144,29 @@ if (uncached && !process.env["CI"]) {
     );
     const tsc = run(process.execPath, [join(REPO, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], project);
     t.equal(tsc.status, 0, `tsc: ${tsc.stdout}${tsc.stderr}`);
+  });
+
+  t.test("with the server's packages beside it, serve with no --config runs the shipped example", async (t) => {
+    for (const name of SERVER_PACKAGES) {
+      if (!existsSync(join(modules, name))) symlinkSync(join(REPO, "node_modules", name), join(modules, name), "dir");
+    }
+    const server = spawn(cli, ["serve", "--watch-interval", "0"], { cwd: project, stdio: ["ignore", "pipe", "pipe"] });
+    t.teardown(() => void server.kill());
+    let stderr = "";
+    server.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      server.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const found = /serving on (http:\/\/\S+)/.exec(out);
+        if (found) resolve(found[1]!);
+      });
+      server.once("exit", (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+    });
+    t.match(stderr, /no --config given, serving the example principals of .*node_modules\/ess-authz\/examples\/service\/config\.json/);
+    const answer = await fetch(`${url}?Action=DescribeRegions&Format=JSON`);
+    t.equal(answer.status, 400, "an unsigned request is answered as ESS does");
+    t.match(await answer.json(), { Code: /^Missing|^Invalid|^Incomplete/ });
+    t.ok(existsSync(join(project, "data", "ess-authz.db.diagnostic-key")), "the diagnostic key was made beside the database");
   });
 }

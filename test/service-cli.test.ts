@@ -3,7 +3,7 @@
  * prints its URL, reloads on SIGHUP, stops on SIGTERM, and refuses a configuration whose policy has Errors.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import t from "tap";
 import { typescriptLoaderArgs } from "./helpers/child-env.js";
@@ -85,7 +85,7 @@ t.test("SIGHUP reloads the configuration", async (t) => {
     users: [{ name: "alice", accessKeyId: KEYS.alice[0], accessKeySecret: KEYS.alice[1], policies: [join(POLICIES, policy)] }],
   });
   const configFile = writeConfig(dir, user("t1-create-tagged-only.json"));
-  const served = serveProcess(t, dir, ["--config", configFile, "--db", join(dir, "ess.db"), "--watch-interval", "0"]);
+  const served = serveProcess(t, dir, ["--config", configFile, "--db", ":memory:", "--watch-interval", "0"]);
   const alice = client(await served.url, KEYS.alice);
   t.equal((await failure(alice.request("DescribeRegions", {}))).code, "Forbidden.Unauthorized");
   writeConfig(dir, user("admin.json"));
@@ -94,6 +94,7 @@ t.test("SIGHUP reloads the configuration", async (t) => {
   t.ok(await eventually(allowed), "the new policy applies after SIGHUP");
   served.child.kill("SIGTERM");
   t.equal(await served.exit, 0);
+  t.same(readdirSync(dir).filter((f) => f.includes("memory")), [], "--db :memory: is a throw-away store, not a file");
 });
 
 t.test("a policy with Errors stops the start, with the lint findings", async (t) => {

@@ -46,7 +46,7 @@ export async function runServe(io: Io, options: ServeOptions): Promise<number> {
   try {
     service = await startService({
       configFile,
-      dbFile: resolve(io.cwd, options.db ?? DEFAULT_DB_FILE),
+      dbFile: options.db === ":memory:" ? options.db : resolve(io.cwd, options.db ?? DEFAULT_DB_FILE),
       port: wholeNumber("--port", options.port ?? "0", 65535),
       host: options.host ?? "127.0.0.1",
       ...(seedFile ? { seedFile } : {}),
