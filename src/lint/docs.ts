@@ -17,6 +17,7 @@ export interface RuleExample {
 
 const FAMILY_TITLES: Record<RuleFamily, string> = {
   policy: "Policy grammar and values (contract §1, §3)",
+  trust: "Trust policies",
   actions: "Actions",
   resources: "Resources",
   conditions: "Conditions",

@@ -36,7 +36,8 @@ export interface EssArn {
 export type ResourceShape =
   | { readonly kind: "any" }
   | { readonly kind: "notArn" }
-  | { readonly kind: "foreign"; readonly service: string }
+  /** Another service's ARN; `complete` when it has the five segments of an ARN or ends in a wildcard that spans them. */
+  | { readonly kind: "foreign"; readonly service: string; readonly complete: boolean }
   /** Fewer than five segments: legal only when the last one is a wildcard that spans the rest (`acs:ess:*`). */
   | { readonly kind: "short"; readonly open: boolean }
   | { readonly kind: "ess"; readonly arn: EssArn };
@@ -46,8 +47,9 @@ export function resourceShape(pattern: string): ResourceShape {
   if (!/^acs:/i.test(pattern)) return { kind: "notArn" };
   const parts = pattern.split(":");
   const service = parts[1]!;
-  if (!globMatches(service, "ess")) return { kind: "foreign", service };
-  if (parts.length < 5) return { kind: "short", open: hasWildcard(parts[parts.length - 1]!) };
+  const open = parts.length >= 5 || hasWildcard(parts[parts.length - 1]!);
+  if (!globMatches(service, "ess")) return { kind: "foreign", service, complete: open };
+  if (parts.length < 5) return { kind: "short", open };
   const relative = parts.slice(4).join(":");
   const slash = relative.indexOf("/");
   const arn: EssArn = { acs: parts[0]!, service, region: parts[2]!, account: parts[3]!, relative };
@@ -80,9 +82,9 @@ export function resourceIssues(pattern: string, effect: Effect | undefined, only
     case "notArn":
       return [{ ruleId: "resource-arn-malformed", dead: true, message: `"${pattern}" is not an ARN: write acs:ess:<region>:<account>:scalinggroup/<id>, or *` }];
     case "foreign":
-      return onlyEss
-        ? [{ ruleId: "resource-arn-malformed", dead: true, message: `"${pattern}" names service "${shape.service}", but the statement's actions are ESS actions: it matches none of their requests` }]
-        : [];
+      if (onlyEss) return [{ ruleId: "resource-arn-malformed", dead: true, message: `"${pattern}" names service "${shape.service}", but the statement's actions are ESS actions: it matches none of their requests` }];
+      // Outside ESS the linter knows no resource types: only the ARN's syntax is checked.
+      return shape.complete ? [] : [{ ruleId: "resource-arn-malformed", dead: true, message: `"${pattern}" has too few segments for an ARN: write acs:<service>:<region>:<account>:<resource>` }];
     case "short":
       return shape.open ? [] : [{ ruleId: "resource-arn-malformed", dead: true, message: `"${pattern}" has too few segments: write acs:ess:<region>:<account>:scalinggroup/<id>` }];
     case "ess":
