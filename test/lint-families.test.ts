@@ -69,6 +69,11 @@ t.test("resources: shapes", async (t) => {
   const ecs = (r: string) => of(lint(allow({ Action: "ecs:DescribeInstances", Resource: r })), "resource-arn-malformed");
   t.same(ecs("acs:ecs:cn-hangzou:123:instnce/i-1"), [], "another service's ARN: syntax only (no region or type check)");
   t.equal(ecs("acs:ecs:cn-hangzhou").length, 1, "too few segments");
+  // Published ACK FAQ policy (test/fixtures/real-world/067): RAM actions on `acs:*:*:*:user/*`.
+  const ram = (r: string) => lint(allow({ Action: "ram:AttachPolicyToUser", Resource: r })).filter((f) => f.ruleId.startsWith("resource-"));
+  t.same(ram("acs:*:*:*:user/*"), [], "an ARN whose service glob covers ess, in a statement of other services: syntax only");
+  t.same(ram("acs:ess:cn-hangzhou").map((f) => f.message), ['"acs:ess:cn-hangzhou" has too few segments for an ARN: write acs:<service>:<region>:<account>:<resource>']);
+  t.same(ram("acs:*:cn-hangzhou:*"), [], "a trailing wildcard spans the rest");
   t.same(resourceShape("acs:ess:*"), { kind: "short", open: true });
   t.same(resourceShape("acs:ess:cn-hangzhou"), { kind: "short", open: false });
   t.match(resourceShape(`acs:ess:cn-hangzhou:${ACC}:scalinggroup/asg-1`), { kind: "ess", arn: { type: "scalinggroup", id: "asg-1" } });

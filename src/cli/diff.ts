@@ -7,7 +7,8 @@ import { StoreError } from "../ess/store.js";
 import { diffPolicies, type PolicyDiff, type PolicyVersion } from "../diff/index.js";
 import { renderJson, renderMarkdown, renderText, requestFileJson, type RenderOptions } from "../diff/format.js";
 import { EXIT, InputError, readText, type Io } from "./io.js";
-import { loadPolicyFiles, loadPolicyTexts } from "./policy-files.js";
+import { checkSessionCount, kindOption, loadPolicyFiles, loadPolicyTexts } from "./policy-files.js";
+import type { PolicyKind } from "../policy/ast.js";
 
 /**
  * `ess-authz diff OLD NEW`: the decisions that changed between two versions of a principal's policies, over
@@ -19,6 +20,7 @@ export interface DiffOptions {
   store?: string;
   examples?: string;
   failOnNewAccess?: boolean;
+  kind?: PolicyKind;
 }
 
 interface LoadedVersion extends PolicyVersion {
@@ -41,7 +43,7 @@ function git(io: Io, source: string, args: readonly string[]): string {
  * `git:<ref>:<path>`, read with `git cat-file` (no network): a file, or the `*.json` files of a folder, refusing
  * any policy with an Error finding, as `loadPolicyFiles` does for files.
  */
-function loadGitVersion(io: Io, source: string): LoadedVersion {
+function loadGitVersion(io: Io, source: string, kind: PolicyKind | undefined): LoadedVersion {
   const m = GIT_SOURCE.exec(source);
   if (!m || m[1]!.startsWith("-")) throw new InputError(`${source}: expected git:<ref>:<path>, e.g. git:HEAD:policies/r1-group1-by-arn.json`);
   const [ref, path] = [m[1]!, m[2]!.replace(/\/+$/, "")];
@@ -58,11 +60,12 @@ function loadGitVersion(io: Io, source: string): LoadedVersion {
   } else throw new InputError(`${source}: not a file or folder in git`);
   if (entries.length === 0) throw new InputError(`${source}: no *.json policy files`);
   const blobs = entries.map((e) => ({ label: `git:${ref}:${e.path}`, text: git(io, source, ["cat-file", "blob", e.object]) }));
-  return { label: source, policies: loadPolicyTexts(blobs) };
+  checkSessionCount(kind, blobs.length);
+  return { label: source, policies: loadPolicyTexts(blobs, kind) };
 }
 
-function loadVersion(io: Io, source: string): LoadedVersion {
-  if (source.startsWith("git:")) return loadGitVersion(io, source);
+function loadVersion(io: Io, source: string, kind: PolicyKind | undefined): LoadedVersion {
+  if (source.startsWith("git:")) return loadGitVersion(io, source, kind);
   let folder: boolean;
   try {
     folder = statSync(resolve(io.cwd, source)).isDirectory();
@@ -77,7 +80,8 @@ function loadVersion(io: Io, source: string): LoadedVersion {
         .sort()
     : [source];
   if (files.length === 0) throw new InputError(`${source}: no *.json policy files`);
-  return { label: source, policies: loadPolicyFiles(io, files), files };
+  checkSessionCount(kind, files.length);
+  return { label: source, policies: loadPolicyFiles(io, files, kind), files };
 }
 
 function readSnapshot(io: Io, path: string): unknown {
@@ -107,8 +111,8 @@ const RENDERERS = { text: renderText, markdown: renderMarkdown, json: renderJson
 
 /** Exit 0, or 1 with `failOnNewAccess` when any cell became allowed; invalid input throws InputError (exit 2). */
 export async function runDiff(io: Io, oldSource: string, newSource: string, options: DiffOptions): Promise<number> {
-  const oldVersion = loadVersion(io, oldSource);
-  const newVersion = loadVersion(io, newSource);
+  const oldVersion = loadVersion(io, oldSource, options.kind);
+  const newVersion = loadVersion(io, newSource, options.kind);
   const snapshot = options.store === undefined ? undefined : readSnapshot(io, options.store);
   let diff: PolicyDiff;
   try {
@@ -120,6 +124,7 @@ export async function runDiff(io: Io, oldSource: string, newSource: string, opti
   const render: RenderOptions = {
     ...(options.examples === undefined ? {} : { examplePaths: writeExamples(io, options.examples, diff) }),
     ...(newVersion.files ? { newPolicyFiles: newVersion.files } : {}),
+    ...(options.kind ? { kind: options.kind } : {}),
   };
   io.stdout(RENDERERS[options.format](diff, render));
   return options.failOnNewAccess && diff.delta.counts.allowed > 0 ? EXIT.denied : EXIT.ok;
@@ -135,5 +140,6 @@ export function registerDiff(program: Command, io: Io, setExit: (code: number) =
     .option("--store <file>", "a store snapshot (the store object of a request file): its scaling groups are compared too, with their tags")
     .option("--examples <dir>", "write each group's example request to a file in this folder")
     .option("--fail-on-new-access", "exit 1 when any request became allowed")
+    .addOption(kindOption())
     .action(async (oldSource: string, newSource: string, opts: DiffOptions) => setExit(await runDiff(io, oldSource, newSource, opts)));
 }

@@ -3,7 +3,8 @@ import { explainDecision } from "../evaluate/explain.js";
 import type { EssDecision } from "../ess/types.js";
 import { decideRequest, visibleGroups } from "./decide.js";
 import { EXIT, readText, type Io } from "./io.js";
-import { loadPolicyFiles } from "./policy-files.js";
+import { checkSessionCount, kindOption, loadPolicyFiles } from "./policy-files.js";
+import type { PolicyKind } from "../policy/ast.js";
 import { parseRequestFile } from "./request-file.js";
 
 export interface EvalOptions {
@@ -11,6 +12,7 @@ export interface EvalOptions {
   request: string;
   json?: boolean;
   explain?: boolean;
+  kind?: PolicyKind;
 }
 
 function jsonReport(d: EssDecision): object {
@@ -43,7 +45,11 @@ function textReport(d: EssDecision, explain: boolean): string {
 
 /** `ess-authz eval`: exit 0 Allow, 1 denied, 2 invalid input. */
 export async function runEval(io: Io, options: EvalOptions): Promise<number> {
-  const policies = loadPolicyFiles(io, options.policy);
+  checkSessionCount(options.kind, options.policy.length);
+  const policies = loadPolicyFiles(io, options.policy, options.kind);
+  if (!policies.some((p) => p.kind === "identity")) {
+    io.stderr(`ess-authz eval: note: no identity policy among the inputs, so nothing can allow the request (${[...new Set(policies.map((p) => p.kind))].join(", ")} policies only restrict identity policies or decide sts:AssumeRole)\n`);
+  }
   const request = parseRequestFile(readText(io, options.request), options.request);
   const d = await decideRequest(policies, request, options.explain === true);
   io.stdout(options.json ? JSON.stringify(jsonReport(d), null, 2) + "\n" : textReport(d, options.explain === true));
@@ -58,5 +64,6 @@ export function registerEval(program: Command, io: Io, setExit: (code: number) =
     .requiredOption("--request <file>", "the request file (account, params, context, store)")
     .option("--json", "print one JSON object")
     .option("--explain", "print a trace a person can read, and for a denial the closest Allow and what it lacked")
+    .addOption(kindOption())
     .action(async (opts: EvalOptions) => setExit(await runEval(io, opts)));
 }

@@ -5,8 +5,10 @@ import type { Operation } from "fast-json-patch";
 import { SEVERITY_RANK, type Severity } from "../policy/findings.js";
 import { collectInputs, type Unreadable } from "../lint/files.js";
 import { formatSarif } from "../lint/format/sarif.js";
-import { formatJson, formatText, type FileReport } from "../lint/format/text.js";
-import { fixPolicy, lintPolicy } from "../lint/lint.js";
+import { fileReport, formatJson, formatText, runNotes, type FileReport } from "../lint/format/text.js";
+import { fixPolicy, lintPolicyReport } from "../lint/lint.js";
+import type { PolicyKind } from "../policy/ast.js";
+import { kindOption } from "./policy-files.js";
 import type { Io } from "./io.js";
 
 /**
@@ -19,6 +21,7 @@ export interface LintCliOptions {
   readonly fix?: boolean;
   readonly dryRun?: boolean;
   readonly failOn: keyof typeof FAIL_ON;
+  readonly kind?: PolicyKind;
 }
 
 const FAIL_ON = { error: "Error", "security-warning": "SecurityWarning", warning: "Warning", suggestion: "Suggestion" } as const satisfies Record<string, Severity>;
@@ -48,12 +51,13 @@ export async function lintCommand(io: Io, paths: readonly string[], options: Lin
   const problems: Unreadable[] = [...unreadable];
   const reports: FileReport[] = [];
   const patches: { file: string; patch: readonly Operation[] }[] = [];
+  const lintOptions = (file: string) => ({ file, ...(options.kind ? { kind: options.kind } : {}) });
   for (const { file, text } of inputs) {
     if (!options.fix) {
-      reports.push({ file, text, findings: lintPolicy(text, { file }) });
+      reports.push(fileReport(file, text, lintPolicyReport(text, lintOptions(file))));
       continue;
     }
-    const fixed = fixPolicy(text, { file });
+    const fixed = fixPolicy(text, lintOptions(file));
     if (fixed.patch.length > 0) {
       patches.push({ file, patch: fixed.patch });
       if (!options.dryRun) {
@@ -64,13 +68,16 @@ export async function lintCommand(io: Io, paths: readonly string[], options: Lin
         }
       }
     }
-    reports.push({ file, text: fixed.text, findings: fixed.findings });
+    reports.push(fileReport(file, fixed.text, fixed));
   }
   if (options.dryRun) printPatches(io, options.format, patches);
   else if (options.format === "json") io.stdout(formatJson(reports));
   else if (options.format === "sarif") io.stdout(formatSarif(reports, problems, VERSION));
   else io.stdout(formatText(reports, problems));
-  if (options.format !== "text") for (const p of problems) io.stderr(`ess-authz lint: cannot read ${p.path} (${p.reason})\n`);
+  if (options.format !== "text") {
+    for (const p of problems) io.stderr(`ess-authz lint: cannot read ${p.path} (${p.reason})\n`);
+    for (const note of runNotes(reports)) io.stderr(`ess-authz lint: ${note}\n`);
+  }
 
   if (problems.length > 0) return 2;
   const threshold = SEVERITY_RANK[FAIL_ON[options.failOn]];
@@ -87,6 +94,7 @@ export function registerLint(program: Command, io: Io, setExit: (code: number) =
     .option("--fix", "apply the safe fixes and rewrite the files; report what remains")
     .option("--dry-run", "with --fix: print the RFC 6902 patches instead of rewriting")
     .addOption(new Option("--fail-on <severity>", "lowest severity that makes the exit code 1").choices(Object.keys(FAIL_ON)).default("error"))
+    .addOption(kindOption())
     .action(async (paths: string[], opts: LintCliOptions) => setExit(await lintCommand(io, paths, opts)));
 }
 
