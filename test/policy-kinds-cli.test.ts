@@ -5,6 +5,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "./helpers/cli.js";
+import { decideRequestFile } from "../src/ess/decide.js";
+import { parsePolicy } from "../src/policy/parse.js";
 
 const CORPUS = "test/fixtures/real-world";
 /** Alibaba's EMR role policy: 35 ESS actions, two of which (ess:EnableScheduledTask, ess:DisableScheduledTask) do not exist. */
@@ -80,4 +82,17 @@ t.test("test and diff accept --kind", async (t) => {
   t.match(diff.out, new RegExp(`ess-authz eval --policy ${R1} --kind identity --request`), "the reproducing command repeats the kind");
   const twoSessions = await cli("diff", "--kind", "session", "policies", R1);
   t.equal(twoSessions.code, 2);
+});
+
+t.test("a folder of many kinds and services: the notes name a few and count the rest", async (t) => {
+  const r = await cli("lint", CORPUS);
+  t.match(r.out, /note: linted as trust policies \(a statement has a Principal and sts:AssumeRole\): [^\n]+, [^\n]+ and \d+ more; --kind/);
+  t.match(r.out, /note: actions, ARNs and condition keys of other services \((\w[\w-]*, ){7}[\w-]+ and \d+ more services\) were checked for syntax only/);
+  t.notMatch(r.out, /other services \([^)]*\*/, "service globs (*:Describe*, yundun-*) cover ESS: they are not listed");
+});
+
+t.test("the library refuses two session policies for one request rather than pick one", async (t) => {
+  const { policy } = parsePolicy(JSON.stringify({ Version: "1", Statement: [{ Effect: "Allow", Action: "ess:*", Resource: "*" }] }), { kind: "session" });
+  const request = { request: { account: "1609982529920904", params: { Action: "DescribeRegions", Version: "2014-08-28", RegionId: "cn-hangzhou" } }, store: {} };
+  await t.rejects(decideRequestFile([policy!, policy!], request, false), /at most one session policy, got 2/);
 });
