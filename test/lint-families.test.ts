@@ -163,6 +163,8 @@ t.test("conditions: statements that name no ESS action are checked for the key s
   const keys = (key: string) => of(lint(allow({ Action: ["ecs:DescribeInstances", "ram:PassRole"], Resource: "*", Condition: { StringEquals: { [key]: "x" } } })), "condition-key-unknown");
   for (const key of ["acs:UserAgent", "acs:Service", "ram:ServiceName", "oss:Prefix", "ecs:tag/team"]) t.same(keys(key), [], key);
   t.equal(keys("SourceIp").length, 1, "a key without a service is malformed anywhere");
+  const tagKeys = lint(allow({ Action: "ecs:TagResources", Resource: "*", Condition: { StringEquals: { "acs:TagKeys": "team" } } }));
+  t.same(of(tagKeys, "condition-tag-keys-unsupported"), [], "acs:TagKeys is unavailable for ESS only");
   t.equal(of(lint(allow({ Action: "*", Resource: "*", Condition: { StringEquals: { "acs:UserAgent": "x" } } })), "condition-key-unknown").length, 1, "`*` covers ESS: its keys are judged exactly");
 });
 

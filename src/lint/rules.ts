@@ -179,7 +179,7 @@ export const RULES: readonly RuleMeta[] = [
     "Key names match case-insensitively (contract §2), so this works, but the canonical spelling is what readers and other tools expect.",
     "`--fix` rewrites the key in canonical case.",
     { autofix: true }),
-  rule("condition-tag-keys-unsupported", "Warning", "conditions", "A condition uses `acs:TagKeys`.",
+  rule("condition-tag-keys-unsupported", "Warning", "conditions", "A condition of a statement that covers ESS actions uses `acs:TagKeys`.",
     "`acs:TagKeys` is not available for ESS (contract §5): it is never present, so positive operators never match and negated ones always do.",
     "Use `acs:RequestTag/<key>` or `acs:ResourceTag/<key>`."),
   rule("condition-key-absent", "Suggestion", "conditions", "An Allow's tag condition excludes some of its operations silently (e.g. `ess:*` + `acs:ResourceTag/…` never allows `DescribeRegions`).",

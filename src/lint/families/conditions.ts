@@ -91,7 +91,7 @@ function checkKeyName(ctx: LintContext, statement: LintStatement, condition: Lin
       ...renameFix(statement, condition, canonical),
     });
   }
-  if (c.kind === "tagKeys") {
+  if (c.kind === "tagKeys" && ctx.namesEss(statement)) {
     ctx.report("condition-tag-keys-unsupported", `"${key}" is not available for ESS: it is never present, so ${condition.spec?.negated ? "this negated condition always holds" : "this condition never holds"}`, pointer, { onKey: true });
   }
 }
