@@ -10,6 +10,8 @@ import { lintPolicyReport } from "../src/lint/lint.js";
 import type { PolicyKind } from "../src/policy/ast.js";
 import { parsePolicy } from "../src/policy/parse.js";
 import { typescriptLoaderArgs } from "./helpers/child-env.js";
+import { ACCOUNT, tempDir, writeConfig } from "./helpers/service.js";
+import { loadConfig } from "../src/service/config.js";
 
 const DIR = "test/fixtures/real-world";
 const FILES = readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
@@ -93,6 +95,14 @@ t.test("every corpus policy without Errors loads for eval, test and serve", asyn
     t.equal(policy?.kind, KINDS[file] ?? lint(file).kind, file);
   }
   for (const file of BROKEN) t.throws(() => loadPolicyTexts([{ label: file, text: readFileSync(join(DIR, file), "utf8") }]), undefined, `${file} is refused`);
+});
+
+t.test("serve loads a policy whose only findings are Warnings, and logs them", async (t) => {
+  // Alibaba's EMR role policy: two of its 35 ESS actions (ess:EnableScheduledTask, ess:DisableScheduledTask) do not exist.
+  const emr = join(process.cwd(), DIR, "045-emr-doc-passrole-35-ess-actions.json");
+  const file = writeConfig(tempDir(t), { account: ACCOUNT, users: [{ name: "emr", accessKeyId: "AKIDEMR0001", accessKeySecret: "s3cr3t-emr", policies: [emr] }] });
+  const loaded = loadConfig(file);
+  t.match(loaded.notes.join("\n"), /Warning action-unknown "ess:EnableScheduledTask" matches no ESS action: a dead entry/);
 });
 
 t.test("the real CLI, as a child process: a clean official multi-service policy passes --fail-on warning", async (t) => {
