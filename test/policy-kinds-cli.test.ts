@@ -59,6 +59,11 @@ t.test("eval: each kind is evaluated where RAM evaluates it", async (t) => {
   t.equal(trust.code, 1, "a trust policy decides sts:AssumeRole only: it allows no ESS request");
   t.match(trust.out, /^ImplicitDeny/);
   t.match(trust.err, /note: no identity policy among the inputs, so nothing can allow the request \(trust policies/);
+  t.match(trust.err, /note: 003-ess-doc-ecs-instance-role-trust: trust policy \(--kind or a Principal with sts:AssumeRole\), deciding sts:AssumeRole only: not part of this decision/);
+  const both = await cli("eval", "--policy", TRUST, "--policy", "test/fixtures/real-world/044-ccm-worker-policy.json", "--policy", R1, "--request", "fixtures/requests/r1-describe-group1.json");
+  t.equal(both.code, 0, "the identity policies decide");
+  t.match(both.err, /trust policy/);
+  t.notMatch(both.err, /no identity policy/);
   const session = await cli("eval", "--kind", "session", "--policy", R1, "--request", "fixtures/requests/r1-describe-group1.json");
   t.equal(session.code, 1, "a session policy alone allows nothing");
   t.match(session.err, /\(session policies only restrict/);

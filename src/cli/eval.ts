@@ -47,6 +47,8 @@ function textReport(d: EssDecision, explain: boolean): string {
 export async function runEval(io: Io, options: EvalOptions): Promise<number> {
   checkSessionCount(options.kind, options.policy.length);
   const policies = loadPolicyFiles(io, options.policy, options.kind);
+  const trust = policies.filter((p) => p.kind === "trust").map((p) => p.name);
+  if (trust.length > 0) io.stderr(`ess-authz eval: note: ${trust.join(", ")}: trust ${trust.length === 1 ? "policy" : "policies"} (--kind or a Principal with sts:AssumeRole), deciding sts:AssumeRole only: not part of this decision\n`);
   if (!policies.some((p) => p.kind === "identity")) {
     io.stderr(`ess-authz eval: note: no identity policy among the inputs, so nothing can allow the request (${[...new Set(policies.map((p) => p.kind))].join(", ")} policies only restrict identity policies or decide sts:AssumeRole)\n`);
   }
