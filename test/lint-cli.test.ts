@@ -31,7 +31,7 @@ t.test("text: file:line:col severity ruleId message, the source line with a care
   t.equal(
     r.out,
     [
-      `${T2_ORIGINAL}:6:17 Error action-unknown "ess:Describle*" matches no ESS action, so it grants or denies nothing; did you mean "ess:Describe*"?`,
+      `${T2_ORIGINAL}:6:17 Error action-unknown "ess:Describle*" matches no ESS action, so the statement never applies; did you mean "ess:Describe*"?`,
       `  6 |       "Action": "ess:Describle*",`,
       `    |                 ^^^^^^^^^^^^^^^^`,
       `  fix: replace with "ess:Describe*"`,

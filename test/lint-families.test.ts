@@ -36,13 +36,44 @@ t.test("actions: canonical case, also through wildcards", async (t) => {
   const upper = of(lint(allow({ Action: "ESS:DescribeRegions", Resource: "*" })), "action-case")[0]!;
   t.same(upper.fix, [{ op: "replace", path: "/Statement/0/Action", value: "ess:DescribeRegions" }]);
   t.same(ids(lint(allow({ Action: ["ess:Describe*", "*", "*:ListTagResources", "e?s:Describe*"] }))).filter((i) => i.startsWith("action-")), [], "canonical, or other legal shapes");
-  const other = lint(allow({ Action: ["ecs:DescribeInstances", "ec?:Describe*"] }));
-  t.equal(of(other, "action-service-unknown").length, 2);
+  const other = lint(allow({ Action: ["ecs:DescribeInstances", "ec?:Describe*", "ram:PassRole"] }));
+  t.same(ids(other).filter((i) => i.startsWith("action-")), [], "other services' well-formed actions: syntax only, no finding");
+});
+
+t.test("actions: a dead entry is a Warning while the statement still applies, an Error when nothing in its Action list lives", async (t) => {
+  // Published EMR role policy: 2 of its ESS actions do not exist (test/fixtures/real-world).
+  const emr = of(lint(allow({ Action: ["ess:DescribeScalingGroups", "ess:EnableScheduledTask", "ess:VerifyAuthentication"], Resource: "*" })), "action-unknown");
+  t.same(emr.map((f) => f.severity), ["Warning", "Warning"]);
+  t.match(emr[0]!.message, /: a dead entry \(the statement's other actions still apply\)/);
+  t.match(emr[1]!.message, /VerifyAuthentication API is authorized as ess:DescribeRegions.*did you mean "ess:DescribeRegions"/);
+  t.same(emr[1]!.fix, [{ op: "replace", path: "/Statement/0/Action/2", value: "ess:DescribeRegions" }]);
+  const withOtherService = of(lint(allow({ Action: ["ess:EnableScheduledTask", "ecs:DescribeInstances"], Resource: "*" })), "action-unknown");
+  t.same(withOtherService.map((f) => f.severity), ["Warning"], "another service's action keeps the statement alive");
+  const allDead = of(lint(allow({ Action: ["ess:EnableScheduledTask", "ess:Describle*"], Resource: "*" })), "action-unknown");
+  t.same(allDead.map((f) => f.severity), ["Error", "Error"]);
+  t.match(allDead[0]!.message, /nor does any other entry of its Action list, so the statement never applies/);
+  const deadAndMalformed = lint(allow({ Action: ["ess:EnableScheduledTask", "ess>CreateScheduledTask"], Resource: "*" }));
+  t.same(deadAndMalformed.filter((f) => f.ruleId.startsWith("action-")).map((f) => `${f.ruleId} ${f.severity}`), ["action-unknown Error", "action-malformed Error"], "a malformed entry is dead too, and stays an Error");
+  const denyDead = of(lint(deny({ Action: "ess:EnableScheduledTask", Resource: "*" })), "action-unknown");
+  t.same(denyDead.map((f) => f.severity), ["Error"], "a Deny that applies to nothing does not work either");
+  const notAction = of(lint({ Effect: "Deny", NotAction: ["ess:EnableScheduledTask"], Resource: "*" }), "action-unknown");
+  t.same(notAction.map((f) => f.severity), ["Warning"]);
+  t.match(notAction[0]!.message, /excludes nothing from the NotAction/);
 });
 
 t.test("resources: shapes", async (t) => {
   t.same(resourceShape("**"), { kind: "any" });
-  t.same(resourceShape("acs:ecs:*:*:instance/i-1"), { kind: "foreign", service: "ecs" });
+  t.same(resourceShape("acs:ecs:*:*:instance/i-1"), { kind: "foreign", service: "ecs", complete: true });
+  t.same(resourceShape("acs:ecs:*"), { kind: "foreign", service: "ecs", complete: true });
+  t.same(resourceShape("acs:ecs:cn-hangzhou"), { kind: "foreign", service: "ecs", complete: false });
+  const ecs = (r: string) => of(lint(allow({ Action: "ecs:DescribeInstances", Resource: r })), "resource-arn-malformed");
+  t.same(ecs("acs:ecs:cn-hangzou:123:instnce/i-1"), [], "another service's ARN: syntax only (no region or type check)");
+  t.equal(ecs("acs:ecs:cn-hangzhou").length, 1, "too few segments");
+  // Published ACK FAQ policy (test/fixtures/real-world/067): RAM actions on `acs:*:*:*:user/*`.
+  const ram = (r: string) => lint(allow({ Action: "ram:AttachPolicyToUser", Resource: r })).filter((f) => f.ruleId.startsWith("resource-"));
+  t.same(ram("acs:*:*:*:user/*"), [], "an ARN whose service glob covers ess, in a statement of other services: syntax only");
+  t.same(ram("acs:ess:cn-hangzhou").map((f) => f.message), ['"acs:ess:cn-hangzhou" has too few segments for an ARN: write acs:<service>:<region>:<account>:<resource>']);
+  t.same(ram("acs:*:cn-hangzhou:*"), [], "a trailing wildcard spans the rest");
   t.same(resourceShape("acs:ess:*"), { kind: "short", open: true });
   t.same(resourceShape("acs:ess:cn-hangzhou"), { kind: "short", open: false });
   t.match(resourceShape(`acs:ess:cn-hangzhou:${ACC}:scalinggroup/asg-1`), { kind: "ess", arn: { type: "scalinggroup", id: "asg-1" } });
@@ -110,6 +141,37 @@ t.test("resources: accounts and near-duplicate ids across the policy", async (t)
   t.match(freq[0]!.message, /one edit away from "asg-bp1c5pl2qc6ozgb10002" \(\/Statement\/0\/Resource\/1\)/);
   const two = of(lint(allow({ Resource: [a, a.replace("pl2qc", "p12qx")] })), "resource-id-near-duplicate")[0]!;
   t.match(two.message, /two edits away/);
+});
+
+t.test("conditions: a key that is certainly absent decides the statement: Error, SecurityWarning or Warning by effect and operator", async (t) => {
+  const finding = (statement: Record<string, unknown>) => of(lint(statement), "condition-key-unknown");
+  const tag = (operator: string) => ({ Condition: { [operator]: { "ess:ResourceTag/team": "game1" } } });
+  // ESS defines no condition keys (its RAM page lists none): no request carries ess:ResourceTag/…, so a positive
+  // operator is false and a negated one true (contract §3).
+  const allowTag = finding(allow(tag("StringEquals")));
+  t.same(allowTag.map((f) => f.severity), ["Error"], "an Allow that never applies");
+  t.match(allowTag[0]!.message, /StringEquals is false for every request, so this Allow never applies; did you mean "acs:ResourceTag\/team"\?/);
+  t.same(allowTag[0]!.fix, [{ op: "move", from: "/Statement/0/Condition/StringEquals/ess:ResourceTag~1team", path: "/Statement/0/Condition/StringEquals/acs:ResourceTag~1team" }]);
+  t.same(finding(allow({ ...tag("StringEquals"), Action: ["ess:DescribeScalingGroups", "ecs:DescribeInstances"] })).map((f) => f.severity), ["Error"], "no service's request carries an ess: key");
+  t.same(finding(allow({ Condition: { StringEquals: { "ess:RequestTag/team": "game1" } } })).map((f) => f.severity), ["Error"]);
+  t.same(finding(allow(tag("StringNotEquals"))).map((f) => f.severity), ["SecurityWarning"], "a negated condition that restricts nothing");
+  const denyTag = finding(deny(tag("StringEquals")));
+  t.same(denyTag.map((f) => f.severity), ["SecurityWarning"], "a Deny that never fires");
+  t.match(denyTag[0]!.message, /this Deny never fires and protects nothing/);
+  t.same(finding(deny(tag("StringNotEquals"))).map((f) => f.severity), ["Warning"], "a Deny that always fires denies more, not less");
+  t.same(finding(allow({ Condition: { StringEquals: { "ecs:tag/team": "game1" } } })).map((f) => f.severity), ["Error"], "another service's key on ESS actions only");
+  t.same(finding(allow({ Condition: { StringEquals: { "acs:UserAgent": "x" } } })).map((f) => f.severity), ["Warning"], "an acs: key the contract does not list may still be a global key");
+  t.same(finding(allow({ Condition: { StringEquals: { team: "x" } } })).map((f) => f.message.includes("keys are written <service>:<name>")), [true]);
+  t.same(finding({ Action: "ess:DescribeScalingGroups", Resource: G1, Condition: { StringEquals: { "ess:ResourceTag/team": "x" } } }).map((f) => f.severity), ["Warning"], "no Effect: the parser reports it");
+});
+
+t.test("conditions: statements that name no ESS action are checked for the key syntax only", async (t) => {
+  const keys = (key: string) => of(lint(allow({ Action: ["ecs:DescribeInstances", "ram:PassRole"], Resource: "*", Condition: { StringEquals: { [key]: "x" } } })), "condition-key-unknown");
+  for (const key of ["acs:UserAgent", "acs:Service", "ram:ServiceName", "oss:Prefix", "ecs:tag/team"]) t.same(keys(key), [], key);
+  t.equal(keys("SourceIp").length, 1, "a key without a service is malformed anywhere");
+  const tagKeys = lint(allow({ Action: "ecs:TagResources", Resource: "*", Condition: { StringEquals: { "acs:TagKeys": "team" } } }));
+  t.same(of(tagKeys, "condition-tag-keys-unsupported"), [], "acs:TagKeys is unavailable for ESS only");
+  t.equal(of(lint(allow({ Action: "*", Resource: "*", Condition: { StringEquals: { "acs:UserAgent": "x" } } })), "condition-key-unknown").length, 1, "`*` covers ESS: its keys are judged exactly");
 });
 
 t.test("conditions: unknown keys, did-you-mean, collisions", async (t) => {
@@ -224,4 +286,21 @@ t.test("fixes: several in one document, applied one at a time; refused on duplic
   const withDup = '{"Version": "1", "Version": "1", "Statement": [{"Effect": "Allow", "Action": "ess:describeregions", "Resource": "*"}]}';
   t.equal(fixPolicy(withDup).text, withDup);
   t.equal(fixPolicy("not json").text, "not json");
+});
+
+t.test("trust policies: recognised by content, Principal required and checked, no Resource needed", async (t) => {
+  const trust = (principal: unknown, extra: Record<string, unknown> = {}) =>
+    lintPolicy(doc({ Effect: "Allow", Action: "sts:AssumeRole", ...(principal === undefined ? {} : { Principal: principal }), ...extra }), { kind: "trust" });
+  t.same(trust({ RAM: ["acs:ram::1609982529920904:root", "acs:ram::1609982529920904:role/ops"], Service: "ecs.aliyuncs.com", Federated: "acs:ram::1609982529920904:saml-provider/idp" }), []);
+  t.same(trust({ Federated: "acs:ram::1609982529920904:oidc-provider/gh" }, { Condition: { StringEquals: { "oidc:aud": "sts.aliyuncs.com" } } }), [], "IdP keys: syntax only");
+  const missing = trust(undefined);
+  t.same(missing.map((f) => `${f.ruleId} ${f.severity}`), ["element-missing Error"]);
+  t.match(missing[0]!.message, /"Principal" \(required in trust policies/);
+  t.same(trust("*").map((f) => f.ruleId), ["principal-invalid"], "not an object");
+  t.same(trust({ AWS: "arn:aws:iam::1:root" }).map((f) => f.message), ['principal type "AWS" is not one of RAM, Service, Federated']);
+  t.same(trust({ RAM: ["1609982529920904", 7] }).map((f) => f.path), ["/Statement/0/Principal/RAM/0", "/Statement/0/Principal/RAM/1"]);
+  t.same(trust({ Service: "ecs aliyuncs" }).map((f) => f.ruleId), ["principal-invalid"]);
+  const bucket = lintPolicy(doc({ Effect: "Deny", Action: "oss:GetObject", Principal: ["1234567890"], Resource: "acs:oss:*:1234567890:b/*" }), { kind: "trust" });
+  t.same(bucket, [], "other resource-based policies: their principals are not a role's");
+  t.same(lintPolicy(doc(allow({ Principal: { RAM: "acs:ram::1609982529920904:root" } }))).map((f) => f.ruleId), ["principal-not-allowed"], "a Principal without sts:AssumeRole is no trust policy");
 });

@@ -8,7 +8,8 @@ import { diffPolicies, type PolicyDiff, type PolicyVersion } from "../diff/index
 import { renderJson, renderMarkdown, renderText, requestFileJson, type RenderOptions } from "../diff/format.js";
 import { EXIT, InputError, readText, type Io } from "./io.js";
 import { documentsOf, isSourceFile, type FileDocuments } from "../sources/discover.js";
-import { loadFileDocuments, loadPolicyPaths } from "./policy-files.js";
+import { kindOption, loadFileDocuments, loadPolicyPaths } from "./policy-files.js";
+import type { PolicyKind } from "../policy/ast.js";
 
 /**
  * `ess-authz diff OLD NEW`: the decisions that changed between two versions of a principal's policies, over
@@ -21,6 +22,7 @@ export interface DiffOptions {
   store?: string;
   examples?: string;
   failOnNewAccess?: boolean;
+  kind?: PolicyKind;
 }
 
 interface LoadedVersion extends PolicyVersion {
@@ -43,7 +45,7 @@ function git(io: Io, source: string, args: readonly string[]): string {
  * `git:<ref>:<path>`, read with `git cat-file` (no network): a file, or the policy files of a folder (JSON, YAML,
  * Terraform, ROS), refusing any policy with an Error finding, as for files on disk.
  */
-async function loadGitVersion(io: Io, source: string): Promise<LoadedVersion> {
+async function loadGitVersion(io: Io, source: string, kind: PolicyKind | undefined): Promise<LoadedVersion> {
   const m = GIT_SOURCE.exec(source);
   if (!m || m[1]!.startsWith("-")) throw new InputError(`${source}: expected git:<ref>:<path>, e.g. git:HEAD:policies/r1-group1-by-arn.json`);
   const [ref, path] = [m[1]!, m[2]!.replace(/\/+$/, "")];
@@ -67,13 +69,13 @@ async function loadGitVersion(io: Io, source: string): Promise<LoadedVersion> {
     else if (type === "blob") throw new InputError(`${source}: holds no policy (no Statement member, no Terraform or ROS RAM policy)`);
   }
   if (files.length === 0) throw new InputError(`${source}: no policy files (JSON, YAML, Terraform, ROS)`);
-  return { label: source, policies: loadFileDocuments(files, (m) => io.stderr(`ess-authz diff: ${m}\n`)) };
+  return { label: source, policies: loadFileDocuments(files, (m) => io.stderr(`ess-authz diff: note: ${m}\n`), kind) };
 }
 
 /** A file, a folder (its own policy files: one principal's set, not its sub-folders') or `git:<ref>:<path>`. */
-async function loadVersion(io: Io, source: string): Promise<LoadedVersion> {
-  if (source.startsWith("git:")) return loadGitVersion(io, source);
-  return { label: source, ...(await loadPolicyPaths(io, [source])) };
+async function loadVersion(io: Io, source: string, kind: PolicyKind | undefined): Promise<LoadedVersion> {
+  if (source.startsWith("git:")) return loadGitVersion(io, source, kind);
+  return { label: source, ...(await loadPolicyPaths(io, [source], kind, (m) => io.stderr(`ess-authz diff: note: ${m}\n`))) };
 }
 
 function readSnapshot(io: Io, path: string): unknown {
@@ -103,8 +105,8 @@ const RENDERERS = { text: renderText, markdown: renderMarkdown, json: renderJson
 
 /** Exit 0, or 1 with `failOnNewAccess` when any cell became allowed; invalid input throws InputError (exit 2). */
 export async function runDiff(io: Io, oldSource: string, newSource: string, options: DiffOptions): Promise<number> {
-  const oldVersion = await loadVersion(io, oldSource);
-  const newVersion = await loadVersion(io, newSource);
+  const oldVersion = await loadVersion(io, oldSource, options.kind);
+  const newVersion = await loadVersion(io, newSource, options.kind);
   const snapshot = options.store === undefined ? undefined : readSnapshot(io, options.store);
   let diff: PolicyDiff;
   try {
@@ -116,6 +118,7 @@ export async function runDiff(io: Io, oldSource: string, newSource: string, opti
   const render: RenderOptions = {
     ...(options.examples === undefined ? {} : { examplePaths: writeExamples(io, options.examples, diff) }),
     ...(newVersion.files ? { newPolicyFiles: newVersion.files } : {}),
+    ...(options.kind ? { kind: options.kind } : {}),
   };
   io.stdout(RENDERERS[options.format](diff, render));
   return options.failOnNewAccess && diff.delta.counts.allowed > 0 ? EXIT.denied : EXIT.ok;
@@ -131,5 +134,6 @@ export function registerDiff(program: Command, io: Io, setExit: (code: number) =
     .option("--store <file>", "a store snapshot (the store object of a request file): its scaling groups are compared too, with their tags")
     .option("--examples <dir>", "write each group's example request to a file in this folder")
     .option("--fail-on-new-access", "exit 1 when any request became allowed")
+    .addOption(kindOption())
     .action(async (oldSource: string, newSource: string, opts: DiffOptions) => setExit(await runDiff(io, oldSource, newSource, opts)));
 }

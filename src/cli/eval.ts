@@ -4,7 +4,8 @@ import { explainDecision } from "../evaluate/explain.js";
 import type { EssDecision } from "../ess/types.js";
 import { decideRequest, visibleGroups } from "./decide.js";
 import { EXIT, InputError, readText, type Io } from "./io.js";
-import { loadPolicyPaths } from "./policy-files.js";
+import { kindOption, loadPolicyPaths } from "./policy-files.js";
+import type { PolicyKind } from "../policy/ast.js";
 import { parseRequestFile } from "./request-file.js";
 
 export interface EvalOptions {
@@ -12,6 +13,7 @@ export interface EvalOptions {
   request: string;
   json?: boolean;
   explain?: boolean;
+  kind?: PolicyKind;
 }
 
 function jsonReport(d: EssDecision): object {
@@ -49,7 +51,7 @@ function readStdin(io: Io): string {
 
 /** `ess-authz eval`: exit 0 Allow, 1 denied, 2 invalid input. */
 export async function runEval(io: Io, options: EvalOptions): Promise<number> {
-  const { policies } = await loadPolicyPaths(io, options.policy);
+  const { policies } = await loadPolicyPaths(io, options.policy, options.kind, (m) => io.stderr(`ess-authz eval: note: ${m}\n`));
   const request = options.request === "-" ? parseRequestFile(readStdin(io), STDIN_NAME) : parseRequestFile(readText(io, options.request), options.request);
   const d = await decideRequest(policies, request, options.explain === true);
   io.stdout(options.json ? JSON.stringify(jsonReport(d), null, 2) + "\n" : textReport(d, options.explain === true));
@@ -64,5 +66,6 @@ export function registerEval(program: Command, io: Io, setExit: (code: number) =
     .requiredOption("--request <file>", "the request file (account, params, context, store); - reads standard input")
     .option("--json", "print one JSON object")
     .option("--explain", "print a trace a person can read, and for a denial the closest Allow and what it lacked")
+    .addOption(kindOption())
     .action(async (opts: EvalOptions) => setExit(await runEval(io, opts)));
 }

@@ -5,10 +5,12 @@ import type { Operation } from "fast-json-patch";
 import { SEVERITY_RANK, type Severity } from "../policy/findings.js";
 import type { Unreadable } from "../lint/files.js";
 import { formatSarif } from "../lint/format/sarif.js";
-import { formatJson, formatText, type FileReport } from "../lint/format/text.js";
-import { fixPolicy, lintPolicy } from "../lint/lint.js";
+import { formatJson, formatText, runNotes, type FileReport } from "../lint/format/text.js";
+import { fixPolicy, lintPolicyReport, type LintReport } from "../lint/lint.js";
+import type { PolicyKind } from "../policy/ast.js";
 import { hostFindings } from "../sources/document.js";
 import { discoverPolicies, type Discovery } from "../sources/discover.js";
+import { kindOption } from "./policy-files.js";
 import type { Io } from "./io.js";
 
 /**
@@ -23,6 +25,7 @@ export interface LintCliOptions {
   readonly failOn: keyof typeof FAIL_ON;
   /** false with `--no-error-on-unmatched`: a path with no policy in it is not an error. */
   readonly errorOnUnmatched?: boolean;
+  readonly kind?: PolicyKind;
 }
 
 const FAIL_ON = { error: "Error", "security-warning": "SecurityWarning", warning: "Warning", suggestion: "Suggestion" } as const satisfies Record<string, Severity>;
@@ -55,12 +58,19 @@ export async function lintCommand(io: Io, paths: readonly string[], options: Lin
   for (const { file, text, documents, findings } of discovery.files) {
     let reportText = text;
     const all = [...findings];
+    const linted: Pick<LintReport, "kind" | "kindDetected" | "syntaxOnlyServices">[] = [];
     for (const doc of documents) {
+      // --kind wins; else the source's kind (a role's document is a trust policy), else the content says.
+      const kind = options.kind ?? (doc.kind === "identity" ? undefined : doc.kind);
+      const lintOptions = { file, ...(kind ? { kind } : {}) };
       if (!options.fix || !doc.standalone) {
-        all.push(...hostFindings(doc, lintPolicy(doc.text, { file, kind: doc.kind })));
+        const report = lintPolicyReport(doc.text, lintOptions);
+        linted.push(report);
+        all.push(...hostFindings(doc, report.findings));
         continue;
       }
-      const fixed = fixPolicy(doc.text, { file });
+      const fixed = fixPolicy(doc.text, lintOptions);
+      linted.push(fixed);
       if (fixed.patch.length > 0) {
         patches.push({ file, patch: fixed.patch });
         if (!options.dryRun) {
@@ -74,14 +84,24 @@ export async function lintCommand(io: Io, paths: readonly string[], options: Lin
       reportText = fixed.text;
       all.push(...fixed.findings);
     }
-    reports.push({ file, text: reportText, findings: all.sort((a, b) => a.line - b.line || a.column - b.column) });
+    const detected = linted.find((r) => r.kindDetected);
+    reports.push({
+      file,
+      text: reportText,
+      findings: all.sort((a, b) => a.line - b.line || a.column - b.column),
+      ...(detected ? { detectedKind: detected.kind } : {}),
+      syntaxOnlyServices: [...new Set(linted.flatMap((r) => r.syntaxOnlyServices))].sort(),
+    });
   }
   const unmatched = reportUnmatched(io, discovery, options.errorOnUnmatched !== false);
   if (options.dryRun) printPatches(io, options.format, patches);
   else if (options.format === "json") io.stdout(formatJson(reports));
   else if (options.format === "sarif") io.stdout(formatSarif(reports, problems, VERSION));
   else io.stdout(formatText(reports, problems, unmatched.skipped));
-  if (options.format !== "text") for (const p of problems) io.stderr(`ess-authz lint: cannot read ${p.path} (${p.reason})\n`);
+  if (options.format !== "text") {
+    for (const p of problems) io.stderr(`ess-authz lint: cannot read ${p.path} (${p.reason})\n`);
+    for (const note of runNotes(reports)) io.stderr(`ess-authz lint: ${note}\n`);
+  }
 
   if (problems.length > 0 || unmatched.failed) return 2;
   const threshold = SEVERITY_RANK[FAIL_ON[options.failOn]];
@@ -114,6 +134,7 @@ export function registerLint(program: Command, io: Io, setExit: (code: number) =
     .option("--dry-run", "with --fix: print the RFC 6902 patches instead of rewriting")
     .option("--no-error-on-unmatched", "exit 0 rather than 2 when a path holds no policy")
     .addOption(new Option("--fail-on <severity>", "lowest severity that makes the exit code 1").choices(Object.keys(FAIL_ON)).default("error"))
+    .addOption(kindOption())
     .action(async (paths: string[], opts: LintCliOptions) => setExit(await lintCommand(io, paths, opts)));
 }
 

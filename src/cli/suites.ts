@@ -10,7 +10,8 @@ import { explainDecision } from "../evaluate/explain.js";
 import type { DecisionKind } from "../evaluate/decision.js";
 import { decideRequest, visibleGroups } from "./decide.js";
 import { EXIT, InputError, readText, type Io } from "./io.js";
-import { loadPolicySources } from "./policy-files.js";
+import { checkSessionCount, kindOption, loadPolicySources } from "./policy-files.js";
+import type { PolicyKind } from "../policy/ast.js";
 import { parseRequestFile, type RequestFile } from "./request-file.js";
 
 /**
@@ -55,7 +56,7 @@ function parseSuiteText(file: string, text: string): unknown {
   }
 }
 
-function loadSuite(io: Io, file: string): Suite {
+function loadSuite(io: Io, file: string, kind: PolicyKind | undefined): Suite {
   const raw = parseSuiteText(file, readText(io, file));
   const base = dirname(file);
   if (!isObject(raw)) fail(file, "suite", "must be an object with policies and cases");
@@ -67,7 +68,8 @@ function loadSuite(io: Io, file: string): Suite {
     return fail(file, `policies/${i}`, 'must be a path or {"name", "document"}');
   });
   // Every policy's Errors at once, as `eval` reports them.
-  const policies = loadPolicySources(sources);
+  checkSessionCount(kind, sources.length);
+  const policies = loadPolicySources(sources, kind);
   const cases = raw.cases.map((c, i): SuiteCase => {
     const where = `cases/${i}`;
     if (!isObject(c) || typeof c.name !== "string") fail(file, where, "needs a name");
@@ -110,11 +112,12 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.lengt
 
 export interface TestOptions {
   coverage?: boolean;
+  kind?: PolicyKind;
 }
 
 /** Runs suites; one line per case, explained failures, statement coverage, and the summary line. */
 export async function runTests(io: Io, paths: readonly string[], options: TestOptions = {}): Promise<number> {
-  const suites = suiteFiles(io, paths.length > 0 ? paths : ["fixtures"]).map((f) => loadSuite(io, f));
+  const suites = suiteFiles(io, paths.length > 0 ? paths : ["fixtures"]).map((f) => loadSuite(io, f, options.kind));
   let passed = 0;
   let failed = 0;
   const exercised = new Set<string>();
@@ -163,5 +166,6 @@ export function registerTest(program: Command, io: Io, setExit: (code: number) =
     .description("run policy test suites (*.suite.json|yaml): expected decisions, determining statements, visible groups")
     .argument("[paths...]", "suite files or folders", [])
     .option("--coverage", "list the statements that decided no case")
+    .addOption(kindOption())
     .action(async (paths: string[], opts: TestOptions) => setExit(await runTests(io, paths, opts)));
 }

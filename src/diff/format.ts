@@ -1,3 +1,4 @@
+import type { PolicyKind } from "../policy/ast.js";
 import type { StatementRef } from "../evaluate/decision.js";
 import type { RequestFile } from "../ess/decide.js";
 import { CHANGES, type Change, type ChangeGroup, type Outcome } from "./delta.js";
@@ -10,6 +11,8 @@ export interface RenderOptions {
   readonly examplePaths?: readonly string[];
   /** The `--policy` arguments of `ess-authz eval` that reproduce the new decisions, when NEW is on disk. */
   readonly newPolicyFiles?: readonly string[];
+  /** The `--kind` the policies were loaded with, which the `eval` command must repeat. */
+  readonly kind?: PolicyKind;
 }
 
 const HEADINGS: Readonly<Record<Change, string>> = {
@@ -71,7 +74,7 @@ const versionText = (v: PolicyDiff["old"]): string => `${v.label} (${v.policies.
 
 function reproduceHint(options: RenderOptions): string | undefined {
   if (!options.newPolicyFiles) return undefined;
-  return `ess-authz eval ${options.newPolicyFiles.map((f) => `--policy ${f}`).join(" ")} --request <example>.json`;
+  return `ess-authz eval ${options.newPolicyFiles.map((f) => `--policy ${f}`).join(" ")}${options.kind ? ` --kind ${options.kind}` : ""} --request <example>.json`;
 }
 
 export function renderText(diff: PolicyDiff, options: RenderOptions = {}): string {

@@ -30,6 +30,23 @@ export const toRequestFile = (value: RequestFileValue): RequestFile => ({
 });
 
 /**
+ * Each policy where RAM evaluates it: identity policies attached at account scope, the session policy, control
+ * policies as one level. Trust policies decide only `sts:AssumeRole`, which is never an ESS request: they take no
+ * part. Two session policies cannot be one request's (AssumeRole takes one): a programming error.
+ */
+function placeByKind(policies: readonly Policy[], principalType: PrincipalType | undefined): EvaluationInput {
+  const of = (kind: Policy["kind"]) => policies.filter((p) => p.kind === kind);
+  const [session, control] = [of("session"), of("control")];
+  if (session.length > 1) throw new Error(`a request has at most one session policy, got ${session.length}`);
+  return {
+    identity: of("identity").map((policy) => ({ policy })),
+    ...(session[0] ? { session: session[0] } : {}),
+    ...(control.length > 0 ? { control: { levels: [control] } } : {}),
+    ...(principalType ? { principalType } : {}),
+  };
+}
+
+/**
  * One evaluation input per policy array and principal type, so that authorizePlan's compile cache (keyed by
  * input) hits when the same policies decide many requests, as in `test` and `diff`.
  */
@@ -40,7 +57,7 @@ export function inputFor(policies: readonly Policy[], principalType: PrincipalTy
   if (!byType) inputs.set(policies, (byType = new Map()));
   let input = byType.get(principalType);
   if (!input) {
-    input = { identity: policies.map((policy) => ({ policy })), ...(principalType ? { principalType } : {}) };
+    input = placeByKind(policies, principalType);
     byType.set(principalType, input);
   }
   return input;

@@ -1,4 +1,5 @@
 import type { Operation } from "fast-json-patch";
+import type { PolicyKind } from "../policy/ast.js";
 import type { Finding, Severity } from "../policy/findings.js";
 import { spanAt } from "../policy/json-source.js";
 import { isWellFormedAction } from "../policy/parse.js";
@@ -23,7 +24,10 @@ export class LintContext {
   private readonly patternCache = new Map<string, readonly string[]>();
   private readonly actionListCache = new Map<string, ReadonlySet<string>>();
 
-  constructor(readonly doc: LintDocument) {}
+  constructor(
+    readonly doc: LintDocument,
+    readonly kind: PolicyKind = "identity",
+  ) {}
 
   get statements(): readonly LintStatement[] {
     return this.doc.statements;
@@ -66,6 +70,11 @@ export class LintContext {
       this.patternCache.set(pattern, matched);
     }
     return matched;
+  }
+
+  /** The statement can apply to some ESS request (through a wildcard or NotAction too), or names `ess:` explicitly. */
+  namesEss(statement: LintStatement): boolean {
+    return this.essActions(statement).size > 0 || statement.actions.some((a) => isEssPattern(a.value));
   }
 
   /** Every Action pattern names ESS literally, so the catalog knows everything the statement can match. */

@@ -17,6 +17,7 @@ export interface RuleExample {
 
 const FAMILY_TITLES: Record<RuleFamily, string> = {
   policy: "Policy grammar and values (semantics §1, §3)",
+  trust: "Trust policies",
   actions: "Actions",
   resources: "Resources",
   conditions: "Conditions",
@@ -77,11 +78,13 @@ export function renderRulesDoc(examples: (id: string) => RuleExample): string {
     "<!-- Generated from src/lint/rules.ts and test/fixtures/lint/<rule>/{bad,good}.json: do not edit by hand.",
     "     Regenerate with: UPDATE_LINT_DOCS=1 npx tap test/lint-docs.test.ts -->",
     "",
-    "`ess-authz lint PATH... [--format text|json|sarif] [--fix [--dry-run]] [--fail-on error|security-warning|warning|suggestion]`",
+    "`ess-authz lint PATH... [--format text|json|sarif] [--fix [--dry-run]] [--fail-on error|security-warning|warning|suggestion] [--kind identity|trust|session|control]`",
     "",
     "- PATHs are files or folders (every `*.json` below a folder, skipping hidden entries and `node_modules`); `-` reads standard input.",
     "- Exit `0` when no finding is at or above `--fail-on` (default `error`), `1` when one is, `2` for a usage error or a path that cannot be read (the other paths are still linted).",
     "- `--format text` prints `file:line:col severity ruleId message`, the source line with a caret under the span and the fix; `json` an array of findings (the fields of [semantics §7](semantics.md#7-lint-findings) plus `file`); `sarif` SARIF 2.1.0 with one rule per id and the fixes as text replacements.",
+    "- `--kind` says which kind of policy the files are (grammar, size limit, rules). Without it, a document where a statement has a `Principal` and `sts:AssumeRole` is linted as a trust policy, any other as an identity policy, and the output says which files were detected.",
+    "- ESS is checked exactly, against its catalog. Other services' actions, ARNs and condition keys are checked for syntax only (`<service>:<Action>`, `acs:<service>:<region>:<account>:<resource>`, `<service>:<key>`), and the output says so once per run: the linter does not know their catalogs.",
     "- `--fix` applies the safe fixes (RFC 6902 patches) one at a time, re-linting after each, rewrites the files keeping their formatting, and reports what remains; `--fix --dry-run` prints the patches instead (JSON `[{file, patch}]` with `--format json` or `sarif`).",
     "",
     "Severities ([semantics §7](semantics.md#7-lint-findings)): **Error**: the policy does not work or is rejected. **SecurityWarning**: it grants more than it seems (or a guardrail does not hold). **Warning**: best practice. **Suggestion**: style and redundancy.",

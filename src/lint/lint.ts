@@ -1,8 +1,8 @@
 import type { Operation } from "fast-json-patch";
 import type { Policy, PolicyKind } from "../policy/ast.js";
 import type { Finding } from "../policy/findings.js";
-import { minifiedLength, parsePolicy, SIZE_LIMITS } from "../policy/parse.js";
-import type { JsonSource } from "../policy/json-source.js";
+import { isWellFormedAction, minifiedLength, parsePolicy, SIZE_LIMITS, type ParseResult } from "../policy/parse.js";
+import { isObject, type JsonSource } from "../policy/json-source.js";
 import { LintContext } from "./context.js";
 import { lintDocument } from "./document.js";
 import { checkActions } from "./families/actions.js";
@@ -10,37 +10,73 @@ import { checkConditions } from "./families/conditions.js";
 import { checkRedundancy } from "./families/redundancy.js";
 import { checkResources } from "./families/resources.js";
 import { checkSecurity } from "./families/security.js";
+import { ASSUME_ROLE, checkTrust } from "./families/trust.js";
+import { serviceOf } from "./ess-actions.js";
 import { applyPatchToText, combinePatches } from "./fixes.js";
 
 export interface LintOptions {
   /** Recorded on every finding. */
   readonly file?: string;
-  /** Grammar and size limit to apply; default `identity`. */
+  /** Grammar, size limit and rules to apply; when absent, `trust` if the content is a trust policy, else `identity`. */
   readonly kind?: PolicyKind;
+}
+
+/** What a lint run found, and what it knew: the kind it linted the document as, and the services it checked only for syntax. */
+export interface LintReport {
+  readonly findings: Finding[];
+  readonly kind: PolicyKind;
+  /** The kind was read from the content (no `kind` was given). */
+  readonly kindDetected: boolean;
+  /** Services other than ESS the document's actions name (lower case, sorted): their parts were checked for syntax only. */
+  readonly syntaxOnlyServices: readonly string[];
 }
 
 const OVERSIZED_FACTOR = 10;
 
-const FAMILIES = [checkActions, checkResources, checkConditions, checkSecurity, checkRedundancy];
+const FAMILIES = [checkTrust, checkActions, checkResources, checkConditions, checkSecurity, checkRedundancy];
 
 const byPosition = (a: Finding, b: Finding): number =>
   a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message);
 
-function run(text: string, options: LintOptions & { name?: string }): { findings: Finding[]; source?: JsonSource; policy?: Policy } {
-  const parsed = parsePolicy(text, {
-    ...(options.kind ? { kind: options.kind } : {}),
+/**
+ * `trust` when a statement has a Principal and names `sts:AssumeRole`: that is what a RAM role's trust policy is
+ * (https://www.alibabacloud.com/help/en/ram/user-guide/edit-the-trust-policy-of-a-ram-role); otherwise `identity`.
+ */
+export function detectKind(document: unknown): PolicyKind {
+  const raw = isObject(document) ? document.Statement : undefined;
+  const statements = Array.isArray(raw) ? raw : [raw];
+  const trust = statements.some(
+    (s) => isObject(s) && Object.prototype.hasOwnProperty.call(s, "Principal") && (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => typeof a === "string" && a.toLowerCase() === ASSUME_ROLE),
+  );
+  return trust ? "trust" : "identity";
+}
+
+function parseAs(text: string, kind: PolicyKind, options: LintOptions & { name?: string }): ParseResult {
+  return parsePolicy(text, {
+    kind,
     ...(options.file === undefined ? {} : { file: options.file }),
     ...(options.name === undefined ? {} : { name: options.name }),
   });
-  if (!parsed.source) return { findings: [...parsed.findings] };
-  const ctx = new LintContext(lintDocument(parsed.source));
+}
+
+function run(text: string, options: LintOptions & { name?: string }): LintReport & { source?: JsonSource; policy?: Policy } {
+  let kind = options.kind ?? "identity";
+  let parsed = parseAs(text, kind, options);
+  const kindDetected = options.kind === undefined && parsed.source !== undefined && detectKind(parsed.source.value) === "trust";
+  if (kindDetected) parsed = parseAs(text, (kind = "trust"), options);
+  if (!parsed.source) return { findings: [...parsed.findings], kind, kindDetected, syntaxOnlyServices: [] };
+  const doc = lintDocument(parsed.source);
+  const ctx = new LintContext(doc, kind);
   // Ten times RAM's size limit is no policy anyone wrote: the policy-too-large Error says all that matters,
   // and skipping the catalog-aware rules keeps hostile megabyte documents linear and fast.
-  const oversized = minifiedLength(text) > OVERSIZED_FACTOR * SIZE_LIMITS[options.kind ?? "identity"];
+  const oversized = minifiedLength(text) > OVERSIZED_FACTOR * SIZE_LIMITS[kind];
   if (!oversized) for (const check of FAMILIES) check(ctx);
   const own = options.file === undefined ? ctx.findings : ctx.findings.map((f) => ({ ...f, file: options.file! }));
   const findings = [...parsed.findings, ...own].sort(byPosition);
-  return { findings, source: parsed.source, ...(parsed.policy ? { policy: parsed.policy } : {}) };
+  const services = doc.statements.flatMap((s) => s.actions.flatMap((a) => (isWellFormedAction(a.value) ? (serviceOf(a.value)?.toLowerCase() ?? []) : [])));
+  // A service glob (`*:List*`, `yundun*:`) covers ESS too, and ESS is judged exactly: only named services are listed.
+  const syntaxOnlyServices = [...new Set(services)].filter((s) => s !== "ess" && !/[*?]/.test(s)).sort();
+  return { findings, kind, kindDetected, syntaxOnlyServices, source: parsed.source, ...(parsed.policy ? { policy: parsed.policy } : {}) };
 }
 
 /**
@@ -52,9 +88,16 @@ export function lintPolicy(text: string, options: LintOptions = {}): Finding[] {
   return run(text, options).findings;
 }
 
+/** `lintPolicy`, with the kind the document was linted as and the services checked for syntax only. */
+export function lintPolicyReport(text: string, options: LintOptions = {}): LintReport {
+  const { findings, kind, kindDetected, syntaxOnlyServices } = run(text, options);
+  return { findings, kind, kindDetected, syntaxOnlyServices };
+}
+
 /**
  * Parses and lints a policy for evaluation: the policy is returned only when no finding, the parser's or the
- * catalog-aware rules', is an Error (a dead `ess:Describle*` statement is refused as firmly as bad JSON).
+ * catalog-aware rules', is an Error (a statement whose only action is `ess:Describle*` is refused as firmly as
+ * bad JSON). Warnings, dead entries in statements that still apply included, never refuse a policy.
  */
 export function loadLintedPolicy(text: string, options: LintOptions & { name: string }): { policy?: Policy; findings: Finding[] } {
   const { policy, findings } = run(text, options);
@@ -71,16 +114,16 @@ export interface PolicySource {
 /**
  * Loads a set of policies for evaluation, all or none: any Error finding in any of them refuses the set
  * (contract §1). The Errors are returned, not thrown, so that the CLI and the browser playground each report
- * them in their own way.
+ * them in their own way. Without `kind`, each document's kind is read from its content (`detectKind`).
  */
 export function loadLintedPolicies(
   sources: readonly PolicySource[],
-  kind: PolicyKind = "identity",
+  kind?: PolicyKind,
 ): { policies: Policy[]; errors?: undefined } | { errors: Finding[] } {
   const errors: Finding[] = [];
   const policies: Policy[] = [];
   for (const { text, name, file } of sources) {
-    const r = loadLintedPolicy(text, { name, kind, file });
+    const r = loadLintedPolicy(text, { name, file, ...(kind ? { kind } : {}) });
     errors.push(...r.findings.filter((f) => f.severity === "Error"));
     if (r.policy) policies.push(r.policy);
   }
@@ -96,6 +139,10 @@ export interface FixResult {
   readonly fixed: readonly Finding[];
   /** The findings of the fixed document. */
   readonly findings: readonly Finding[];
+  /** What the last lint run knew (see LintReport). */
+  readonly kind: PolicyKind;
+  readonly kindDetected: boolean;
+  readonly syntaxOnlyServices: readonly string[];
 }
 
 /** Enough for every fix of a 6,144-character policy; a bound, so that two fixes undoing each other cannot loop. */
@@ -132,7 +179,8 @@ export function fixPolicy(text: string, options: LintOptions = {}): FixResult {
     failed.clear();
     state = run(current, options);
   }
-  return { text: current, patch, fixed, findings: state.findings };
+  const { findings, kind, kindDetected, syntaxOnlyServices } = state;
+  return { text: current, patch, fixed, findings, kind, kindDetected, syntaxOnlyServices };
 }
 
 /** One fix on its own: its minimal edit, or the document re-serialized; the text unchanged when it does not apply. */

@@ -5,7 +5,7 @@ import type { Severity } from "../policy/findings.js";
  * catalog-aware rules of `src/lint/families/`. Ids are stable: CI configurations and SARIF baselines key on them.
  * The docs page `docs/lint-rules.md` is generated from this table and the fixtures in `test/fixtures/lint/`.
  */
-export type RuleFamily = "policy" | "actions" | "resources" | "conditions" | "security" | "redundancy";
+export type RuleFamily = "policy" | "trust" | "actions" | "resources" | "conditions" | "security" | "redundancy";
 
 export interface RuleMeta {
   readonly id: string;
@@ -51,8 +51,8 @@ export const RULES: readonly RuleMeta[] = [
   rule("json-too-large", "Error", "policy", "The document is longer than 1,000,000 characters.",
     "Far beyond every RAM size limit; the text is refused without being parsed.",
     "Split the policy; RAM allows at most 6,144 characters per custom policy."),
-  rule("element-missing", "Error", "policy", "A required element (Version, Statement, Effect, Action or Resource) is missing.",
-    "RAM rejects a policy without Version or Statement, and a statement without Effect, Action/NotAction or (in identity, session and control policies) Resource.",
+  rule("element-missing", "Error", "policy", "A required element (Version, Statement, Effect, Action, Resource, or Principal in a trust policy) is missing.",
+    "RAM rejects a policy without Version or Statement, and a statement without Effect, Action/NotAction, Resource (in identity, session and control policies) or Principal (in trust policies, which name who may assume the role: https://www.alibabacloud.com/help/en/ram/user-guide/edit-the-trust-policy-of-a-ram-role).",
     "Add the element."),
   rule("element-unknown", "Error", "policy", "The document or a statement has a key RAM does not know.",
     "RAM's grammar has no other elements; a misspelt element (\"Resources\", \"Conditions\") would silently change the meaning if it were ignored.",
@@ -80,7 +80,7 @@ export const RULES: readonly RuleMeta[] = [
     "NotPrincipal is not part of RAM's grammar.",
     "Remove it; name principals with Principal in trust policies."),
   rule("principal-not-allowed", "Error", "policy", "An identity, session or control policy has a Principal.",
-    "Principal exists only in resource-based (trust) policies.",
+    "Principal exists only in resource-based (trust) policies. A document where a statement has a Principal and `sts:AssumeRole` is linted as a trust policy unless `--kind` says otherwise; other resource-based policies (an OSS bucket policy) need `--kind trust`.",
     "Remove Principal; attach the policy to the principal instead."),
   rule("resource-empty", "Error", "policy", "A Resource string is empty.",
     "An empty resource matches nothing.",
@@ -123,22 +123,23 @@ export const RULES: readonly RuleMeta[] = [
     "RAM has no policy variables: `${aws:username}` is matched literally.",
     "Write the literal value."),
 
+  rule("principal-invalid", "Warning", "trust", "A trust policy's Principal is not one of RAM's principal types (`RAM`, `Service`, `Federated`) with a value of its shape.",
+    "RAM's trust policies name who may assume a role with a `RAM` account, user or role ARN, a `Service` name (`ecs.aliyuncs.com`) or a `Federated` identity provider ARN (https://www.alibabacloud.com/help/en/ram/user-guide/edit-the-trust-policy-of-a-ram-role). A misspelt type or a value of another shape names nobody, so nobody can assume the role through that entry.",
+    "Use `RAM`, `Service` or `Federated` (case-sensitive) with a value of the documented shape."),
+
   // ---- actions ----
-  rule("action-unknown", "Error", "actions", "An `ess:` action pattern matches no operation of the ESS catalog (e.g. `ess:Describle*`).",
-    "The pattern is matched against ESS's RAM actions; one that matches none makes the statement (or that part of it) dead. The did-you-mean comes from the catalog by edit distance.",
+  rule("action-unknown", "Warning", "actions", "An `ess:` action pattern matches no operation of the ESS catalog (e.g. `ess:Describle*`, `ess:EnableScheduledTask`).",
+    "The pattern is matched against ESS's RAM actions; one that matches none is a dead entry. While the statement's other actions still apply, the policy works and the dead entry is a Warning; when every entry of the Action list is dead, the statement never applies and the policy does not work as written. The did-you-mean comes from the catalog by edit distance.",
     "Correct the name. `--fix` applies the suggestion when exactly one catalog action (or action prefix) is closest.",
-    { autofix: true }),
+    { autofix: true, severityNote: "Error when no entry of the statement's Action list matches anything, so the statement never applies" }),
   rule("action-case", "Warning", "actions", "An ESS action is written in non-canonical case (e.g. `ess:describescalinggroups`).",
     "RAM matches actions case-insensitively \"in most cases\" only; the canonical spelling behaves the same everywhere.",
     "Use the catalog's spelling. `--fix` rewrites it when the canonical form is unambiguous.",
     { autofix: true }),
-  rule("action-service-unknown", "Warning", "actions", "An action names a service other than ESS.",
-    "The linter knows only ESS's operations; RAM policies may legitimately cover other services, but a mistyped service (`esss:*`) grants nothing.",
-    "Check the service's RAM code; ignore the warning for intentional multi-service policies."),
 
   // ---- resources ----
-  rule("resource-arn-malformed", "Warning", "resources", "A resource is neither `*` nor shaped like `acs:ess:<region>:<account>:scalinggroup/<id>`.",
-    "ESS authorizes against scaling-group ARNs (docs/semantics.md §5); a resource of another shape matches no ESS request.",
+  rule("resource-arn-malformed", "Warning", "resources", "A resource is neither `*` nor shaped like `acs:ess:<region>:<account>:scalinggroup/<id>` (for another service's ARN: not `acs:<service>:<region>:<account>:<resource>`).",
+    "ESS authorizes against scaling-group ARNs (docs/semantics.md §5); a resource of another shape matches no ESS request. Other services' ARNs are checked for their syntax only: the linter does not know their resource types.",
     "Write `acs:ess:<region>:<account>:scalinggroup/<id>` or `*`."),
   rule("resource-type-unknown", "Warning", "resources", "An ESS ARN names a resource type other than `scalinggroup`.",
     "ESS has one RAM resource type. Scaling configurations, rules, alarm and scheduled tasks, lifecycle hooks and activities have no ARN: they are authorized against their scaling group.",
@@ -171,14 +172,14 @@ export const RULES: readonly RuleMeta[] = [
 
   // ---- conditions ----
   rule("condition-key-unknown", "Warning", "conditions", "A condition key is not a key ESS requests carry.",
-    "ESS requests carry the global keys of docs/semantics.md §5 (acs:SourceIp, acs:SecureTransport, acs:CurrentTime, acs:MFAPresent, acs:AccessId, acs:PrincipalARN, acs:SourceVpc) and the tag keys; ESS defines no service keys. A key no request carries makes positive operators false and negated ones true.",
+    "ESS requests carry the global keys of docs/semantics.md §5 (acs:SourceIp, acs:SecureTransport, acs:CurrentTime, acs:MFAPresent, acs:AccessId, acs:PrincipalARN, acs:SourceVpc) and the tag keys; ESS defines no service keys, so `ess:ResourceTag/…` is never present (the tag keys are `acs:ResourceTag/…` and `acs:RequestTag/…`). A key no request carries makes positive operators false and negated ones true. Statements that name no ESS action belong to other services: their keys are checked for the `<service>:<name>` syntax only.",
     "Use a supported key. `--fix` applies the did-you-mean when exactly one key is close.",
-    { autofix: true }),
+    { autofix: true, severityNote: "for a key that is certainly absent (an `ess:` key, another service's key in a statement of ESS actions only, a key without a service): Error in an Allow with a positive operator (the statement never applies), SecurityWarning in an Allow with a negated operator (it restricts nothing) and in a Deny with a positive operator (the guardrail never fires)" }),
   rule("condition-key-case", "Warning", "conditions", "A condition key is written in non-canonical case (e.g. `acs:sourceip`, `acs:resourcetag/team`).",
     "Key names match case-insensitively (docs/semantics.md §2), so this works, but the canonical spelling is what readers and other tools expect.",
     "`--fix` rewrites the key in canonical case.",
     { autofix: true }),
-  rule("condition-tag-keys-unsupported", "Warning", "conditions", "A condition uses `acs:TagKeys`.",
+  rule("condition-tag-keys-unsupported", "Warning", "conditions", "A condition of a statement that covers ESS actions uses `acs:TagKeys`.",
     "`acs:TagKeys` is not available for ESS (docs/semantics.md §5): it is never present, so positive operators never match and negated ones always do.",
     "Use `acs:RequestTag/<key>` or `acs:ResourceTag/<key>`."),
   rule("condition-key-absent", "Suggestion", "conditions", "An Allow's tag condition excludes some of its operations silently (e.g. `ess:*` + `acs:ResourceTag/…` never allows `DescribeRegions`).",

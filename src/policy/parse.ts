@@ -122,6 +122,9 @@ class Checker {
     if (own(raw, "Principal") && this.kind !== "trust") {
       this.report("Error", "principal-not-allowed", `Principal is only allowed in resource-based (trust) policies, not in ${this.kind} policies`, `${pointer}/Principal`, true);
     }
+    if (!own(raw, "Principal") && this.kind === "trust") {
+      this.report("Error", "element-missing", `missing required element "Principal" (required in trust policies: it names who may assume the role)`, pointer);
+    }
     if (!own(raw, "Resource") && this.kind !== "trust" && !own(raw, "NotResource")) {
       this.report("Error", "element-missing", `missing required element "Resource" (required in ${this.kind} policies)`, pointer);
     }

@@ -1,9 +1,9 @@
 import { distance } from "fastest-levenshtein";
 import { getOperation } from "../../ess/catalog.js";
-import { compileGlob } from "../../match/glob.js";
 import { isWellFormedAction } from "../../policy/parse.js";
 import type { LintContext } from "../context.js";
-import { ESS_ACTION_NAMES, actionsMatchingExactCase, isEssPattern, serviceOf } from "../ess-actions.js";
+import type { LintStatement } from "../document.js";
+import { ESS_ACTION_NAMES, actionsMatchingExactCase, isEssPattern } from "../ess-actions.js";
 import { replaceValue } from "../fixes.js";
 
 /**
@@ -78,20 +78,23 @@ export function recase(pattern: string, action: string): string {
   return placed.join("*");
 }
 
+/**
+ * An entry is dead when it is malformed (the parser reports it) or an `ess:` pattern the catalog does not know.
+ * Other services' actions are live: outside ESS the linter does not know the catalog and checks syntax only.
+ */
+function isDeadAction(ctx: LintContext, action: string): boolean {
+  return !isWellFormedAction(action) || (isEssPattern(action) && ctx.actionsMatching(action).length === 0);
+}
+
 export function checkActions(ctx: LintContext): void {
   for (const statement of ctx.statements) {
+    // An Action list with nothing but dead entries makes the statement apply to no request at all.
+    const statementDead = statement.actionKind === "Action" && statement.actions.length > 0 && statement.actions.every((a) => isDeadAction(ctx, a.value));
     for (const { value: action, pointer } of statement.actions) {
-      if (!isWellFormedAction(action) || action === "*") continue;
-      const service = serviceOf(action)!;
-      if (!isEssPattern(action)) {
-        if (!compileGlob(service.toLowerCase()).test("ess")) {
-          ctx.report("action-service-unknown", `"${action}" is not an ESS action (service "${service}"): the linter checks ESS only; ignore this if the policy is meant to cover that service`, pointer);
-        }
-        continue;
-      }
+      if (!isWellFormedAction(action) || !isEssPattern(action)) continue;
       const matched = ctx.actionsMatching(action);
       if (matched.length === 0) {
-        unknownAction(ctx, action, pointer);
+        unknownAction(ctx, statement, action, pointer, statementDead);
         continue;
       }
       const exact = actionsMatchingExactCase(action);
@@ -109,12 +112,23 @@ export function checkActions(ctx: LintContext): void {
   }
 }
 
-function unknownAction(ctx: LintContext, action: string, pointer: string): void {
+function unknownAction(ctx: LintContext, statement: LintStatement, action: string, pointer: string, statementDead: boolean): void {
+  const { actionKind: kind, actions: { length: listLength } } = statement;
   // VerifyUser and VerifyAuthentication are APIs, but RAM authorizes them as ess:DescribeRegions (contract §5).
   const op = getOperation(action.slice(action.indexOf(":") + 1));
   const suggestions = op ? [op.ramAction] : suggestActions(action);
   const why = op ? `: the ${op.name} API is authorized as ${op.ramAction}` : "";
   const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?` : "";
   const fix = suggestions.length === 1 ? { fix: replaceValue(pointer, suggestions[0]), fixDescription: `replace with "${suggestions[0]}"` } : {};
-  ctx.report("action-unknown", `"${action}" matches no ESS action, so it grants or denies nothing${why}${hint}`, pointer, fix);
+  const consequence = statementDead
+    ? listLength === 1
+      ? ", so the statement never applies"
+      : ", nor does any other entry of its Action list, so the statement never applies"
+    : kind === "NotAction"
+      ? ", so it excludes nothing from the NotAction"
+      : ": a dead entry (the statement's other actions still apply)";
+  ctx.report("action-unknown", `"${action}" matches no ESS action${why}${consequence}${hint}`, pointer, {
+    ...fix,
+    ...(statementDead ? { severity: "Error" as const } : {}),
+  });
 }

@@ -2,6 +2,7 @@ import { closest, distance } from "fastest-levenshtein";
 import type ipaddr from "ipaddr.js";
 import { holdsWhenAbsent } from "../../conditions/operators.js";
 import { parseTyped, type TypedValue } from "../../conditions/values.js";
+import type { Severity } from "../../policy/findings.js";
 import type { LintContext } from "../context.js";
 import type { LintCondition, LintStatement } from "../document.js";
 import { ESS_ACTIONS, listActions } from "../ess-actions.js";
@@ -44,18 +45,43 @@ function suggestKey(key: string): string | undefined {
   return distance(lower, best) <= Math.max(2, Math.floor(lower.length / 5)) ? KNOWN_KEYS.find((k) => k.toLowerCase() === best) : undefined;
 }
 
+/** A condition key is `<service>:<name>`; outside ESS that is all the linter can check. */
+const WELL_FORMED_KEY = /^[A-Za-z0-9-]+:\S+$/;
+
+/**
+ * What a key no request of the statement carries does to it: a positive operator (and `ForAnyValue:`) is false,
+ * a negated one (and `ForAllValues:`) true (docs/semantics.md §3). Keys of another service (`ess:` keys included: ESS defines none) and keys without a service
+ * are certainly absent; an unknown `acs:` key may be a global key the contract does not list, so it stays a Warning.
+ */
+function absentKeyEffect(statement: LintStatement, condition: LintCondition, certainlyAbsent: boolean): { severity?: Severity; consequence: string } {
+  const generic = { consequence: "positive operators never match and negated ones always do" };
+  if (!certainlyAbsent || !statement.effect) return generic;
+  const holds = holdsWhenAbsent(condition.spec!, condition.qualifier);
+  if (statement.effect === "Allow") {
+    return holds
+      ? { severity: "SecurityWarning", consequence: `${condition.operator} holds for every request, so this Allow is not restricted by it` }
+      : { severity: "Error", consequence: `${condition.operator} is false for every request, so this Allow never applies` };
+  }
+  return holds
+    ? { consequence: `${condition.operator} holds for every request, so this Deny fires whatever the value` }
+    : { severity: "SecurityWarning", consequence: `${condition.operator} is false for every request, so this Deny never fires and protects nothing` };
+}
+
 function checkKeyName(ctx: LintContext, statement: LintStatement, condition: LintCondition, c: KeyClass): void {
   const { key, pointer } = condition;
   if (c.kind === "unknown") {
     const service = key.includes(":") ? key.slice(0, key.indexOf(":")).toLowerCase() : "";
+    // A statement that names no ESS action is another service's: its keys get a syntax check only.
+    if (!ctx.namesEss(statement) && WELL_FORMED_KEY.test(key)) return;
     if (service !== "acs" && service !== "ess" && service !== "" && !ctx.onlyEss(statement)) return; // another service's key
     const suggestion = suggestKey(key);
-    const why = service === "ess" ? "ESS defines no service-specific condition keys" : "ESS requests do not carry it";
+    const why = service === "ess" ? "ESS defines no service-specific condition keys" : service === "" ? "keys are written <service>:<name>, so no request carries it" : service === "acs" ? "ESS requests do not carry it" : `ESS requests do not carry ${service} keys`;
+    const { severity, consequence } = absentKeyEffect(statement, condition, service !== "acs");
     ctx.report(
       "condition-key-unknown",
-      `unknown condition key "${key}": ${why}, so positive operators never match and negated ones always do${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+      `unknown condition key "${key}": ${why}, so ${consequence}${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
       pointer,
-      { onKey: true, ...(suggestion ? renameFix(statement, condition, suggestion) : {}) },
+      { onKey: true, ...(severity ? { severity } : {}), ...(suggestion ? renameFix(statement, condition, suggestion) : {}) },
     );
     return;
   }
@@ -66,7 +92,7 @@ function checkKeyName(ctx: LintContext, statement: LintStatement, condition: Lin
       ...renameFix(statement, condition, canonical),
     });
   }
-  if (c.kind === "tagKeys") {
+  if (c.kind === "tagKeys" && ctx.namesEss(statement)) {
     ctx.report("condition-tag-keys-unsupported", `"${key}" is not available for ESS: it is never present, so ${holdsWhenAbsent(condition.spec!, condition.qualifier) ? `this ${condition.qualifier ? "ForAllValues:" : "negated"} condition always holds` : "this condition never holds"}`, pointer, { onKey: true });
   }
 }

@@ -36,7 +36,8 @@ export interface EssArn {
 export type ResourceShape =
   | { readonly kind: "any" }
   | { readonly kind: "notArn" }
-  | { readonly kind: "foreign"; readonly service: string }
+  /** Another service's ARN; `complete` when it has the five segments of an ARN or ends in a wildcard that spans them. */
+  | { readonly kind: "foreign"; readonly service: string; readonly complete: boolean }
   /** Fewer than five segments: legal only when the last one is a wildcard that spans the rest (`acs:ess:*`). */
   | { readonly kind: "short"; readonly open: boolean }
   | { readonly kind: "ess"; readonly arn: EssArn };
@@ -46,8 +47,9 @@ export function resourceShape(pattern: string): ResourceShape {
   if (!/^acs:/i.test(pattern)) return { kind: "notArn" };
   const parts = pattern.split(":");
   const service = parts[1]!;
-  if (!globMatches(service, "ess")) return { kind: "foreign", service };
-  if (parts.length < 5) return { kind: "short", open: hasWildcard(parts[parts.length - 1]!) };
+  const open = parts.length >= 5 || hasWildcard(parts[parts.length - 1]!);
+  if (!globMatches(service, "ess")) return { kind: "foreign", service, complete: open };
+  if (parts.length < 5) return { kind: "short", open };
   const relative = parts.slice(4).join(":");
   const slash = relative.indexOf("/");
   const arn: EssArn = { acs: parts[0]!, service, region: parts[2]!, account: parts[3]!, relative };
@@ -71,18 +73,30 @@ export interface PolicyAccounts {
 }
 
 /** The problems of one resource pattern in a statement of the given effect. */
-export function resourceIssues(pattern: string, effect: Effect | undefined, onlyEss: boolean, accounts: PolicyAccounts): ResourceIssue[] {
+/** What the statement's actions say about its resources: all ESS, some ESS (or a wildcard), or none. */
+export type EssScope = "onlyEss" | "someEss" | "noEss";
+
+const tooFewSegments = (pattern: string): ResourceIssue => ({
+  ruleId: "resource-arn-malformed",
+  dead: true,
+  message: `"${pattern}" has too few segments for an ARN: write acs:<service>:<region>:<account>:<resource>`,
+});
+
+export function resourceIssues(pattern: string, effect: Effect | undefined, scope: EssScope, accounts: PolicyAccounts): ResourceIssue[] {
   if (pattern === "") return []; // the parser reports an empty resource
   const shape = resourceShape(pattern);
+  // A statement of other services only: an ARN that could name ESS (`acs:*:*:*:user/*`) is theirs, checked for syntax only.
+  if (scope === "noEss" && (shape.kind === "ess" || shape.kind === "short")) return shape.kind === "short" && !shape.open ? [tooFewSegments(pattern)] : [];
+  const onlyEss = scope === "onlyEss";
   switch (shape.kind) {
     case "any":
       return [];
     case "notArn":
       return [{ ruleId: "resource-arn-malformed", dead: true, message: `"${pattern}" is not an ARN: write acs:ess:<region>:<account>:scalinggroup/<id>, or *` }];
     case "foreign":
-      return onlyEss
-        ? [{ ruleId: "resource-arn-malformed", dead: true, message: `"${pattern}" names service "${shape.service}", but the statement's actions are ESS actions: it matches none of their requests` }]
-        : [];
+      if (onlyEss) return [{ ruleId: "resource-arn-malformed", dead: true, message: `"${pattern}" names service "${shape.service}", but the statement's actions are ESS actions: it matches none of their requests` }];
+      // Outside ESS the linter knows no resource types: only the ARN's syntax is checked.
+      return shape.complete ? [] : [tooFewSegments(pattern)];
     case "short":
       return shape.open ? [] : [{ ruleId: "resource-arn-malformed", dead: true, message: `"${pattern}" has too few segments: write acs:ess:<region>:<account>:scalinggroup/<id>` }];
     case "ess":
@@ -190,7 +204,7 @@ function essArns(ctx: LintContext): readonly ArnSite[] {
   let sites = arnsByContext.get(ctx);
   if (!sites) {
     sites = ctx.statements.flatMap((statement) =>
-      (statement.resources ?? []).flatMap(({ value, pointer }) => {
+      (ctx.namesEss(statement) ? (statement.resources ?? []) : []).flatMap(({ value, pointer }) => {
         const shape = resourceShape(value);
         return shape.kind === "ess" ? [{ statement, pointer, arn: shape.arn }] : [];
       }),
@@ -214,6 +228,8 @@ export function policyAccounts(ctx: LintContext, sites = essArns(ctx)): PolicyAc
   return main === undefined ? {} : { main };
 }
 
+const essScope = (ctx: LintContext, statement: LintStatement): EssScope => (ctx.onlyEss(statement) ? "onlyEss" : ctx.namesEss(statement) ? "someEss" : "noEss");
+
 // The security rules read which resources are dead: judge every pattern once per document.
 const issuesByContext = new WeakMap<LintContext, ReadonlyMap<Located<string>, readonly ResourceIssue[]>>();
 
@@ -224,7 +240,7 @@ export function documentResourceIssues(ctx: LintContext): ReadonlyMap<Located<st
     const accounts = policyAccounts(ctx);
     issues = new Map(
       ctx.statements.flatMap((statement) =>
-        (statement.resources ?? []).map((resource) => [resource, resourceIssues(resource.value, statement.effect, ctx.onlyEss(statement), accounts)] as const),
+        (statement.resources ?? []).map((resource) => [resource, resourceIssues(resource.value, statement.effect, essScope(ctx, statement), accounts)] as const),
       ),
     );
     issuesByContext.set(ctx, issues);

@@ -1,3 +1,4 @@
+import type { PolicyKind } from "../../policy/ast.js";
 import type { Finding, Severity } from "../../policy/findings.js";
 import type { Unreadable } from "../files.js";
 
@@ -6,6 +7,42 @@ export interface FileReport {
   readonly file: string;
   readonly text?: string;
   readonly findings: readonly Finding[];
+  /** The kind read from the content, when no `--kind` was given and it is not the default `identity`. */
+  readonly detectedKind?: PolicyKind;
+  /** Services other than ESS named by the file's actions: checked for syntax only. */
+  readonly syntaxOnlyServices?: readonly string[];
+}
+
+/** A file's report from what linting it found and knew (a LintReport or a FixResult). */
+export function fileReport(
+  file: string,
+  text: string,
+  r: { readonly findings: readonly Finding[]; readonly kind: PolicyKind; readonly kindDetected: boolean; readonly syntaxOnlyServices: readonly string[] },
+): FileReport {
+  return { file, text, findings: r.findings, ...(r.kindDetected ? { detectedKind: r.kind } : {}), syntaxOnlyServices: r.syntaxOnlyServices };
+}
+
+const MAX_FILES_NAMED = 5;
+const MAX_SERVICES_NAMED = 8;
+
+/**
+ * What the run could not check exactly, said once: files whose kind was read from their content, and the other
+ * services whose actions, ARNs and condition keys were checked for syntax only.
+ */
+export function runNotes(reports: readonly FileReport[]): string[] {
+  const notes: string[] = [];
+  const detected = reports.filter((r) => r.detectedKind !== undefined);
+  for (const kind of [...new Set(detected.map((r) => r.detectedKind!))]) {
+    const files = detected.filter((r) => r.detectedKind === kind).map((r) => r.file);
+    const named = files.slice(0, MAX_FILES_NAMED).join(", ") + (files.length > MAX_FILES_NAMED ? ` and ${files.length - MAX_FILES_NAMED} more` : "");
+    notes.push(`note: linted as ${kind} ${files.length === 1 ? "policy" : "policies"} (a statement has a Principal and sts:AssumeRole): ${named}; --kind identity|trust|session|control says it explicitly`);
+  }
+  const services = [...new Set(reports.flatMap((r) => r.syntaxOnlyServices ?? []))].sort();
+  if (services.length > 0) {
+    const named = services.slice(0, MAX_SERVICES_NAMED).join(", ") + (services.length > MAX_SERVICES_NAMED ? ` and ${services.length - MAX_SERVICES_NAMED} more services` : "");
+    notes.push(`note: actions, ARNs and condition keys of other services (${named}) were checked for syntax only: the linter knows the ESS catalog alone; ESS parts were checked exactly`);
+  }
+  return notes;
 }
 
 /** Characters of context around the span when a line is too long to print whole (minified policies). */
@@ -66,6 +103,7 @@ export function formatText(reports: readonly FileReport[], unreadable: readonly 
   }
   for (const u of unreadable) out.push(`${u.path}: cannot read (${u.reason})`);
   if (out.length > 0) out.push("");
+  out.push(...runNotes(reports));
   out.push(summaryLine(reports, unreadable, skipped));
   return out.join("\n") + "\n";
 }
