@@ -4,8 +4,7 @@ import fjp from "fast-json-patch";
 import type { Policy } from "../src/policy/ast.js";
 import { parsePolicy } from "../src/policy/parse.js";
 import { getOperation } from "../src/ess/catalog.js";
-import { loadPolicyFiles } from "../src/cli/policy-files.js";
-import type { Io } from "../src/cli/io.js";
+import { loadPolicyTexts } from "../src/cli/policy-files.js";
 import { buildUniverse, familyOf, structuralPatch, type Cell, type Change, type UniverseOptions } from "../src/diff/index.js";
 import { semanticDelta } from "../src/diff/delta.js";
 import { jsonPatch } from "../src/diff/patch.js";
@@ -14,10 +13,10 @@ import { jsonPatch } from "../src/diff/patch.js";
  * Pairs whose true delta is known by construction: each test states, as a predicate over the cells of the
  * universe, which decisions must change and how; the reported delta must be exactly that.
  */
-const io: Io = { cwd: process.cwd(), stdout: () => {}, stderr: () => {} };
 const FIXTURES = "test/fixtures/diff";
 const ACCOUNT = "1609982529920904";
-const load = (path: string): Policy[] => loadPolicyFiles(io, [path]);
+const loadAll = (paths: readonly string[]): Policy[] => loadPolicyTexts(paths.map((label) => ({ label, text: readFileSync(label, "utf8") })));
+const load = (path: string): Policy[] => loadAll([path]);
 const cellKey = (c: Cell): string => JSON.stringify(c.request);
 const hasTag = (tags: Cell["resourceTags"], key: string, value: string): boolean => (tags ?? []).some(([k, v]) => k === key && v === value);
 const ramAction = (c: Cell): string => getOperation(c.operation)!.ramAction;
@@ -151,6 +150,6 @@ t.test("the structural patch turns the old documents into the new ones and keeps
   }
   t.same(structuralPatch(load("policies/r1-group1-by-arn.json"), load(`${FIXTURES}/r1-without-deny.json`)), [{ op: "remove", path: "/Statement/1" }]);
   t.same(jsonPatch({ Action: ["ess:A", "ess:B", "ess:C"] }, { Action: ["ess:A", "ess:C"] }), [{ op: "remove", path: "/Action/1" }]);
-  const several = structuralPatch(loadPolicyFiles(io, [`${FIXTURES}/region.old.json`, `${FIXTURES}/widen-arn.old.json`]), load(`${FIXTURES}/widen-arn.old.json`));
+  const several = structuralPatch(loadAll([`${FIXTURES}/region.old.json`, `${FIXTURES}/widen-arn.old.json`]), load(`${FIXTURES}/widen-arn.old.json`));
   t.same(several, [{ op: "remove", path: "/region.old" }], "several policies: patched by policy name");
 });
