@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { explainDecision } from "../evaluate/explain.js";
 import type { EssDecision } from "../ess/types.js";
 import { decideRequest, visibleGroups } from "./decide.js";
-import { EXIT, readText, type Io } from "./io.js";
+import { EXIT, InputError, readText, type Io } from "./io.js";
 import { loadPolicyFiles } from "./policy-files.js";
 import { parseRequestFile } from "./request-file.js";
 
@@ -43,6 +43,8 @@ function textReport(d: EssDecision, explain: boolean): string {
 
 /** `ess-authz eval`: exit 0 Allow, 1 denied, 2 invalid input. */
 export async function runEval(io: Io, options: EvalOptions): Promise<number> {
+  // With no policy every request is an ImplicitDeny: a decision nobody asked for, so a usage error instead.
+  if (options.policy.length === 0) throw new InputError("eval: no --policy given; a decision needs at least one policy (see ess-authz eval --help)");
   const policies = loadPolicyFiles(io, options.policy);
   const request = parseRequestFile(readText(io, options.request), options.request);
   const d = await decideRequest(policies, request, options.explain === true);
@@ -54,7 +56,7 @@ export function registerEval(program: Command, io: Io, setExit: (code: number) =
   program
     .command("eval")
     .description("decide an ESS request against policies: Allow, ExplicitDeny or ImplicitDeny (exit 0 / 1 / 2 invalid)")
-    .requiredOption("--policy <file>", "a policy file (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--policy <file>", "a policy file (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .requiredOption("--request <file>", "the request file (account, params, context, store)")
     .option("--json", "print one JSON object")
     .option("--explain", "print a trace a person can read, and for a denial the closest Allow and what it lacked")

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { registerDecodeDiagnostic } from "./decode-diagnostic.js";
 import { registerDiff } from "./diff.js";
@@ -8,6 +7,7 @@ import { InputError, processIo, type Io } from "./io.js";
 import { registerPlayground } from "./playground.js";
 import { registerServe } from "./serve.js";
 import { registerTest } from "./suites.js";
+import { VERSION } from "./version.js";
 
 /** Builds the CLI over an Io, so that tests run commands in-process. Resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -17,6 +17,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   };
   const program = new Command("ess-authz")
     .description("Parse, evaluate, explain and lint Alibaba Cloud RAM policies for the Auto Scaling (ESS) API")
+    .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   registerEval(program, io, setExit);
@@ -40,8 +41,3 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/ess-authz")) {
-  runCli(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
