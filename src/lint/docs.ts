@@ -22,6 +22,7 @@ const FAMILY_TITLES: Record<RuleFamily, string> = {
   conditions: "Conditions",
   security: "Security",
   redundancy: "Redundancy and completeness",
+  configuration: "Configuration",
 };
 
 /** Examples longer than this are named, not shown. */

@@ -10,13 +10,17 @@ import { checkConditions } from "./families/conditions.js";
 import { checkRedundancy } from "./families/redundancy.js";
 import { checkResources } from "./families/resources.js";
 import { checkSecurity } from "./families/security.js";
+import { fixWidens } from "./fix-safety.js";
 import { applyPatchToText, combinePatches } from "./fixes.js";
+import { applyRuleSettings, type RuleSetting } from "./rule-settings.js";
 
 export interface LintOptions {
   /** Recorded on every finding. */
   readonly file?: string;
   /** Grammar and size limit to apply; default `identity`. */
   readonly kind?: PolicyKind;
+  /** Severities set by a configuration, by rule id; `off` drops the rule's findings (and its fixes). */
+  readonly rules?: ReadonlyMap<string, RuleSetting>;
 }
 
 const OVERSIZED_FACTOR = 10;
@@ -32,14 +36,17 @@ function run(text: string, options: LintOptions & { name?: string }): { findings
     ...(options.file === undefined ? {} : { file: options.file }),
     ...(options.name === undefined ? {} : { name: options.name }),
   });
-  if (!parsed.source) return { findings: [...parsed.findings] };
+  const configured = (findings: readonly Finding[]): Finding[] => (options.rules ? applyRuleSettings(findings, options.rules) : [...findings]);
+  if (!parsed.source) return { findings: configured(parsed.findings) };
   const ctx = new LintContext(lintDocument(parsed.source));
   // Ten times RAM's size limit is no policy anyone wrote: the policy-too-large Error says all that matters,
   // and skipping the catalog-aware rules keeps hostile megabyte documents linear and fast.
   const oversized = minifiedLength(text) > OVERSIZED_FACTOR * SIZE_LIMITS[options.kind ?? "identity"];
   if (!oversized) for (const check of FAMILIES) check(ctx);
   const own = options.file === undefined ? ctx.findings : ctx.findings.map((f) => ({ ...f, file: options.file! }));
-  const findings = [...parsed.findings, ...own].sort(byPosition);
+  const value = parsed.source.value;
+  const classify = (f: Finding): Finding => (f.fix && fixWidens(f, value) ? { ...f, fixWidens: true } : f);
+  const findings = configured([...parsed.findings, ...own].map(classify)).sort(byPosition);
   return { findings, source: parsed.source, ...(parsed.policy ? { policy: parsed.policy } : {}) };
 }
 
@@ -101,13 +108,16 @@ export interface FixResult {
 /** Enough for every fix of a 6,144-character policy; a bound, so that two fixes undoing each other cannot loop. */
 const MAX_FIX_PASSES = 500;
 
+/** `safe`: only fixes that never widen access; `widening`: also those that revive a dead Allow entry. */
+export type FixType = "safe" | "widening";
+
 /**
- * Applies the safe fixes in passes: each pass applies together every fix of the current findings that touches
+ * Applies the fixes of `fixType` (default `safe`) in passes: each pass applies together every fix of the current findings that touches
  * no part of the document another one of them touches (the first one alone when no two combine), then
  * re-lints, so every fix is computed on the document it applies to. Documents with duplicate keys are left
  * alone: their text and their value disagree.
  */
-export function fixPolicy(text: string, options: LintOptions = {}): FixResult {
+export function fixPolicy(text: string, options: LintOptions & { fixType?: FixType } = {}): FixResult {
   let current = text;
   const patch: Operation[] = [];
   const fixed: Finding[] = [];
@@ -117,7 +127,7 @@ export function fixPolicy(text: string, options: LintOptions = {}): FixResult {
   const seen = new Set([text]);
   for (let pass = 0; pass < MAX_FIX_PASSES && state.source; pass++) {
     if (state.findings.some((f) => f.ruleId === "json-duplicate-key")) break;
-    const fixable = state.findings.filter((f) => f.fix && !failed.has(JSON.stringify(f.fix)));
+    const fixable = state.findings.filter((f) => f.fix && (options.fixType === "widening" || !f.fixWidens) && !failed.has(JSON.stringify(f.fix)));
     if (fixable.length === 0) break;
     const combined = combinePatches(state.source, fixable.map((f) => f.fix!));
     const step = combined && !seen.has(combined.text) ? { ...combined, fixed: combined.taken.map((i) => fixable[i]!) } : fixAlone(state.source, fixable[0]!, current);

@@ -16,7 +16,8 @@ process.on("message", (msg: { input: string; mode: "parse" | "lint" | "fix" }) =
   try {
     if (msg.mode === "parse") ruleIds = parsePolicy(text).findings.map((f) => f.ruleId);
     else if (msg.mode === "lint") ruleIds = lintPolicy(text).map((f) => f.ruleId);
-    else ruleIds = fixPolicy(text).findings.map((f) => f.ruleId);
+    // Every fix, widening ones included: the point is that applying all of them terminates.
+    else ruleIds = fixPolicy(text, { fixType: "widening" }).findings.map((f) => f.ruleId);
   } catch (e) {
     process.send!({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
     return;
