@@ -6,6 +6,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNo
 import type { PolicyKind } from "../policy/ast.js";
 import { WHOLE_DOCUMENT, type Span } from "../policy/findings.js";
 import { escapePointerToken, parseJsonSource, pointerOf, spanAt } from "../policy/json-source.js";
+import type { ValidateFunction } from "ajv";
 import { lazySchemaValidator } from "../policy/schema-validator.js";
 import { FATAL_RULES, type RuleSetting } from "./rule-settings.js";
 import { CONFIG_RULES, RULES } from "./rules.js";
@@ -61,12 +62,13 @@ export function shownPath(absolute: string, cwd: string): string {
   return rel === "" || isAbsolute(rel) ? absolute : toPosix(rel);
 }
 
-interface Located {
+export interface Located {
   readonly value: unknown;
   readonly spanOf: (pointer: string, onKey?: boolean) => Span;
 }
 
-function readJson(shown: string, text: string, key: string | undefined): Located {
+/** Strict JSON with positions (the value under `key` when given); syntax errors and duplicate keys are ConfigErrors. */
+export function readJson(shown: string, text: string, key?: string): Located {
   const parsed = parseJsonSource(text);
   if (!parsed.ok || parsed.findings.length > 0) {
     throw new ConfigError(parsed.findings.map((f) => `${shown}:${f.line}:${f.column} ${f.message}`).join("\n"));
@@ -128,27 +130,41 @@ function didYouMean(id: string): string {
   return distance(id, best) <= Math.max(2, Math.floor(id.length / 4)) ? `; did you mean "${best}"?` : "";
 }
 
-interface Problem {
+export interface Problem {
   readonly pointer: string;
   readonly message: string;
   readonly onKey?: boolean;
 }
 
+/** What a shipped JSON Schema finds wrong with a value, pointed at the offending member. */
+export function schemaProblems(validate: ValidateFunction, value: unknown): Problem[] {
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map((e): Problem => {
+    if (e.keyword === "additionalProperties") {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      return { pointer: `${e.instancePath}/${escapePointerToken(key)}`, message: `unknown property "${key}"`, onKey: true };
+    }
+    if (e.keyword === "enum") {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ");
+      return { pointer: e.instancePath, message: `must be one of ${allowed}` };
+    }
+    return { pointer: e.instancePath, message: e.message ?? "is invalid" };
+  });
+}
+
+/** Every problem as `file:line:column pointer message`, thrown as one ConfigError; nothing when there is none. */
+export function throwProblems(shown: string, located: Located, problems: readonly Problem[]): void {
+  if (problems.length === 0) return;
+  const lines = problems.map(({ pointer, message, onKey }) => {
+    const { line, column } = located.spanOf(pointer, onKey);
+    return `${shown}:${line}:${column} ${pointer === "" ? "(document)" : pointer} ${message}`;
+  });
+  throw new ConfigError([...new Set(lines)].join("\n"));
+}
+
 function problemsOf(value: unknown): Problem[] {
-  const validate = configValidator();
-  if (!validate(value)) {
-    return (validate.errors ?? []).map((e): Problem => {
-      if (e.keyword === "additionalProperties") {
-        const key = String((e.params as { additionalProperty: string }).additionalProperty);
-        return { pointer: `${e.instancePath}/${escapePointerToken(key)}`, message: `unknown property "${key}"`, onKey: true };
-      }
-      if (e.keyword === "enum") {
-        const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ");
-        return { pointer: e.instancePath, message: `must be one of ${allowed}` };
-      }
-      return { pointer: e.instancePath, message: e.message ?? "is invalid" };
-    });
-  }
+  const schema = schemaProblems(configValidator(), value);
+  if (schema.length > 0) return schema;
   const config = value as LintConfigFile;
   const problems: Problem[] = [];
   const checkRule = (pointer: string, id: string, onKey: boolean): void => {
@@ -164,27 +180,24 @@ function problemsOf(value: unknown): Problem[] {
   return problems;
 }
 
-/** Reads and validates a configuration file; a problem throws a ConfigError naming every problem's position. */
-export function loadConfig(file: string, cwd: string): LoadedConfig {
+/** The text of a configuration or baseline file, and its name as messages show it; unreadable is a ConfigError. */
+export function readSettingsFile(file: string, cwd: string, what: string): { absolute: string; shown: string; text: string } {
   const absolute = resolve(cwd, file);
   const shown = shownPath(absolute, cwd);
-  let text: string;
   try {
-    text = readFileSync(absolute, "utf8");
+    return { absolute, shown, text: readFileSync(absolute, "utf8") };
   } catch (e) {
-    throw new ConfigError(`${shown}: cannot read the configuration (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new ConfigError(`${shown}: cannot read the ${what} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+}
+
+/** Reads and validates a configuration file; a problem throws a ConfigError naming every problem's position. */
+export function loadConfig(file: string, cwd: string): LoadedConfig {
+  const { absolute, shown, text } = readSettingsFile(file, cwd, "configuration");
   const isPackage = basename(absolute) === "package.json";
   const located = /\.ya?ml$/i.test(absolute) ? readYaml(shown, text) : readJson(shown, text, isPackage ? PACKAGE_KEY : undefined);
   if (isPackage && located.value === undefined) throw new ConfigError(`${shown}: has no "${PACKAGE_KEY}" key`);
-  const problems = problemsOf(located.value);
-  if (problems.length > 0) {
-    const lines = problems.map(({ pointer, message, onKey }) => {
-      const { line, column } = located.spanOf(pointer, onKey);
-      return `${shown}:${line}:${column} ${pointer === "" ? "configuration" : pointer} ${message}`;
-    });
-    throw new ConfigError([...new Set(lines)].join("\n"));
-  }
+  throwProblems(shown, located, problemsOf(located.value));
   return { file: shown, text, dir: dirname(absolute), config: located.value as LintConfigFile, spanOf: located.spanOf };
 }
 

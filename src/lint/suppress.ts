@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { dirname, posix, relative, resolve, sep } from "node:path";
 import fjp from "fast-json-patch";
 import type { Finding, Span } from "../policy/findings.js";
-import { parseJsonSource, spanAt } from "../policy/json-source.js";
+import { parseJsonSource } from "../policy/json-source.js";
 import { lazySchemaValidator } from "../policy/schema-validator.js";
-import { ConfigError, shownPath, suppressionNames, type LoadedConfig } from "./config.js";
+import { readJson, readSettingsFile, schemaProblems, suppressionNames, throwProblems, type LoadedConfig } from "./config.js";
 import { STDIN_NAME } from "./files.js";
 import type { FileReport } from "./format/text.js";
 import { CONFIG_RULES } from "./rules.js";
@@ -117,27 +116,10 @@ export function baselineText(reports: readonly FileReport[], baselineFile: strin
 
 /** Reads and validates a baseline; problems throw a ConfigError with their positions. */
 export function loadBaseline(file: string, cwd: string): Baseline {
-  const absolute = resolve(cwd, file);
-  const shown = shownPath(absolute, cwd);
-  let text: string;
-  try {
-    text = readFileSync(absolute, "utf8");
-  } catch (e) {
-    throw new ConfigError(`${shown}: cannot read the baseline (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  const parsed = parseJsonSource(text);
-  if (!parsed.ok || parsed.findings.length > 0) throw new ConfigError(parsed.findings.map((f) => `${shown}:${f.line}:${f.column} ${f.message}`).join("\n"));
-  const { source } = parsed;
-  const validate = baselineValidator();
-  if (!validate(source.value)) {
-    const lines = (validate.errors ?? []).map((e) => {
-      const { line, column } = spanAt(source, e.instancePath);
-      return `${shown}:${line}:${column} ${e.instancePath || "baseline"} ${e.message ?? "is invalid"}`;
-    });
-    throw new ConfigError([...new Set(lines)].join("\n"));
-  }
-  const entries = (source.value as { findings: BaselineEntry[] }).findings;
-  return { file: shown, text, dir: dirname(absolute), entries, spanOf: (pointer) => spanAt(source, pointer) };
+  const { absolute, shown, text } = readSettingsFile(file, cwd, "baseline");
+  const located = readJson(shown, text);
+  throwProblems(shown, located, schemaProblems(baselineValidator(), located.value));
+  return { file: shown, text, dir: dirname(absolute), entries: (located.value as { findings: BaselineEntry[] }).findings, spanOf: (pointer) => located.spanOf(pointer) };
 }
 
 /**
