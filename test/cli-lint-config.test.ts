@@ -92,6 +92,15 @@ t.test("configuration files: YAML, package.json's key, --config; their errors na
   const missing = await cliIn(["lint", "r1.json", "--config", "nope.json"], { cwd: explicit });
   t.equal(missing.code, 2);
   t.match(missing.err, /nope\.json: cannot read the configuration \(ENOENT\)/);
+  const dupKey = project({ ".ess-authzrc.yaml": "rules: {}\nrules: {}\n", "r1.json": r1 });
+  const d = await cliIn(["lint", "r1.json"], { cwd: dupKey });
+  t.equal(d.code, 2);
+  t.match(d.err, /^ess-authz lint: \.ess-authzrc\.yaml:2:1 Map keys must be unique/m, "YAML syntax, with its position");
+  const brokenPackage = project({ "package.json": "{ not json", "r1.json": r1 });
+  const bp = await cliIn(["lint", "r1.json"], { cwd: brokenPackage });
+  t.equal(bp.code, 2, "a package.json that may hold the configuration but cannot be read is no silent skip");
+  t.match(bp.err, /package\.json: cannot read it to look for an "ess-authz" key/);
+  t.equal((await cliIn(["lint", "r1.json", "--no-config"], { cwd: brokenPackage })).code, 0, "--no-config does not look");
   const fatal = project({ ".ess-authzrc.json": JSON.stringify({ rules: { "json-syntax": "off" } }), "r1.json": r1 });
   t.match((await cliIn(["lint", "r1.json"], { cwd: fatal })).err, /"json-syntax" reports a document that cannot be read/);
 });
@@ -118,6 +127,10 @@ t.test("baseline: only new findings count; moved lines keep their entry; a stale
   t.equal(changed.code, 1);
   t.match(changed.out, /^policies\/t2\.json:6:17 Error action-unknown "ess:Describl\*"/m);
   t.match(changed.out, /^ci\/baseline\.json:\d+:5 Warning baseline-unused baseline entry for action-unknown at "\/Statement\/0\/Action" in \.\.\/policies\/t2\.json matched no finding$/m);
+
+  const blocked = await cliIn(["lint", "policies", "--write-baseline", "policies/t2.json/baseline.json"], { cwd: dir });
+  t.equal(blocked.code, 2, "a baseline that cannot be written");
+  t.match(blocked.err, /cannot write the baseline policies\/t2\.json\/baseline\.json/);
 
   const bad = project({ "b.json": '{"version": 2, "findings": []}', "r1.json": r1 });
   const b = await cliIn(["lint", "r1.json", "--baseline", "b.json"], { cwd: bad });

@@ -31,7 +31,9 @@ t.test("lint --format github: workflow commands, escaped as GitHub's toolkit esc
     "a,b:c%.json": t2,
     "dup.json": JSON.stringify({ Version: "1", Statement: [{ Effect: "Allow", Action: "ess:DescribeRegions", Resource: "*" }, { Effect: "Allow", Action: "ess:DescribeRegions", Resource: "*" }] }, null, 2),
   });
-  const r = await run(["lint", "a,b:c%.json", "dup.json", "--format", "github", "--fail-on", "suggestion"], { cwd: dir });
+  const args = ["lint", "a,b:c%.json", "dup.json", "--format", "github", "--fail-on", "suggestion"];
+  const r = await run(args, { cwd: dir });
+  t.same(await cliIn(args, { cwd: dir }), r, "in-process, the same");
   t.equal(r.code, 1);
   const lines = r.out.trimEnd().split("\n");
   t.equal(

@@ -38,6 +38,8 @@ t.test("anything not known to be narrowing counts as widening: fail closed", asy
   t.equal(fixWidens(at("action-unknown", "/Statement/0/Action"), policy({ Effect: "constructor" })), true, "an Effect that is an Object.prototype name");
   t.equal(fixWidens(at("action-unknown", "/Statement/7/Action"), policy({ Effect: "Deny" })), true, "a statement that is not there");
   t.equal(fixWidens(at("action-unknown", "/Statement/0/Condition"), policy({ Effect: "Deny" })), true, "an element that holds no entry");
+  t.equal(fixWidens(at("action-unknown", "/Statement/0/Action"), { Statement: { Effect: "Deny" } }), true, "an index into a Statement that is no array");
+  t.equal(fixWidens(at("action-unknown", "/Statement/0/Action"), "not a policy"), true, "a document that is no object");
 });
 
 t.test("lintPolicy marks widening fixes; fixPolicy applies them only with fixType widening", async (t) => {

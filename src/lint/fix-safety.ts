@@ -1,4 +1,3 @@
-import fjp from "fast-json-patch";
 import type { Finding } from "../policy/findings.js";
 import { isObject } from "../policy/json-source.js";
 
@@ -48,12 +47,9 @@ export function fixWidens(finding: Finding, document: unknown): boolean {
   if (!REVIVES_DEAD_ENTRY.has(finding.ruleId)) return true;
   const entry = ENTRY.exec(finding.path);
   if (!entry) return true;
-  let statement: unknown;
-  try {
-    statement = fjp.getValueByPointer(document, entry[1]!);
-  } catch {
-    return true;
-  }
+  const list = isObject(document) ? document.Statement : undefined;
+  const index = entry[1]!.split("/")[2];
+  const statement: unknown = index === undefined ? list : Array.isArray(list) ? list[Number(index)] : undefined;
   const effect = isObject(statement) ? statement.Effect : undefined;
   return NARROWING.get(effect)?.has(entry[2]!) !== true;
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { dirname, posix, relative, resolve, sep } from "node:path";
 import fjp from "fast-json-patch";
 import type { Finding, Span } from "../policy/findings.js";
-import { parseJsonSource } from "../policy/json-source.js";
+import { parseJsonSource, type JsonSource } from "../policy/json-source.js";
 import { lazySchemaValidator } from "../policy/schema-validator.js";
 import { readJson, readSettingsFile, schemaProblems, suppressionNames, throwProblems, type LoadedConfig } from "./config.js";
 import { STDIN_NAME } from "./files.js";
@@ -87,13 +87,8 @@ function baselineName(dir: string, cwd: string, file: string): string {
  * (so a re-indented or shifted statement keeps it, a changed value does not); the message when the document
  * could not be parsed.
  */
-function fingerprintOf(f: Finding, document: { value: unknown } | undefined): string {
-  let value: unknown;
-  try {
-    value = document === undefined ? undefined : fjp.getValueByPointer(document.value, f.path);
-  } catch {
-    value = undefined;
-  }
+function fingerprintOf(f: Finding, document: JsonSource | undefined): string {
+  const value: unknown = document?.nodes.has(f.path) ? fjp.getValueByPointer(document.value, f.path) : undefined;
   const basis = value === undefined ? `message\0${f.message}` : `value\0${JSON.stringify(value)}`;
   return createHash("sha256").update(`${f.ruleId}\0${basis}`).digest("hex").slice(0, 16);
 }
