@@ -44,9 +44,10 @@ function run(text: string, options: LintOptions & { name?: string }): { findings
   const oversized = minifiedLength(text) > OVERSIZED_FACTOR * SIZE_LIMITS[options.kind ?? "identity"];
   if (!oversized) for (const check of FAMILIES) check(ctx);
   const own = options.file === undefined ? ctx.findings : ctx.findings.map((f) => ({ ...f, file: options.file! }));
-  const value = parsed.source.value;
-  const classify = (f: Finding): Finding => (f.fix && fixWidens(f, value) ? { ...f, fixWidens: true } : f);
-  const findings = configured([...parsed.findings, ...own].map(classify)).sort(byPosition);
+  const all = [...parsed.findings, ...own];
+  // Marked in place: these findings were made by this call, and a copy each costs a tenth of a 60,000-finding lint.
+  for (const f of all) if (f.fix && fixWidens(f, parsed.source.value)) f.fixWidens = true;
+  const findings = configured(all).sort(byPosition);
   return { findings, source: parsed.source, ...(parsed.policy ? { policy: parsed.policy } : {}) };
 }
 
