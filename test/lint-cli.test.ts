@@ -34,9 +34,9 @@ t.test("text: file:line:col severity ruleId message, the source line with a care
       `${T2_ORIGINAL}:6:17 Error action-unknown "ess:Describle*" matches no ESS action, so the statement never applies; did you mean "ess:Describe*"?`,
       `  6 |       "Action": "ess:Describle*",`,
       `    |                 ^^^^^^^^^^^^^^^^`,
-      `  fix: replace with "ess:Describe*"`,
+      `  suggestion, widens access (apply with --fix --fix-type widening): replace with "ess:Describe*"`,
       ``,
-      `1 finding (1 error) in 1 file; 1 fixable with --fix`,
+      `1 finding (1 error) in 1 file; 1 suggested fix widens access (--fix-type widening)`,
       ``,
     ].join("\n"),
   );
@@ -117,6 +117,7 @@ t.test("json: contract §7 findings plus file", async (t) => {
       endColumn: 30,
       fix: [{ op: "replace", path: "/Statement/0/Action", value: "ess:Create*" }],
       fixDescription: 'replace with "ess:Create*"',
+      fixWidens: true,
     },
   ]);
 });
@@ -136,14 +137,19 @@ t.test("usage errors exit 2", async (t) => {
   t.match(help.out, /--fail-on <severity>/);
 });
 
-t.test("--fix rewrites the files with the safe fixes, keeps their formatting, and reports what remains", async (t) => {
+t.test("--fix applies only fixes that never widen access; --fix-type widening also revives dead Allow entries", async (t) => {
   const dir = tmp();
   mkdirSync(join(dir, "originals"));
   for (const name of ["t1-create-tagged-only", "t2-describe-group1-by-tag", "t3-operate-group1-by-tag", "r1-group1-by-arn"]) {
     cpSync(`${ORIGINALS}/${name}.original.json`, join(dir, "originals", `${name}.json`));
   }
   t.equal((await lint(["originals"], { cwd: dir })).code, 1, "before: errors");
-  const run = await lint(["originals", "--fix"], { cwd: dir });
+  const safe = await lint(["originals", "--fix"], { cwd: dir });
+  t.equal(safe.code, 1, "the dead Allow entries are still Errors");
+  t.notMatch(safe.out, /condition-tag-key-case/, "the same-meaning fix (tag key case) is applied");
+  t.match(safe.out, /^originals\/t2-describe-group1-by-tag\.json:6:17 Error action-unknown .*\n.*\n.*\n {2}suggestion, widens access \(apply with --fix --fix-type widening\): replace with "ess:Describe\*"$/m);
+  t.equal(readFileSync(join(dir, "originals", "t1-create-tagged-only.json"), "utf8"), readFileSync(`${ORIGINALS}/t1-create-tagged-only.original.json`, "utf8"), "ess>Create* in an Allow is left");
+  const run = await lint(["originals", "--fix", "--fix-type", "widening"], { cwd: dir });
   t.equal(run.code, 0, "after: no Error left");
   t.notMatch(run.out, /action-malformed|action-unknown|condition-tag-key-case/, "the fixed findings are gone");
   t.match(run.out, /resource-id-format/, "findings without a safe fix remain");
@@ -157,12 +163,15 @@ t.test("--fix --dry-run prints the patches and writes nothing", async (t) => {
   const dir = tmp();
   cpSync(T2_ORIGINAL, join(dir, "t2.json"));
   const before = readFileSync(join(dir, "t2.json"), "utf8");
-  const text = await lint(["t2.json", "--fix", "--dry-run"], { cwd: dir });
+  const safe = await lint(["t2.json", "--fix", "--dry-run"], { cwd: dir });
+  t.equal(safe.code, 1, "exit as after the fixes: the widening one is not among them");
+  t.equal(safe.out, "dry run: 0 operations for 0 files, nothing written\n");
+  const text = await lint(["t2.json", "--fix", "--fix-type", "widening", "--dry-run"], { cwd: dir });
   t.equal(text.code, 0, "exit as after the fixes");
   t.equal(text.out, `t2.json\n${JSON.stringify([{ op: "replace", path: "/Statement/0/Action", value: "ess:Describe*" }], null, 2)}\ndry run: 1 operation for 1 file, nothing written\n`);
   t.equal(readFileSync(join(dir, "t2.json"), "utf8"), before);
-  const json = await lint(["t2.json", "--fix", "--dry-run", "--format", "json"], { cwd: dir });
+  const json = await lint(["t2.json", "--fix", "--fix-type", "widening", "--dry-run", "--format", "json"], { cwd: dir });
   t.same(JSON.parse(json.out), [{ file: "t2.json", patch: [{ op: "replace", path: "/Statement/0/Action", value: "ess:Describe*" }] }]);
-  const stdin = await lint(["-", "--fix", "--dry-run", "--format", "json"], { stdin: before });
+  const stdin = await lint(["-", "--fix", "--fix-type", "widening", "--dry-run", "--format", "json"], { stdin: before });
   t.same(JSON.parse(stdin.out), [{ file: "<stdin>", patch: [{ op: "replace", path: "/Statement/0/Action", value: "ess:Describe*" }] }]);
 });

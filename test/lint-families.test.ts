@@ -280,9 +280,12 @@ t.test("redundancy: coverage, duplicates, empty elements", async (t) => {
 
 t.test("fixes: several in one document, applied one at a time; refused on duplicate keys", async (t) => {
   const text = doc(allow({ Action: ["ess:describescalinggroups", "ess:Describle*", "ess:DescribeScalingGroups"], Condition: {} }), allow({ Action: ["ess:describescalinggroups", "ess:Describle*", "ess:DescribeScalingGroups"], Condition: {} }));
-  const r = fixPolicy(text);
+  const r = fixPolicy(text, { fixType: "widening" });
   t.same(JSON.parse(r.text), { Version: "1", Statement: [allow({ Action: ["ess:DescribeScalingGroups", "ess:Describe*"] })] });
   t.same(r.findings.filter((f) => f.fix), [], "nothing fixable left");
+  const safe = fixPolicy(text);
+  t.same(JSON.parse(safe.text), { Version: "1", Statement: [allow({ Action: ["ess:DescribeScalingGroups", "ess:Describle*"] })] }, "the default leaves the dead Allow entry");
+  t.same(safe.findings.filter((f) => f.fix).map((f) => [f.ruleId, f.fixWidens]), [["action-unknown", true]]);
   const withDup = '{"Version": "1", "Version": "1", "Statement": [{"Effect": "Allow", "Action": "ess:describeregions", "Resource": "*"}]}';
   t.equal(fixPolicy(withDup).text, withDup);
   t.equal(fixPolicy("not json").text, "not json");

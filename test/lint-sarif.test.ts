@@ -10,7 +10,7 @@ import type { Io } from "../src/cli/io.js";
 import { applyPatchToText } from "../src/lint/fixes.js";
 import { artifactUri, toSarif } from "../src/lint/format/sarif.js";
 import { lintFiles } from "../src/lint/index.js";
-import { RULES, docsUrl } from "../src/lint/rules.js";
+import { CONFIG_RULES, RULES, docsUrl } from "../src/lint/rules.js";
 import { parseJsonSource } from "../src/policy/json-source.js";
 
 const require = createRequire(import.meta.url);
@@ -74,7 +74,7 @@ t.test("the validator rejects what SARIF forbids", async (t) => {
 t.test("one rule per ruleId, with help text and a link to its docs; results point at them", async (t) => {
   const { log } = await sarifOf(POLICY_FILES);
   const rules = log.runs[0]!.tool.driver.rules!;
-  t.same(rules.map((r) => r.id), RULES.map((r) => r.id));
+  t.same(rules.map((r) => r.id), [...RULES, ...CONFIG_RULES].map((r) => r.id), "the policy rules, then those about suppressions and the baseline");
   for (const r of rules) {
     t.equal(r.helpUri, docsUrl(r.id));
     t.ok(r.help?.text && r.shortDescription?.text && r.fullDescription?.text, `${r.id}: descriptions`);

@@ -51,6 +51,8 @@ function readStdin(io: Io): string {
 
 /** `ess-authz eval`: exit 0 Allow, 1 denied, 2 invalid input. */
 export async function runEval(io: Io, options: EvalOptions): Promise<number> {
+  // With no policy every request is an ImplicitDeny: a decision nobody asked for, so a usage error instead.
+  if (options.policy.length === 0) throw new InputError("eval: no --policy given; a decision needs at least one policy (see ess-authz eval --help)");
   const { policies } = await loadPolicyPaths(io, options.policy, options.kind, (m) => io.stderr(`ess-authz eval: note: ${m}\n`));
   const request = options.request === "-" ? parseRequestFile(readStdin(io), STDIN_NAME) : parseRequestFile(readText(io, options.request), options.request);
   const d = await decideRequest(policies, request, options.explain === true);
@@ -62,7 +64,7 @@ export function registerEval(program: Command, io: Io, setExit: (code: number) =
   program
     .command("eval")
     .description("decide an ESS request against policies: Allow, ExplicitDeny or ImplicitDeny (exit 0 / 1 / 2 invalid)")
-    .requiredOption("--policy <file>", "a policy file (JSON, YAML, .tf, ROS template) or a folder of them (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--policy <file>", "a policy file (JSON, YAML, .tf, ROS template) or a folder of them (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .requiredOption("--request <file>", "the request file (account, params, context, store); - reads standard input")
     .option("--json", "print one JSON object")
     .option("--explain", "print a trace a person can read, and for a denial the closest Allow and what it lacked")

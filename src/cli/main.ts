@@ -1,14 +1,14 @@
-#!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { registerDecodeDiagnostic } from "./decode-diagnostic.js";
 import { registerDiff } from "./diff.js";
 import { registerEval } from "./eval.js";
-import { registerLint, VERSION } from "./lint.js";
+import { registerLint } from "./lint.js";
 import { MissingPeerError } from "../optional-peer.js";
 import { InputError, processIo, type Io } from "./io.js";
 import { registerPlayground } from "./playground.js";
 import { registerServe } from "./serve.js";
 import { registerTest } from "./suites.js";
+import { VERSION } from "./version.js";
 
 /** Builds the CLI over an Io, so that tests run commands in-process. Resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -42,8 +42,3 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/ess-authz")) {
-  runCli(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { Policy } from "../policy/ast.js";
 import { isObject } from "../policy/json-source.js";
@@ -113,59 +113,138 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.lengt
 export interface TestOptions {
   coverage?: boolean;
   kind?: PolicyKind;
+  format?: "text" | "junit";
+  errorOnUnmatched?: boolean;
 }
 
-/** Runs suites; one line per case, explained failures, statement coverage, and the summary line. */
-export async function runTests(io: Io, paths: readonly string[], options: TestOptions = {}): Promise<number> {
-  const suites = suiteFiles(io, paths.length > 0 ? paths : ["fixtures"]).map((f) => loadSuite(io, f, options.kind));
-  let passed = 0;
-  let failed = 0;
-  const exercised = new Set<string>();
-  const all = new Map<string, string>();
-  for (const suite of suites) {
-    io.stdout(`${suite.name}  (${relative(io.cwd, resolve(io.cwd, suite.file))})\n`);
-    for (const p of suite.policies) for (const s of p.statements) all.set(`${p.name}#${s.index}`, `${p.name} statement ${s.index}${s.sid ? ` (${s.sid})` : ""}`);
+/** One case as run: what was decided and, when it failed, why and the explanation lines. */
+interface CaseResult {
+  readonly name: string;
+  readonly decision: string;
+  readonly action: string;
+  readonly problems: readonly string[];
+  readonly details: readonly string[];
+}
+
+interface SuiteResult {
+  readonly name: string;
+  readonly file: string;
+  readonly cases: readonly CaseResult[];
+}
+
+async function runCase(suite: Suite, c: SuiteCase, exercised: Set<string>): Promise<CaseResult> {
+  const d = await decideRequest(suite.policies, c.request, true);
+  for (const s of d.determining) exercised.add(`${s.policy}#${s.statement}`);
+  const problems: string[] = [];
+  if (d.decision !== c.expect.decision) problems.push(`decision ${d.decision}, expected ${c.expect.decision}`);
+  if (c.expect.determining) {
+    const got = d.determining.map((s) => `${s.policy}#${s.statement}`);
+    const want = c.expect.determining.map((s) => `${s.policy}#${s.statement}`);
+    if (!sameSet(got, want)) problems.push(`determining [${got.join(", ")}], expected [${want.join(", ")}]`);
+  }
+  if (c.expect.visible && !sameSet(visibleGroups(d), c.expect.visible)) {
+    problems.push(`visible [${visibleGroups(d).join(", ")}], expected [${c.expect.visible.join(", ")}]`);
+  }
+  const details =
+    problems.length === 0
+      ? []
+      : [`request: ${c.requestLabel}`, ...d.resources.flatMap((r) => [r.arn, ...explainDecision(r).split("\n").map((l) => `  ${l}`)])];
+  return { name: c.name, decision: d.decision, action: d.action, problems, details };
+}
+
+function textReport(io: Io, results: readonly SuiteResult[], coverageLines: readonly string[]): void {
+  for (const suite of results) {
+    io.stdout(`${suite.name}  (${suite.file})\n`);
     for (const c of suite.cases) {
-      const d = await decideRequest(suite.policies, c.request, true);
-      for (const s of d.determining) exercised.add(`${s.policy}#${s.statement}`);
-      const problems: string[] = [];
-      if (d.decision !== c.expect.decision) problems.push(`decision ${d.decision}, expected ${c.expect.decision}`);
-      if (c.expect.determining) {
-        const got = d.determining.map((s) => `${s.policy}#${s.statement}`);
-        const want = c.expect.determining.map((s) => `${s.policy}#${s.statement}`);
-        if (!sameSet(got, want)) problems.push(`determining [${got.join(", ")}], expected [${want.join(", ")}]`);
-      }
-      if (c.expect.visible && !sameSet(visibleGroups(d), c.expect.visible)) {
-        problems.push(`visible [${visibleGroups(d).join(", ")}], expected [${c.expect.visible.join(", ")}]`);
-      }
-      const mark = problems.length === 0 ? "ok  " : "FAIL";
-      io.stdout(`  ${mark} ${d.decision.padEnd(12)} ${d.action.padEnd(34)} ${c.name}\n`);
-      if (problems.length === 0) {
-        passed++;
-        continue;
-      }
-      failed++;
-      for (const p of problems) io.stdout(`       ${p}\n`);
-      io.stdout(`       request: ${c.requestLabel}\n`);
-      for (const r of d.resources) {
-        const text = explainDecision(r);
-        io.stdout(`       ${r.arn}\n${text.split("\n").map((l) => `         ${l}`).join("\n")}\n`);
-      }
+      io.stdout(`  ${c.problems.length === 0 ? "ok  " : "FAIL"} ${c.decision.padEnd(12)} ${c.action.padEnd(34)} ${c.name}\n`);
+      for (const line of [...c.problems, ...c.details]) io.stdout(`       ${line}\n`);
     }
   }
+  for (const line of coverageLines) io.stdout(`${line}\n`);
+}
+
+/** Text as XML 1.0 allows it in content and attributes: markup escaped, forbidden control characters replaced. */
+export function xmlEscape(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
+    .replace(/[&<>"'\t\n\r]/g, (c) => XML_ENTITIES[c]!);
+}
+
+// Whitespace as character references too, so attribute-value normalization cannot turn it into spaces.
+const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;" };
+
+/**
+ * JUnit XML as Jenkins, GitLab and the GitHub test-report actions read it: one <testsuite> per suite file, one
+ * <testcase> per case, a <failure> with the mismatches as its message and the explanation as its text.
+ */
+export function formatJunit(results: readonly SuiteResult[]): string {
+  const failures = (cases: readonly CaseResult[]): number => cases.filter((c) => c.problems.length > 0).length;
+  const all = results.flatMap((s) => s.cases);
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="ess-authz test" tests="${all.length}" failures="${failures(all)}" errors="0">`];
+  for (const suite of results) {
+    const name = xmlEscape(suite.name);
+    const file = xmlEscape(suite.file);
+    out.push(`  <testsuite name="${name}" tests="${suite.cases.length}" failures="${failures(suite.cases)}" errors="0" skipped="0" file="${file}">`);
+    for (const c of suite.cases) {
+      const open = `    <testcase name="${xmlEscape(c.name)}" classname="${name}" file="${file}"`;
+      if (c.problems.length === 0) {
+        out.push(`${open}/>`);
+        continue;
+      }
+      out.push(`${open}>`, `      <failure message="${xmlEscape(c.problems.join("; "))}" type="ExpectationFailed">${xmlEscape([...c.problems, ...c.details].join("\n"))}</failure>`, "    </testcase>");
+    }
+    out.push("  </testsuite>");
+  }
+  out.push("</testsuites>");
+  return out.join("\n") + "\n";
+}
+
+const SUITE_PATTERNS = "*.suite.json, *.suite.yaml, *.suite.yml";
+
+/** Runs suites; one line per case, explained failures, statement coverage, and the summary line (or JUnit XML). */
+export async function runTests(io: Io, paths: readonly string[], options: TestOptions = {}): Promise<number> {
+  const searched = paths.length > 0 ? paths : ["fixtures"];
+  const suites = suiteFiles(io, searched).map((f) => loadSuite(io, f, options.kind));
+  const caseCount = suites.reduce((n, s) => n + s.cases.length, 0);
+  if (caseCount === 0) {
+    // A run that tested nothing must not pass unnoticed (as eslint's "No files matching the pattern").
+    const what = suites.length === 0 ? `no test suites found in ${searched.join(", ")} (looked for ${SUITE_PATTERNS})` : `no test cases in ${suites.length} suite${suites.length === 1 ? "" : "s"}`;
+    if (options.errorOnUnmatched === false) {
+      io.stderr(`ess-authz test: ${what}\n`);
+      return EXIT.ok;
+    }
+    throw new InputError(`test: ${what}`);
+  }
+  const exercised = new Set<string>();
+  const all = new Map<string, string>();
+  const results: SuiteResult[] = [];
+  for (const suite of suites) {
+    for (const p of suite.policies) for (const s of p.statements) all.set(`${p.name}#${s.index}`, `${p.name} statement ${s.index}${s.sid ? ` (${s.sid})` : ""}`);
+    const cases: CaseResult[] = [];
+    for (const c of suite.cases) cases.push(await runCase(suite, c, exercised));
+    results.push({ name: suite.name, file: relative(io.cwd, resolve(io.cwd, suite.file)), cases });
+  }
   const unused = [...all.keys()].filter((k) => !exercised.has(k));
-  io.stdout(`statement coverage: ${all.size - unused.length}/${all.size} statements decided at least one case\n`);
-  if (options.coverage) for (const k of unused) io.stdout(`  never exercised: ${all.get(k)}\n`);
-  io.stdout(`${passed} passed, ${failed} failed\n`);
+  const failed = results.reduce((n, s) => n + s.cases.filter((c) => c.problems.length > 0).length, 0);
+  if (options.format === "junit") io.stdout(formatJunit(results));
+  else {
+    textReport(io, results, [
+      `statement coverage: ${all.size - unused.length}/${all.size} statements decided at least one case`,
+      ...(options.coverage ? unused.map((k) => `  never exercised: ${all.get(k)}`) : []),
+      `${caseCount - failed} passed, ${failed} failed`,
+    ]);
+  }
   return failed > 0 ? EXIT.denied : EXIT.ok;
 }
 
 export function registerTest(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command("test")
-    .description("run policy test suites (*.suite.json|yaml): expected decisions, determining statements, visible groups")
-    .argument("[paths...]", "suite files or folders", [])
+    .description("run policy test suites (*.suite.json|yaml): expected decisions, determining statements, visible groups (exit 0 pass / 1 failures / 2 invalid or nothing to test)")
+    .argument("[paths...]", "suite files or folders (default: fixtures)", [])
     .option("--coverage", "list the statements that decided no case")
     .addOption(kindOption())
+    .addOption(new Option("--format <format>", "output format; junit prints JUnit XML for CI test reports").choices(["text", "junit"]).default("text"))
+    .option("--no-error-on-unmatched", "exit 0 when no suite or case is found")
     .action(async (paths: string[], opts: TestOptions) => setExit(await runTests(io, paths, opts)));
 }

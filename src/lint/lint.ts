@@ -12,13 +12,17 @@ import { checkResources } from "./families/resources.js";
 import { checkSecurity } from "./families/security.js";
 import { ASSUME_ROLE, checkTrust } from "./families/trust.js";
 import { serviceOf } from "./ess-actions.js";
+import { fixWidens } from "./fix-safety.js";
 import { applyPatchToText, combinePatches } from "./fixes.js";
+import { applyRuleSettings, type RuleSetting } from "./rule-settings.js";
 
 export interface LintOptions {
   /** Recorded on every finding. */
   readonly file?: string;
   /** Grammar, size limit and rules to apply; when absent, `trust` if the content is a trust policy, else `identity`. */
   readonly kind?: PolicyKind;
+  /** Severities set by a configuration, by rule id; `off` drops the rule's findings (and its fixes). */
+  readonly rules?: ReadonlyMap<string, RuleSetting>;
 }
 
 /** What a lint run found, and what it knew: the kind it linted the document as, and the services it checked only for syntax. */
@@ -64,7 +68,8 @@ function run(text: string, options: LintOptions & { name?: string }): LintReport
   let parsed = parseAs(text, kind, options);
   const kindDetected = options.kind === undefined && parsed.source !== undefined && detectKind(parsed.source.value) === "trust";
   if (kindDetected) parsed = parseAs(text, (kind = "trust"), options);
-  if (!parsed.source) return { findings: [...parsed.findings], kind, kindDetected, syntaxOnlyServices: [] };
+  const configured = (findings: readonly Finding[]): Finding[] => (options.rules ? applyRuleSettings(findings, options.rules) : [...findings]);
+  if (!parsed.source) return { findings: configured(parsed.findings), kind, kindDetected, syntaxOnlyServices: [] };
   const doc = lintDocument(parsed.source);
   const ctx = new LintContext(doc, kind);
   // Ten times RAM's size limit is no policy anyone wrote: the policy-too-large Error says all that matters,
@@ -72,7 +77,10 @@ function run(text: string, options: LintOptions & { name?: string }): LintReport
   const oversized = minifiedLength(text) > OVERSIZED_FACTOR * SIZE_LIMITS[kind];
   if (!oversized) for (const check of FAMILIES) check(ctx);
   const own = options.file === undefined ? ctx.findings : ctx.findings.map((f) => ({ ...f, file: options.file! }));
-  const findings = [...parsed.findings, ...own].sort(byPosition);
+  const all = [...parsed.findings, ...own];
+  // Marked in place: these findings were made by this call, and a copy each costs a tenth of a 60,000-finding lint.
+  for (const f of all) if (f.fix && fixWidens(f, parsed.source.value)) f.fixWidens = true;
+  const findings = configured(all).sort(byPosition);
   const services = doc.statements.flatMap((s) => s.actions.flatMap((a) => (isWellFormedAction(a.value) ? (serviceOf(a.value)?.toLowerCase() ?? []) : [])));
   // A service glob (`*:List*`, `yundun*:`) covers ESS too, and ESS is judged exactly: only named services are listed.
   const syntaxOnlyServices = [...new Set(services)].filter((s) => s !== "ess" && !/[*?]/.test(s)).sort();
@@ -148,13 +156,16 @@ export interface FixResult {
 /** Enough for every fix of a 6,144-character policy; a bound, so that two fixes undoing each other cannot loop. */
 const MAX_FIX_PASSES = 500;
 
+/** `safe`: only fixes that never widen access; `widening`: also those that revive a dead Allow entry. */
+export type FixType = "safe" | "widening";
+
 /**
- * Applies the safe fixes in passes: each pass applies together every fix of the current findings that touches
+ * Applies the fixes of `fixType` (default `safe`) in passes: each pass applies together every fix of the current findings that touches
  * no part of the document another one of them touches (the first one alone when no two combine), then
  * re-lints, so every fix is computed on the document it applies to. Documents with duplicate keys are left
  * alone: their text and their value disagree.
  */
-export function fixPolicy(text: string, options: LintOptions = {}): FixResult {
+export function fixPolicy(text: string, options: LintOptions & { fixType?: FixType } = {}): FixResult {
   let current = text;
   const patch: Operation[] = [];
   const fixed: Finding[] = [];
@@ -164,7 +175,7 @@ export function fixPolicy(text: string, options: LintOptions = {}): FixResult {
   const seen = new Set([text]);
   for (let pass = 0; pass < MAX_FIX_PASSES && state.source; pass++) {
     if (state.findings.some((f) => f.ruleId === "json-duplicate-key")) break;
-    const fixable = state.findings.filter((f) => f.fix && !failed.has(JSON.stringify(f.fix)));
+    const fixable = state.findings.filter((f) => f.fix && (options.fixType === "widening" || !f.fixWidens) && !failed.has(JSON.stringify(f.fix)));
     if (fixable.length === 0) break;
     const combined = combinePatches(state.source, fixable.map((f) => f.fix!));
     const step = combined && !seen.has(combined.text) ? { ...combined, fixed: combined.taken.map((i) => fixable[i]!) } : fixAlone(state.source, fixable[0]!, current);

@@ -5,7 +5,7 @@ import type { Severity } from "../policy/findings.js";
  * catalog-aware rules of `src/lint/families/`. Ids are stable: CI configurations and SARIF baselines key on them.
  * The docs page `docs/lint-rules.md` is generated from this table and the fixtures in `test/fixtures/lint/`.
  */
-export type RuleFamily = "policy" | "trust" | "actions" | "resources" | "conditions" | "security" | "redundancy";
+export type RuleFamily = "policy" | "trust" | "actions" | "resources" | "conditions" | "security" | "redundancy" | "configuration";
 
 export interface RuleMeta {
   readonly id: string;
@@ -26,6 +26,11 @@ export interface RuleMeta {
 export const DOCS_URL = "https://github.com/ess-authz/ess-authz/blob/main/docs/lint-rules.md";
 
 export const docsUrl = (id: string): string => `${DOCS_URL}#${id}`;
+
+/** What the rules whose fix can widen access say about it (see fix-safety.ts). */
+const REVIVES =
+  "it makes a dead entry match. In a Deny's Action or Resource (or an Allow's NotAction) that only narrows access and `--fix` applies it; in an Allow it widens access, so it is offered as a suggestion that only `--fix --fix-type widening` applies.";
+const CHANGES_CONDITION = "it changes what the condition tests, which can widen access, so it is a suggestion that only `--fix --fix-type widening` applies.";
 
 const rule = (
   id: string,
@@ -71,7 +76,7 @@ export const RULES: readonly RuleMeta[] = [
     "Split the statement in two, or keep one of the elements."),
   rule("action-malformed", "Error", "policy", "An action is not `<service>:<ApiName>` (e.g. `ess>Create*`, a missing service, an empty name).",
     "A malformed action matches no request, so the statement silently does nothing.",
-    "Write the action as `ess:<ApiName>`. `--fix` replaces a mistyped separator (`ess>Create*` → `ess:Create*`).",
+    `Write the action as \`ess:<ApiName>\`. The fix replaces a mistyped separator (\`ess>Create*\` → \`ess:Create*\`); ${REVIVES}`,
     { autofix: true }),
   rule("not-resource-unsupported", "Error", "policy", "A statement uses NotResource.",
     "NotResource appeared only in RAM's 2019 grammar; current RAM rejects it.",
@@ -87,7 +92,7 @@ export const RULES: readonly RuleMeta[] = [
     "Write an ARN or `*`."),
   rule("condition-operator-unknown", "Error", "policy", "A condition operator is not one of RAM's 21 operators, alone or behind `ForAnyValue:` / `ForAllValues:`.",
     "RAM has no …IfExists, Null, Arn… or Binary… operators; operator names and set qualifiers are case-sensitive (`forallvalues:StringEquals`, `ForAllValue:StringEquals` are misspellings). An unknown operator rejects the policy.",
-    "Use a documented operator. `--fix` renames a misspelt operator or qualifier when exactly one operator is close and the block does not have it already.",
+    `Use a documented operator. The fix renames a misspelt operator or qualifier when exactly one operator is close and the block does not have it already; ${CHANGES_CONDITION}`,
     { autofix: true }),
   rule("condition-operator-empty", "Suggestion", "policy", "A condition operator lists no keys.",
     "An empty operator block adds no condition; it only makes the policy longer.",
@@ -130,7 +135,7 @@ export const RULES: readonly RuleMeta[] = [
   // ---- actions ----
   rule("action-unknown", "Warning", "actions", "An `ess:` action pattern matches no operation of the ESS catalog (e.g. `ess:Describle*`, `ess:EnableScheduledTask`).",
     "The pattern is matched against ESS's RAM actions; one that matches none is a dead entry. While the statement's other actions still apply, the policy works and the dead entry is a Warning; when every entry of the Action list is dead, the statement never applies and the policy does not work as written. The did-you-mean comes from the catalog by edit distance.",
-    "Correct the name. `--fix` applies the suggestion when exactly one catalog action (or action prefix) is closest.",
+    `Correct the name. The fix applies the suggestion when exactly one catalog action (or action prefix) is closest; ${REVIVES}`,
     { autofix: true, severityNote: "Error when no entry of the statement's Action list matches anything, so the statement never applies" }),
   rule("action-case", "Warning", "actions", "An ESS action is written in non-canonical case (e.g. `ess:describescalinggroups`).",
     "RAM matches actions case-insensitively \"in most cases\" only; the canonical spelling behaves the same everywhere.",
@@ -143,15 +148,15 @@ export const RULES: readonly RuleMeta[] = [
     "Write `acs:ess:<region>:<account>:scalinggroup/<id>` or `*`."),
   rule("resource-type-unknown", "Warning", "resources", "An ESS ARN names a resource type other than `scalinggroup`.",
     "ESS has one RAM resource type. Scaling configurations, rules, alarm and scheduled tasks, lifecycle hooks and activities have no ARN: they are authorized against their scaling group.",
-    "Use `scalinggroup/<id>` of the owning group. `--fix` corrects a near miss (`scalinggroups`, `scaling-group`).",
+    `Use \`scalinggroup/<id>\` of the owning group. The fix corrects a near miss (\`scalinggroups\`, \`scaling-group\`); ${REVIVES}`,
     { autofix: true }),
   rule("resource-case", "Warning", "resources", "The fixed parts of an ESS ARN (`acs`, `ess`, region, `scalinggroup`) are not lower case.",
     "Case never widens access (docs/semantics.md §2): in an Allow statement resources match with exact case, so `scalingGroup` matches nothing; in a Deny they match regardless of case.",
-    "Write them in lower case. `--fix` does.",
+    "Write them in lower case. The fix does: in a Deny it changes nothing and `--fix` applies it; in an Allow it makes a dead entry match, which widens access, so it is a suggestion that only `--fix --fix-type widening` applies.",
     { autofix: true }),
   rule("resource-region-unknown", "Warning", "resources", "An ESS ARN names a region that is not an Alibaba Cloud region id.",
     "A region that does not exist matches no request (e.g. `cn-hangzou`, `hangzhou`).",
-    "Use a region id such as `cn-hangzhou`, or `*`. `--fix` corrects a near miss (`cn-hangzou`). New regions appear over time: ignore the warning for a region newer than this linter.",
+    `Use a region id such as \`cn-hangzhou\`, or \`*\`. The fix corrects a near miss (\`cn-hangzou\`); ${REVIVES} New regions appear over time: ignore the warning for a region newer than this linter.`,
     { autofix: true }),
   rule("resource-masked-id", "SecurityWarning", "resources", "An account or scaling-group id contains a documentation mask (`****`, `***8`).",
     "The stars of a masked id copied from documentation are wildcards, not a placeholder that matches nothing: the ARN matches every id of that shape, so the statement reaches resources you did not write (an Allow grants more than it seems). A masked account that cannot match the policy's own account is reported as a Warning: there the statement grants or protects nothing.",
@@ -173,7 +178,7 @@ export const RULES: readonly RuleMeta[] = [
   // ---- conditions ----
   rule("condition-key-unknown", "Warning", "conditions", "A condition key is not a key ESS requests carry.",
     "ESS requests carry the global keys of docs/semantics.md §5 (acs:SourceIp, acs:SecureTransport, acs:CurrentTime, acs:MFAPresent, acs:AccessId, acs:PrincipalARN, acs:SourceVpc) and the tag keys; ESS defines no service keys, so `ess:ResourceTag/…` is never present (the tag keys are `acs:ResourceTag/…` and `acs:RequestTag/…`). A key no request carries makes positive operators false and negated ones true. Statements that name no ESS action belong to other services: their keys are checked for the `<service>:<name>` syntax only.",
-    "Use a supported key. `--fix` applies the did-you-mean when exactly one key is close.",
+    `Use a supported key. The fix applies the did-you-mean when exactly one key is close; ${CHANGES_CONDITION}`,
     { autofix: true, severityNote: "for a key that is certainly absent (an `ess:` key, another service's key in a statement of ESS actions only, a key without a service): Error in an Allow with a positive operator (the statement never applies), SecurityWarning in an Allow with a negated operator (it restricts nothing) and in a Deny with a positive operator (the guardrail never fires)" }),
   rule("condition-key-case", "Warning", "conditions", "A condition key is written in non-canonical case (e.g. `acs:sourceip`, `acs:resourcetag/team`).",
     "Key names match case-insensitively (docs/semantics.md §2), so this works, but the canonical spelling is what readers and other tools expect.",
@@ -236,6 +241,19 @@ export const RULES: readonly RuleMeta[] = [
   rule("unbound-allowance-missing", "Suggestion", "redundancy", "A tag- or ARN-restricted `ess:*` Allow lacks the allowance for the APIs that support neither.",
     "DescribeRegions and the scheduled and alarm task APIs (when the task is bound to no group) are authorized on `*` without tags (Alibaba's tag-based authentication guide; docs/scenarios.md), so a policy restricted by tag or ARN denies them unless it allows them on `*` separately.",
     "Add `{\"Effect\": \"Allow\", \"Action\": [the listed actions], \"Resource\": \"*\"}`."),
+];
+
+/**
+ * Rules about the lint configuration rather than a policy, reported at the suppression or baseline entry. Kept
+ * out of RULES (and of the generated rules page): they have no policy example. The README documents them.
+ */
+export const CONFIG_RULES: readonly RuleMeta[] = [
+  rule("suppression-unused", "Warning", "configuration", "A suppression of the configuration matched no finding in a file it names.",
+    "The finding it accepted is gone (fixed, or moved to another pointer); left in place it would hide a new finding there without anyone deciding so.",
+    "Remove the suppression, or correct its file, path or rule."),
+  rule("baseline-unused", "Warning", "configuration", "A baseline entry matched no finding in a file it names.",
+    "The finding it recorded is gone; left in place it would let a new finding with the same rule, pointer and fingerprint pass unnoticed.",
+    "Write the baseline again with `--write-baseline`."),
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));

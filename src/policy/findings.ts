@@ -29,6 +29,8 @@ export interface Finding extends Span {
   fix?: Operation[];
   /** A short human description of the fix. */
   fixDescription?: string;
+  /** The fix could let through a request that was denied before (it revives a dead Allow entry): a suggestion only. */
+  fixWidens?: boolean;
 }
 
 export const WHOLE_DOCUMENT: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };

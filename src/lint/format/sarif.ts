@@ -4,12 +4,15 @@ import type { Finding, Severity } from "../../policy/findings.js";
 import { parseJsonSource, type JsonSource } from "../../policy/json-source.js";
 import { STDIN_NAME, type Unreadable } from "../files.js";
 import { editSpan, verifiedEdit } from "../fixes.js";
-import { RULES, docsUrl, type RuleMeta } from "../rules.js";
+import { CONFIG_RULES, RULES, docsUrl, type RuleMeta } from "../rules.js";
 import type { SarifFix, SarifLevel, SarifLog, SarifRegion, SarifReportingDescriptor, SarifResult } from "./sarif-types.js";
-import type { FileReport } from "./text.js";
+import { WIDENING_LABEL, type FileReport } from "./text.js";
 
 /** SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html) with one rule per ruleId. */
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/** The policy rules, then the rules about suppressions and the baseline. */
+const ALL_RULES = [...RULES, ...CONFIG_RULES];
 
 const LEVEL: Record<Severity, SarifLevel> = { Error: "error", SecurityWarning: "warning", Warning: "warning", Suggestion: "note" };
 
@@ -54,7 +57,9 @@ function sarifFix(source: JsonSource | undefined, uri: string, f: Finding): Sari
   if (!edit) return [];
   return [
     {
-      description: { text: f.fixDescription ?? "apply the fix" },
+      // SARIF fixes are proposals a viewer may apply; one that widens access says so in its description.
+      description: { text: `${f.fixWidens ? `${WIDENING_LABEL}: ` : ""}${f.fixDescription ?? "apply the fix"}` },
+      ...(f.fixWidens ? { properties: { widensAccess: true } } : {}),
       artifactChanges: [
         {
           artifactLocation: { uri },
@@ -66,7 +71,7 @@ function sarifFix(source: JsonSource | undefined, uri: string, f: Finding): Sari
 }
 
 export function toSarif(reports: readonly FileReport[], unreadable: readonly Unreadable[], version: string): SarifLog {
-  const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
+  const ruleIndex = new Map(ALL_RULES.map((r, i) => [r.id, i]));
   const results: SarifResult[] = reports.flatMap((report) => {
     const uri = artifactUri(report.file);
     const parsed = report.text === undefined ? undefined : parseJsonSource(report.text);
@@ -85,7 +90,7 @@ export function toSarif(reports: readonly FileReport[], unreadable: readonly Unr
           },
         ],
         ...(fixes.length > 0 ? { fixes } : {}),
-        properties: { severity: f.severity, jsonPointer: f.path, ...(f.fix ? { patch: f.fix } : {}) },
+        properties: { severity: f.severity, jsonPointer: f.path, ...(f.fix ? { patch: f.fix } : {}), ...(f.fixWidens ? { fixWidensAccess: true } : {}) },
       };
     });
   });
@@ -99,7 +104,7 @@ export function toSarif(reports: readonly FileReport[], unreadable: readonly Unr
             name: "ess-authz",
             semanticVersion: version,
             informationUri: "https://github.com/ess-authz/ess-authz",
-            rules: RULES.map(descriptor),
+            rules: ALL_RULES.map(descriptor),
           },
         },
         invocations: [

@@ -83,9 +83,14 @@ export function summaryLine(reports: readonly FileReport[], unreadable: readonly
     .map((s) => [s, all.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => count(n, PLURAL[s]));
-  const fixable = all.filter((f) => f.fix).length;
-  return `${count(all.length, ["finding", "findings"])} (${bySeverity.join(", ")}) in ${files}${fixable > 0 ? `; ${fixable} fixable with --fix` : ""}${cannotRead}`;
+  const fixable = all.filter((f) => f.fix && !f.fixWidens).length;
+  const widening = all.filter((f) => f.fix && f.fixWidens).length;
+  const fixes = `${fixable > 0 ? `; ${fixable} fixable with --fix` : ""}${widening > 0 ? `; ${count(widening, ["suggested fix widens", "suggested fixes widen"])} access (--fix-type widening)` : ""}`;
+  return `${count(all.length, ["finding", "findings"])} (${bySeverity.join(", ")}) in ${files}${fixes}${cannotRead}`;
 }
+
+/** How a fix that widens access is offered: never applied by plain --fix. */
+export const WIDENING_LABEL = "suggestion, widens access (apply with --fix --fix-type widening)";
 
 /** `file:line:col severity ruleId message`, the source line with a caret under the span, the fix; then a summary. */
 export function formatText(reports: readonly FileReport[], unreadable: readonly Unreadable[] = [], skipped = 0): string {
@@ -98,7 +103,7 @@ export function formatText(reports: readonly FileReport[], unreadable: readonly 
         const gutter = String(f.line);
         out.push(`  ${gutter} | ${caret[0]}`, `  ${" ".repeat(gutter.length)} | ${caret[1]}`);
       }
-      if (f.fix) out.push(`  fix: ${f.fixDescription ?? JSON.stringify(f.fix)}`);
+      if (f.fix) out.push(`  ${f.fixWidens ? WIDENING_LABEL : "fix"}: ${f.fixDescription ?? JSON.stringify(f.fix)}`);
     }
   }
   for (const u of unreadable) out.push(`${u.path}: cannot read (${u.reason})`);
@@ -123,6 +128,7 @@ export function formatJson(reports: readonly FileReport[]): string {
       endColumn: f.endColumn,
       ...(f.fix ? { fix: f.fix } : {}),
       ...(f.fixDescription ? { fixDescription: f.fixDescription } : {}),
+      ...(f.fixWidens ? { fixWidens: true } : {}),
     })),
   );
   return JSON.stringify(findings, null, 2) + "\n";
