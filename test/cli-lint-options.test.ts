@@ -38,7 +38,7 @@ t.test("lint --format github: workflow commands, escaped as GitHub's toolkit esc
   const lines = r.out.trimEnd().split("\n");
   t.equal(
     lines[0],
-    '::error file=a%2Cb%3Ac%25.json,line=6,col=17,endLine=6,endColumn=32,title=Error action-unknown::"ess:Describle*" matches no ESS action, so it grants or denies nothing; did you mean "ess:Describe*"?%0Asuggestion, widens access (apply with --fix --fix-type widening): replace with "ess:Describe*"',
+    '::error file=a%2Cb%3Ac%25.json,line=6,col=17,endLine=6,endColumn=32,title=Error action-unknown::"ess:Describle*" matches no ESS action, so the statement never applies; did you mean "ess:Describe*"?%0Asuggestion, widens access (apply with --fix --fix-type widening): replace with "ess:Describe*"',
   );
   // A span over several lines: GitHub takes columns only within one line.
   t.match(lines[1], /^::notice file=dup\.json,line=9,endLine=13,title=Suggestion statement-duplicate::this statement repeats statement 0%0Afix: remove this statement$/);

@@ -38,7 +38,7 @@ t.test("the library and both adapters import without them", async (t) => {
   t.equal(r.stdout.trim(), "function function function");
 });
 
-const CLI = "src/cli/main.ts";
+const CLI = "src/cli/bin.ts";
 
 t.test("lint, eval, test and diff run without them", async (t) => {
   const lint = withoutPeers([CLI, "lint", "policies/admin.json", "policies/t3-operate-group1-by-tag.json"]);

@@ -108,7 +108,7 @@ t.test("serve loads a policy whose only findings are Warnings, and logs them", a
 t.test("the real CLI, as a child process: a clean official multi-service policy passes --fail-on warning", async (t) => {
   // Alibaba's own ROS template: the role an ESS lifecycle hook's OOS run-command execution assumes (ESS + ECS + OOS actions).
   const file = `${DIR}/041-ros-ess-lifecycle-oos-role-policy.json`;
-  const out = execFileSync(process.execPath, [...typescriptLoaderArgs(), "src/cli/main.ts", "lint", "--fail-on", "warning", file], {
+  const out = execFileSync(process.execPath, [...typescriptLoaderArgs(), "src/cli/bin.ts", "lint", "--fail-on", "warning", file], {
     encoding: "utf8",
     env: { ...process.env, NODE_OPTIONS: "" },
   });

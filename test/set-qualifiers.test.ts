@@ -82,7 +82,8 @@ t.test("misspelt qualifiers and IfExists/Null/Arn/Binary under a qualifier stay 
   ] as const) {
     const { finding, text } = errorOf(op);
     t.match(finding?.message, `did you mean "${suggestion}"?`, op);
-    t.match(fixPolicy(text).text, `"${suggestion}"`, `--fix renames ${op}`);
+    // Renaming an operator changes what the condition tests: a widening fix, applied only when asked for.
+    t.match(fixPolicy(text, { fixType: "widening" }).text, `"${suggestion}"`, `--fix --fix-type widening renames ${op}`);
   }
   for (const op of ["ForAllValues:StringEqualsIfExists", "ForAnyValue:Null", "ForAllValues:ArnLike", "ForAnyValue:BinaryEquals"]) {
     t.match(errorOf(op).finding?.message, /RAM does not support IfExists, Null, Arn or Binary operators/, op);

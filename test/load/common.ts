@@ -31,7 +31,7 @@ export function tempDb(): string {
 
 /** Starts `ess-authz serve` on a free loopback port with the example principals and seed. */
 export function startService(dbFile: string, config = CONFIG): Promise<Service> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(REPO, "src/cli/main.ts"), "serve", "--config", config, "--seed", SEED, "--db", dbFile, "--port", "0", "--host", "127.0.0.1", "--watch-interval", "0"], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(REPO, "src/cli/bin.ts"), "serve", "--config", config, "--seed", SEED, "--db", dbFile, "--port", "0", "--host", "127.0.0.1", "--watch-interval", "0"], {
     cwd: REPO,
     stdio: ["ignore", "pipe", "inherit"],
   });
