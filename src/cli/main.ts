@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { registerCheck } from "./check.js";
 import { registerDecodeDiagnostic } from "./decode-diagnostic.js";
 import { registerDiff } from "./diff.js";
 import { registerEval } from "./eval.js";
@@ -23,6 +24,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   registerLint(program, io, setExit);
   registerTest(program, io, setExit);
   registerDiff(program, io, setExit);
+  registerCheck(program, io, setExit);
   registerPlayground(program, io, setExit);
   registerServe(program, io, setExit);
   registerDecodeDiagnostic(program, io, setExit);

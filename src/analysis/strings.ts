@@ -1,0 +1,271 @@
+/**
+ * String equivalence classes for the analysis: given the patterns that can test a string (globs of Action,
+ * Resource and StringLike, literals of StringEquals, each with or without case folding), every string falls in
+ * one class per combination of patterns it matches. The classes are found by a breadth-first walk over the
+ * product of the patterns' automata and a domain automaton (which strings can occur at all: any string, ESS
+ * ARNs, strings outside a catalog); the first string to reach each combination is that class's witness.
+ * Characters no pattern names behave alike, so one fresh character stands for all of them.
+ */
+
+/** Raised when the analysis meets something it cannot decide exactly: the caller answers "undecided". */
+export class Undecided extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "Undecided";
+  }
+}
+
+export interface StringPattern {
+  readonly text: string;
+  /** `*` and `?` are wildcards (Action, Resource, StringLike); otherwise the text is literal (StringEquals). */
+  readonly glob: boolean;
+  /** Compare lower-cased (Deny resources, actions, StringEqualsIgnoreCase). */
+  readonly fold: boolean;
+}
+
+/** A set of characters a domain state accepts, all leading to `next`; `any` is every character not otherwise listed. */
+export interface DomainEdge<S> {
+  readonly chars: string | "any";
+  readonly next: S;
+}
+
+export interface Domain<S> {
+  readonly start: S;
+  key(state: S): string;
+  edges(state: S): readonly DomainEdge<S>[];
+  /** The shape of the strings that end here (`group`, `create`…), or undefined when none may end here. */
+  accepts(state: S): string | undefined;
+}
+
+export interface StringClass {
+  /** What each pattern says about the class, in the order given. */
+  readonly matches: readonly boolean[];
+  readonly shape: string;
+  readonly witness: string;
+}
+
+const PREFERRED_FRESH = "xqzjkvwyubcdefghilmnoprsta0123456789";
+
+/** Characters whose lower case depends on their neighbours (final sigma) or that `İ` folds into. */
+const CONTEXT_FOLDING = /[\u03a3\u03c2\u03c3\u0307]/;
+
+function assertFoldable(ch: string): void {
+  if (CONTEXT_FOLDING.test(ch)) throw new Undecided(`the character ${JSON.stringify(ch)} folds differently depending on its neighbours`);
+  const lower = ch.toLowerCase();
+  if (lower.length !== 1 || ch.toUpperCase().length !== 1 || ch.toUpperCase().toLowerCase() !== lower) {
+    throw new Undecided(`the character ${JSON.stringify(ch)} changes length or identity when its case is folded`);
+  }
+}
+
+/** One pattern as an automaton over positions: the set of positions reached so far, closed over `*`. */
+class PatternAutomaton {
+  private readonly units: string[];
+  constructor(readonly pattern: StringPattern) {
+    if (/[\uD800-\uDFFF]/.test(pattern.text)) throw new Undecided(`pattern ${JSON.stringify(pattern.text)} holds characters outside the Basic Multilingual Plane`);
+    this.units = [...(pattern.fold ? pattern.text.toLowerCase() : pattern.text)];
+    if (pattern.fold) for (const ch of this.units) assertFoldable(ch);
+  }
+
+  private isStar(i: number): boolean {
+    return this.pattern.glob && this.units[i] === "*";
+  }
+
+  private close(positions: Set<number>): number[] {
+    const out = new Set(positions);
+    for (const p of [...out].sort((a, b) => a - b)) {
+      let i = p;
+      while (this.isStar(i)) out.add(++i);
+    }
+    return [...out].sort((a, b) => a - b);
+  }
+
+  start(): number[] {
+    return this.close(new Set([0]));
+  }
+
+  step(state: readonly number[], ch: string): number[] {
+    const c = this.pattern.fold ? ch.toLowerCase() : ch;
+    const next = new Set<number>();
+    for (const i of state) {
+      if (i >= this.units.length) continue;
+      const u = this.units[i]!;
+      if (this.isStar(i)) next.add(i);
+      else if ((this.pattern.glob && u === "?") || u === c) next.add(i + 1);
+    }
+    return this.close(next);
+  }
+
+  accepts(state: readonly number[]): boolean {
+    return state.includes(this.units.length);
+  }
+
+  /** The characters this pattern tells apart (both cases when it folds). */
+  letters(): string[] {
+    const out = this.units.filter((u) => !(this.pattern.glob && (u === "*" || u === "?")));
+    return this.pattern.fold ? out.flatMap((u) => [u, u.toUpperCase()]) : out;
+  }
+}
+
+/** Which of the patterns match `text`. */
+export function matchVector(patterns: readonly StringPattern[], text: string): boolean[] {
+  return patterns.map((p) => {
+    const automaton = new PatternAutomaton(p);
+    let state = automaton.start();
+    for (const ch of text) state = automaton.step(state, ch);
+    return automaton.accepts(state);
+  });
+}
+
+/** Walks the product; throws Undecided when more than `maxStates` product states are reachable. */
+export function stringClasses<S>(patterns: readonly StringPattern[], domain: Domain<S>, maxStates = 20_000): StringClass[] {
+  const automata = patterns.map((p) => new PatternAutomaton(p));
+  const named = new Set(automata.flatMap((a) => a.letters()));
+  for (const ch of named) if (ch.length !== 1) throw new Undecided(`pattern character ${JSON.stringify(ch)} is not a single UTF-16 unit`);
+  interface Node {
+    readonly domain: S;
+    readonly states: readonly (readonly number[])[];
+    readonly text: string;
+  }
+  const keyOf = (n: Omit<Node, "text">): string => `${domain.key(n.domain)}|${n.states.map((s) => s.join(",")).join(";")}`;
+  const start: Node = { domain: domain.start, states: automata.map((a) => a.start()), text: "" };
+  const seen = new Set([keyOf(start)]);
+  const classes = new Map<string, StringClass>();
+  let queue: Node[] = [start];
+  while (queue.length > 0) {
+    const nextQueue: Node[] = [];
+    for (const node of queue) {
+      const shape = domain.accepts(node.domain);
+      if (shape !== undefined) {
+        const matches = automata.map((a, i) => a.accepts(node.states[i]!));
+        const id = `${shape}|${matches.map(Number).join("")}`;
+        if (!classes.has(id)) classes.set(id, { matches, shape, witness: node.text });
+      }
+      for (const ch of candidateChars(domain.edges(node.domain), named)) {
+        const target = domain.edges(node.domain).find((e) => e.chars !== "any" && e.chars.includes(ch)) ?? domain.edges(node.domain).find((e) => e.chars === "any");
+        if (!target) continue;
+        const next = { domain: target.next, states: automata.map((a, i) => a.step(node.states[i]!, ch)) };
+        const key = keyOf(next);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (seen.size > maxStates) throw new Undecided(`the patterns ${patterns.map((p) => JSON.stringify(p.text)).join(", ")} combine into more than ${maxStates} states`);
+        nextQueue.push({ ...next, text: node.text + ch });
+      }
+    }
+    queue = nextQueue;
+  }
+  return [...classes.values()];
+}
+
+/** The characters worth trying on a domain state: those patterns name, plus one fresh character per edge. */
+function candidateChars<S>(edges: readonly DomainEdge<S>[], named: ReadonlySet<string>): string[] {
+  const listed = new Set(edges.flatMap((e) => (e.chars === "any" ? [] : [...e.chars])));
+  const out: string[] = [];
+  for (const edge of edges) {
+    if (edge.chars === "any") {
+      for (const ch of named) if (!listed.has(ch)) out.push(ch);
+      const fresh = freshChar((ch) => !named.has(ch) && !listed.has(ch));
+      out.push(fresh);
+    } else {
+      for (const ch of edge.chars) if (named.has(ch)) out.push(ch);
+      const fresh = [...edge.chars].find((ch) => !named.has(ch));
+      if (fresh !== undefined) out.push(fresh);
+    }
+  }
+  return [...new Set(out)];
+}
+
+function freshChar(ok: (ch: string) => boolean): string {
+  for (const ch of PREFERRED_FRESH) if (ok(ch)) return ch;
+  for (let code = 0x100; ; code++) {
+    const ch = String.fromCharCode(code);
+    if (ok(ch) && ch.toLowerCase() === ch && ch.toUpperCase().toLowerCase() === ch) return ch;
+  }
+}
+
+/** Every string, less an optional finite set (a trie of the excluded strings rides along). */
+export function anyStringDomain(excluded: readonly string[] = []): Domain<number> {
+  // Node 0 is the root, -1 is "left the trie": every string from there on is outside the set.
+  const children: Map<string, number>[] = [new Map()];
+  const terminal = new Set<number>();
+  for (const word of excluded) {
+    let node = 0;
+    for (const ch of word) {
+      let next = children[node]!.get(ch);
+      if (next === undefined) {
+        next = children.length;
+        children.push(new Map());
+        children[node]!.set(ch, next);
+      }
+      node = next;
+    }
+    terminal.add(node);
+  }
+  return {
+    start: 0,
+    key: (s) => String(s),
+    edges: (s) => (s < 0 ? [{ chars: "any", next: -1 }] : [...[...children[s]!].map(([ch, next]) => ({ chars: ch, next })), { chars: "any", next: -1 }]),
+    accepts: (s) => (terminal.has(s) ? undefined : "any"),
+  };
+}
+
+const REGION_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-";
+const DIGITS = "0123456789";
+const ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-";
+const ARN_HEAD = "acs:ess:";
+const GROUP_HEAD = ":scalinggroup/";
+
+type ArnState =
+  | { readonly at: "start" | "star" | "region" | "account" | "create" | "id" }
+  | { readonly at: "head" | "groupHead"; readonly i: number }
+  | { readonly at: "region0" | "account0" };
+
+/**
+ * What an ESS request can be authorized against (contract §5): `*`, `acs:ess:{region}:{account}:scalinggroup/*`
+ * (create) and `acs:ess:{region}:{account}:scalinggroup/{id}`, with the region, account and id ESS accepts. Lengths
+ * are not bounded here: `arnWithinLimits` checks a witness.
+ */
+export const ESS_ARN_DOMAIN: Domain<ArnState> = {
+  start: { at: "start" },
+  key: (s) => ("i" in s ? `${s.at}${s.i}` : s.at),
+  edges(s): DomainEdge<ArnState>[] {
+    switch (s.at) {
+      case "start":
+        return [{ chars: "*", next: { at: "star" } }, { chars: "a", next: { at: "head", i: 1 } }];
+      case "head":
+        return [{ chars: ARN_HEAD[s.i]!, next: s.i + 1 === ARN_HEAD.length ? { at: "region0" } : { at: "head", i: s.i + 1 } }];
+      case "region0":
+        return [{ chars: REGION_CHARS, next: { at: "region" } }];
+      case "region":
+        return [{ chars: REGION_CHARS, next: { at: "region" } }, { chars: ":", next: { at: "account0" } }];
+      case "account0":
+        return [{ chars: DIGITS, next: { at: "account" } }];
+      case "account":
+        return [{ chars: DIGITS, next: { at: "account" } }, { chars: ":", next: { at: "groupHead", i: 1 } }];
+      case "groupHead":
+        if (s.i === GROUP_HEAD.length) return [{ chars: "*", next: { at: "create" } }, { chars: ID_CHARS, next: { at: "id" } }];
+        return [{ chars: GROUP_HEAD[s.i]!, next: { at: "groupHead", i: s.i + 1 } }];
+      case "id":
+        return [{ chars: ID_CHARS, next: { at: "id" } }];
+      default:
+        return [];
+    }
+  },
+  accepts: (s) => (s.at === "star" ? "all" : s.at === "create" ? "create" : s.at === "id" ? "group" : undefined),
+};
+
+export interface ArnParts {
+  readonly region: string;
+  readonly account: string;
+  /** Undefined for `scalinggroup/*`. */
+  readonly groupId?: string;
+}
+
+/** Region, account and group id of an ESS ARN witness; throws Undecided when one is longer than ESS accepts. */
+export function arnParts(arn: string): ArnParts {
+  const [region = "", account = "", rest = ""] = arn.slice(ARN_HEAD.length).split(":");
+  const id = rest.slice("scalinggroup/".length);
+  if (region.length > 64 || account.length > 32 || id.length > 256) {
+    throw new Undecided(`the shortest resource of one class (${arn}) is longer than ESS accepts`);
+  }
+  return { region, account, ...(id === "*" ? {} : { groupId: id }) };
+}
