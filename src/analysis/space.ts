@@ -81,6 +81,11 @@ export interface Extras {
   readonly requiredValues?: ReadonlyMap<string, readonly string[]>;
 }
 
+const CATALOG = [...new Map(OPERATIONS.map((op) => [op.ramAction.toLowerCase(), op.ramAction])).entries()];
+/** Action names outside the catalog (compared lower-cased, as action matching does). */
+const OUTSIDE_CATALOG = anyStringDomain(CATALOG.map(([lower]) => lower));
+const ANY_STRING = anyStringDomain();
+
 export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = {}): Space {
   const statements: Statement[] = [];
   for (const input of inputs) {
@@ -91,11 +96,10 @@ export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = 
       }
     }
   }
-  const catalog = [...new Map(OPERATIONS.map((op) => [op.ramAction.toLowerCase(), op.ramAction])).entries()];
   const actionPatterns: StringPattern[] = [...statements.flatMap((s) => s.actions), ...(extras.actionPatterns ?? [])].map((text) => ({ text: text.toLowerCase(), glob: true, fold: false }));
   const actionClasses: ActionClass[] = [
-    ...catalog.map(([lower, action]) => ({ witness: action, operations: OPERATIONS.filter((op) => op.ramAction.toLowerCase() === lower) })),
-    ...stringClasses(actionPatterns, anyStringDomain(catalog.map(([lower]) => lower))).map((c) => ({ witness: c.witness, operations: [] })),
+    ...CATALOG.map(([lower, action]) => ({ witness: action, operations: OPERATIONS.filter((op) => op.ramAction.toLowerCase() === lower) })),
+    ...stringClasses(actionPatterns, OUTSIDE_CATALOG).map((c) => ({ witness: c.witness, operations: [] })),
   ];
   const resourcePatterns: StringPattern[] = [
     ...statements.flatMap((s) => (s.resources ?? []).map((text) => ({ text, glob: true, fold: s.effect === "Deny" }))),
@@ -103,7 +107,7 @@ export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = 
   ];
   const resourceClasses: ResourceClass[] = [
     ...stringClasses(resourcePatterns, ESS_ARN_DOMAIN).map((c) => ({ witness: readableArn(resourcePatterns, c.witness), shape: c.shape as ResourceShape })),
-    ...stringClasses(resourcePatterns, anyStringDomain()).map((c) => ({ witness: c.witness, shape: "any" as const })),
+    ...stringClasses(resourcePatterns, ANY_STRING).map((c) => ({ witness: c.witness, shape: "any" as const })),
   ];
   const byKey = new Map<string, Condition[]>();
   for (const s of statements) for (const c of s.conditions) byKey.set(c.keyLower, [...(byKey.get(c.keyLower) ?? []), c]);

@@ -57,51 +57,52 @@ function assertFoldable(ch: string): void {
   }
 }
 
-/** One pattern as an automaton over positions: the set of positions reached so far, closed over `*`. */
+/** One pattern as an automaton over positions: the ascending positions reached so far, closed over `*`. */
 class PatternAutomaton {
   private readonly units: string[];
+  /** star[i]: position i is a `*` (glob patterns only); one more entry, false, for the end. */
+  private readonly star: boolean[];
+  private readonly any: boolean[];
   constructor(readonly pattern: StringPattern) {
     if (/[\uD800-\uDFFF]/.test(pattern.text)) throw new Undecided(`pattern ${JSON.stringify(pattern.text)} holds characters outside the Basic Multilingual Plane`);
     this.units = [...(pattern.fold ? pattern.text.toLowerCase() : pattern.text)];
     if (pattern.fold) for (const ch of this.units) assertFoldable(ch);
+    this.star = [...this.units.map((u) => pattern.glob && u === "*"), false];
+    this.any = this.units.map((u) => pattern.glob && u === "?");
   }
 
-  private isStar(i: number): boolean {
-    return this.pattern.glob && this.units[i] === "*";
-  }
-
-  private close(positions: Set<number>): number[] {
-    const out = new Set(positions);
-    for (const p of [...out].sort((a, b) => a - b)) {
-      let i = p;
-      while (this.isStar(i)) out.add(++i);
+  /** Appends `i` and the positions after the `*` run it starts, keeping `out` ascending and unique. */
+  private push(out: number[], i: number): void {
+    for (let p = i; ; p++) {
+      if (out.length === 0 || out[out.length - 1]! < p) out.push(p);
+      if (!this.star[p]) return;
     }
-    return [...out].sort((a, b) => a - b);
   }
 
   start(): number[] {
-    return this.close(new Set([0]));
+    const out: number[] = [];
+    this.push(out, 0);
+    return out;
   }
 
   step(state: readonly number[], ch: string): number[] {
     const c = this.pattern.fold ? ch.toLowerCase() : ch;
-    const next = new Set<number>();
+    const out: number[] = [];
     for (const i of state) {
       if (i >= this.units.length) continue;
-      const u = this.units[i]!;
-      if (this.isStar(i)) next.add(i);
-      else if ((this.pattern.glob && u === "?") || u === c) next.add(i + 1);
+      if (this.star[i]) this.push(out, i);
+      else if (this.any[i] || this.units[i] === c) this.push(out, i + 1);
     }
-    return this.close(next);
+    return out;
   }
 
   accepts(state: readonly number[]): boolean {
-    return state.includes(this.units.length);
+    return state[state.length - 1] === this.units.length;
   }
 
   /** The characters this pattern tells apart (both cases when it folds). */
   letters(): string[] {
-    const out = this.units.filter((u) => !(this.pattern.glob && (u === "*" || u === "?")));
+    const out = this.units.filter((_, i) => !this.star[i] && !this.any[i]);
     return this.pattern.fold ? out.flatMap((u) => [u, u.toUpperCase()]) : out;
   }
 }
@@ -116,19 +117,74 @@ export function matchVector(patterns: readonly StringPattern[], text: string): b
   });
 }
 
-/** Walks the product; throws Undecided when more than `maxStates` product states are reachable. */
+/** A pattern automaton with its states numbered and its transitions remembered: the walk repeats them a lot. */
+class InternedAutomaton {
+  private readonly states: number[][] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly transitions = new Map<string, number>();
+  readonly start: number;
+  constructor(readonly automaton: PatternAutomaton) {
+    this.start = this.intern(automaton.start());
+  }
+
+  private intern(state: number[]): number {
+    const key = state.join();
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.states.length;
+      this.states.push(state);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  step(id: number, ch: string): number {
+    const key = `${id}|${ch}`;
+    let next = this.transitions.get(key);
+    if (next === undefined) {
+      next = this.intern(this.automaton.step(this.states[id]!, ch));
+      this.transitions.set(key, next);
+    }
+    return next;
+  }
+
+  accepts(id: number): boolean {
+    return this.automaton.accepts(this.states[id]!);
+  }
+}
+
+/** Classes found per domain, by pattern list: a policy set is analysed against many others with the same patterns. */
+const remembered = new WeakMap<object, Map<string, StringClass[]>>();
+const REMEMBERED_PER_DOMAIN = 256;
+
+/**
+ * The classes of the strings of `domain` under `patterns`, one witness each; throws Undecided when more than
+ * `maxStates` product states are reachable.
+ */
 export function stringClasses<S>(patterns: readonly StringPattern[], domain: Domain<S>, maxStates = 20_000): StringClass[] {
-  const automata = patterns.map((p) => new PatternAutomaton(p));
-  const named = new Set(automata.flatMap((a) => a.letters()));
-  for (const ch of named) if (ch.length !== 1) throw new Undecided(`pattern character ${JSON.stringify(ch)} is not a single UTF-16 unit`);
+  let byPatterns = remembered.get(domain);
+  if (!byPatterns) remembered.set(domain, (byPatterns = new Map()));
+  const key = JSON.stringify([patterns, maxStates]);
+  let classes = byPatterns.get(key);
+  if (!classes) {
+    classes = walkProduct(patterns, domain, maxStates);
+    if (byPatterns.size >= REMEMBERED_PER_DOMAIN) byPatterns.clear();
+    byPatterns.set(key, classes);
+  }
+  return classes;
+}
+
+function walkProduct<S>(patterns: readonly StringPattern[], domain: Domain<S>, maxStates: number): StringClass[] {
+  const automata = patterns.map((p) => new InternedAutomaton(new PatternAutomaton(p)));
+  const named = new Set(automata.flatMap((a) => a.automaton.letters()));
   interface Node {
     readonly domain: S;
-    readonly states: readonly (readonly number[])[];
+    readonly states: readonly number[];
     readonly text: string;
   }
-  const keyOf = (n: Omit<Node, "text">): string => `${domain.key(n.domain)}|${n.states.map((s) => s.join(",")).join(";")}`;
-  const start: Node = { domain: domain.start, states: automata.map((a) => a.start()), text: "" };
-  const seen = new Set([keyOf(start)]);
+  const keyOf = (domainState: S, states: readonly number[]): string => `${domain.key(domainState)}|${states.join()}`;
+  const start: Node = { domain: domain.start, states: automata.map((a) => a.start), text: "" };
+  const seen = new Set([keyOf(start.domain, start.states)]);
   const classes = new Map<string, StringClass>();
   let queue: Node[] = [start];
   while (queue.length > 0) {
@@ -140,15 +196,17 @@ export function stringClasses<S>(patterns: readonly StringPattern[], domain: Dom
         const id = `${shape}|${matches.map(Number).join("")}`;
         if (!classes.has(id)) classes.set(id, { matches, shape, witness: node.text });
       }
-      for (const ch of candidateChars(domain.edges(node.domain), named)) {
-        const target = domain.edges(node.domain).find((e) => e.chars !== "any" && e.chars.includes(ch)) ?? domain.edges(node.domain).find((e) => e.chars === "any");
+      const edges = domain.edges(node.domain);
+      const other = edges.find((e) => e.chars === "any");
+      for (const ch of candidateChars(edges, named)) {
+        const target = edges.find((e) => e.chars !== "any" && e.chars.includes(ch)) ?? other;
         if (!target) continue;
-        const next = { domain: target.next, states: automata.map((a, i) => a.step(node.states[i]!, ch)) };
-        const key = keyOf(next);
+        const states = automata.map((a, i) => a.step(node.states[i]!, ch));
+        const key = keyOf(target.next, states);
         if (seen.has(key)) continue;
         seen.add(key);
         if (seen.size > maxStates) throw new Undecided(`the patterns ${patterns.map((p) => JSON.stringify(p.text)).join(", ")} combine into more than ${maxStates} states`);
-        nextQueue.push({ ...next, text: node.text + ch });
+        nextQueue.push({ domain: target.next, states, text: node.text + ch });
       }
     }
     queue = nextQueue;

@@ -23,13 +23,14 @@ export function outcomeOf(condition: Condition, value: string): Outcome {
 }
 
 const UNPARSEABLE = "not-a-value";
+const ANY_STRING = anyStringDomain();
 
 function stringWitnesses(conditions: readonly Condition[]): string[] {
   const patterns: StringPattern[] = conditions.flatMap((c) => {
     const { comparison } = OPERATORS[c.operator];
     return c.values.map((text) => ({ text, glob: comparison === "like", fold: comparison === "equalsIgnoreCase" }));
   });
-  return stringClasses(patterns, anyStringDomain()).map((c) => c.witness);
+  return stringClasses(patterns, ANY_STRING).map((c) => c.witness);
 }
 
 /** A decimal as an integer scaled by 10^scale. */
