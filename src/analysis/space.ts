@@ -7,7 +7,7 @@ import type { EssOperation } from "../ess/types.js";
 import { wireOf } from "../diff/universe.js";
 import { and, not, or, TRUE, type Formula, type SearchSpace } from "./solve.js";
 import { KNOWN_REGIONS } from "../lint/regions.js";
-import { anyStringDomain, arnParts, ESS_ARN_DOMAIN, matchVector, stringClasses, Undecided, type ArnParts, type StringPattern } from "./strings.js";
+import { actionNameDomain, anyStringDomain, arnParts, ESS_ARN_DOMAIN, matchVector, stringClasses, Undecided, type ArnParts, type StringPattern } from "./strings.js";
 import { valueClasses, type ValueClass } from "./values.js";
 
 /**
@@ -83,7 +83,7 @@ export interface Extras {
 
 const CATALOG = [...new Map(OPERATIONS.map((op) => [op.ramAction.toLowerCase(), op.ramAction])).entries()];
 /** Action names outside the catalog (compared lower-cased, as action matching does). */
-const OUTSIDE_CATALOG = anyStringDomain(CATALOG.map(([lower]) => lower));
+const OUTSIDE_CATALOG = actionNameDomain(CATALOG.map(([lower]) => lower));
 const ANY_STRING = anyStringDomain();
 
 export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = {}): Space {
@@ -99,7 +99,7 @@ export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = 
   const actionPatterns: StringPattern[] = [...statements.flatMap((s) => s.actions), ...(extras.actionPatterns ?? [])].map((text) => ({ text: text.toLowerCase(), glob: true, fold: false }));
   const actionClasses: ActionClass[] = [
     ...CATALOG.map(([lower, action]) => ({ witness: action, operations: OPERATIONS.filter((op) => op.ramAction.toLowerCase() === lower) })),
-    ...stringClasses(actionPatterns, OUTSIDE_CATALOG).map((c) => ({ witness: c.witness, operations: [] })),
+    ...stringClasses(actionPatterns, OUTSIDE_CATALOG).map((c) => ({ witness: readableAction(actionPatterns, c.witness), operations: [] })),
   ];
   const resourcePatterns: StringPattern[] = [
     ...statements.flatMap((s) => (s.resources ?? []).map((text) => ({ text, glob: true, fold: s.effect === "Deny" }))),
@@ -165,6 +165,14 @@ function readableArn(patterns: readonly StringPattern[], arn: string): string {
     if (better) parts = better;
   }
   return build(parts);
+}
+
+/** Names outside the catalog that read as actions, used as witnesses wherever one stays in its class. */
+const READABLE_ACTIONS = ["ess:FutureOperation", "ecs:RunInstances", "ess:DeleteFutureScalingGroup", "ess:DescribeFutureItems"];
+
+function readableAction(patterns: readonly StringPattern[], action: string): string {
+  const want = matchVector(patterns, action).join();
+  return READABLE_ACTIONS.find((a) => matchVector(patterns, a.toLowerCase()).join() === want) ?? action;
 }
 
 const indexesWhere = <T>(items: readonly T[], test: (item: T) => boolean): Set<number> => new Set(items.flatMap((x, i) => (test(x) ? [i] : [])));

@@ -240,12 +240,45 @@ function freshChar(ok: (ch: string) => boolean): string {
   }
 }
 
-/** Every string, less an optional finite set (a trie of the excluded strings rides along). */
-export function anyStringDomain(excluded: readonly string[] = []): Domain<number> {
-  // Node 0 is the root, -1 is "left the trie": every string from there on is outside the set.
+/** Every string. */
+export function anyStringDomain(): Domain<number> {
+  return { start: 0, key: () => "", edges: () => [{ chars: "any", next: 0 }], accepts: () => "any" };
+}
+
+/** Where an action name is: before or after its `:`, with or without characters there; `dead` after a second `:`. */
+type ActionPhase = "service0" | "service" | "name0" | "name" | "dead";
+
+const PHASE_AFTER_CHAR: Record<ActionPhase, ActionPhase> = { service0: "service", service: "service", name0: "name", name: "name", dead: "dead" };
+
+/**
+ * Action names `<service>:<name>` (both parts non-empty, one `:`) outside a finite set of names, which ride
+ * along as a trie (node -1: the name has left it).
+ */
+export function actionNameDomain(excluded: readonly string[]): Domain<{ readonly node: number; readonly phase: ActionPhase }> {
+  const { children, terminal } = trieOf(excluded);
+  type State = { readonly node: number; readonly phase: ActionPhase };
+  const child = (node: number, ch: string): number => (node < 0 ? -1 : (children[node]!.get(ch) ?? -1));
+  return {
+    start: { node: 0, phase: "service0" },
+    key: (s) => `${s.node},${s.phase}`,
+    edges(s): DomainEdge<State>[] {
+      if (s.phase === "dead") return [];
+      const colon: State = { node: child(s.node, ":"), phase: s.phase === "service" ? "name0" : "dead" };
+      const listed = s.node < 0 ? [] : [...children[s.node]!.entries()].filter(([ch]) => ch !== ":");
+      return [
+        { chars: ":", next: colon },
+        ...listed.map(([ch, node]) => ({ chars: ch, next: { node, phase: PHASE_AFTER_CHAR[s.phase] } })),
+        { chars: "any", next: { node: -1, phase: PHASE_AFTER_CHAR[s.phase] } },
+      ];
+    },
+    accepts: (s) => (s.phase === "name" && !terminal.has(s.node) ? "any" : undefined),
+  };
+}
+
+function trieOf(words: readonly string[]): { children: Map<string, number>[]; terminal: Set<number> } {
   const children: Map<string, number>[] = [new Map()];
   const terminal = new Set<number>();
-  for (const word of excluded) {
+  for (const word of words) {
     let node = 0;
     for (const ch of word) {
       let next = children[node]!.get(ch);
@@ -258,12 +291,7 @@ export function anyStringDomain(excluded: readonly string[] = []): Domain<number
     }
     terminal.add(node);
   }
-  return {
-    start: 0,
-    key: (s) => String(s),
-    edges: (s) => (s < 0 ? [{ chars: "any", next: -1 }] : [...[...children[s]!].map(([ch, next]) => ({ chars: ch, next })), { chars: "any", next: -1 }]),
-    accepts: (s) => (terminal.has(s) ? undefined : "any"),
-  };
+  return { children, terminal };
 }
 
 const REGION_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-";
