@@ -1,7 +1,7 @@
 import t from "tap";
 import type { Policy } from "../src/policy/ast.js";
 import { compile } from "../src/evaluate/compile.js";
-import { makeContext } from "../src/evaluate/context.js";
+import { makeContext, type RequestContext } from "../src/evaluate/context.js";
 import { globMatch } from "../src/match/glob.js";
 import { OPERATIONS } from "../src/ess/catalog.js";
 import { decideRequestFile } from "../src/ess/decide.js";
@@ -121,30 +121,46 @@ function randomPolicy(rand: () => number, keys: readonly string[], name: string)
   return policyOf(statements, name);
 }
 
-/** Every request of the domain for the keys the pair uses; true as soon as NEW allows one OLD does not. */
-function bruteForce(before: Policy, after: Policy, keys: readonly string[], counter: { requests: number }): boolean {
-  const [was, now] = [compile([before]), compile([after])];
-  const used = keys.filter((k) => [before, after].some((p) => p.statements.some((s) => s.conditions.some((c) => c.key === k))));
+/** Every request of the domain carrying values for these keys (and no others), built once per key set. */
+const requestsByKeys = new Map<string, RequestContext[]>();
+
+function requestsFor(keys: readonly string[]): RequestContext[] {
+  const id = keys.join("\n");
+  let requests = requestsByKeys.get(id);
+  if (requests) return requests;
+  requests = [];
   for (const { action, shapes, requestTags } of DOMAIN_ACTIONS) {
     for (const shape of shapes) {
       for (const resource of RESOURCES[shape]) {
         const carries = (key: string): boolean =>
           key.startsWith("acs:RequestTag/") ? requestTags : key.startsWith("acs:ResourceTag/") ? shape === "group" || shape === "any" : true;
-        const combos: [string, string[]][][] = [[]];
-        for (const key of used) {
+        let combos: [string, string[]][][] = [[]];
+        for (const key of keys) {
           const sets = carries(key) ? valueSets(VALUES[key]!) : [[]];
-          combos.splice(0, combos.length, ...combos.flatMap((c) => sets.map((s) => [...c, [key, s] as [string, string[]]])));
+          combos = combos.flatMap((c) => sets.map((set) => [...c, [key, set] as [string, string[]]]));
         }
         for (const combo of combos) {
-          counter.requests++;
-          const pairs = (prefix: string): [string, string][] =>
-            combo.filter(([k]) => k.startsWith(prefix)).flatMap(([k, vs]) => vs.map((v, i): [string, string] => [i === 0 ? k.slice(prefix.length) : k.slice(prefix.length).toUpperCase(), v]));
-          const keysOnly = combo.filter(([k]) => !k.includes("Tag/")).flatMap(([k, vs]) => vs.map((v, i): [string, string] => [i === 0 ? k : k.toUpperCase(), v]));
-          const ctx = makeContext({ action, resource, keys: keysOnly, requestTags: pairs("acs:RequestTag/"), resourceTags: pairs("acs:ResourceTag/") });
-          if (now.evaluate(ctx).decision === "Allow" && was.evaluate(ctx).decision !== "Allow") return true;
+          // A second value goes under the key in upper case: tags (or keys) whose names differ only in case.
+          const spelled = (prefix: string, tag: boolean): [string, string][] =>
+            combo
+              .filter(([k]) => (tag ? k.startsWith(prefix) : !k.includes("Tag/")))
+              .flatMap(([k, vs]) => vs.map((v, i): [string, string] => [i === 0 ? k.slice(prefix.length) : k.slice(prefix.length).toUpperCase(), v]));
+          requests.push(makeContext({ action, resource, keys: spelled("", false), requestTags: spelled("acs:RequestTag/", true), resourceTags: spelled("acs:ResourceTag/", true) }));
         }
       }
     }
+  }
+  requestsByKeys.set(id, requests);
+  return requests;
+}
+
+/** True as soon as NEW allows a request of the domain OLD does not. */
+function bruteForce(before: Policy, after: Policy, keys: readonly string[], counter: { requests: number }): boolean {
+  const [was, now] = [compile([before]), compile([after])];
+  const used = keys.filter((k) => [before, after].some((p) => p.statements.some((s) => s.conditions.some((c) => c.key === k))));
+  for (const ctx of requestsFor([...new Set(used)].sort())) {
+    counter.requests++;
+    if (now.evaluate(ctx).decision === "Allow" && was.evaluate(ctx).decision !== "Allow") return true;
   }
   return false;
 }

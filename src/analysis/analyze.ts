@@ -10,7 +10,7 @@ import { storeFromJson } from "../ess/store.js";
 import { canonicalAction } from "../ess/catalog.js";
 import { requestCell, wireOf, type Shape, type Tag } from "../diff/universe.js";
 import { outcomeOf } from "./values.js";
-import { Budget, and, not, solve, type Assignment, type Formula } from "./solve.js";
+import { Budget, and, not, solve, type Formula, type Solution } from "./solve.js";
 import { allowFormula, appliesFormula, buildSpace, REQUEST_TAG, RESOURCE_TAG, supportsShape, type Space } from "./space.js";
 import { arnParts, Undecided } from "./strings.js";
 
@@ -70,10 +70,10 @@ interface Values {
   readonly context: Record<string, string>;
 }
 
-function valuesOf(space: Space, a: Assignment, fixed: ReadonlyMap<string, readonly string[]>): Values {
+function valuesOf(space: Space, a: Solution, fixed: ReadonlyMap<string, readonly string[]>): Values {
   const out: Values = { requestTags: [], resourceTags: [], context: {} };
   space.keys.forEach((dim, k) => {
-    const chosen = fixed.get(dim.keyLower) ?? dim.classes.flatMap((c, i) => (a.bits[k]![i] ? [c.witness] : []));
+    const chosen = fixed.get(dim.keyLower) ?? a.chosen[k]!.map((i) => dim.classes[i]!.witness);
     chosen.forEach((value, i) => {
       if (dim.keyLower.startsWith(REQUEST_TAG)) out.requestTags.push([spelling(dim.keyLower.slice(REQUEST_TAG.length), i), value]);
       else if (dim.keyLower.startsWith(RESOURCE_TAG)) out.resourceTags.push([spelling(dim.keyLower.slice(RESOURCE_TAG.length), i), value]);
@@ -84,9 +84,9 @@ function valuesOf(space: Space, a: Assignment, fixed: ReadonlyMap<string, readon
 }
 
 /** The request of a satisfying assignment: a request file when the action is an ESS operation. */
-function witnessOf(space: Space, a: Assignment, fixed: ReadonlyMap<string, readonly string[]>): Omit<Witness, "allowedBy"> {
-  const action = space.actionClasses[a.action!]!;
-  const resource = space.resourceClasses[a.resource!]!;
+function witnessOf(space: Space, a: Solution, fixed: ReadonlyMap<string, readonly string[]>): Omit<Witness, "allowedBy"> {
+  const action = space.actionClasses[a.action]!;
+  const resource = space.resourceClasses[a.resource]!;
   const values = valuesOf(space, a, fixed);
   const base = { action: action.witness, resource: resource.witness, ...values };
   if (action.operations.length === 0) return base;

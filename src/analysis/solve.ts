@@ -24,11 +24,33 @@ export const and = (...xs: Formula[]): Formula => ({ t: "and", xs });
 export const or = (...xs: Formula[]): Formula => ({ t: "or", xs });
 export const not = (x: Formula): Formula => ({ t: "not", x });
 
+type KeyAtom = Extract<Formula, { t: "all" | "some" }>;
+
+/** Atoms with the same key, kind and classes are one atom, whichever statement or version they come from. */
+const signatures = new WeakMap<KeyAtom, string>();
+
+function signature(atom: KeyAtom): string {
+  let id = signatures.get(atom);
+  if (id === undefined) {
+    const classes = atom.t === "all" ? atom.ok : atom.hit;
+    id = `${atom.t}|${atom.key}|${atom.absent}|${classes.map(Number).join("")}`;
+    signatures.set(atom, id);
+  }
+  return id;
+}
+
 export interface Assignment {
   action?: number;
   resource?: number;
-  /** Per key, per class: chosen (true), left out (false), or not decided yet (undefined). */
-  readonly bits: (boolean | undefined)[][];
+  /** Truth values chosen for key atoms, by signature, with the atom. */
+  readonly atoms: ReadonlyMap<string, { readonly atom: KeyAtom; readonly value: boolean }>;
+}
+
+/** Per key, the value classes a request carries (empty: the key is absent). */
+export interface Solution {
+  readonly action: number;
+  readonly resource: number;
+  readonly chosen: readonly (readonly number[])[];
 }
 
 /** Work done, counted in formula nodes visited: the bound that makes a hard question "undecided", not slow. */
@@ -38,27 +60,6 @@ export class Budget {
   tick(): void {
     if (++this.steps > this.limit) throw new Undecided(`the search took more than ${this.limit} steps`);
   }
-}
-
-function keyAtom(bits: readonly (boolean | undefined)[], good: readonly boolean[], absent: boolean, all: boolean): boolean | undefined {
-  // `all` fails on a chosen class that is not good; `some` holds on a chosen class that is.
-  let chosen = false;
-  let openGood = false;
-  let openBad = false;
-  for (let i = 0; i < bits.length; i++) {
-    const b = bits[i];
-    if (b === true) {
-      chosen = true;
-      if (good[i] !== all) return !all;
-    } else if (b === undefined) {
-      if (good[i]) openGood = true;
-      else openBad = true;
-    }
-  }
-  if (chosen) return all ? (openBad ? undefined : true) : openGood ? undefined : false;
-  // Nothing chosen yet: the key may stay absent, or take a good or a bad class.
-  if ((openGood && !absent) || (openBad && absent)) return undefined;
-  return absent;
 }
 
 /** The formula with everything the assignment decides replaced by constants. */
@@ -74,8 +75,8 @@ export function simplify(f: Formula, a: Assignment, budget: Budget): Formula {
     }
     case "all":
     case "some": {
-      const value = keyAtom(a.bits[f.key]!, f.t === "all" ? f.ok : f.hit, f.absent, f.t === "all");
-      return value === undefined ? f : value ? TRUE : FALSE;
+      const set = a.atoms.get(signature(f));
+      return set === undefined ? f : set.value ? TRUE : FALSE;
     }
     case "not": {
       const x = simplify(f.x, a, budget);
@@ -108,50 +109,106 @@ export interface SearchSpace {
   maxValues(key: number, action: number, resource: number): number;
 }
 
-/** A satisfying assignment (keys complete), or undefined when there is none. Throws Undecided past the budget. */
-export function solve(formula: Formula, space: SearchSpace, budget: Budget): Assignment | undefined {
-  const base: Assignment = { bits: space.keyClasses.map((n) => new Array<boolean | undefined>(n).fill(undefined)) };
+/**
+ * The value classes one key can carry so that every atom on it takes its assigned value: absent, or a set of
+ * classes inside what the true `all` and false `some` atoms allow that meets what each false `all` and true
+ * `some` atom needs, with no more values than the request can carry. Undefined when there is none.
+ */
+export function keyValues(atoms: readonly { readonly atom: KeyAtom; readonly value: boolean }[], classes: number, max: number): number[] | undefined {
+  if (atoms.every(({ atom, value }) => atom.absent === value)) return [];
+  if (max === 0) return undefined;
+  const allowed = new Array<boolean>(classes).fill(true);
+  const needs: boolean[][] = [];
+  for (const { atom, value } of atoms) {
+    const good = atom.t === "all" ? atom.ok : atom.hit;
+    // all=true and some=false confine every value; all=false and some=true need one value of a kind.
+    if ((atom.t === "all") === value) good.forEach((g, i) => (allowed[i] = allowed[i]! && g === (atom.t === "all")));
+    else needs.push(good.map((g) => g !== (atom.t === "all")));
+  }
+  const usable = needs.map((need) => need.flatMap((n, i) => (n && allowed[i] ? [i] : [])));
+  if (usable.some((u) => u.length === 0)) return undefined;
+  if (needs.length === 0) {
+    const first = allowed.indexOf(true);
+    return first < 0 ? undefined : [first];
+  }
+  return hittingSet(usable, max);
+}
+
+/** A smallest set meeting every list, if it has at most `max` members (lists are short: classes of one key). */
+function hittingSet(lists: readonly (readonly number[])[], max: number): number[] | undefined {
+  const greedy = [...new Set(lists.map((l) => l[0]!))];
+  if (greedy.length <= max) return greedy;
+  const search = (i: number, chosen: number[]): number[] | undefined => {
+    if (i === lists.length) return chosen;
+    if (lists[i]!.some((c) => chosen.includes(c))) return search(i + 1, chosen);
+    if (chosen.length >= max) return undefined;
+    for (const c of lists[i]!) {
+      const found = search(i + 1, [...chosen, c]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return search(0, []);
+}
+
+function firstAtom(f: Formula): KeyAtom | undefined {
+  switch (f.t) {
+    case "all":
+    case "some":
+      return f;
+    case "not":
+      return firstAtom(f.x);
+    case "and":
+    case "or":
+      for (const x of f.xs) {
+        const found = firstAtom(x);
+        if (found) return found;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A request satisfying the formula, or undefined when there is none. Action and resource classes are chosen
+ * first; then truth values of the condition atoms left open, each choice checked against what its key's values
+ * can do (so a contradiction such as "team is a" and "team is not a" dies as soon as both are chosen).
+ * Throws Undecided past the budget.
+ */
+export function solve(formula: Formula, space: SearchSpace, budget: Budget): Solution | undefined {
   for (let action = 0; action < space.actions; action++) {
-    const withAction = { ...base, action };
-    const fa = simplify(formula, withAction, budget);
+    const fa = simplify(formula, { action, atoms: new Map() }, budget);
     if (fa.t === "const" && !fa.value) continue;
     for (const resource of space.resourcesFor(action)) {
-      const asg: Assignment = { action, resource, bits: base.bits.map((b) => [...b]) };
-      const limits = space.keyClasses.map((_, k) => space.maxValues(k, action, resource));
-      limits.forEach((m, k) => {
-        if (m === 0) asg.bits[k]!.fill(false);
-      });
-      const fr = simplify(fa, asg, budget);
+      const fr = simplify(fa, { action, resource, atoms: new Map() }, budget);
       if (fr.t === "const" && !fr.value) continue;
-      const found = searchBits(fr, asg, limits, 0, 0, budget);
-      if (found) return found;
+      const limits = space.keyClasses.map((_, k) => space.maxValues(k, action, resource));
+      const chosen = searchAtoms(fr, new Map(), space, limits, budget);
+      if (chosen) return { action, resource, chosen };
     }
   }
   return undefined;
 }
 
-function searchBits(f: Formula, a: Assignment, limits: readonly number[], key: number, cls: number, budget: Budget): Assignment | undefined {
+type AtomValues = ReadonlyMap<string, { readonly atom: KeyAtom; readonly value: boolean }>;
+
+function valuesOfKey(atoms: AtomValues, key: number, space: SearchSpace, limits: readonly number[]): number[] | undefined {
+  return keyValues([...atoms.values()].filter((x) => x.atom.key === key), space.keyClasses[key]!, limits[key]!);
+}
+
+function searchAtoms(f: Formula, atoms: AtomValues, space: SearchSpace, limits: readonly number[], budget: Budget): number[][] | undefined {
   if (f.t === "const") {
     if (!f.value) return undefined;
-    // True whatever the open bits are: leave them out (fewer values are always a request one can send).
-    return { ...a, bits: a.bits.map((b) => b.map((x) => x ?? false)) };
+    // True whatever the open atoms are: each key takes values meeting the atoms chosen on it (absent if none).
+    return space.keyClasses.map((_, k) => valuesOfKey(atoms, k, space, limits)!);
   }
-  let k = key;
-  let c = cls;
-  while (k < a.bits.length && (c >= a.bits[k]!.length || a.bits[k]![c] !== undefined)) {
-    if (c >= a.bits[k]!.length) {
-      k++;
-      c = 0;
-    } else c++;
-  }
-  if (k >= a.bits.length) throw new Undecided("internal: a formula is open with every bit assigned");
-  const used = a.bits[k]!.filter((b) => b === true).length;
-  for (const choice of [false, true]) {
-    if (choice && used >= limits[k]!) continue;
-    const bits = a.bits.map((b, i) => (i === k ? b.map((x, j) => (j === c ? choice : x)) : b));
-    const next: Assignment = { ...a, bits };
-    const s = simplify(f, next, budget);
-    const found = searchBits(s, next, limits, k, c + 1, budget);
+  const atom = firstAtom(f);
+  if (!atom) throw new Undecided("internal: an open formula without open atoms");
+  for (const value of [true, false]) {
+    const next = new Map(atoms).set(signature(atom), { atom, value });
+    if (valuesOfKey(next, atom.key, space, limits) === undefined) continue;
+    const found = searchAtoms(simplify(f, { atoms: next }, budget), next, space, limits, budget);
     if (found) return found;
   }
   return undefined;
