@@ -11,7 +11,7 @@ import type { Policy } from "../src/policy/ast.js";
 import { parsePolicy } from "../src/policy/parse.js";
 
 const ACCOUNT = "1609982529920904";
-const REGIONS = ["cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast-1"];
+const REGIONS = ["cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast-1", "eu-central-1"];
 const TEAMS = ["game1", "game2", "web", "data"];
 
 /** A team's policy: per-region group ARNs, tag-scoped operations, an office IP range, a deny for production. */

@@ -175,7 +175,7 @@ t.test("the analysis answers as the enumeration of every request of a small doma
   const mismatches: unknown[] = [];
   for (let i = 0; i < PAIRS; i++) {
     // Most pairs test one condition key; the last ones two, for how keys combine.
-    const keys = Array.from({ length: i < PAIRS - 300 ? 1 : 2 }, () => allKeys[Math.floor(rand() * allKeys.length)]!);
+    const keys = Array.from({ length: i < PAIRS - 150 ? 1 : 2 }, () => allKeys[Math.floor(rand() * allKeys.length)]!);
     const before = randomPolicy(rand, keys, "old");
     const after = randomPolicy(rand, keys, "new");
     const expected = bruteForce(before, after, keys, counter);

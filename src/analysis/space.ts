@@ -99,14 +99,15 @@ export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = 
   const actionPatterns: StringPattern[] = [...statements.flatMap((s) => s.actions), ...(extras.actionPatterns ?? [])].map((text) => ({ text: text.toLowerCase(), glob: true, fold: false }));
   const actionClasses: ActionClass[] = [
     ...CATALOG.map(([lower, action]) => ({ witness: action, operations: OPERATIONS.filter((op) => op.ramAction.toLowerCase() === lower) })),
-    ...stringClasses(actionPatterns, OUTSIDE_CATALOG).map((c) => ({ witness: readableAction(actionPatterns, c.witness), operations: [] })),
+    ...stringClasses(actionPatterns, OUTSIDE_CATALOG).map((c) => ({ witness: readableAction(matchVector(actionPatterns), c.witness), operations: [] })),
   ];
   const resourcePatterns: StringPattern[] = [
     ...statements.flatMap((s) => (s.resources ?? []).map((text) => ({ text, glob: true, fold: s.effect === "Deny" }))),
     ...(extras.resourcePatterns ?? []).map((text) => ({ text, glob: true, fold: false })),
   ];
+  const resourceVector = matchVector(resourcePatterns);
   const resourceClasses: ResourceClass[] = [
-    ...stringClasses(resourcePatterns, ESS_ARN_DOMAIN).map((c) => ({ witness: readableArn(resourcePatterns, c.witness), shape: c.shape as ResourceShape })),
+    ...stringClasses(resourcePatterns, ESS_ARN_DOMAIN).map((c) => ({ witness: readableArn(resourceVector, c.witness), shape: c.shape as ResourceShape })),
     ...stringClasses(resourcePatterns, ANY_STRING).map((c) => ({ witness: c.witness, shape: "any" as const })),
   ];
   const byKey = new Map<string, Condition[]>();
@@ -154,14 +155,14 @@ const READABLE = { region: ["cn-hangzhou", ...[...KNOWN_REGIONS].sort()], accoun
  * The witness ARN with a real region, a plausible account and group id wherever one keeps it in its class (the
  * same patterns match it): `acs:ess:cn-shanghai:…` reads better than the shortest string, `acs:ess:a:0:…`.
  */
-function readableArn(patterns: readonly StringPattern[], arn: string): string {
+function readableArn(vectorOf: (text: string) => string, arn: string): string {
   if (arn === "*") return arn;
-  const want = matchVector(patterns, arn).join();
+  const want = vectorOf(arn);
   let parts = arnParts(arn);
   const build = (p: ArnParts): string => `acs:ess:${p.region}:${p.account}:scalinggroup/${p.groupId ?? "*"}`;
   for (const field of ["region", "account", "groupId"] as const) {
     if (field === "groupId" && parts.groupId === undefined) continue;
-    const better = READABLE[field].map((value) => ({ ...parts, [field]: value })).find((p) => matchVector(patterns, build(p)).join() === want);
+    const better = READABLE[field].map((value) => ({ ...parts, [field]: value })).find((p) => vectorOf(build(p)) === want);
     if (better) parts = better;
   }
   return build(parts);
@@ -170,9 +171,9 @@ function readableArn(patterns: readonly StringPattern[], arn: string): string {
 /** Names outside the catalog that read as actions, used as witnesses wherever one stays in its class. */
 const READABLE_ACTIONS = ["ess:FutureOperation", "ecs:RunInstances", "ess:DeleteFutureScalingGroup", "ess:DescribeFutureItems"];
 
-function readableAction(patterns: readonly StringPattern[], action: string): string {
-  const want = matchVector(patterns, action).join();
-  return READABLE_ACTIONS.find((a) => matchVector(patterns, a.toLowerCase()).join() === want) ?? action;
+function readableAction(vectorOf: (text: string) => string, action: string): string {
+  const want = vectorOf(action);
+  return READABLE_ACTIONS.find((a) => vectorOf(a.toLowerCase()) === want) ?? action;
 }
 
 const indexesWhere = <T>(items: readonly T[], test: (item: T) => boolean): Set<number> => new Set(items.flatMap((x, i) => (test(x) ? [i] : [])));

@@ -107,14 +107,17 @@ class PatternAutomaton {
   }
 }
 
-/** Which of the patterns match `text`. */
-export function matchVector(patterns: readonly StringPattern[], text: string): boolean[] {
-  return patterns.map((p) => {
-    const automaton = new PatternAutomaton(p);
-    let state = automaton.start();
-    for (const ch of text) state = automaton.step(state, ch);
-    return automaton.accepts(state);
-  });
+/** A matcher telling which of the patterns match a text, as a string of 0s and 1s (automata built once). */
+export function matchVector(patterns: readonly StringPattern[]): (text: string) => string {
+  const automata = patterns.map((p) => new PatternAutomaton(p));
+  return (text) =>
+    automata
+      .map((automaton) => {
+        let state = automaton.start();
+        for (const ch of text) state = automaton.step(state, ch);
+        return automaton.accepts(state) ? "1" : "0";
+      })
+      .join("");
 }
 
 /** A pattern automaton with its states numbered and its transitions remembered: the walk repeats them a lot. */
@@ -162,6 +165,8 @@ const REMEMBERED_PER_DOMAIN = 256;
  * `maxStates` product states are reachable.
  */
 export function stringClasses<S>(patterns: readonly StringPattern[], domain: Domain<S>, maxStates = 20_000): StringClass[] {
+  // The same pattern twice (in both versions, or in several statements) tells no more strings apart.
+  patterns = [...new Map(patterns.map((p) => [JSON.stringify(p), p])).values()];
   let byPatterns = remembered.get(domain);
   if (!byPatterns) remembered.set(domain, (byPatterns = new Map()));
   const key = JSON.stringify([patterns, maxStates]);
