@@ -5,6 +5,7 @@ import { makeContext } from "../src/evaluate/context.js";
 import { decideRequestFile } from "../src/ess/decide.js";
 import { findAccessGranted, findNewAccess, type AnalysisResult, type Witness } from "../src/index.js";
 import { stringClasses, anyStringDomain, Undecided } from "../src/analysis/strings.js";
+import { keyValues } from "../src/analysis/solve.js";
 import { valueClasses } from "../src/analysis/values.js";
 import { policyOf } from "./helpers/policies.js";
 
@@ -186,4 +187,39 @@ t.test("string classes: one witness per combination, a fresh character for the u
   t.throws(() => stringClasses([{ text: "😀", glob: true, fold: false }], anyStringDomain()), /Basic Multilingual Plane/);
   const numeric = valueClasses(policyOf([allow("*", { Condition: { NumericLessThan: { "ess:n": ["-1.5", "2"] } } })]).statements[0]!.conditions);
   t.same(numeric.map((c) => c.outcomes[0]).sort(), ["false", "indeterminate", "true"]);
+});
+
+t.test("a key's values: absent, confined, and as few as the request can carry", async (t) => {
+  const some = (hit: boolean[]) => ({ t: "some" as const, key: 0, hit, absent: false });
+  const all = (ok: boolean[]) => ({ t: "all" as const, key: 0, ok, absent: true });
+  t.same(keyValues([{ atom: all([true, false]), value: true }], 2, 5), [], "absent satisfies an Allow condition of a negated operator");
+  t.same(keyValues([{ atom: some([true, false, false]), value: true }, { atom: some([false, true, false]), value: true }], 3, 2), [0, 1], "two values, one per need");
+  t.equal(keyValues([{ atom: some([true, false, false]), value: true }, { atom: some([false, true, false]), value: true }], 3, 1), undefined, "one value cannot meet both");
+  t.same(keyValues([{ atom: some([true, true, false]), value: true }, { atom: some([false, true, true]), value: true }], 3, 1), [1], "one value can, when it is in both");
+  t.equal(keyValues([{ atom: some([true, false]), value: true }], 2, 0), undefined, "a request that cannot carry the key");
+  t.equal(keyValues([{ atom: some([true, false]), value: true }, { atom: all([false, true]), value: true }], 2, 3), undefined, "confined away from what is needed");
+});
+
+t.test("string classes: characters the patterns use up, and folding that changes length", async (t) => {
+  const letters = [..."xqzjkvwyubcdefghilmnoprsta0123456789"].map((text) => ({ text, glob: false, fold: false }));
+  const crowded = stringClasses([...letters, { text: "?", glob: true, fold: false }], anyStringDomain());
+  const fresh = crowded.find((c) => c.matches.every((m, i) => m === (i === letters.length)));
+  t.ok(fresh && fresh.witness.charCodeAt(0) >= 0x100, `one character none of the literals is (${fresh?.witness})`);
+  t.throws(() => stringClasses([{ text: "ß*", glob: true, fold: true }], anyStringDomain()), /changes length or identity/);
+  t.throws(() => stringClasses([{ text: "\u0130*", glob: true, fold: true }], anyStringDomain()), /folds differently/);
+});
+
+t.test("check --witness into a path that is a file: exit 2", async (t) => {
+  const { cli } = await import("./helpers/cli.js");
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "ess-authz-witness-"));
+  const file = join(dir, "file");
+  writeFileSync(file, "");
+  const p = join(dir, "p.json");
+  writeFileSync(p, JSON.stringify({ Version: "1", Statement: [allow("*")] }));
+  const r = await cli("check", "access-not-granted", "--policy", p, "--action", "ess:DescribeRegions", "--witness", join(file, "sub"));
+  t.equal(r.code, 2);
+  t.match(r.err, /cannot write the witnesses/);
 });
