@@ -223,3 +223,23 @@ t.test("check --witness into a path that is a file: exit 2", async (t) => {
   t.equal(r.code, 2);
   t.match(r.err, /cannot write the witnesses/);
 });
+
+t.test("string classes: characters that fold into a pattern's letters", async (t) => {
+  const kelvin = stringClasses(
+    [
+      { text: "K", glob: false, fold: false },
+      { text: "k", glob: false, fold: false },
+      { text: "k", glob: false, fold: true },
+    ],
+    anyStringDomain(),
+  );
+  t.equal(kelvin.find((c) => c.matches.join() === "false,false,true")?.witness, "\u212a", "the Kelvin sign is k only when folded");
+  const dotted = stringClasses(
+    [
+      { text: "?", glob: true, fold: false },
+      { text: "??", glob: true, fold: true },
+    ],
+    anyStringDomain(),
+  );
+  t.equal(dotted.find((c) => c.matches.join() === "true,true")?.witness, "\u0130", "İ is one character, two once lower-cased");
+});

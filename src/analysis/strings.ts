@@ -57,6 +57,22 @@ function assertFoldable(ch: string): void {
   }
 }
 
+let lowerPreimages: Map<string, string[]> | undefined;
+
+/** The characters of the Basic Multilingual Plane whose lower case is `lower` (a table built on first use). */
+function foldingTo(lower: string): readonly string[] {
+  if (!lowerPreimages) {
+    lowerPreimages = new Map();
+    for (let code = 0; code <= 0xffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const ch = String.fromCharCode(code);
+      const folded = ch.toLowerCase();
+      if (folded !== ch) lowerPreimages.set(folded, [...(lowerPreimages.get(folded) ?? []), ch]);
+    }
+  }
+  return lowerPreimages.get(lower) ?? [];
+}
+
 /** One pattern as an automaton over positions: the ascending positions reached so far, closed over `*`. */
 class PatternAutomaton {
   private readonly units: string[];
@@ -86,7 +102,16 @@ class PatternAutomaton {
   }
 
   step(state: readonly number[], ch: string): number[] {
-    const c = this.pattern.fold ? ch.toLowerCase() : ch;
+    // Folding reads the input lower-cased, and `İ` lower-cases to two units: step over each.
+    if (this.pattern.fold) {
+      let out = state as number[];
+      for (const c of ch.toLowerCase()) out = this.stepUnit(out, c);
+      return out;
+    }
+    return this.stepUnit(state, ch);
+  }
+
+  private stepUnit(state: readonly number[], c: string): number[] {
     const out: number[] = [];
     for (const i of state) {
       if (i >= this.units.length) continue;
@@ -100,10 +125,13 @@ class PatternAutomaton {
     return state[state.length - 1] === this.units.length;
   }
 
-  /** The characters this pattern tells apart (both cases when it folds). */
+  /**
+   * The characters this pattern tells apart; when it folds, every character that lower-cases to one of them
+   * (`K`, and the Kelvin sign for `k`) and `İ`, whose lower case is two units.
+   */
   letters(): string[] {
     const out = this.units.filter((_, i) => !this.star[i] && !this.any[i]);
-    return this.pattern.fold ? out.flatMap((u) => [u, u.toUpperCase()]) : out;
+    return this.pattern.fold ? [...out.flatMap((u) => [u, ...foldingTo(u)]), "\u0130"] : out;
   }
 }
 
