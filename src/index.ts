@@ -22,3 +22,5 @@ export { explainDecision, closestAllow, shortfalls, describeCondition } from "./
 export * from "./lint/index.js";
 export * from "./ess/index.js";
 export { diffPolicies } from "./diff/index.js";
+export { findNewAccess, findAccessGranted } from "./analysis/analyze.js";
+export type { AnalysisResult, AnalysisOptions, AccessQuestion, Witness } from "./analysis/analyze.js";

@@ -6,6 +6,9 @@ import type { Policy } from "../policy/ast.js";
 import { StoreError } from "../ess/store.js";
 import { diffPolicies, type PolicyDiff, type PolicyVersion } from "../diff/index.js";
 import { renderJson, renderMarkdown, renderText, requestFileJson, type RenderOptions } from "../diff/format.js";
+import { findNewAccess } from "../analysis/analyze.js";
+import { renderCheckJson, renderCheckText, type CheckReport } from "../analysis/format.js";
+import { writeWitnesses } from "./witnesses.js";
 import { EXIT, InputError, readText, type Io } from "./io.js";
 import { documentsOf, isSourceFile, type FileDocuments } from "../sources/discover.js";
 import { kindOption, loadFileDocuments, loadPolicyPaths } from "./policy-files.js";
@@ -25,9 +28,11 @@ export interface DiffOptions {
   kind?: PolicyKind;
 }
 
-interface LoadedVersion extends PolicyVersion {
+export interface LoadedVersion extends PolicyVersion {
   /** The policy files on disk, for the `eval` command that reproduces an example; absent for git sources. */
   readonly files?: readonly string[];
+  /** Where each policy was read from (a path or `git:<ref>:<path>`), in the order of `policies`. */
+  readonly labels: readonly string[];
 }
 
 const GIT_SOURCE = /^git:([^:]+):(.+)$/;
@@ -69,11 +74,11 @@ async function loadGitVersion(io: Io, source: string, kind: PolicyKind | undefin
     else if (type === "blob") throw new InputError(`${source}: holds no policy (no Statement member, no Terraform or ROS RAM policy)`);
   }
   if (files.length === 0) throw new InputError(`${source}: no policy files (JSON, YAML, Terraform, ROS)`);
-  return { label: source, policies: loadFileDocuments(files, (m) => io.stderr(`ess-authz diff: note: ${m}\n`), kind) };
+  return { label: source, ...loadFileDocuments(files, (m) => io.stderr(`ess-authz diff: note: ${m}\n`), kind) };
 }
 
 /** A file, a folder (its own policy files: one principal's set, not its sub-folders') or `git:<ref>:<path>`. */
-async function loadVersion(io: Io, source: string, kind: PolicyKind | undefined): Promise<LoadedVersion> {
+export async function loadVersion(io: Io, source: string, kind: PolicyKind | undefined): Promise<LoadedVersion> {
   if (source.startsWith("git:")) return loadGitVersion(io, source, kind);
   return { label: source, ...(await loadPolicyPaths(io, [source], kind, (m) => io.stderr(`ess-authz diff: note: ${m}\n`))) };
 }
@@ -120,8 +125,38 @@ export async function runDiff(io: Io, oldSource: string, newSource: string, opti
     ...(newVersion.files ? { newPolicyFiles: newVersion.files } : {}),
     ...(options.kind ? { kind: options.kind } : {}),
   };
-  io.stdout(RENDERERS[options.format](diff, render));
-  return options.failOnNewAccess && diff.delta.counts.allowed > 0 ? EXIT.denied : EXIT.ok;
+  const rendered = RENDERERS[options.format](diff, render);
+  if (!options.failOnNewAccess) {
+    io.stdout(rendered);
+    return EXIT.ok;
+  }
+  return gateOnNewAccess(io, oldVersion, newVersion, diff, rendered, options);
+}
+
+/**
+ * `--fail-on-new-access` does not trust the bounded cells above: it asks the exact analysis, appends its answer
+ * (with witness requests in `--examples`), and exits 1 on new access, 2 when it could not decide.
+ */
+async function gateOnNewAccess(io: Io, oldVersion: LoadedVersion, newVersion: LoadedVersion, diff: PolicyDiff, rendered: string, options: DiffOptions): Promise<number> {
+  const result = await findNewAccess(oldVersion.policies, newVersion.policies);
+  const witnessPaths = result.status === "violated" && options.examples !== undefined ? writeWitnesses(io, options.examples, result.witnesses, "new-access-") : undefined;
+  const report: CheckReport = {
+    check: "no-new-access",
+    subject: `${newVersion.label} against ${oldVersion.label}`,
+    result,
+    policies: newVersion.policies,
+    labels: newVersion.labels,
+    ...(witnessPaths ? { witnessPaths } : {}),
+  };
+  if (options.format === "json") io.stdout(JSON.stringify({ ...JSON.parse(rendered), newAccess: JSON.parse(renderCheckJson(report)) }, null, 2) + "\n");
+  else if (options.format === "markdown") io.stdout(`${rendered}\n### New access (exact check)\n\n\`\`\`\n${renderCheckText(report)}\`\`\`\n`);
+  else io.stdout(`${rendered}\nNEW ACCESS (exact check)\n${renderCheckText(report)}`);
+  if (result.status === "holds" && diff.delta.counts.allowed > 0) {
+    io.stderr("ess-authz: internal disagreement: the exact check found no new access but some example requests became allowed; nothing is proven\n");
+    return EXIT.invalid;
+  }
+  if (result.status === "undecided") io.stderr(`ess-authz: new access could not be decided: ${result.reason}\n`);
+  return result.status === "holds" ? EXIT.ok : result.status === "violated" ? EXIT.denied : EXIT.invalid;
 }
 
 export function registerDiff(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -133,7 +168,7 @@ export function registerDiff(program: Command, io: Io, setExit: (code: number) =
     .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
     .option("--store <file>", "a store snapshot (the store object of a request file): its scaling groups are compared too, with their tags")
     .option("--examples <dir>", "write each group's example request to a file in this folder")
-    .option("--fail-on-new-access", "exit 1 when any request became allowed")
+    .option("--fail-on-new-access", "decide exactly whether NEW allows any request OLD does not: exit 1 with witnesses (in --examples), 2 when undecided")
     .addOption(kindOption())
     .action(async (oldSource: string, newSource: string, opts: DiffOptions) => setExit(await runDiff(io, oldSource, newSource, opts)));
 }

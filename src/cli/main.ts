@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerCheck } from "./check.js";
 import { registerDecodeDiagnostic } from "./decode-diagnostic.js";
 import { registerDiff } from "./diff.js";
 import { registerEval } from "./eval.js";
@@ -25,6 +26,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   registerLint(program, io, setExit);
   registerTest(program, io, setExit);
   registerDiff(program, io, setExit);
+  registerCheck(program, io, setExit);
   registerPlayground(program, io, setExit);
   registerServe(program, io, setExit);
   registerDecodeDiagnostic(program, io, setExit);

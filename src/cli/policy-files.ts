@@ -40,18 +40,23 @@ export function checkSessionCount(kind: PolicyKind | undefined, documents: numbe
  * user's `--kind`; without it a document's kind is its source's (a role's document is a trust policy) or read
  * from its content. Trust policies decide only sts:AssumeRole: they load, and `note` says they take no part.
  */
-export function loadFileDocuments(files: readonly FileDocuments[], note: (message: string) => void, kind?: PolicyKind): Policy[] {
+export function loadFileDocuments(files: readonly FileDocuments[], note: (message: string) => void, kind?: PolicyKind): { policies: Policy[]; labels: string[] } {
   const documents = files.flatMap((f) => f.documents);
   checkSessionCount(kind, documents.length);
   const problems: Finding[] = files.flatMap((f) => f.findings);
   const policies: Policy[] = [];
+  // Where each policy was read from, in the order of `policies` (reports point at the file).
+  const labels: string[] = [];
   for (const doc of documents) {
     const docKind = kind ?? (doc.kind === "identity" ? undefined : doc.kind);
     const loaded = loadLintedPolicy(doc.text, { name: doc.name, file: doc.file, ...(docKind ? { kind: docKind } : {}) });
     const errors = hostFindings(doc, loaded.findings).filter((f) => f.severity === "Error");
     const unrendered = hostFindings(doc, []).map((f) => ({ ...f, severity: "Error" as const, message: f.message.replace(/^not checked/, "cannot evaluate") }));
     problems.push(...errors, ...unrendered);
-    if (loaded.policy) policies.push(loaded.policy);
+    if (loaded.policy) {
+      policies.push(loaded.policy);
+      labels.push(doc.file);
+    }
   }
   if (problems.length > 0) throw new InputError(problems.map(formatFindingLine).join("\n"));
   const trust = policies.filter((p) => p.kind === "trust").map((p) => p.name);
@@ -61,14 +66,14 @@ export function loadFileDocuments(files: readonly FileDocuments[], note: (messag
   if (!policies.some((p) => p.kind === "identity")) {
     note(`no identity policy among the inputs, so nothing can allow the request (${[...new Set(policies.map((p) => p.kind))].join(", ")} policies only restrict identity policies or decide sts:AssumeRole)`);
   }
-  return policies;
+  return { policies, labels };
 }
 
 /**
  * Loads the policies of files and folders (a folder's own policy files, not its sub-folders': one principal's
  * set) in any source format; a path that holds no policy is an input error.
  */
-export async function loadPolicyPaths(io: Io, paths: readonly string[], kind: PolicyKind | undefined, note: (message: string) => void): Promise<{ policies: Policy[]; files: string[] }> {
+export async function loadPolicyPaths(io: Io, paths: readonly string[], kind: PolicyKind | undefined, note: (message: string) => void): Promise<{ policies: Policy[]; labels: string[]; files: string[] }> {
   const discovery = await discoverPolicies(paths, io, SOURCE_FILES_HERE);
   const errors = [
     ...discovery.problems.map((p) => `${p.path}: cannot read file (${p.reason})`),
@@ -76,6 +81,5 @@ export async function loadPolicyPaths(io: Io, paths: readonly string[], kind: Po
     ...discovery.unmatched.map((p) => `${p}: no policy files (JSON, YAML, Terraform, ROS)`),
   ];
   if (errors.length > 0) throw new InputError(errors.join("\n"));
-  const policies = loadFileDocuments(discovery.files, note, kind);
-  return { policies, files: discovery.files.map((f) => f.file) };
+  return { ...loadFileDocuments(discovery.files, note, kind), files: discovery.files.map((f) => f.file) };
 }

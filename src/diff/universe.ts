@@ -52,7 +52,7 @@ export interface UniverseOptions {
 const LIMITS = { regions: 4, accounts: 3, groupIds: 6, conditionSets: 64, cells: 40_000 } as const;
 
 /** A scaling group to target: synthetic ones take their tags from the condition set, snapshot ones keep theirs. */
-interface GroupSpec {
+export interface GroupSpec {
   readonly id: string;
   readonly region: string;
   readonly account: string;
@@ -73,7 +73,7 @@ const CHILD_PREFIX: Readonly<Record<ChildKind, string>> = {
 };
 
 /** The newest API version that has the operation: one wire form per operation is enough for authorization. */
-function wireOf(op: EssOperation): { version: string; wire: WireParams } {
+export function wireOf(op: EssOperation): { version: string; wire: WireParams } {
   const version = API_VERSIONS.filter((v) => op.wire[v]).at(-1)!;
   return { version, wire: op.wire[version]! };
 }
@@ -123,7 +123,7 @@ function carried(assignment: Assignment, requestTagsCarried: boolean, onGroup: b
   return { requestTags, resourceTags, context };
 }
 
-interface Shape {
+export interface Shape {
   readonly target: TargetKind;
   readonly region: string;
   readonly account: string;
@@ -148,9 +148,20 @@ function shapesOf(op: EssOperation, regions: readonly string[], accounts: readon
 
 /** Builds the request file of one cell: locator parameters, request tags, global keys and the store it needs. */
 function cellOf(op: EssOperation, shape: Shape, assignment: Assignment): Cell {
+  const { wire } = wireOf(op);
+  return requestCell(op, shape, carried(assignment, wire.tags !== undefined, shape.target === "group"));
+}
+
+/** What a request carries besides its resource; request tags only reach operations with tag parameters. */
+export interface CarriedValues {
+  readonly requestTags: readonly Tag[];
+  readonly resourceTags: readonly Tag[];
+  readonly context: Readonly<Record<string, string>>;
+}
+
+/** The cell of one operation on one resource shape carrying these values, with its complete request file. */
+export function requestCell(op: EssOperation, shape: Shape, { requestTags, resourceTags, context }: CarriedValues): Cell {
   const { version, wire } = wireOf(op);
-  const onGroup = shape.target === "group";
-  const { requestTags, resourceTags, context } = carried(assignment, wire.tags !== undefined, onGroup);
   const params: Record<string, string> = { Action: op.name, Version: version, RegionId: shape.region };
   if (wire.resourceType) params.ResourceType = "scalinggroup";
   let store: Record<string, unknown> = {};

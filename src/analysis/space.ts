@@ -1,0 +1,219 @@
+import type { Condition, Policy, Statement } from "../policy/ast.js";
+import type { EvaluationInput } from "../evaluate/decision.js";
+import { compiledStatement, flowOf } from "../evaluate/evaluate.js";
+import { OPERATORS } from "../conditions/operators.js";
+import { OPERATIONS } from "../ess/catalog.js";
+import type { EssOperation } from "../ess/types.js";
+import { wireOf } from "../diff/universe.js";
+import { and, not, or, TRUE, type Formula, type SearchSpace } from "./solve.js";
+import { KNOWN_REGIONS } from "../lint/regions.js";
+import { actionNameDomain, anyStringDomain, arnParts, ESS_ARN_DOMAIN, matchVector, stringClasses, Undecided, type ArnParts, type StringPattern } from "./strings.js";
+import { valueClasses, type ValueClass } from "./values.js";
+
+/**
+ * The dimensions of an access question and its encoding: action classes (each ESS action of the catalog, and
+ * the classes of names outside it that the patterns tell apart), resource classes (ESS ARN shapes, and any
+ * string for actions outside the catalog), and per condition key the classes of its values.
+ */
+
+/** `all`: `*`; `create`: `scalinggroup/*`; `group`: a group ARN; `any`: any string (actions outside the catalog). */
+export type ResourceShape = "all" | "create" | "group" | "any";
+
+export interface ActionClass {
+  readonly witness: string;
+  /** The catalog operations authorized as this action; empty for names outside the catalog. */
+  readonly operations: readonly EssOperation[];
+}
+
+export interface ResourceClass {
+  readonly witness: string;
+  readonly shape: ResourceShape;
+}
+
+export interface KeyDimension {
+  readonly keyLower: string;
+  readonly conditions: readonly Condition[];
+  readonly classes: readonly ValueClass[];
+}
+
+export interface Space extends SearchSpace {
+  readonly actionClasses: readonly ActionClass[];
+  readonly resourceClasses: readonly ResourceClass[];
+  readonly keys: readonly KeyDimension[];
+}
+
+const STATEMENT_FIELDS = new Set(["index", "sid", "effect", "actionKind", "actions", "resources", "conditions", "pointer", "span"]);
+const CONDITION_FIELDS = new Set(["operator", "key", "keyLower", "values", "pointer"]);
+
+/** Refuses any construct this analysis was not written for (a set qualifier, a new statement element…). */
+function assertUnderstood(statement: Statement, policy: Policy): void {
+  const where = `${policy.name} statement ${statement.index}`;
+  for (const field of Object.keys(statement)) if (!STATEMENT_FIELDS.has(field)) throw new Undecided(`${where}: element "${field}" is not analysed`);
+  for (const c of statement.conditions) {
+    for (const field of Object.keys(c)) if (!CONDITION_FIELDS.has(field)) throw new Undecided(`${where}: condition ${c.operator} has "${field}", which is not analysed`);
+    if (!Object.prototype.hasOwnProperty.call(OPERATORS, c.operator)) throw new Undecided(`${where}: operator ${c.operator} is not analysed`);
+  }
+}
+
+/** Every policy an evaluation input names, at every stage. */
+export function policiesOf(input: EvaluationInput): Policy[] {
+  return [...(input.control?.levels.flat() ?? []), ...(input.session ? [input.session] : []), ...input.identity.map((a) => a.policy)];
+}
+
+/** How many spellings a lower-case name has that fold to it (ASCII letters: two each), capped. */
+function caseVariants(lower: string): number {
+  const letters = [...lower].filter((c) => c.toUpperCase() !== c).length;
+  return letters >= 30 ? Number.MAX_SAFE_INTEGER : 2 ** letters;
+}
+
+export const REQUEST_TAG = "acs:requesttag/";
+export const RESOURCE_TAG = "acs:resourcetag/";
+
+export function supportsShape(op: EssOperation, shape: ResourceShape): boolean {
+  if (shape === "all") return op.resource === "all" || op.unboundTasks;
+  return op.resource === shape;
+}
+
+export interface Extras {
+  readonly actionPatterns?: readonly string[];
+  readonly resourcePatterns?: readonly string[];
+  /** Values a key must be able to take as they are (the resource tags a check names). */
+  readonly requiredValues?: ReadonlyMap<string, readonly string[]>;
+}
+
+const CATALOG = [...new Map(OPERATIONS.map((op) => [op.ramAction.toLowerCase(), op.ramAction])).entries()];
+/** Action names outside the catalog (compared lower-cased, as action matching does). */
+const OUTSIDE_CATALOG = actionNameDomain(CATALOG.map(([lower]) => lower));
+const ANY_STRING = anyStringDomain();
+
+export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = {}): Space {
+  const statements: Statement[] = [];
+  for (const input of inputs) {
+    for (const policy of policiesOf(input)) {
+      for (const s of policy.statements) {
+        assertUnderstood(s, policy);
+        statements.push(s);
+      }
+    }
+  }
+  const actionPatterns: StringPattern[] = [...statements.flatMap((s) => s.actions), ...(extras.actionPatterns ?? [])].map((text) => ({ text: text.toLowerCase(), glob: true, fold: false }));
+  const actionClasses: ActionClass[] = [
+    ...CATALOG.map(([lower, action]) => ({ witness: action, operations: OPERATIONS.filter((op) => op.ramAction.toLowerCase() === lower) })),
+    ...stringClasses(actionPatterns, OUTSIDE_CATALOG).map((c) => ({ witness: readableAction(matchVector(actionPatterns), c.witness), operations: [] })),
+  ];
+  const resourcePatterns: StringPattern[] = [
+    ...statements.flatMap((s) => (s.resources ?? []).map((text) => ({ text, glob: true, fold: s.effect === "Deny" }))),
+    ...(extras.resourcePatterns ?? []).map((text) => ({ text, glob: true, fold: false })),
+  ];
+  const resourceVector = matchVector(resourcePatterns);
+  const resourceClasses: ResourceClass[] = [
+    ...stringClasses(resourcePatterns, ESS_ARN_DOMAIN).map((c) => ({ witness: readableArn(resourceVector, c.witness), shape: c.shape as ResourceShape })),
+    ...stringClasses(resourcePatterns, ANY_STRING).map((c) => ({ witness: c.witness, shape: "any" as const })),
+  ];
+  const byKey = new Map<string, Condition[]>();
+  for (const s of statements) for (const c of s.conditions) byKey.set(c.keyLower, [...(byKey.get(c.keyLower) ?? []), c]);
+  for (const key of extras.requiredValues?.keys() ?? []) if (!byKey.has(key)) byKey.set(key, []);
+  const keys: KeyDimension[] = [...byKey].map(([keyLower, conditions]) => {
+    if (keyLower === REQUEST_TAG || keyLower === RESOURCE_TAG) throw new Undecided(`condition key ${keyLower} names no tag key`);
+    return { keyLower, conditions, classes: valueClasses(conditions, extras.requiredValues?.get(keyLower) ?? []) };
+  });
+
+  const resourcesByShape = new Map<ResourceShape, number[]>();
+  resourceClasses.forEach((r, i) => resourcesByShape.set(r.shape, [...(resourcesByShape.get(r.shape) ?? []), i]));
+  const resourcesFor = (action: number): number[] => {
+    const ops = actionClasses[action]!.operations;
+    if (ops.length === 0) return resourcesByShape.get("any") ?? [];
+    return (["all", "create", "group"] as const).flatMap((shape) => (ops.some((op) => supportsShape(op, shape)) ? (resourcesByShape.get(shape) ?? []) : []));
+  };
+  const maxValues = (key: number, action: number, resource: number): number => {
+    const ops = actionClasses[action]!.operations;
+    const shape = resourceClasses[resource]!.shape;
+    const keyLower = keys[key]!.keyLower;
+    if (ops.length === 0) return Number.MAX_SAFE_INTEGER;
+    if (keyLower.startsWith(REQUEST_TAG)) {
+      return ops.some((op) => supportsShape(op, shape) && wireOf(op).wire.tags !== undefined) ? Number.MAX_SAFE_INTEGER : 0;
+    }
+    if (keyLower.startsWith(RESOURCE_TAG)) return shape === "group" ? caseVariants(keyLower.slice(RESOURCE_TAG.length)) : 0;
+    // acs:TagKeys is not available for ESS (contract §5): no request carries it.
+    if (keyLower === "acs:tagkeys") return 0;
+    return caseVariants(keyLower);
+  };
+  return {
+    actionClasses,
+    resourceClasses,
+    keys,
+    actions: actionClasses.length,
+    resourcesFor,
+    keyClasses: keys.map((k) => k.classes.length),
+    maxValues,
+  };
+}
+
+const READABLE = { region: ["cn-hangzhou", ...[...KNOWN_REGIONS].sort()], account: ["1609982529920904", "1234567812345678"], groupId: ["asg-example0001"] } as const;
+
+/**
+ * The witness ARN with a real region, a plausible account and group id wherever one keeps it in its class (the
+ * same patterns match it): `acs:ess:cn-shanghai:…` reads better than the shortest string, `acs:ess:a:0:…`.
+ */
+function readableArn(vectorOf: (text: string) => string, arn: string): string {
+  if (arn === "*") return arn;
+  const want = vectorOf(arn);
+  let parts = arnParts(arn);
+  const build = (p: ArnParts): string => `acs:ess:${p.region}:${p.account}:scalinggroup/${p.groupId ?? "*"}`;
+  for (const field of ["region", "account", "groupId"] as const) {
+    if (field === "groupId" && parts.groupId === undefined) continue;
+    const better = READABLE[field].map((value) => ({ ...parts, [field]: value })).find((p) => vectorOf(build(p)) === want);
+    if (better) parts = better;
+  }
+  return build(parts);
+}
+
+/** Names outside the catalog that read as actions, used as witnesses wherever one stays in its class. */
+const READABLE_ACTIONS = ["ess:FutureOperation", "ecs:RunInstances", "ess:DeleteFutureScalingGroup", "ess:DescribeFutureItems"];
+
+function readableAction(vectorOf: (text: string) => string, action: string): string {
+  const want = vectorOf(action);
+  return READABLE_ACTIONS.find((a) => vectorOf(a.toLowerCase()) === want) ?? action;
+}
+
+const indexesWhere = <T>(items: readonly T[], test: (item: T) => boolean): Set<number> => new Set(items.flatMap((x, i) => (test(x) ? [i] : [])));
+
+/** Whether a statement applies, over the classes of the space. */
+export function appliesFormula(space: Space, statement: Statement): Formula {
+  const target = compiledStatement(statement).target;
+  const parts: Formula[] = [
+    { t: "action", classes: indexesWhere(space.actionClasses, (a) => target.matchAction(a.witness.toLowerCase())) },
+    { t: "resource", classes: indexesWhere(space.resourceClasses, (r) => target.matchResource(r.witness, r.witness.toLowerCase())) },
+  ];
+  for (const c of statement.conditions) {
+    const key = space.keys.findIndex((k) => k.keyLower === c.keyLower);
+    const dim = space.keys[key]!;
+    const j = dim.conditions.indexOf(c);
+    const { negated } = OPERATORS[c.operator];
+    parts.push(
+      statement.effect === "Allow"
+        ? { t: "all", key, ok: dim.classes.map((v) => v.outcomes[j] === "true"), absent: negated }
+        : { t: "some", key, hit: dim.classes.map((v) => v.outcomes[j] !== "false"), absent: negated },
+    );
+  }
+  return and(...parts);
+}
+
+interface StepFormula {
+  readonly allow: Formula;
+  readonly deny: Formula;
+}
+
+/** Whether the whole flow (control levels, session, owner, identity) allows: contract §4, through `flowOf`. */
+export function allowFormula(space: Space, input: EvaluationInput): Formula {
+  const flow = flowOf(input, (policies): StepFormula => {
+    const statements = policies.flatMap((p) => p.statements);
+    return {
+      allow: or(...statements.filter((s) => s.effect === "Allow").map((s) => appliesFormula(space, s))),
+      deny: or(...statements.filter((s) => s.effect === "Deny").map((s) => appliesFormula(space, s))),
+    };
+  });
+  if (flow.resourceGroups.size > 0) throw new Undecided("resource-group-scope attachments are not analysed");
+  const allows = (step: StepFormula): Formula => and(step.allow, not(step.deny));
+  return and(...flow.control.map(allows), flow.session ? allows(flow.session) : TRUE, flow.owner ? TRUE : allows(flow.account));
+}

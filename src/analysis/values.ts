@@ -1,0 +1,166 @@
+import ipaddr from "ipaddr.js";
+import type { Condition } from "../policy/ast.js";
+import { compileCondition } from "../conditions/evaluate.js";
+import { OPERATORS } from "../conditions/operators.js";
+import { parseInstant, parseTyped } from "../conditions/values.js";
+import { anyStringDomain, stringClasses, Undecided, type StringPattern } from "./strings.js";
+
+/**
+ * The classes of one condition key's request values: every value a request can carry behaves like one of the
+ * witnesses towards every condition on the key. Strings: the classes of the patterns' automata. Numbers and
+ * dates: the policy values and the open intervals around them. IP addresses: the pieces the CIDR blocks cut the
+ * address space into. Bool: true and false. Each typed key also has one value that does not parse (indeterminate).
+ */
+
+/** A condition's outcome for one request value (contract §3): holds, does not, or cannot be read. */
+export type Outcome = "true" | "false" | "indeterminate";
+
+export function outcomeOf(condition: Condition, value: string): Outcome {
+  const compiled = compileCondition(condition);
+  const values = new Map([[condition.keyLower, [value]]]);
+  if (compiled.holds(values, "Allow")) return "true";
+  return compiled.holds(values, "Deny") ? "indeterminate" : "false";
+}
+
+const UNPARSEABLE = "not-a-value";
+const ANY_STRING = anyStringDomain();
+
+function stringWitnesses(conditions: readonly Condition[]): string[] {
+  const patterns: StringPattern[] = conditions.flatMap((c) => {
+    const { comparison } = OPERATORS[c.operator];
+    return c.values.map((text) => ({ text, glob: comparison === "like", fold: comparison === "equalsIgnoreCase" }));
+  });
+  return stringClasses(patterns, ANY_STRING).map((c) => c.witness);
+}
+
+/** A decimal as an integer scaled by 10^scale. */
+function scaled(text: string, scale: number): bigint {
+  const negative = text.startsWith("-");
+  const unsigned = text.replace(/^[+-]/, "");
+  const [int = "", frac = ""] = unsigned.split(".");
+  const digits = BigInt((int || "0") + frac.padEnd(scale, "0").slice(0, scale));
+  return negative ? -digits : digits;
+}
+
+function decimalText(value: bigint, scale: number): string {
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(scale + 1, "0");
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return negative ? `-${text}` : text;
+}
+
+function numericWitnesses(values: readonly string[]): string[] {
+  // One more fractional digit than any policy value has leaves room for a value between any two of them.
+  const scale = Math.max(0, ...values.map((v) => (v.split(".")[1] ?? "").length)) + 1;
+  const points = [...new Set(values.map((v) => scaled(v, scale)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (points.length === 0) return [];
+  const out = [points[0]! - 10n ** BigInt(scale), points.at(-1)! + 10n ** BigInt(scale)];
+  points.forEach((p, i) => {
+    out.push(p);
+    const next = points[i + 1];
+    if (next !== undefined) out.push((p + next) / 2n);
+  });
+  return out.map((v) => decimalText(v, scale));
+}
+
+const NANOS = 1_000_000_000n;
+
+function instantText(instant: bigint): string {
+  const seconds = instant >= 0n ? instant / NANOS : -((-instant + NANOS - 1n) / NANOS);
+  const nanos = instant - seconds * NANOS;
+  const iso = new Date(Number(seconds) * 1000).toISOString();
+  const text = `${iso.slice(0, 19)}.${nanos.toString().padStart(9, "0")}Z`;
+  if (parseInstant(text) !== instant) throw new Undecided(`no date in the ISO 8601 range next to ${iso} stands for its interval`);
+  return text;
+}
+
+function dateWitnesses(values: readonly string[]): string[] {
+  const points = [...new Set(values.map((v) => parseInstant(v)!))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out = [points[0]! - 1n, points.at(-1)! + 1n];
+  points.forEach((p, i) => {
+    out.push(p);
+    const next = points[i + 1];
+    if (next !== undefined && p + 1n < next) out.push(p + 1n);
+  });
+  return out.map(instantText);
+}
+
+interface Block {
+  readonly v6: boolean;
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+const toBig = (bytes: readonly number[]): bigint => bytes.reduce((n, b) => (n << 8n) | BigInt(b), 0n);
+
+function blockOf(raw: string): Block {
+  const parsed = parseTyped("ip", raw, "policy");
+  if (!parsed.ok || parsed.value.family !== "ip") throw new Undecided(`IP value ${JSON.stringify(raw)} does not parse`);
+  const { address, prefix } = parsed.value;
+  const v6 = address.kind() === "ipv6";
+  const bits = v6 ? 128n : 32n;
+  const size = 1n << (bits - BigInt(prefix));
+  const start = (toBig(address.toByteArray()) / size) * size;
+  return { v6, start, end: start + size - 1n };
+}
+
+/** IPv4-mapped IPv6 addresses compare as IPv4 (contract §3): no IPv6 witness may fall in ::ffff:0:0/96. */
+const MAPPED = { start: 0xffffn << 32n, end: (0xffffn << 32n) + 0xffffffffn };
+
+function ipText(value: bigint, v6: boolean): string {
+  const bytes: number[] = [];
+  for (let i = v6 ? 15 : 3; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
+  return ipaddr.fromByteArray(bytes).toString();
+}
+
+function ipWitnesses(values: readonly string[]): string[] {
+  const blocks = values.map(blockOf);
+  const out: string[] = [];
+  for (const v6 of [false, true]) {
+    const top = 1n << (v6 ? 128n : 32n);
+    const cuts = new Set<bigint>([0n]);
+    for (const b of blocks.filter((x) => x.v6 === v6)) [b.start, b.end + 1n].forEach((c) => cuts.add(c));
+    if (v6) [MAPPED.start, MAPPED.end + 1n].forEach((c) => cuts.add(c));
+    for (const cut of cuts) {
+      if (cut >= top || (v6 && cut >= MAPPED.start && cut <= MAPPED.end)) continue;
+      out.push(ipText(cut, v6));
+    }
+  }
+  return out;
+}
+
+export interface ValueClass {
+  readonly witness: string;
+  /** The outcome of each condition (in the order given) for the witness, and so for every value of its class. */
+  readonly outcomes: readonly Outcome[];
+}
+
+/** The classes of a key tested by these conditions; throws Undecided when they mix families. */
+export function valueClasses(conditions: readonly Condition[], required: readonly string[] = []): ValueClass[] {
+  const families = new Set(conditions.map((c) => OPERATORS[c.operator].family));
+  if (families.size > 1) {
+    throw new Undecided(`key ${conditions[0]!.key} is compared as ${[...families].join(" and ")} at once`);
+  }
+  const family = [...families][0] ?? "string";
+  const policyValues = conditions.flatMap((c) => c.values);
+  const witnesses =
+    family === "string"
+      ? stringWitnesses(conditions)
+      : [
+          UNPARSEABLE,
+          ...(family === "numeric"
+            ? numericWitnesses(policyValues)
+            : family === "date"
+              ? dateWitnesses(policyValues)
+              : family === "bool"
+                ? ["true", "false"]
+                : ipWitnesses(policyValues)),
+        ];
+  const classes = new Map<string, ValueClass>();
+  for (const witness of [...required, ...witnesses]) {
+    const outcomes = conditions.map((c) => outcomeOf(c, witness));
+    const id = outcomes.join(",");
+    if (!classes.has(id)) classes.set(id, { witness, outcomes });
+  }
+  return [...classes.values()];
+}

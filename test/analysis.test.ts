@@ -1,0 +1,245 @@
+import t, { type Test } from "tap";
+import type { Condition, Policy } from "../src/policy/ast.js";
+import { evaluate } from "../src/evaluate/evaluate.js";
+import { makeContext } from "../src/evaluate/context.js";
+import { decideRequestFile } from "../src/ess/decide.js";
+import { findAccessGranted, findNewAccess, type AnalysisResult, type Witness } from "../src/index.js";
+import { stringClasses, anyStringDomain, Undecided } from "../src/analysis/strings.js";
+import { keyValues } from "../src/analysis/solve.js";
+import { valueClasses } from "../src/analysis/values.js";
+import { policyOf } from "./helpers/policies.js";
+
+/** Known widenings and narrowings, with answers from the contract; every witness is replayed. */
+
+const ACCOUNT = "1609982529920904";
+const GROUP = `acs:ess:cn-hangzhou:${ACCOUNT}:scalinggroup/asg-bp17np35ywjwh2cx0001`;
+const allow = (Resource: string | string[], extra: object = {}): object => ({ Effect: "Allow", Action: "ess:*", Resource, ...extra });
+
+async function replayed(t: Test, before: readonly Policy[], after: readonly Policy[], w: Witness): Promise<void> {
+  if (w.request) {
+    t.equal((await decideRequestFile(after, w.request, false)).decision, "Allow", `${w.operation}: the new version allows the witness`);
+    t.not((await decideRequestFile(before, w.request, false)).decision, "Allow", `${w.operation}: the old version does not`);
+  } else {
+    const ctx = makeContext({ action: w.action, resource: w.resource, keys: Object.entries(w.context), requestTags: w.requestTags, resourceTags: w.resourceTags });
+    t.equal(evaluate({ identity: after.map((policy) => ({ policy })) }, ctx).decision, "Allow");
+    t.not(evaluate({ identity: before.map((policy) => ({ policy })) }, ctx).decision, "Allow");
+  }
+}
+
+function witnesses(t: Test, r: AnalysisResult): readonly Witness[] {
+  if (r.status !== "violated") {
+    t.fail(`expected new access, got ${JSON.stringify(r)}`);
+    return [];
+  }
+  return r.witnesses;
+}
+
+t.test("the issue's widenings: the same group in every region, in every account", async (t) => {
+  const before = [policyOf([allow(GROUP)], "old")];
+  for (const [what, arn, differs] of [
+    ["region", `acs:ess:*:${ACCOUNT}:scalinggroup/asg-bp17np35ywjwh2cx0001`, (w: Witness) => !w.resource.startsWith("acs:ess:cn-hangzhou:")],
+    ["account", "acs:ess:cn-hangzhou:*:scalinggroup/asg-bp17np35ywjwh2cx0001", (w: Witness) => !w.resource.includes(`:${ACCOUNT}:`)],
+  ] as const) {
+    const after = [policyOf([allow(arn)], "new")];
+    const found = witnesses(t, await findNewAccess(before, after));
+    t.equal(found.length, 1, `${what}: one witness for the one statement`);
+    for (const w of found) {
+      t.ok(differs(w), `${what}: the witness is in another ${what} (${w.resource})`);
+      t.equal(w.before, "ImplicitDeny");
+      t.same(w.allowedBy.map((r) => `${r.policy}#${r.statement}`), ["new#0"]);
+      await replayed(t, before, after, w);
+    }
+    t.equal((await findNewAccess(after, before)).status, "holds", `${what}: narrowing back is no new access`);
+  }
+});
+
+t.test("identical and reordered versions grant nothing new", async (t) => {
+  const a = policyOf([allow(GROUP), { Effect: "Deny", Action: "ess:Delete*", Resource: "*" }], "a");
+  const b = policyOf([{ Effect: "Deny", Action: "ess:delete*", Resource: "*" }, allow([GROUP, GROUP])], "b");
+  t.equal((await findNewAccess([a], [b])).status, "holds");
+  t.equal((await findNewAccess([b], [a])).status, "holds");
+});
+
+t.test("a wildcard over actions outside the catalog is new access, with an evaluator-level witness", async (t) => {
+  const before = [policyOf([{ Effect: "Allow", Action: "ess:*", Resource: "*" }], "old")];
+  const after = [policyOf([{ Effect: "Allow", Action: "*", Resource: "*" }], "new")];
+  const [w] = witnesses(t, await findNewAccess(before, after));
+  t.ok(w && !w.action.toLowerCase().startsWith("ess:"), `an action of another service (${w?.action})`);
+  t.equal(w?.request, undefined, "no ESS request names it");
+  if (w) await replayed(t, before, after, w);
+  const future = [policyOf([{ Effect: "Allow", Action: "ess:Describe*", Resource: "*" }], "future")];
+  const listed = [policyOf([{ Effect: "Allow", Action: ["ess:DescribeScalingGroups", "ess:DescribeRegions"], Resource: "*" }], "listed")];
+  const [f] = witnesses(t, await findNewAccess(listed, future));
+  t.ok(f !== undefined, "ess:Describe* grants what two named actions do not");
+  if (f) await replayed(t, listed, future, f);
+});
+
+t.test("tags: unseen values, keys in any case, and case-variant duplicates that only a pair of tags reaches", async (t) => {
+  const cond = (op: string, key: string, values: string[]): object => ({ Condition: { [op]: { [key]: values } } });
+  const before = [policyOf([allow("*", cond("StringEquals", "acs:ResourceTag/team", ["a"])), allow("*", cond("StringEquals", "acs:ResourceTag/TEAM", ["b"]))], "old")];
+  const after = [policyOf([allow("*", cond("StringEquals", "acs:resourcetag/Team", ["a", "b"]))], "new")];
+  const [w] = witnesses(t, await findNewAccess(before, after));
+  t.equal(w?.resourceTags.length, 2, "two tags whose keys differ only in case");
+  t.same(new Set(w?.resourceTags.map(([, v]) => v)), new Set(["a", "b"]));
+  if (w) await replayed(t, before, after, w);
+
+  const notEquals = [policyOf([allow("*", cond("StringNotEquals", "acs:RequestTag/env", ["prod"]))], "ne")];
+  const equals = [policyOf([allow("*", cond("StringEquals", "acs:RequestTag/env", ["test"]))], "eq")];
+  const [u] = witnesses(t, await findNewAccess(equals, notEquals));
+  t.ok(u && (u.requestTags.length === 0 || u.requestTags.some(([, v]) => v !== "test" && v !== "prod")), "a value neither version names, or no tag at all");
+  if (u) await replayed(t, equals, notEquals, u);
+});
+
+t.test("global keys: CIDR pieces, date intervals, Bool, indeterminate values", async (t) => {
+  const on = (Condition: object, name: string): Policy[] => [policyOf([allow("*", { Condition })], name)];
+  const cases: [string, Policy[], Policy[], boolean][] = [
+    ["a wider CIDR", on({ IpAddress: { "acs:SourceIp": ["10.1.0.0/16"] } }, "old"), on({ IpAddress: { "acs:SourceIp": ["10.0.0.0/8"] } }, "new"), true],
+    ["a narrower CIDR", on({ IpAddress: { "acs:SourceIp": ["10.0.0.0/8"] } }, "old"), on({ IpAddress: { "acs:SourceIp": ["10.1.0.0/16", "10.2.3.4"] } }, "new"), false],
+    ["IPv4-mapped IPv6 is the IPv4 block", on({ IpAddress: { "acs:SourceIp": ["10.0.0.0/8"] } }, "old"), on({ IpAddress: { "acs:SourceIp": ["::ffff:10.0.0.0/104"] } }, "new"), false],
+    ["NotIpAddress lets unparseable values deny", on({ NotIpAddress: { "acs:SourceIp": ["10.0.0.0/8"] } }, "old"), on({ NotIpAddress: { "acs:SourceIp": ["10.0.0.0/9"] } }, "new"), true],
+    ["a later deadline", on({ DateLessThan: { "acs:CurrentTime": ["2026-01-01T00:00:00Z"] } }, "old"), on({ DateLessThan: { "acs:CurrentTime": ["2026-01-01T00:00:00.000000001Z"] } }, "new"), true],
+    ["the same instant in another offset", on({ DateLessThan: { "acs:CurrentTime": ["2026-01-01T08:00:00+08:00"] } }, "old"), on({ DateLessThan: { "acs:CurrentTime": ["2026-01-01T00:00:00Z"] } }, "new"), false],
+    ["a higher limit", on({ NumericLessThan: { "ess:Count": ["10"] } }, "old"), on({ NumericLessThanEquals: { "ess:Count": ["10.0"] } }, "new"), true],
+    ["Bool dropped", on({ Bool: { "acs:SecureTransport": ["true"] } }, "old"), [policyOf([allow("*")], "new")], true],
+  ];
+  for (const [what, before, after, widens] of cases) {
+    const r = await findNewAccess(before, after);
+    t.equal(r.status, widens ? "violated" : "holds", what);
+    if (r.status === "violated") for (const w of r.witnesses) await replayed(t, before, after, w);
+  }
+});
+
+t.test("control and session stages", async (t) => {
+  const identity = [{ policy: policyOf([allow("*")], "id") }];
+  const guard = policyOf([{ Effect: "Allow", Action: "ess:Describe*", Resource: "*" }], "guard", "control");
+  const wide = { identity };
+  const guarded = { identity, control: { levels: [[guard]] } };
+  t.equal((await findNewAccess(wide, guarded)).status, "holds", "a control policy only narrows");
+  const r = await findNewAccess(guarded, wide);
+  t.equal(r.status, "violated", "dropping it widens");
+  const session = policyOf([{ Effect: "Allow", Action: "ess:DescribeRegions", Resource: "*" }], "session", "session");
+  t.equal((await findNewAccess(wide, { identity, session, principalType: "AssumedRoleUser" })).status, "holds");
+  t.equal((await findNewAccess({ identity: [] }, { identity: [], principalType: "Root" })).status, "violated", "the owner is allowed without policies");
+});
+
+t.test("undecided, never a silent pass", async (t) => {
+  const base = policyOf([allow("*", { Condition: { StringEquals: { "acs:ResourceTag/team": ["a"] } } })], "base");
+  const qualified: Policy = {
+    ...base,
+    statements: base.statements.map((s) => ({ ...s, conditions: s.conditions.map((c): Condition => ({ ...c, operator: "ForAnyValue:StringEquals" as Condition["operator"] })) })),
+  };
+  const r1 = await findNewAccess([base], [qualified]);
+  t.equal(r1.status, "undecided");
+  t.match(r1.status === "undecided" ? r1.reason : "", /operator ForAnyValue:StringEquals is not analysed/);
+  const withField = { ...base, statements: base.statements.map((s) => ({ ...s, conditions: s.conditions.map((c) => ({ ...c, qualifier: "ForAllValues" })) })) } as Policy;
+  t.match(await findNewAccess([base], [withField]), { status: "undecided", reason: /has "qualifier", which is not analysed/ });
+  const mixed = policyOf([allow("*", { Condition: { StringLike: { "acs:SourceIp": ["10.*"] }, IpAddress: { "acs:SourceIp": ["10.0.0.0/8"] } } })], "mixed");
+  t.match(await findNewAccess([base], [mixed]), { status: "undecided", reason: /compared as string and ip/ });
+  t.match(await findNewAccess([base], [mixed].slice(0, 0).concat(policyOf([allow("*")], "wide")), { maxSteps: 5 }), { status: "undecided", reason: /more than 5 steps/ });
+  const rg = { identity: [{ policy: base, scope: { resourceGroupId: "rg-1" } }] };
+  t.match(await findNewAccess([base], rg), { status: "undecided", reason: /resource-group-scope/ });
+  const longRegion = policyOf([allow(`acs:ess:${"r".repeat(65)}:${ACCOUNT}:scalinggroup/*`)], "long");
+  t.match(await findNewAccess([base], [longRegion]), { status: "undecided", reason: /longer than ESS accepts/ });
+});
+
+t.test("access-not-granted: proven, or a witness eval allows", async (t) => {
+  const policies = [
+    policyOf(
+      [
+        allow("*", { Condition: { StringEquals: { "acs:ResourceTag/team": ["game1"] } } }),
+        { Effect: "Deny", Action: "ess:DeleteScalingGroup", Resource: "*", Condition: { StringNotEquals: { "acs:ResourceTag/env": ["test"] } } },
+      ],
+      "p",
+    ),
+  ];
+  const open = await findAccessGranted(policies, { actions: ["ess:deletescalinggroup"] });
+  t.equal(open.status, "violated");
+  if (open.status === "violated") {
+    const [w] = open.witnesses;
+    t.equal((await decideRequestFile(policies, w!.request!, false)).decision, "Allow");
+    t.same(Object.fromEntries(w!.resourceTags), { team: "game1", env: "test" });
+  }
+  t.equal((await findAccessGranted(policies, { actions: ["ess:DeleteScalingGroup"], resourceTags: [["env", "prod"]] })).status, "holds", "never on a prod group");
+  t.equal((await findAccessGranted(policies, { actions: ["ess:DeleteScalingGroup"], resourceTags: [["Team", "game2"]] })).status, "holds", "never on another team's group");
+  t.equal((await findAccessGranted(policies, { actions: ["ess:CreateScalingGroup"] })).status, "holds", "create has no resource tags to match");
+  const byArn = [policyOf([allow(GROUP)], "arn")];
+  t.equal((await findAccessGranted(byArn, { actions: ["ess:ModifyScalingGroup"], resource: "acs:ess:cn-beijing:*" })).status, "holds");
+  const inRegion = await findAccessGranted(byArn, { actions: ["ess:ModifyScalingGroup"], resource: "acs:ess:cn-hangzhou:*" });
+  t.equal(inRegion.status, "violated");
+  if (inRegion.status === "violated") t.equal(inRegion.witnesses[0]!.resource, GROUP);
+  await t.rejects(findAccessGranted(byArn, { actions: ["ess:NoSuchThing"] }), /not an ESS action/);
+});
+
+t.test("string classes: one witness per combination, a fresh character for the unnamed ones", async (t) => {
+  const classes = stringClasses(
+    [
+      { text: "a*", glob: true, fold: false },
+      { text: "*b", glob: true, fold: false },
+      { text: "A?", glob: false, fold: true },
+    ],
+    anyStringDomain(),
+  );
+  const combos = new Set(classes.map((c) => c.matches.map(Number).join("")));
+  // The third is a literal that folds: "a?" (which "a*" matches too) and "A?" (which it does not).
+  t.same(combos, new Set(["000", "100", "010", "110", "101", "001"]));
+  t.throws(() => stringClasses([{ text: "x*y*z*w", glob: true, fold: false }], anyStringDomain(), 3), Undecided);
+  t.throws(() => stringClasses([{ text: "\u03a3*", glob: true, fold: true }], anyStringDomain()), /folds differently/);
+  t.throws(() => stringClasses([{ text: "😀", glob: true, fold: false }], anyStringDomain()), /Basic Multilingual Plane/);
+  const numeric = valueClasses(policyOf([allow("*", { Condition: { NumericLessThan: { "ess:n": ["-1.5", "2"] } } })]).statements[0]!.conditions);
+  t.same(numeric.map((c) => c.outcomes[0]).sort(), ["false", "indeterminate", "true"]);
+});
+
+t.test("a key's values: absent, confined, and as few as the request can carry", async (t) => {
+  const some = (hit: boolean[]) => ({ t: "some" as const, key: 0, hit, absent: false });
+  const all = (ok: boolean[]) => ({ t: "all" as const, key: 0, ok, absent: true });
+  t.same(keyValues([{ atom: all([true, false]), value: true }], 2, 5), [], "absent satisfies an Allow condition of a negated operator");
+  t.same(keyValues([{ atom: some([true, false, false]), value: true }, { atom: some([false, true, false]), value: true }], 3, 2), [0, 1], "two values, one per need");
+  t.equal(keyValues([{ atom: some([true, false, false]), value: true }, { atom: some([false, true, false]), value: true }], 3, 1), undefined, "one value cannot meet both");
+  t.same(keyValues([{ atom: some([true, true, false]), value: true }, { atom: some([false, true, true]), value: true }], 3, 1), [1], "one value can, when it is in both");
+  t.equal(keyValues([{ atom: some([true, false]), value: true }], 2, 0), undefined, "a request that cannot carry the key");
+  t.equal(keyValues([{ atom: some([true, false]), value: true }, { atom: all([false, true]), value: true }], 2, 3), undefined, "confined away from what is needed");
+});
+
+t.test("string classes: characters the patterns use up, and folding that changes length", async (t) => {
+  const letters = [..."xqzjkvwyubcdefghilmnoprsta0123456789"].map((text) => ({ text, glob: false, fold: false }));
+  const crowded = stringClasses([...letters, { text: "?", glob: true, fold: false }], anyStringDomain());
+  const fresh = crowded.find((c) => c.matches.every((m, i) => m === (i === letters.length)));
+  t.ok(fresh && fresh.witness.charCodeAt(0) >= 0x100, `one character none of the literals is (${fresh?.witness})`);
+  t.throws(() => stringClasses([{ text: "ß*", glob: true, fold: true }], anyStringDomain()), /changes length or identity/);
+  t.throws(() => stringClasses([{ text: "\u0130*", glob: true, fold: true }], anyStringDomain()), /folds differently/);
+});
+
+t.test("check --witness into a path that is a file: exit 2", async (t) => {
+  const { cli } = await import("./helpers/cli.js");
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "ess-authz-witness-"));
+  const file = join(dir, "file");
+  writeFileSync(file, "");
+  const p = join(dir, "p.json");
+  writeFileSync(p, JSON.stringify({ Version: "1", Statement: [allow("*")] }));
+  const r = await cli("check", "access-not-granted", "--policy", p, "--action", "ess:DescribeRegions", "--witness", join(file, "sub"));
+  t.equal(r.code, 2);
+  t.match(r.err, /cannot write the witnesses/);
+});
+
+t.test("string classes: characters that fold into a pattern's letters", async (t) => {
+  const kelvin = stringClasses(
+    [
+      { text: "K", glob: false, fold: false },
+      { text: "k", glob: false, fold: false },
+      { text: "k", glob: false, fold: true },
+    ],
+    anyStringDomain(),
+  );
+  t.equal(kelvin.find((c) => c.matches.join() === "false,false,true")?.witness, "\u212a", "the Kelvin sign is k only when folded");
+  const dotted = stringClasses(
+    [
+      { text: "?", glob: true, fold: false },
+      { text: "??", glob: true, fold: true },
+    ],
+    anyStringDomain(),
+  );
+  t.equal(dotted.find((c) => c.matches.join() === "true,true")?.witness, "\u0130", "İ is one character, two once lower-cased");
+});
