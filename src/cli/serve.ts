@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { ConfigError } from "../service/config.js";
+import { NonceStoreConnectError, nonceStoreKind, NonceStoreUrlError } from "../service/nonce-store.js";
 import { SeedError } from "../service/seed.js";
 import { DEFAULT_DB_FILE, startService, type RunningService } from "../service/server.js";
 import { EXIT, InputError, type Io } from "./io.js";
@@ -14,6 +15,7 @@ export interface ServeOptions {
   host?: string;
   seed?: string;
   watchInterval?: string;
+  nonceStore?: string;
 }
 
 /** Without `--config`, the bundled example: the scenario principals of `examples/service/`, and their groups. */
@@ -36,6 +38,7 @@ export async function runServe(io: Io, options: ServeOptions): Promise<number> {
   const seedFile = options.seed !== undefined ? resolve(io.cwd, options.seed) : example && existsSync(EXAMPLE_SEED) ? EXAMPLE_SEED : undefined;
   let service: RunningService;
   try {
+    if (options.nonceStore !== undefined) nonceStoreKind(options.nonceStore);
     service = await startService({
       configFile,
       dbFile: resolve(io.cwd, options.db ?? DEFAULT_DB_FILE),
@@ -43,10 +46,11 @@ export async function runServe(io: Io, options: ServeOptions): Promise<number> {
       host: options.host ?? "127.0.0.1",
       ...(seedFile ? { seedFile } : {}),
       ...(options.watchInterval !== undefined ? { watchIntervalMs: wholeNumber("--watch-interval", options.watchInterval, 3_600_000) } : {}),
+      ...(options.nonceStore !== undefined ? { nonceStore: options.nonceStore } : {}),
     });
   } catch (e) {
     if (e instanceof ConfigError) throw new InputError(`${configFile}: the service does not start with this configuration\n${e.problems.join("\n")}`);
-    if (e instanceof SeedError) throw new InputError(e.message);
+    if (e instanceof SeedError || e instanceof NonceStoreUrlError || e instanceof NonceStoreConnectError) throw new InputError(e.message);
     throw e;
   }
   if (example) io.stderr(`ess-authz: no --config given, serving the example principals of ${configFile} (demo keys: never use them for real)\n`);
@@ -79,5 +83,6 @@ export function registerServe(program: Command, io: Io, setExit: (code: number) 
     .option("--host <h>", "address to listen on", "127.0.0.1")
     .option("--seed <file>", "resources to create at start where missing (request-file store form)")
     .option("--watch-interval <ms>", "how often to check the config and policy files for changes; 0 turns it off")
+    .option("--nonce-store <url>", "signature nonces shared by replicas: redis://HOST:PORT[/DB] or postgres://USER@HOST:PORT/DB (default: the database)")
     .action(async (opts: ServeOptions) => setExit(await runServe(io, opts)));
 }

@@ -13,6 +13,7 @@ import { encodeBody, responseFormat } from "../middleware/wire.js";
 import { ConfigError, fingerprint, loadConfig, PrincipalDirectory, type LoadedConfig, type ServiceSettings } from "./config.js";
 import { Input } from "./input.js";
 import { HANDLERS, type OperationContext, type Visibility } from "./operations/index.js";
+import { openNonceStore } from "./nonce-store.js";
 import { seedFromFile } from "./seed.js";
 import { SqliteStore } from "./store.js";
 
@@ -35,6 +36,8 @@ export interface ServiceOptions {
   readonly watchIntervalMs?: number;
   /** Deadline of each call to a dependency of the authorizer (`AuthorizerOptions.dependencyTimeoutMs`). */
   readonly dependencyTimeoutMs?: number;
+  /** `redis://…` or `postgres://…`: signature nonces shared by replicas; default: the service's database. */
+  readonly nonceStore?: string;
 }
 
 export interface RunningService {
@@ -98,10 +101,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
   const dbFile = options.dbFile ?? DEFAULT_DB_FILE;
   const store = new SqliteStore(dbFile === ":memory:" ? dbFile : resolve(dbFile));
+  let shared: Awaited<ReturnType<typeof openNonceStore>> | undefined;
+  const closeStores = async (): Promise<void> => {
+    await shared?.close();
+    store.close();
+  };
   try {
     if (options.seedFile) seedFromFile(store, resolve(options.seedFile), initial.account);
+    if (options.nonceStore) shared = await openNonceStore(options.nonceStore, log);
   } catch (e) {
-    store.close();
+    await closeStores();
     throw e;
   }
 
@@ -134,7 +143,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       credentials: directory,
       groups: store,
       resolver: store,
-      nonces: store.nonces,
+      nonces: shared?.store ?? store.nonces,
       hostId,
       logger: log,
       ...(settings.trustedProxies ? { trustedProxies: settings.trustedProxies } : {}),
@@ -171,8 +180,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     });
   });
 
-  const address = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 }).catch((e: unknown) => {
-    store.close();
+  const address = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 }).catch(async (e: unknown) => {
+    await closeStores();
     throw e;
   });
   log.info({ url: address, config: configFile, account: initial.account }, "listening");
@@ -221,7 +230,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     close: async () => {
       clearInterval(poll);
       await app.close();
-      store.close();
+      await closeStores();
     },
   };
 }
