@@ -62,6 +62,17 @@ t.test("a store that cannot be reached stops the start, naming it (password hidd
   await t.rejects(openNonceStore("ftp://x", log), NonceStoreUrlError, "a bad URL stays a usage error");
 });
 
+t.test("a Redis URL's prefix is the keys' prefix; closing closes the connection", async (t) => {
+  const redis = await testRedis(t);
+  if (!redis) return;
+  const opened = await openNonceStore(`${REDIS_URL}/0?prefix=${encodeURIComponent(redis.prefix)}`, pino({ enabled: false }));
+  t.equal(await opened.store.remember("AKID\nn", 60_000, 0), true);
+  t.equal(await opened.store.remember("AKID\nn", 60_000, 0), false);
+  t.equal(await redis.client.exists(`${redis.prefix}AKID\nn`), 1, "stored under the prefix");
+  await opened.close();
+  await t.rejects(Promise.resolve(opened.store.remember("AKID\nother", 60_000, 0)), { name: "NonceStoreUnavailableError" }, "a closed store refuses, it does not accept");
+});
+
 t.test("the service keeps its nonces in PostgreSQL when told to, not in its own database", async (t) => {
   const postgres = await testPostgres(t);
   if (!postgres) return;
