@@ -2,14 +2,13 @@
  * `ess-authz serve --nonce-store URL` (issue #16): replicas of the service share signature nonces through Redis
  * or PostgreSQL, so a signed request accepted by one replica is refused as a replay by every other.
  */
-import { createServer } from "node:net";
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import pino from "pino";
 import t from "tap";
 import { NonceStoreConnectError, nonceStoreKind, NonceStoreUrlError, openNonceStore } from "../src/service/nonce-store.js";
 import { serveProcess } from "./helpers/serve-process.js";
-import { testPostgres, testRedis, REDIS_URL } from "./helpers/servers.js";
+import { closedPort, testPostgres, testRedis, REDIS_URL } from "./helpers/servers.js";
 import { client, KEYS, sendV1, serve, tempDir } from "./helpers/service.js";
 
 const DESCRIBE = { Action: "DescribeScalingGroups", RegionId: "cn-hangzhou" };
@@ -38,14 +37,6 @@ t.test("the URL names the store; anything else is a usage error that says what i
   }
   t.throws(() => nonceStoreKind("ftp://x"), { message: /expected redis:\/\/HOST:PORT\[\/DB\] or postgres:\/\// }, "the usage is in the message");
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 t.test("a store that cannot be reached stops the start, naming it (password hidden)", async (t) => {
   const port = await closedPort();
@@ -93,8 +84,13 @@ t.test("two serve processes sharing Redis: a request replayed to the other repli
   const redis = await testRedis(t);
   if (!redis) return;
   const nonceStore = `${REDIS_URL}/0?prefix=${encodeURIComponent(redis.prefix)}`;
-  const [a, b] = [tempDir(t), tempDir(t)].map((cwd) => serveProcess(t, cwd, ["--port", "0", "--watch-interval", "0", "--nonce-store", nonceStore]));
-  const [urlA, urlB] = await Promise.all([a!.url, b!.url]);
+  // One after the other: two children compiling the sources at once can starve a loaded machine.
+  const replica = async (): Promise<[ReturnType<typeof serveProcess>, string]> => {
+    const served = serveProcess(t, tempDir(t), ["--port", "0", "--watch-interval", "0", "--nonce-store", nonceStore]);
+    return [served, await served.url];
+  };
+  const [a, urlA] = await replica();
+  const [b, urlB] = await replica();
 
   for (const url of [urlA, urlB]) {
     const groups = await client(url, KEYS.admin).request<{ TotalCount: number }>("DescribeScalingGroups", { RegionId: "cn-hangzhou" });
@@ -107,7 +103,7 @@ t.test("two serve processes sharing Redis: a request replayed to the other repli
   t.equal(replay.body["Code"], "SignatureNonceUsed", "replayed to B: refused");
   t.equal(await redis.client.exists(`${redis.prefix}${KEYS.admin[0]}\n${nonce}`), 1, "the nonce is under the given prefix");
 
-  for (const served of [a!, b!]) {
+  for (const served of [a, b]) {
     served.child.kill("SIGTERM");
     t.equal(await served.exit, 0, "stops cleanly, closing its Redis connection");
   }

@@ -3,7 +3,6 @@
  * replica is refused by every other; of many simultaneous first uses exactly one is accepted; a nonce is
  * accepted again only once expired; a store that cannot answer makes the request fail (503), never pass.
  */
-import { createServer } from "node:net";
 import { randomUUID } from "node:crypto";
 import Fastify from "fastify";
 import pg from "pg";
@@ -14,7 +13,7 @@ import { importPeer, type NonceStore } from "../src/middleware/nonce.js";
 import { PostgresNonceStore } from "../src/middleware/nonce-postgres.js";
 import { RedisNonceStore } from "../src/middleware/nonce-redis.js";
 import { aliceKey, store } from "./helpers/host.js";
-import { testPostgres, testRedis } from "./helpers/servers.js";
+import { closedPort, testPostgres, testRedis } from "./helpers/servers.js";
 import { GROUP1, KEYS, sendV1 } from "./helpers/service.js";
 
 const TTL_MS = 30 * 60 * 1000;
@@ -107,15 +106,6 @@ t.test("Redis: keys carry the prefix and Redis expires them (PX)", async (t) => 
   }
   t.ok(polls <= 500, `accepted again once Redis expired it (after ${polls} polls)`);
 });
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** A Fastify host of the plugin with the given nonce store; it answers 200 to what it allows. */
 async function hostWith(t: Test, nonces: NonceStore): Promise<string> {

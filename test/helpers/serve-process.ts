@@ -46,7 +46,8 @@ export function serveProcess(t: { teardown(fn: () => unknown): void }, cwd: stri
   child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
   const exit = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
   const url = new Promise<string>((found, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no URL within 30 s; stderr: ${err}`)), 30_000);
+    // Generous: a loaded CI machine compiles the TypeScript sources in every child.
+    const timer = setTimeout(() => fail(new Error(`no URL within 90 s; stderr: ${err}`)), 90_000);
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
       const m = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);

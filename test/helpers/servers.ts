@@ -5,6 +5,7 @@
  * never see each other's rows or keys, nor those a previous run left.
  */
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import pg from "pg";
 import { createClient } from "redis";
 
@@ -93,4 +94,13 @@ export async function testRedis(t: TestLike): Promise<TestRedis | undefined> {
     for (const c of clients) if (c.isOpen) await c.close();
   });
   return { client, prefix, connect };
+}
+
+/** A loopback port nothing listens on. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
 }
