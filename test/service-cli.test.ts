@@ -2,70 +2,11 @@
  * `ess-authz serve` as a real process: starts in an empty directory with no set-up (the bundled example),
  * prints its URL, reloads on SIGHUP, stops on SIGTERM, and refuses a configuration whose policy has Errors.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import t from "tap";
-import { typescriptLoaderArgs } from "./helpers/child-env.js";
+import { serveProcess } from "./helpers/serve-process.js";
 import { ACCOUNT, client, eventually, failure, KEYS, POLICIES, REPO, tempDir, writeConfig } from "./helpers/service.js";
-
-/**
- * Runs the serve command in a child process the way the CLI does (commander, InputError → exit 2). Modules are
- * imported by absolute URL: the process runs in an empty temporary directory.
- */
-const RUNNER = `
-import { Command } from ${JSON.stringify(import.meta.resolve("commander"))};
-import { registerServe } from ${JSON.stringify(join(REPO, "src/cli/serve.ts"))};
-import { InputError, processIo } from ${JSON.stringify(join(REPO, "src/cli/io.ts"))};
-const program = new Command("ess-authz");
-registerServe(program, processIo, (code) => { process.exitCode = code; });
-try {
-  await program.parseAsync(process.argv.slice(1), { from: "user" });
-} catch (e) {
-  if (!(e instanceof InputError)) throw e;
-  process.stderr.write("ess-authz: " + e.message + "\\n");
-  process.exitCode = 2;
-}
-`;
-
-interface Served {
-  readonly child: ChildProcess;
-  readonly url: Promise<string>;
-  readonly exit: Promise<number | null>;
-  stderr(): string;
-}
-
-function serveProcess(t: { teardown(fn: () => unknown): void }, cwd: string, args: string[]): Served {
-  const child = spawn(process.execPath, [...typescriptLoaderArgs(), "--input-type=module", "-e", RUNNER, "serve", ...args], {
-    cwd,
-    env: { ...process.env, NODE_OPTIONS: "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill("SIGKILL");
-  });
-  let out = "";
-  let err = "";
-  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  const url = new Promise<string>((found, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no URL within 30 s; stderr: ${err}`)), 30_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        found(m[1]!);
-      }
-    });
-    void exit.then(() => {
-      clearTimeout(timer);
-      fail(new Error(`exited before serving; stderr: ${err}`));
-    });
-  });
-  url.catch(() => undefined);
-  return { child, url, exit, stderr: () => err };
-}
 
 t.test("starts with no set-up, prints its URL, stops on SIGTERM", async (t) => {
   const cwd = tempDir(t);

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { loadWithPeers } from "../optional-peer.js";
 import { ConfigError } from "../service/config.js";
+import { NonceStoreConnectError, nonceStoreKind, NonceStoreUrlError } from "../service/nonce-store.js";
 import type { RunningService } from "../service/server.js";
 import { DEFAULT_DB_FILE } from "../service/state.js";
 import { EXIT, InputError, type Io } from "./io.js";
@@ -15,6 +16,7 @@ export interface ServeOptions {
   host?: string;
   seed?: string;
   watchInterval?: string;
+  nonceStore?: string;
 }
 
 /** The server's packages: optional peer dependencies, loaded by `serve` only. */
@@ -44,6 +46,7 @@ export async function runServe(io: Io, options: ServeOptions): Promise<number> {
   }));
   let service: RunningService;
   try {
+    if (options.nonceStore !== undefined) nonceStoreKind(options.nonceStore);
     service = await startService({
       configFile,
       dbFile: options.db === ":memory:" ? options.db : resolve(io.cwd, options.db ?? DEFAULT_DB_FILE),
@@ -51,10 +54,11 @@ export async function runServe(io: Io, options: ServeOptions): Promise<number> {
       host: options.host ?? "127.0.0.1",
       ...(seedFile ? { seedFile } : {}),
       ...(options.watchInterval !== undefined ? { watchIntervalMs: wholeNumber("--watch-interval", options.watchInterval, 3_600_000) } : {}),
+      ...(options.nonceStore !== undefined ? { nonceStore: options.nonceStore } : {}),
     });
   } catch (e) {
     if (e instanceof ConfigError) throw new InputError(`${configFile}: the service does not start with this configuration\n${e.problems.join("\n")}`);
-    if (e instanceof SeedError) throw new InputError(e.message);
+    if (e instanceof SeedError || e instanceof NonceStoreUrlError || e instanceof NonceStoreConnectError) throw new InputError(e.message);
     throw e;
   }
   if (example) io.stderr(`ess-authz: no --config given, serving the example principals of ${configFile} (demo keys: never use them for real)\n`);
@@ -86,6 +90,7 @@ export function registerServe(program: Command, io: Io, setExit: (code: number) 
     .option("--port <n>", "port to listen on; 0 picks a free one", "0")
     .option("--host <h>", "address to listen on", "127.0.0.1")
     .option("--seed <file>", "resources to create at start where missing (request-file store form)")
+    .option("--nonce-store <url>", "signature nonces shared by replicas: redis://HOST:PORT[/DB] or postgres://USER@HOST:PORT/DB (default: the database)")
     .option("--watch-interval <ms>", "how often to check the config and policy files for changes; 0 turns it off")
     .action(async (opts: ServeOptions) => setExit(await runServe(io, opts)));
 }

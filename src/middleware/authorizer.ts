@@ -19,7 +19,7 @@ import { DEFAULT_DEPENDENCY_TIMEOUT_MS, DependencyTimeoutError, withDeadline } f
 import { buildDiagnostic, encodeDiagnostic } from "./diagnostic.js";
 import { errorBody, EssHttpError, type AccessDeniedDetail, type EssErrorBody } from "./errors.js";
 import { warnHost, type AuthzLogger } from "./logger.js";
-import { MemoryNonceStore, NonceCapacityError, type NonceStore } from "./nonce.js";
+import { MemoryNonceStore, NonceCapacityError, NonceStoreUnavailableError, type NonceStore } from "./nonce.js";
 import type { Credential, CredentialSource, Principal } from "./principal.js";
 import { responseFormat, type ResponseFormat } from "./wire.js";
 
@@ -179,7 +179,7 @@ function claimedAccessKeyId(facts: HttpRequestFacts, sent: URLSearchParams): str
 
 /**
  * The ESS answer for any error: `EssHttpError`s and the context layer's `EssRequestError`s keep their code; a full
- * nonce store or a dependency past its deadline is `ServiceUnavailable`; anything else is logged (message only)
+ * or failing nonce store or a dependency past its deadline is `ServiceUnavailable`; anything else is logged (message only)
  * and answered `InternalError`.
  */
 export function answerError(
@@ -189,8 +189,10 @@ export function answerError(
   let essError: EssHttpError;
   if (error instanceof EssHttpError) essError = error;
   else if (error instanceof EssRequestError) essError = new EssHttpError(error.code, error.message, error.httpStatus);
-  else if (error instanceof NonceCapacityError) essError = new EssHttpError("ServiceUnavailable");
-  else if (error instanceof DependencyTimeoutError) {
+  else if (error instanceof NonceStoreUnavailableError) {
+    at.logger?.error({ requestId: at.requestId, err: { type: error.name, message: error.message } }, "nonce store unavailable");
+    essError = new EssHttpError("ServiceUnavailable");
+  } else if (error instanceof DependencyTimeoutError) {
     at.logger?.error({ requestId: at.requestId, dependency: error.dependency, timeoutMs: error.timeoutMs }, "dependency timed out");
     essError = new EssHttpError("ServiceUnavailable");
   } else {

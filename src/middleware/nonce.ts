@@ -44,9 +44,30 @@ export class MemoryNonceStore implements NonceStore {
   }
 }
 
-export class NonceCapacityError extends Error {
+/**
+ * The nonce store cannot say whether a nonce is fresh (full, unreachable, failing): the request is answered
+ * `ServiceUnavailable`, never accepted on a nonce that may be a replay.
+ */
+export class NonceStoreUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NonceStoreUnavailableError";
+  }
+}
+
+export class NonceCapacityError extends NonceStoreUnavailableError {
   constructor() {
     super("nonce store is full");
     this.name = "NonceCapacityError";
   }
 }
+
+/** Runs one call to a shared store's client; any failure of it is the store being unavailable. */
+export async function storeCall<T>(store: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw new NonceStoreUnavailableError(`${store} nonce store failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+

@@ -16,6 +16,7 @@ import { Input } from "./input.js";
 import { HANDLERS, type OperationContext, type Visibility } from "./operations/index.js";
 import { seedFromFile } from "./seed.js";
 import { SqliteStore } from "./store.js";
+import { openNonceStore } from "./nonce-store.js";
 
 export const DEFAULT_REGIONS = ["cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-qingdao", "cn-shenzhen", "cn-zhangjiakou", "cn-hongkong", "ap-southeast-1"];
 
@@ -35,6 +36,8 @@ export interface ServiceOptions {
   readonly watchIntervalMs?: number;
   /** Deadline of each call to a dependency of the authorizer (`AuthorizerOptions.dependencyTimeoutMs`). */
   readonly dependencyTimeoutMs?: number;
+  /** `redis://…` or `postgres://…`: signature nonces shared by replicas; default: the service's database. */
+  readonly nonceStore?: string;
 }
 
 export interface RunningService {
@@ -99,13 +102,19 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const dbFile = options.dbFile ?? DEFAULT_DB_FILE;
   const dbPath = dbFile === ":memory:" ? dbFile : resolve(dbFile);
   const store = new SqliteStore(dbPath);
+  let shared: Awaited<ReturnType<typeof openNonceStore>> | undefined;
+  const closeStores = async (): Promise<void> => {
+    await shared?.close();
+    store.close();
+  };
   let diagnosticKey: string;
   try {
     // The store created the db's folder, so the key file can be written beside it.
     diagnosticKey = settings.diagnosticKey ?? stateDiagnosticKey(dbPath);
     if (options.seedFile) seedFromFile(store, resolve(options.seedFile), initial.account);
+    if (options.nonceStore) shared = await openNonceStore(options.nonceStore, log);
   } catch (e) {
-    store.close();
+    await closeStores();
     throw e;
   }
 
@@ -138,7 +147,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       credentials: directory,
       groups: store,
       resolver: store,
-      nonces: store.nonces,
+      nonces: shared?.store ?? store.nonces,
       hostId,
       logger: log,
       ...(settings.trustedProxies ? { trustedProxies: settings.trustedProxies } : {}),
@@ -175,8 +184,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     });
   });
 
-  const address = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 }).catch((e: unknown) => {
-    store.close();
+  const address = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 }).catch(async (e: unknown) => {
+    await closeStores();
     throw e;
   });
   log.info({ url: address, config: configFile, account: initial.account }, "listening");
@@ -225,7 +234,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     close: async () => {
       clearInterval(poll);
       await app.close();
-      store.close();
+      await closeStores();
     },
   };
 }

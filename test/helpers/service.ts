@@ -69,7 +69,7 @@ export function writeConfig(dir: string, config: unknown, name = "config.json"):
 /** Starts the service on a free port of 127.0.0.1; stopped (and its files removed) when the test ends. */
 export async function serve(
   t: Teardown,
-  options: { configFile?: string; seed?: boolean; dir?: string; dbFile?: string; watchIntervalMs?: number; dependencyTimeoutMs?: number } = {},
+  options: { configFile?: string; seed?: boolean; dir?: string; dbFile?: string; watchIntervalMs?: number; dependencyTimeoutMs?: number; nonceStore?: string } = {},
 ): Promise<TestService> {
   const dir = options.dir ?? tempDir(t);
   const logs: LogLine[] = [];
@@ -83,6 +83,7 @@ export async function serve(
     logger,
     watchIntervalMs: options.watchIntervalMs ?? 0,
     dependencyTimeoutMs: options.dependencyTimeoutMs,
+    ...(options.nonceStore ? { nonceStore: options.nonceStore } : {}),
     ...(options.seed === false ? {} : { seedFile: EXAMPLE_SEED }),
   });
   t.teardown(() => service.close());
