@@ -11,8 +11,8 @@ import type { Policy } from "../src/policy/ast.js";
 import { parsePolicy } from "../src/policy/parse.js";
 import { residual, type Knowns, type ResidualRow } from "../src/residual/residual.js";
 import { toSql } from "../src/residual/sql.js";
-import { pageGroups } from "../src/service/list.js";
-import { RESIDUAL_SCHEMA, SqliteStore } from "../src/service/store.js";
+import { pageGroups, RESIDUAL_SCHEMA } from "../src/service/list.js";
+import { SqliteStore } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
 
 const ACCOUNT = "1609982529920904";
@@ -25,7 +25,7 @@ const arn = (region: string, id: string): string => `acs:ess:${region}:${ACCOUNT
 function allowedByEngine(input: EvaluationInput, knowns: Knowns, row: ResidualRow): boolean {
   const ctx = makeContext({
     action: ACTION,
-    resource: arn(knowns.region, row.id),
+    resource: arn(knowns.region, row.scalingGroupId),
     resourceTags: row.tags,
     ...(knowns.keys ? { keys: knowns.keys } : {}),
     ...(knowns.requestTags ? { requestTags: knowns.requestTags } : {}),
@@ -59,16 +59,16 @@ t.test("constant residuals collapse", async (t) => {
 t.test("tag residuals follow the contract on case-variant tags and missing keys", async (t) => {
   const byTeam = policyOf([{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/Team": "game" } } }]);
   const r = residual([byTeam], ACTION, KNOWNS);
-  t.ok(r.matches({ id: "asg-1", tags: [["team", "game"]] }), "tag keys match in any case");
-  t.notOk(r.matches({ id: "asg-1", tags: [["team", "game"], ["TEAM", "dev"]] }), "an Allow must hold for every case variant");
-  t.notOk(r.matches({ id: "asg-1", tags: [] }), "a missing tag fails StringEquals");
+  t.ok(r.matches({ scalingGroupId: "asg-1", tags: [["team", "game"]] }), "tag keys match in any case");
+  t.notOk(r.matches({ scalingGroupId: "asg-1", tags: [["team", "game"], ["TEAM", "dev"]] }), "an Allow must hold for every case variant");
+  t.notOk(r.matches({ scalingGroupId: "asg-1", tags: [] }), "a missing tag fails StringEquals");
   const denyDev = policyOf([
     { Effect: "Allow", Action: "ess:*", Resource: "*" },
     { Effect: "Deny", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/Team": "dev" } } },
   ]);
   const d = residual([denyDev], ACTION, KNOWNS);
-  t.notOk(d.matches({ id: "asg-1", tags: [["team", "game"], ["Team", "dev"]] }), "a Deny fires on any case variant");
-  t.ok(d.matches({ id: "asg-1", tags: [] }));
+  t.notOk(d.matches({ scalingGroupId: "asg-1", tags: [["team", "game"], ["Team", "dev"]] }), "a Deny fires on any case variant");
+  t.ok(d.matches({ scalingGroupId: "asg-1", tags: [] }));
   t.throws(() => residual([byTeam], ACTION, { ...KNOWNS, keys: { "acs:ResourceTag/Team": "game" } }), /tag key/, "rows bring the resource tags");
   t.throws(() => residual([byTeam], ACTION, { ...KNOWNS, keys: [["ACS:RequestTag/x", "1"]] }), /tag key/);
 });
@@ -199,7 +199,7 @@ t.test("random policy sets × random stores: matches, SQL pages and counts equal
       const ordered = groups.map(([id, g], i) => ({ id, g, i })).sort((a, b) => Math.floor(a.i / 2) - Math.floor(b.i / 2) || (a.id < b.id ? -1 : 1));
       for (const { id, g } of ordered) {
         if (g.region !== REGION) continue;
-        const row: ResidualRow = { id, tags: g.tags, ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}) };
+        const row: ResidualRow = { scalingGroupId: id, tags: g.tags, ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}) };
         const engine = allowedByEngine(input, knowns, row);
         if (r.matches(row) !== engine) throw new Error(`matches ≠ evaluate for ${id} ${JSON.stringify(row)}`);
         if (engine) expected.push(id);

@@ -283,7 +283,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
           context: conditionKeys(credential, at, originOf(facts)),
           ...(options.endpointRegion ? { endpointRegion: options.endpointRegion } : {}),
         },
-        { groups, resolver },
+        { groups, resolver, policies: principal.policies },
       );
       const decision = authorizePlan(plan, principal.policies, { trace: false });
       const hash = policySetHash(principal.policies);

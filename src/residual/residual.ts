@@ -11,7 +11,8 @@ import type { CompiledTarget } from "../match/statement.js";
 import { compiledStatement, flowOf } from "../evaluate/evaluate.js";
 import { foldKey, resourceContext, sharedValues, type ContextInput, type RequestContext } from "../evaluate/context.js";
 import type { EvaluationInput } from "../evaluate/decision.js";
-import { hasWildcard, lowerCase } from "../match/glob.js";
+import { lowerCase } from "../match/glob.js";
+import { toSql, type SqlFilter, type SqlOptions } from "./sql.js";
 
 /** What one list request fixes; everything else about a resource is unknown until a row is read. */
 export interface Knowns {
@@ -24,7 +25,7 @@ export interface Knowns {
 
 /** One scaling group as the residual reads it. */
 export interface ResidualRow {
-  readonly id: string;
+  readonly scalingGroupId: string;
   readonly tags: readonly (readonly [string, string])[];
   readonly resourceGroupId?: string;
 }
@@ -107,6 +108,8 @@ export interface ListResidual {
   readonly arnPrefix: string;
   /** Whether `evaluate` allows `action` on this group; exactly that, by the engine's matchers. */
   matches(row: ResidualRow): boolean;
+  /** The residual as a SQL condition for the host's own database (./sql.ts). */
+  toSql(options: SqlOptions): SqlFilter;
 }
 
 /**
@@ -221,13 +224,14 @@ export function residual(policies: EvaluationInput | readonly Policy[], action: 
   const shared = sharedValues(keys, knowns.requestTags);
   const arnPrefix = groupArnPrefix(knowns.region, knowns.account);
   const tree = flowResidual(asInput(policies), action.toLowerCase(), shared, arnPrefix);
-  return {
+  const list: ListResidual = {
     action,
     knowns,
     tree,
     arnPrefix,
+    toSql: (options) => toSql(list, options),
     matches(row) {
-      const resource = arnPrefix + row.id;
+      const resource = arnPrefix + row.scalingGroupId;
       const ctx = resourceContext(shared, {
         action,
         resource,
@@ -237,4 +241,5 @@ export function residual(policies: EvaluationInput | readonly Policy[], action: 
       return holds(tree, ctx);
     },
   };
+  return list;
 }

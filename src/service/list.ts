@@ -5,13 +5,42 @@
  * reading the superset in batches in the same order, so the page and the count stay those of the exact filter.
  */
 import type { ListResidual } from "../residual/residual.js";
-import { toSql } from "../residual/sql.js";
-import { RESIDUAL_SCHEMA, type SqliteStore } from "./store.js";
+import { toSql, type SqlSchema } from "../residual/sql.js";
+import type { SqliteStore } from "./store.js";
+
+/** Where the residual SQL finds groups (alias `g`) and their tags. */
+export const RESIDUAL_SCHEMA: SqlSchema = {
+  groupId: "g.id",
+  resourceGroupId: "g.resource_group_id",
+  tags: { table: "scaling_group_tags", groupId: "group_id", contextKey: "context_key", value: "value", valueLower: "value_lower" },
+};
+
+/** A further condition on the groups (alias `g`), with its bound values. */
+export interface SqlClause {
+  readonly sql: string;
+  readonly params: readonly (string | number)[];
+}
+
+/** Groups carrying every tag (exact key and value), as list calls filter by tag. */
+export const carrying = (tags: readonly (readonly [string, string])[]): SqlClause[] =>
+  tags.map(([key, value]) => ({
+    sql: "EXISTS (SELECT 1 FROM scaling_group_tags t WHERE t.group_id = g.id AND t.key = ? AND t.value = ?)",
+    params: [key, value],
+  }));
+
+export interface GroupQuery {
+  readonly regionId: string;
+  readonly offset: number;
+  readonly limit: number;
+  readonly where?: readonly SqlClause[];
+  /** Count every allowed group (default); when false, `total` counts only up to the end of the page. */
+  readonly count?: boolean;
+}
 
 export interface GroupPage {
   /** Group ids of the page, oldest first. */
   readonly ids: readonly string[];
-  /** Every group of the region the residual allows. */
+  /** Allowed groups that pass `where` (see `count`). */
   readonly total: number;
 }
 
@@ -24,32 +53,30 @@ interface OrderedId {
   readonly resource_group_id: string | null;
 }
 
-export function pageGroups(store: SqliteStore, allowed: ListResidual, page: { regionId: string; offset: number; limit: number }): GroupPage {
+export function pageGroups(store: SqliteStore, allowed: ListResidual, query: GroupQuery): GroupPage {
   const filter = toSql(allowed, { dialect: "sqlite", schema: RESIDUAL_SCHEMA, asciiIds: true });
   if (filter.none) return { ids: [], total: 0 };
-  const from = `FROM scaling_groups g WHERE g.region_id = ? AND ${filter.sql}`;
+  const clauses = [{ sql: "g.region_id = ?", params: [query.regionId] }, ...(query.where ?? []), filter];
+  const from = `FROM scaling_groups g WHERE ${clauses.map((c) => c.sql).join(" AND ")}`;
+  const params = clauses.flatMap((c) => c.params);
+  const statement = (sql: string) => store.statement(sql);
   if (filter.exact) {
-    const ids = store.db
-      .prepare(`SELECT g.id ${from} ORDER BY g.creation_time, g.id LIMIT ? OFFSET ?`)
-      .pluck()
-      .all(page.regionId, ...filter.params, page.limit, page.offset) as string[];
-    const total = store.db.prepare(`SELECT COUNT(*) ${from}`).pluck().get(page.regionId, ...filter.params) as number;
+    const ids = statement(`SELECT g.id ${from} ORDER BY g.creation_time, g.id LIMIT ? OFFSET ?`).pluck().all(...params, query.limit, query.offset) as string[];
+    const total = query.count === false ? query.offset + ids.length : (statement(`SELECT COUNT(*) ${from}`).pluck().get(...params) as number);
     return { ids, total };
   }
-  const batch = store.db.prepare(
-    `SELECT g.id, g.creation_time, g.resource_group_id ${from} AND (g.creation_time, g.id) > (?, ?) ORDER BY g.creation_time, g.id LIMIT ?`,
-  );
+  const batch = statement(`SELECT g.id, g.creation_time, g.resource_group_id ${from} AND (g.creation_time, g.id) > (?, ?) ORDER BY g.creation_time, g.id LIMIT ?`);
   const ids: string[] = [];
   let total = 0;
   let after: [string, string] = ["", ""];
   for (;;) {
-    const rows = batch.all(page.regionId, ...filter.params, ...after, RECHECK_BATCH) as OrderedId[];
+    const rows = batch.all(...params, ...after, RECHECK_BATCH) as OrderedId[];
     for (const row of rows) {
       const tags = store.tags(row.id).map((t) => [t.key, t.value] as const);
-      const allowedRow = allowed.matches({ id: row.id, tags, ...(row.resource_group_id === null ? {} : { resourceGroupId: row.resource_group_id }) });
-      if (!allowedRow) continue;
-      if (total >= page.offset && ids.length < page.limit) ids.push(row.id);
+      if (!allowed.matches({ scalingGroupId: row.id, tags, ...(row.resource_group_id === null ? {} : { resourceGroupId: row.resource_group_id }) })) continue;
+      if (total >= query.offset && ids.length < query.limit) ids.push(row.id);
       total++;
+      if (query.count === false && ids.length === query.limit) return { ids, total };
     }
     if (rows.length < RECHECK_BATCH) return { ids, total };
     const last = rows[rows.length - 1]!;

@@ -7,10 +7,11 @@ import { randomInt, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { ChildKind, ChildResolution, ChildResolver, GroupInfo, GroupSource } from "../ess/types.js";
+import type { AllowedGroupProbe, ChildKind, ChildResolution, ChildResolver, GroupInfo, GroupSource } from "../ess/types.js";
 import type { NonceStore } from "../middleware/nonce.js";
 import { resourceTagKey } from "../evaluate/context.js";
-import type { SqlSchema } from "../residual/sql.js";
+import type { ListResidual } from "../residual/residual.js";
+import { carrying, pageGroups } from "./list.js";
 
 /** Each entry upgrades the schema by one version (`PRAGMA user_version`); never edit a released entry. */
 const MIGRATIONS: readonly string[] = [
@@ -152,12 +153,6 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** Where the residual SQL finds groups (alias `g`) and their tags. */
-export const RESIDUAL_SCHEMA: SqlSchema = {
-  groupId: "g.id",
-  resourceGroupId: "g.resource_group_id",
-  tags: { table: "scaling_group_tags", groupId: "group_id", contextKey: "context_key", value: "value", valueLower: "value_lower" },
-};
 
 export interface ScalingGroupRow {
   readonly id: string;
@@ -416,6 +411,8 @@ export class SqliteStore implements GroupSource, ChildResolver {
   readonly lifecycleHooks: Table<LifecycleHookRow>;
   readonly activities: Table<ScalingActivityRow>;
   readonly nonces: SqliteNonceStore;
+  /** A prepared statement per SQL text, for queries whose text depends on the request (residual filters). */
+  readonly statement: (sql: string) => Database.Statement;
   private readonly selectTags: Database.Statement;
   private readonly upsertTag: Database.Statement;
   private readonly deleteTags: Database.Statement;
@@ -467,6 +464,7 @@ export class SqliteStore implements GroupSource, ChildResolver {
     ]);
     this.activities = new Table(this.db, "scaling_activities", ["id", "groupId", "regionId", "description", "statusCode", "startTime"]);
     this.nonces = new SqliteNonceStore(this.db);
+    this.statement = statementCache(this.db);
     this.selectTags = this.db.prepare("SELECT key, value, propagate FROM scaling_group_tags WHERE group_id = ? ORDER BY rowid");
     this.upsertTag = this.db.prepare(
       "INSERT INTO scaling_group_tags (group_id, key, value, propagate, context_key, value_lower) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, key) DO UPDATE SET value = excluded.value, propagate = excluded.propagate, value_lower = excluded.value_lower",
@@ -542,6 +540,15 @@ export class SqliteStore implements GroupSource, ChildResolver {
 
   listGroups(regionId: string): GroupInfo[] {
     return this.groups.where({ regionId }).map((row) => this.info(row));
+  }
+
+  /** The oldest allowed group carrying the tags, found in SQL (see src/service/list.ts). */
+  findAllowed(regionId: string, allowed: ListResidual, tags: readonly (readonly [string, string])[]): AllowedGroupProbe {
+    const where = carrying(tags);
+    const [first] = pageGroups(this, allowed, { regionId, offset: 0, limit: 1, where, count: false }).ids;
+    if (first !== undefined) return { candidates: true, group: this.getGroup(first, regionId)! };
+    const sql = `SELECT EXISTS (SELECT 1 FROM scaling_groups g WHERE ${["g.region_id = ?", ...where.map((c) => c.sql)].join(" AND ")})`;
+    return { candidates: this.statement(sql).pluck().get(regionId, ...where.flatMap((c) => c.params)) === 1 };
   }
 
   /** Looks the child up by its exact id in the region; never infers a group from an id's shape. */

@@ -1,4 +1,4 @@
-import type { ApiVersion } from "../../ess/types.js";
+import type { ApiVersion, RegionList } from "../../ess/types.js";
 import { EssHttpError } from "../../middleware/errors.js";
 import type { Input } from "../input.js";
 import type { SqliteStore, Table } from "../store.js";
@@ -23,6 +23,8 @@ export interface OperationContext {
   /** The resource owner's account, for ARIs. */
   readonly account: string;
   readonly visibility: Visibility;
+  /** Set when the call lists the whole region: its groups can then be filtered and paged in SQL. */
+  readonly list?: RegionList;
   /** Regions this service answers DescribeRegions with. */
   readonly regions: readonly string[];
 }

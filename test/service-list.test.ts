@@ -1,0 +1,117 @@
+/**
+ * Whole-region list calls of the reference service page in SQL: over a store of groups with tags in case
+ * variants and several resource groups, every page and TotalCount of DescribeScalingGroups, for each example
+ * user, equals the groups `evaluate` allows one by one, and a caller allowed none is still refused.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import t from "tap";
+import { makeContext } from "../src/evaluate/context.js";
+import { evaluate } from "../src/evaluate/evaluate.js";
+import type { EvaluationInput } from "../src/evaluate/decision.js";
+import { loadPolicy } from "../src/policy/parse.js";
+import { SqliteStore } from "../src/service/store.js";
+import { ACCOUNT, client, failure, KEYS, POLICIES, serve } from "./helpers/service.js";
+
+const REGION = "cn-hangzhou";
+const TAGS: readonly (readonly [string, string])[][] = [
+  [["Team", "game1"], ["environment", "test"]],
+  [["team", "game1"], ["TEAM", "game2"], ["environment", "test"]],
+  [["team", "game2"], ["environment", "dev"]],
+  [["Team", "game1"], ["Environment", "test"]],
+  [],
+  [["team", "game1"]],
+];
+
+const policies = (...files: string[]): EvaluationInput => ({
+  identity: files.map((f) => ({ policy: loadPolicy(readFileSync(join(POLICIES, f), "utf8"), { name: f }) })),
+});
+
+/** The example users allowed to list groups, with their policies (examples/service/config.json). */
+const USERS = [
+  ["admin", KEYS.admin, policies("admin.json")],
+  ["alice", KEYS.alice, policies("t3-operate-group1-by-tag.json")],
+  ["r1", KEYS.r1, policies("r1-group1-by-arn.json")],
+] as const;
+
+interface Listed {
+  TotalCount: number;
+  ScalingGroups: { ScalingGroup: { ScalingGroupId: string }[] };
+}
+
+t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are decided one by one", async (t) => {
+  const { url, dbFile } = await serve(t);
+  const writer = new SqliteStore(dbFile);
+  t.teardown(() => writer.close());
+  writer.transaction(() => {
+    for (let i = 0; i < 45; i++) {
+      const id = `asg-list${String(i).padStart(16, "0")}`;
+      writer.groups.insert({
+        id,
+        regionId: i % 9 === 8 ? "cn-beijing" : REGION,
+        name: `list-${i}`,
+        lifecycleState: "Active",
+        minSize: 0,
+        maxSize: 1,
+        defaultCooldown: 300,
+        removalPolicies: [],
+        vswitchIds: [],
+        multiAzPolicy: "PRIORITY",
+        healthCheckType: "ECS",
+        groupDeletionProtection: false,
+        creationTime: `2030-01-01T00:00:${String(Math.floor(i / 3)).padStart(2, "0")}Z`,
+        ...(i % 4 === 0 ? { resourceGroupId: "rg-aek2x" } : {}),
+      });
+      writer.putTags(id, TAGS[i % TAGS.length]!.map(([key, value]) => ({ key, value, propagate: false })));
+    }
+  });
+  const all = writer.groups.where({ regionId: REGION });
+  for (const [name, key, input] of USERS) {
+    const expected = all
+      .filter((g) => {
+        const ctx = makeContext({
+          action: "ess:DescribeScalingGroups",
+          resource: `acs:ess:${REGION}:${ACCOUNT}:scalinggroup/${g.id}`,
+          resourceTags: writer.tags(g.id).map((tag) => [tag.key, tag.value] as const),
+          ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}),
+        });
+        return evaluate(input, ctx).decision === "Allow";
+      })
+      .map((g) => g.id);
+    t.ok(expected.length > 0, `${name} may see ${expected.length} of ${all.length} groups`);
+    const api = client(url, key);
+    const listed: string[] = [];
+    for (let page = 1; page <= Math.ceil(expected.length / 7); page++) {
+      const r = await api.request<Listed>("DescribeScalingGroups", { RegionId: REGION, PageSize: 7, PageNumber: page }, { method: "POST" });
+      t.equal(r.TotalCount, expected.length, `${name}: TotalCount on page ${page}`);
+      listed.push(...r.ScalingGroups.ScalingGroup.map((g) => g.ScalingGroupId));
+    }
+    t.strictSame(listed, expected, `${name}: every page, in order`);
+    const byRg = await api.request<Listed>("DescribeScalingGroups", { RegionId: REGION, ResourceGroupId: "rg-aek2x", PageSize: 50 }, { method: "POST" });
+    const inRg = new Set(all.filter((g) => g.resourceGroupId === "rg-aek2x").map((g) => g.id));
+    t.strictSame(byRg.ScalingGroups.ScalingGroup.map((g) => g.ScalingGroupId), expected.filter((id) => inRg.has(id)), `${name}: filtered by resource group`);
+  }
+  const alice = client(url, KEYS.alice);
+  const tagged = await alice.request<Listed>("DescribeScalingGroups", { RegionId: REGION, "Tag.1.Key": "team", "Tag.1.Value": "game1", PageSize: 50 }, { method: "POST" });
+  const carrying = new Set(all.filter((g) => writer.tags(g.id).some((tag) => tag.key === "team" && tag.value === "game1")).map((g) => g.id));
+  t.ok(tagged.ScalingGroups.ScalingGroup.every((g) => carrying.has(g.ScalingGroupId)), "a tag filter keeps only groups carrying the exact tag");
+  t.equal(tagged.TotalCount, tagged.ScalingGroups.ScalingGroup.length);
+  const refused = await failure(client(url, KEYS.t1).request("DescribeScalingGroups", { RegionId: REGION }, { method: "POST" }));
+  t.equal(refused.code, "Forbidden.Unauthorized", "a caller allowed no group is refused, as before");
+});
+
+t.test("tags written before the folded columns existed are folded when the database is opened", async (t) => {
+  const { tempDir } = await import("./helpers/service.js");
+  const dbFile = join(tempDir(t), "ess.db");
+  const old = new SqliteStore(dbFile);
+  old.groups.insert({
+    id: "asg-old", regionId: REGION, name: "old", lifecycleState: "Active", minSize: 0, maxSize: 1, defaultCooldown: 300,
+    removalPolicies: [], vswitchIds: [], multiAzPolicy: "PRIORITY", healthCheckType: "ECS", groupDeletionProtection: false, creationTime: "2030-01-01T00:00:00Z",
+  });
+  old.putTags("asg-old", [{ key: "Team", value: "Game", propagate: false }]);
+  old.db.exec("UPDATE scaling_group_tags SET context_key = '', value_lower = ''");
+  old.close();
+  const store = new SqliteStore(dbFile);
+  t.teardown(() => store.close());
+  t.strictSame(store.db.prepare("SELECT context_key, value_lower FROM scaling_group_tags").all(), [{ context_key: "acs:resourcetag/team", value_lower: "game" }]);
+});
