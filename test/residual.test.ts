@@ -73,6 +73,8 @@ t.test("tag residuals follow the contract on case-variant tags and missing keys"
   t.throws(() => residual([byTeam], ACTION, { ...KNOWNS, keys: [["ACS:RequestTag/x", "1"]] }), /tag key/);
 });
 
+const sourceIpFree = policyOf([{ Effect: "Allow", Action: "ess:*", Resource: "*" }], "rg");
+
 t.test("SQL rendering: bound parameters, exactness, dialects", async (t) => {
   const p = policyOf([
     { Effect: "Allow", Action: "ess:*", Resource: arn(REGION, "asg-[a]?*"), Condition: { StringLike: { "acs:ResourceTag/env": "pro*" } } },
@@ -93,6 +95,16 @@ t.test("SQL rendering: bound parameters, exactness, dialects", async (t) => {
   t.notOk(toSql(residual([numeric], ACTION, KNOWNS), { dialect: "sqlite", schema: RESIDUAL_SCHEMA }).exact, "numeric tag conditions are re-checked");
   const nul = policyOf([{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/a": "x\u0000" } } }]);
   t.notOk(toSql(residual([nul], ACTION, KNOWNS), { dialect: "sqlite", schema: RESIDUAL_SCHEMA }).exact, "NUL is not compared in SQL");
+  const qualified: Policy = {
+    ...numeric,
+    statements: policyOf([{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/a": "x" } } }]).statements.map((st) => ({
+      ...st,
+      conditions: st.conditions.map((c) => ({ ...c, qualifier: "ForAnyValue" })),
+    })),
+  };
+  t.notOk(toSql(residual([qualified], ACTION, KNOWNS), { dialect: "sqlite", schema: RESIDUAL_SCHEMA }).exact, "a condition shape SQL rendering does not know is re-checked");
+  const inRg = residual({ identity: [{ policy: numeric }, { policy: sourceIpFree, scope: { resourceGroupId: "rg-A" } }] }, ACTION, KNOWNS);
+  t.match(inRg.toSql({ dialect: "postgres", schema: RESIDUAL_SCHEMA }).sql, /g\.resource_group_id IS NOT DISTINCT FROM \$\d/, "null-safe resource-group test");
   const none = toSql(residual([], ACTION, KNOWNS), { dialect: "sqlite", schema: RESIDUAL_SCHEMA });
   t.same([none.none, none.sql], [true, "1 = 0"]);
 });
@@ -227,4 +239,8 @@ t.test("re-checking reads the superset in batches and keeps order and count", as
   const r = residual(identity(small), ACTION, KNOWNS);
   const expected = groups.filter(([, g]) => Number(g.tags[0]![1]) < 2).map(([id]) => id);
   t.strictSame(pageGroups(db, r, { regionId: REGION, offset: 300, limit: 5 }), { ids: expected.slice(300, 305), total: expected.length });
+  t.strictSame(pageGroups(db, r, { regionId: REGION, offset: 300, limit: 5, count: false }).ids, expected.slice(300, 305), "a page without its count stops early");
+  t.equal(db.findAllowed(REGION, r, []).group?.scalingGroupId, expected[0], "the oldest allowed group");
+  t.strictSame(db.findAllowed(REGION, r, [["size", "9"]]), { candidates: false }, "no group carries the tag");
+  t.strictSame(db.findAllowed(REGION, residual([], ACTION, KNOWNS), [["size", "1"]]), { candidates: true }, "groups carry it, none is allowed");
 });

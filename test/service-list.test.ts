@@ -11,7 +11,7 @@ import { evaluate } from "../src/evaluate/evaluate.js";
 import type { EvaluationInput } from "../src/evaluate/decision.js";
 import { loadPolicy } from "../src/policy/parse.js";
 import { SqliteStore } from "../src/service/store.js";
-import { ACCOUNT, client, failure, KEYS, POLICIES, serve } from "./helpers/service.js";
+import { ACCOUNT, client, failure, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, UNBOUND_TASK } from "./helpers/service.js";
 
 const REGION = "cn-hangzhou";
 const TAGS: readonly (readonly [string, string])[][] = [
@@ -96,12 +96,18 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
   const carrying = new Set(all.filter((g) => writer.tags(g.id).some((tag) => tag.key === "team" && tag.value === "game1")).map((g) => g.id));
   t.ok(tagged.ScalingGroups.ScalingGroup.every((g) => carrying.has(g.ScalingGroupId)), "a tag filter keeps only groups carrying the exact tag");
   t.equal(tagged.TotalCount, tagged.ScalingGroups.ScalingGroup.length);
+  const admin = client(url, KEYS.admin);
+  const nobody = await admin.request<Listed>("DescribeScalingGroups", { RegionId: REGION, "Tag.1.Key": "team", "Tag.1.Value": "nobody" }, { method: "POST" });
+  t.equal(nobody.TotalCount, 0, "no group carries the tag: the call is decided on scalinggroup/*, and lists nothing");
+  const rules = await admin.request<{ ScalingRules: { ScalingRule: { ScalingRuleId: string }[] } }>("DescribeScalingRules", { RegionId: REGION, PageSize: 50 }, { method: "POST" });
+  t.ok(rules.ScalingRules.ScalingRule.some((r) => r.ScalingRuleId === RULE_OF_GROUP1), "children of allowed groups are listed");
+  const tasks = await admin.request<{ ScheduledTasks: { ScheduledTask: { ScheduledTaskId: string }[] } }>("DescribeScheduledTasks", { RegionId: REGION, PageSize: 50 }, { method: "POST" });
+  t.ok(tasks.ScheduledTasks.ScheduledTask.some((task) => task.ScheduledTaskId === UNBOUND_TASK), "tasks bound to no group, allowed on *");
   const refused = await failure(client(url, KEYS.t1).request("DescribeScalingGroups", { RegionId: REGION }, { method: "POST" }));
   t.equal(refused.code, "Forbidden.Unauthorized", "a caller allowed no group is refused, as before");
 });
 
 t.test("tags written before the folded columns existed are folded when the database is opened", async (t) => {
-  const { tempDir } = await import("./helpers/service.js");
   const dbFile = join(tempDir(t), "ess.db");
   const old = new SqliteStore(dbFile);
   old.groups.insert({
