@@ -90,7 +90,7 @@ export function or(...parts: Residual[]): Residual {
 export function not(part: Residual): Residual {
   if (part.kind === "true") return FALSE;
   if (part.kind === "false") return TRUE;
-  return part.kind === "not" ? part.of : { kind: "not", of: part };
+  return { kind: "not", of: part };
 }
 
 /** The ARN of a scaling group up to its id (`acs:ess:<region>:<account>:scalinggroup/`). */

@@ -134,10 +134,8 @@ class Renderer {
     const understood = spec !== undefined && spec.family === "string" && Object.keys(condition).every((k) => KNOWN_CONDITION_FIELDS.has(k));
     if (!understood || !condition.values.every(plainText)) return this.inexact(positive);
     const t = this.options.schema.tags;
-    const exists = (test: (() => string) | undefined): string => {
-      const key = this.bind(condition.keyLower);
-      return `EXISTS (SELECT 1 FROM ${t.table} WHERE ${t.groupId} = ${this.options.schema.groupId} AND ${t.contextKey} = ${key}${test ? ` AND ${test()}` : ""})`;
-    };
+    // Each part binds its values as it is written, so that positional `?` follow the text.
+    const rows = (): string => `FROM ${t.table} WHERE ${t.groupId} = ${this.options.schema.groupId} AND ${t.contextKey} = ${this.bind(condition.keyLower)}`;
     const matchesSome = (): string =>
       `(${condition.values
         .map((v) => {
@@ -146,11 +144,18 @@ class Renderer {
           return `${t.value} = ${this.bind(v)}`;
         })
         .join(" OR ")})`;
-    const matchesNone = (): string => `NOT ${matchesSome()}`;
-    if (atom.effect === "Allow") {
-      return spec.negated ? `NOT ${exists(matchesSome)}` : `(${exists(undefined)} AND NOT ${exists(matchesNone)})`;
-    }
-    return spec.negated ? `(NOT ${exists(undefined)} OR ${exists(matchesNone)})` : exists(matchesSome);
+    // "Some v has M": one EXISTS. "V non-empty and M for every v": M holds for the least of V (none when V is empty).
+    const some = (): string => {
+      const from = rows();
+      return `EXISTS (SELECT 1 ${from} AND ${matchesSome()})`;
+    };
+    const everyMatches = (): string => {
+      const least = this.options.dialect === "sqlite" ? `MIN(${matchesSome()})` : `bool_and(${matchesSome()})`;
+      const from = rows();
+      return this.options.dialect === "sqlite" ? `COALESCE((SELECT ${least} ${from}), 0) = 1` : `COALESCE((SELECT ${least} ${from}), false)`;
+    };
+    if (atom.effect === "Allow") return spec.negated ? `NOT ${some()}` : everyMatches();
+    return spec.negated ? `NOT ${everyMatches()}` : some();
   }
 }
 
