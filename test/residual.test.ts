@@ -241,6 +241,11 @@ t.test("re-checking reads the superset in batches and keeps order and count", as
   t.strictSame(pageGroups(db, r, { regionId: REGION, offset: 300, limit: 5 }), { ids: expected.slice(300, 305), total: expected.length });
   t.strictSame(pageGroups(db, r, { regionId: REGION, offset: 300, limit: 5, count: false }).ids, expected.slice(300, 305), "a page without its count stops early");
   t.equal(db.findAllowed(REGION, r, []).group?.scalingGroupId, expected[0], "the oldest allowed group");
+  groups.slice(0, 20).forEach(([id], i) =>
+    db.rules.insert({ id: `asr-${i}`, ari: `ari-${i}`, groupId: id, regionId: REGION, name: `r${i}`, ruleType: "SimpleScalingRule", creationTime: `2027-01-01T00:00:${String(40 - i)}Z` }),
+  );
+  const ruleIds = groups.slice(0, 20).flatMap(([id], i) => (expected.includes(id) ? [`asr-${i}`] : [])).reverse();
+  t.strictSame(pageGroups(db, r, { regionId: REGION, offset: 1, limit: 3, children: "scaling_rules" }), { ids: ruleIds.slice(1, 4), total: ruleIds.length }, "children of allowed groups, re-checked, in their own order");
   t.strictSame(db.findAllowed(REGION, r, [["size", "9"]]), { candidates: false }, "no group carries the tag");
   t.strictSame(db.findAllowed(REGION, residual([], ACTION, KNOWNS), [["size", "1"]]), { candidates: true }, "groups carry it, none is allowed");
 });

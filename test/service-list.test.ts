@@ -63,6 +63,16 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
         ...(i % 4 === 0 ? { resourceGroupId: "rg-aek2x" } : {}),
       });
       writer.putTags(id, TAGS[i % TAGS.length]!.map(([key, value]) => ({ key, value, propagate: false })));
+      if (i % 3 === 0) continue;
+      const regionId = i % 9 === 8 ? "cn-beijing" : REGION;
+      // Children created in the opposite order of their groups, so that their own order is what pages follow.
+      const creationTime = `2031-01-01T00:00:${String(59 - i).padStart(2, "0")}Z`;
+      const n = String(i).padStart(16, "0");
+      writer.rules.insert({ id: `asr-list${n}`, ari: `ari:acs:ess:${regionId}:${ACCOUNT}:scalingrule/asr-list${n}`, groupId: id, regionId, name: `r${i}`, ruleType: "SimpleScalingRule", creationTime });
+      writer.configurations.insert({ id: `asc-list${n}`, groupId: id, regionId, name: `c${i}`, instanceTypes: ["ecs.g6.large"], securityGroupIds: [], creationTime });
+      writer.lifecycleHooks.insert({
+        id: `ash-list${n}`, groupId: id, regionId, name: `h${i}`, lifecycleTransition: "SCALE_OUT", defaultResult: "CONTINUE", heartbeatTimeout: 600, creationTime,
+      });
     }
   });
   const all = writer.groups.where({ regionId: REGION });
@@ -87,6 +97,23 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
       listed.push(...r.ScalingGroups.ScalingGroup.map((g) => g.ScalingGroupId));
     }
     t.strictSame(listed, expected, `${name}: every page, in order`);
+    const visible = new Set(expected);
+    const children = [
+      ["DescribeScalingRules", writer.rules, (r: Record<string, unknown>) => (r.ScalingRules as { ScalingRule: { ScalingRuleId: string }[] }).ScalingRule.map((c) => c.ScalingRuleId)],
+      ["DescribeScalingConfigurations", writer.configurations, (r: Record<string, unknown>) => (r.ScalingConfigurations as { ScalingConfiguration: { ScalingConfigurationId: string }[] }).ScalingConfiguration.map((c) => c.ScalingConfigurationId)],
+      ["DescribeLifecycleHooks", writer.lifecycleHooks, (r: Record<string, unknown>) => (r.LifecycleHooks as { LifecycleHook: { LifecycleHookId: string }[] }).LifecycleHook.map((c) => c.LifecycleHookId)],
+    ] as const;
+    for (const [action, table, idsOf] of children) {
+      const want = table.where({ regionId: REGION }).filter((c) => visible.has(c.groupId)).map((c) => c.id);
+      const got: string[] = [];
+      let total = -1;
+      for (let page = 1; page <= Math.max(1, Math.ceil(want.length / 5)); page++) {
+        const r = await api.request<Record<string, unknown>>(action, { RegionId: REGION, PageSize: 5, PageNumber: page }, { method: "POST" });
+        total = r.TotalCount as number;
+        got.push(...idsOf(r));
+      }
+      t.strictSame([got, total], [want, want.length], `${name}: ${action}, every page and TotalCount`);
+    }
     const byRg = await api.request<Listed>("DescribeScalingGroups", { RegionId: REGION, ResourceGroupId: "rg-aek2x", PageSize: 50 }, { method: "POST" });
     const inRg = new Set(all.filter((g) => g.resourceGroupId === "rg-aek2x").map((g) => g.id));
     t.strictSame(byRg.ScalingGroups.ScalingGroup.map((g) => g.ScalingGroupId), expected.filter((id) => inRg.has(id)), `${name}: filtered by resource group`);

@@ -1,5 +1,5 @@
 /**
- * Pages the scaling groups a residual allows in SQL: the filter, `ORDER BY creation_time, id`, `LIMIT/OFFSET`
+ * Pages the scaling groups a residual allows (or their configurations, rules or lifecycle hooks) in SQL: the filter, `ORDER BY creation_time, id`, `LIMIT/OFFSET`
  * and `COUNT(*)` all run in SQLite, so a page costs about the same over a thousand groups or a hundred thousand.
  * When the residual is not exact in SQL, the SQL selects a superset and every row is re-checked with `matches`,
  * reading the superset in batches in the same order, so the page and the count stay those of the exact filter.
@@ -28,8 +28,13 @@ export const carrying = (tags: readonly (readonly [string, string])[]): SqlClaus
     params: [key, value],
   }));
 
+/** Tables of objects that belong to one group each, listed by their own order. */
+export type ChildTable = "scaling_configurations" | "scaling_rules" | "lifecycle_hooks";
+
 export interface GroupQuery {
   readonly regionId: string;
+  /** List the children (alias `c`) of the allowed groups instead of the groups. */
+  readonly children?: ChildTable;
   readonly offset: number;
   readonly limit: number;
   readonly where?: readonly SqlClause[];
@@ -38,7 +43,7 @@ export interface GroupQuery {
 }
 
 export interface GroupPage {
-  /** Group ids of the page, oldest first. */
+  /** Ids of the page (groups, or children with `children`), oldest first. */
   readonly ids: readonly string[];
   /** Allowed groups that pass `where` (see `count`). */
   readonly total: number;
@@ -50,30 +55,36 @@ const RECHECK_BATCH = 500;
 interface OrderedId {
   readonly id: string;
   readonly creation_time: string;
+  readonly group_id: string;
   readonly resource_group_id: string | null;
 }
 
 export function pageGroups(store: SqliteStore, allowed: ListResidual, query: GroupQuery): GroupPage {
   const filter = toSql(allowed, { dialect: "sqlite", schema: RESIDUAL_SCHEMA, asciiIds: true });
   if (filter.none) return { ids: [], total: 0 };
-  const clauses = [{ sql: "g.region_id = ?", params: [query.regionId] }, ...(query.where ?? []), filter];
-  const from = `FROM scaling_groups g WHERE ${clauses.map((c) => c.sql).join(" AND ")}`;
+  const listed = query.children ? "c" : "g";
+  const clauses = [{ sql: `${listed}.region_id = ?`, params: [query.regionId] }, ...(query.where ?? []), filter];
+  const tables = query.children ? `${query.children} c JOIN scaling_groups g ON g.id = c.group_id` : "scaling_groups g";
+  const from = `FROM ${tables} WHERE ${clauses.map((c) => c.sql).join(" AND ")}`;
+  const order = `${listed}.creation_time, ${listed}.id`;
   const params = clauses.flatMap((c) => c.params);
   const statement = (sql: string) => store.statement(sql);
   if (filter.exact) {
-    const ids = statement(`SELECT g.id ${from} ORDER BY g.creation_time, g.id LIMIT ? OFFSET ?`).pluck().all(...params, query.limit, query.offset) as string[];
+    const ids = statement(`SELECT ${listed}.id ${from} ORDER BY ${order} LIMIT ? OFFSET ?`).pluck().all(...params, query.limit, query.offset) as string[];
     const total = query.count === false ? query.offset + ids.length : (statement(`SELECT COUNT(*) ${from}`).pluck().get(...params) as number);
     return { ids, total };
   }
-  const batch = statement(`SELECT g.id, g.creation_time, g.resource_group_id ${from} AND (g.creation_time, g.id) > (?, ?) ORDER BY g.creation_time, g.id LIMIT ?`);
+  const batch = statement(
+    `SELECT ${listed}.id, ${listed}.creation_time, g.id AS group_id, g.resource_group_id ${from} AND (${order}) > (?, ?) ORDER BY ${order} LIMIT ?`,
+  );
   const ids: string[] = [];
   let total = 0;
   let after: [string, string] = ["", ""];
   for (;;) {
     const rows = batch.all(...params, ...after, RECHECK_BATCH) as OrderedId[];
     for (const row of rows) {
-      const tags = store.tags(row.id).map((t) => [t.key, t.value] as const);
-      if (!allowed.matches({ scalingGroupId: row.id, tags, ...(row.resource_group_id === null ? {} : { resourceGroupId: row.resource_group_id }) })) continue;
+      const tags = store.tags(row.group_id).map((t) => [t.key, t.value] as const);
+      if (!allowed.matches({ scalingGroupId: row.group_id, tags, ...(row.resource_group_id === null ? {} : { resourceGroupId: row.resource_group_id }) })) continue;
       if (total >= query.offset && ids.length < query.limit) ids.push(row.id);
       total++;
       if (query.count === false && ids.length === query.limit) return { ids, total };

@@ -1,10 +1,9 @@
 /** Scaling groups and their tags. */
 import { EssHttpError } from "../../middleware/errors.js";
 import { checkTagKey, listValue, MAX_TAGS_PER_GROUP, paged } from "../input.js";
-import type { RegionList } from "../../ess/types.js";
-import { carrying, pageGroups, type SqlClause } from "../list.js";
+import { carrying } from "../list.js";
 import { newId, nowIso, type ScalingGroupRow, type TagRow } from "../store.js";
-import { CAPACITY, COOLDOWN, checkName, defined, duplicateName, incorrectState, nameTaken, notFound, type Handler, type OperationContext } from "./context.js";
+import { CAPACITY, COOLDOWN, checkName, defined, duplicateName, inList, incorrectState, nameTaken, notFound, pagedInSql, type Handler, type OperationContext } from "./context.js";
 
 const REMOVAL_POLICIES = ["OldestInstance", "NewestInstance", "OldestScalingConfiguration", "CustomPolicy"] as const;
 const MULTI_AZ_POLICIES = ["PRIORITY", "BALANCE", "COST_OPTIMIZED", "COMPOSABLE"] as const;
@@ -99,35 +98,6 @@ const createScalingGroup: Handler = (ctx) => {
   return { ScalingGroupId: id };
 };
 
-interface GroupFilters {
-  readonly ids: ReadonlySet<string>;
-  readonly names: ReadonlySet<string>;
-  readonly tagFilter: readonly TagRow[];
-  readonly resourceGroupId: string | undefined;
-}
-
-const inList = (column: string, values: ReadonlySet<string>): SqlClause[] =>
-  values.size === 0 ? [] : [{ sql: `${column} IN (${[...values].map(() => "?").join(", ")})`, params: [...values] }];
-
-/** A whole-region list: the allowed groups are filtered, counted and paged in SQL (src/service/list.ts). */
-function pagedInSql(ctx: OperationContext, list: RegionList, filters: GroupFilters): Record<string, unknown> {
-  const { pageNumber, pageSize } = ctx.input.page();
-  const where: SqlClause[] = [
-    ...inList("g.id", filters.ids),
-    ...inList("g.name", filters.names),
-    ...(filters.resourceGroupId === undefined ? [] : [{ sql: "g.resource_group_id = ?", params: [filters.resourceGroupId] }]),
-    ...carrying([...list.requestTags, ...filters.tagFilter.map((t) => [t.key, t.value] as const)]),
-  ];
-  const page = pageGroups(ctx.store, list.residual, { regionId: ctx.regionId, offset: (pageNumber - 1) * pageSize, limit: pageSize, where });
-  const rows = page.ids.map((id) => ctx.store.groups.get(id)).filter((g) => g !== undefined);
-  return {
-    TotalCount: page.total,
-    PageNumber: pageNumber,
-    PageSize: pageSize,
-    ScalingGroups: listValue(ctx.version, "ScalingGroup", rows.map((g) => groupView(ctx, g))),
-  };
-}
-
 const describeScalingGroups: Handler = (ctx) => {
   const { input, store } = ctx;
   const ids = new Set(input.list("ScalingGroupId", "ScalingGroupIds"));
@@ -135,7 +105,17 @@ const describeScalingGroups: Handler = (ctx) => {
   const names = new Set([...input.list("ScalingGroupName", "ScalingGroupNames"), ...(name ? [name] : [])]);
   const tagFilter = input.tags();
   const resourceGroupId = input.string("ResourceGroupId");
-  if (ctx.list) return pagedInSql(ctx, ctx.list, { ids, names, tagFilter, resourceGroupId });
+  if (ctx.list) {
+    const where = [
+      ...inList("g.id", ids),
+      ...inList("g.name", names),
+      ...(resourceGroupId === undefined ? [] : [{ sql: "g.resource_group_id = ?", params: [resourceGroupId] }]),
+      ...carrying(tagFilter.map((t) => [t.key, t.value] as const)),
+    ];
+    const { ids: page, fields } = pagedInSql(ctx, ctx.list, where);
+    const rows = page.flatMap((id) => store.groups.get(id) ?? []);
+    return { ...fields, ScalingGroups: listValue(ctx.version, "ScalingGroup", rows.map((g) => groupView(ctx, g))) };
+  }
   const rows = store.groups.where({ regionId: ctx.regionId }).filter((g) => {
     if (!ctx.visibility.sees(g.id)) return false;
     if (ids.size > 0 && !ids.has(g.id)) return false;
