@@ -76,6 +76,16 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
     }
   });
   const all = writer.groups.where({ regionId: REGION });
+  // Counts the service's reads of a whole region: an allowed list call is decided on one group found in SQL.
+  const listGroups = SqliteStore.prototype.listGroups;
+  let regionReads = 0;
+  SqliteStore.prototype.listGroups = function (this: SqliteStore, regionId: string) {
+    regionReads++;
+    return listGroups.call(this, regionId);
+  };
+  t.teardown(() => {
+    SqliteStore.prototype.listGroups = listGroups;
+  });
   for (const [name, key, input] of USERS) {
     const expected = all
       .filter((g) => {
@@ -130,8 +140,10 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
   t.ok(rules.ScalingRules.ScalingRule.some((r) => r.ScalingRuleId === RULE_OF_GROUP1), "children of allowed groups are listed");
   const tasks = await admin.request<{ ScheduledTasks: { ScheduledTask: { ScheduledTaskId: string }[] } }>("DescribeScheduledTasks", { RegionId: REGION, PageSize: 50 }, { method: "POST" });
   t.ok(tasks.ScheduledTasks.ScheduledTask.some((task) => task.ScheduledTaskId === UNBOUND_TASK), "tasks bound to no group, allowed on *");
+  t.equal(regionReads, 0, "no allowed list call read every group of the region");
   const refused = await failure(client(url, KEYS.t1).request("DescribeScalingGroups", { RegionId: REGION }, { method: "POST" }));
   t.equal(refused.code, "Forbidden.Unauthorized", "a caller allowed no group is refused, as before");
+  t.equal(regionReads, 1, "a denial is decided group by group, to explain itself");
 });
 
 t.test("tags written before the folded columns existed are folded when the database is opened", async (t) => {
