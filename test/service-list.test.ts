@@ -140,6 +140,15 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
   t.ok(rules.ScalingRules.ScalingRule.some((r) => r.ScalingRuleId === RULE_OF_GROUP1), "children of allowed groups are listed");
   const tasks = await admin.request<{ ScheduledTasks: { ScheduledTask: { ScheduledTaskId: string }[] } }>("DescribeScheduledTasks", { RegionId: REGION, PageSize: 50 }, { method: "POST" });
   t.ok(tasks.ScheduledTasks.ScheduledTask.some((task) => task.ScheduledTaskId === UNBOUND_TASK), "tasks bound to no group, allowed on *");
+  const one = <T>(action: string, params: Record<string, string>) => admin.request<T>(action, { RegionId: REGION, ...params }, { method: "POST" });
+  const byName = await one<Listed>("DescribeScalingGroups", { "ScalingGroupName.1": "list-4", "ScalingGroupName.2": "list-5" });
+  t.strictSame(byName.ScalingGroups.ScalingGroup.map((g) => g.ScalingGroupId), [`asg-list${"4".padStart(16, "0")}`, `asg-list${"5".padStart(16, "0")}`], "filtered by name");
+  const rule = await one<{ ScalingRules: { ScalingRule: { ScalingRuleName: string }[] } }>("DescribeScalingRules", { "ScalingRuleName.1": "r4", ScalingRuleType: "SimpleScalingRule" });
+  t.strictSame(rule.ScalingRules.ScalingRule.map((r) => r.ScalingRuleName), ["r4"], "rules filtered by name and type");
+  const configuration = await one<{ ScalingConfigurations: { ScalingConfiguration: { ScalingConfigurationName: string }[] } }>("DescribeScalingConfigurations", { "ScalingConfigurationName.1": "c5" });
+  t.strictSame(configuration.ScalingConfigurations.ScalingConfiguration.map((c) => c.ScalingConfigurationName), ["c5"], "configurations filtered by name");
+  const hook = await one<{ LifecycleHooks: { LifecycleHook: { LifecycleHookName: string }[] } }>("DescribeLifecycleHooks", { LifecycleHookName: "h7" });
+  t.strictSame(hook.LifecycleHooks.LifecycleHook.map((h) => h.LifecycleHookName), ["h7"], "hooks filtered by name");
   t.equal(regionReads, 0, "no allowed list call read every group of the region");
   const refused = await failure(client(url, KEYS.t1).request("DescribeScalingGroups", { RegionId: REGION }, { method: "POST" }));
   t.equal(refused.code, "Forbidden.Unauthorized", "a caller allowed no group is refused, as before");
