@@ -11,7 +11,7 @@ import type { Policy } from "../src/policy/ast.js";
 import { parsePolicy } from "../src/policy/parse.js";
 import { residual, type Knowns, type ResidualRow } from "../src/residual/residual.js";
 import { toSql } from "../src/residual/sql.js";
-import { pageGroups, RESIDUAL_SCHEMA } from "../src/service/list.js";
+import { pageGroups, pageTagRows, RESIDUAL_SCHEMA } from "../src/service/list.js";
 import { SqliteStore } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
 
@@ -248,4 +248,6 @@ t.test("re-checking reads the superset in batches and keeps order and count", as
   t.strictSame(pageGroups(db, r, { regionId: REGION, offset: 1, limit: 3, children: "scaling_rules" }), { ids: ruleIds.slice(1, 4), total: ruleIds.length }, "children of allowed groups, re-checked, in their own order");
   t.strictSame(db.findAllowed(REGION, r, [["size", "9"]]), { candidates: false }, "no group carries the tag");
   t.strictSame(db.findAllowed(REGION, residual([], ACTION, KNOWNS), [["size", "1"]]), { candidates: true }, "groups carry it, none is allowed");
+  t.equal(pageTagRows(db, r, { regionId: REGION, offset: 0, limit: 5 }), undefined, "tag rows are paged in SQL only when the filter is exact");
+  t.strictSame(pageTagRows(db, residual([], ACTION, KNOWNS), { regionId: REGION, offset: 0, limit: 5 }), { rows: [], total: 0 }, "nothing allowed, no query");
 });

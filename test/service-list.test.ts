@@ -124,6 +124,19 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
       }
       t.strictSame([got, total], [want, want.length], `${name}: ${action}, every page and TotalCount`);
     }
+    const wantTags = expected.flatMap((id) => writer.tags(id).map((tag) => `${id}:${tag.key}=${tag.value}`));
+    const gotTags: string[] = [];
+    let token: string | undefined;
+    do {
+      const r = await api.request<{ NextToken?: string; TagResources: { TagResource: { ResourceId: string; TagKey: string; TagValue: string }[] } }>(
+        "ListTagResources",
+        { RegionId: REGION, ResourceType: "scalinggroup", ...(token ? { NextToken: token } : {}) },
+        { method: "POST" },
+      );
+      gotTags.push(...r.TagResources.TagResource.map((tag) => `${tag.ResourceId}:${tag.TagKey}=${tag.TagValue}`));
+      token = r.NextToken;
+    } while (token);
+    t.strictSame(gotTags, wantTags, `${name}: ListTagResources, every page`);
     const byRg = await api.request<Listed>("DescribeScalingGroups", { RegionId: REGION, ResourceGroupId: "rg-aek2x", PageSize: 50 }, { method: "POST" });
     const inRg = new Set(all.filter((g) => g.resourceGroupId === "rg-aek2x").map((g) => g.id));
     t.strictSame(byRg.ScalingGroups.ScalingGroup.map((g) => g.ScalingGroupId), expected.filter((id) => inRg.has(id)), `${name}: filtered by resource group`);
@@ -149,6 +162,8 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
   t.strictSame(configuration.ScalingConfigurations.ScalingConfiguration.map((c) => c.ScalingConfigurationName), ["c5"], "configurations filtered by name");
   const hook = await one<{ LifecycleHooks: { LifecycleHook: { LifecycleHookName: string }[] } }>("DescribeLifecycleHooks", { LifecycleHookName: "h7" });
   t.strictSame(hook.LifecycleHooks.LifecycleHook.map((h) => h.LifecycleHookName), ["h7"], "hooks filtered by name");
+  const badToken = await failure(admin.request("ListTagResources", { RegionId: REGION, ResourceType: "scalinggroup", NextToken: "100000" }, { method: "POST" }));
+  t.equal(badToken.code, "InvalidParameter", "a NextToken past the last tag row");
   t.equal(regionReads, 0, "no allowed list call read every group of the region");
   const refused = await failure(client(url, KEYS.t1).request("DescribeScalingGroups", { RegionId: REGION }, { method: "POST" }));
   t.equal(refused.code, "Forbidden.Unauthorized", "a caller allowed no group is refused, as before");

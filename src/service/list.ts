@@ -94,3 +94,28 @@ export function pageGroups(store: SqliteStore, allowed: ListResidual, query: Gro
     after = [last.creation_time, last.id];
   }
 }
+
+export interface TagRowPage {
+  readonly rows: readonly { readonly groupId: string; readonly key: string; readonly value: string; readonly propagate: boolean }[];
+  /** Tag rows of every allowed group that passes `where`. */
+  readonly total: number;
+}
+
+/**
+ * The tags of the allowed groups (ListTagResources), in group order then in the order each group's tags were
+ * written, paged and counted in SQL. Undefined when the residual is not exact in SQL: the caller then decides
+ * group by group.
+ */
+export function pageTagRows(store: SqliteStore, allowed: ListResidual, query: Omit<GroupQuery, "children" | "count">): TagRowPage | undefined {
+  const filter = toSql(allowed, { dialect: "sqlite", schema: RESIDUAL_SCHEMA, asciiIds: true });
+  if (!filter.exact) return undefined;
+  if (filter.none) return { rows: [], total: 0 };
+  const clauses = [{ sql: "g.region_id = ?", params: [query.regionId] }, ...(query.where ?? []), filter];
+  const from = `FROM scaling_group_tags tag JOIN scaling_groups g ON g.id = tag.group_id WHERE ${clauses.map((c) => c.sql).join(" AND ")}`;
+  const params = clauses.flatMap((c) => c.params);
+  const rows = store
+    .statement(`SELECT tag.group_id, tag.key, tag.value, tag.propagate ${from} ORDER BY g.creation_time, g.id, tag.rowid LIMIT ? OFFSET ?`)
+    .all(...params, query.limit, query.offset) as { group_id: string; key: string; value: string; propagate: number }[];
+  const total = store.statement(`SELECT COUNT(*) ${from}`).pluck().get(...params) as number;
+  return { rows: rows.map((r) => ({ groupId: r.group_id, key: r.key, value: r.value, propagate: r.propagate === 1 })), total };
+}
