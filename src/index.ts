@@ -24,3 +24,8 @@ export * from "./ess/index.js";
 export { diffPolicies } from "./diff/index.js";
 export { findNewAccess, findAccessGranted } from "./analysis/analyze.js";
 export type { AnalysisResult, AnalysisOptions, AccessQuestion, Witness } from "./analysis/analyze.js";
+export { residual, groupArnPrefix } from "./residual/residual.js";
+export type { Knowns, ListResidual, Residual, ResidualRow, Atom } from "./residual/residual.js";
+export { toSql } from "./residual/sql.js";
+export type { Dialect, SqlSchema, SqlOptions, SqlFilter } from "./residual/sql.js";
+export { resourceTagKey } from "./evaluate/context.js";

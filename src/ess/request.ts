@@ -1,4 +1,6 @@
 import { foldKey, resourceContext, sharedValues, type RequestContext } from "../evaluate/context.js";
+import type { EvaluationInput } from "../evaluate/decision.js";
+import { groupArnPrefix, residual, type ListResidual } from "../residual/residual.js";
 import { getOperation } from "./catalog.js";
 import {
   essId,
@@ -33,6 +35,11 @@ import {
 export interface PlanDeps {
   readonly groups: GroupSource;
   readonly resolver: ChildResolver;
+  /**
+   * The principal's policies, when known: a list call over a whole region then carries its residual
+   * (`plan.list`), and a group source with `findAllowed` decides it without reading every group.
+   */
+  readonly policies?: EvaluationInput;
 }
 
 /** What every target of one request shares. */
@@ -44,6 +51,8 @@ interface Scope {
   readonly requestTags: readonly (readonly [string, string])[];
   /** Global keys and request tags, folded once for every target. */
   readonly values: ReadonlyMap<string, readonly string[]>;
+  /** The global keys as sent, for residuals. */
+  readonly keys: readonly (readonly [string, string])[];
 }
 
 /** A child id from the request; for rule ARIs, `id` is the rule id and `ari` the parsed ARI. */
@@ -85,20 +94,24 @@ export async function buildPlan(req: EssRequest, deps: PlanDeps): Promise<Author
   if (wire.tagKeys !== undefined) scalarList(params, wire.tagKeys);
   // Create, tag and tag-filter parameters alike (contract §5); `Tags` JSON strings are not in `wire.tags`.
   const requestTags = wire.tags === undefined ? [] : tagList(params, wire.tags);
+  const keys = globalKeys(req.context);
   const scope: Scope = {
     action: op.ramAction,
     region: planRegion(params, req, op),
     account: req.account,
     requestTags,
-    values: sharedValues(globalKeys(req.context), requestTags),
+    values: sharedValues(keys, requestTags),
+    keys,
   };
+  const list = regionList(op, wire, params, scope, deps);
   return {
     operation: op.name,
     action: op.ramAction,
     apiVersion,
     regionId: scope.region,
     mode: op.mode,
-    targets: await targets(op, wire, params, scope, deps),
+    targets: await targets(op, wire, params, scope, deps, list?.residual),
+    ...(list ? { list } : {}),
   };
 }
 
@@ -242,7 +255,7 @@ function context(scope: Scope, resource: string, group?: GroupInfo): RequestCont
   return resourceContext(scope.values, { action: scope.action, resource, resourceTags: group?.tags, resourceGroupId: group?.resourceGroupId });
 }
 
-const groupArn = (scope: Scope, id: string): string => `acs:ess:${scope.region}:${scope.account}:scalinggroup/${id}`;
+const groupArn = (scope: Scope, id: string): string => groupArnPrefix(scope.region, scope.account) + id;
 
 function everything(scope: Scope, origin?: string): AuthTarget {
   return { arn: "*", context: context(scope, "*"), ...(origin === undefined ? {} : { origin }) };
@@ -279,18 +292,28 @@ function unresolved(scope: Scope, ref: ChildRef, why: string): AuthTarget {
   };
 }
 
-async function targets(op: EssOperation, wire: WireParams, params: Params, scope: Scope, deps: PlanDeps): Promise<AuthTarget[]> {
+/** Whether the call lists the groups of the whole region: it names no group and no child. */
+const listsRegion = (op: EssOperation, wire: WireParams, params: Params): boolean =>
+  op.resource === "group" && op.withoutLocator === "regionGroups" && groupRefs(params, wire).length === 0 && childRefs(params, wire).length === 0;
+
+function regionList(op: EssOperation, wire: WireParams, params: Params, scope: Scope, deps: PlanDeps): AuthorizationPlan["list"] {
+  if (!deps.policies || !listsRegion(op, wire, params)) return undefined;
+  const knowns = { region: scope.region, account: scope.account, keys: scope.keys, requestTags: scope.requestTags };
+  return { residual: residual(deps.policies, scope.action, knowns), requestTags: scope.requestTags };
+}
+
+async function targets(op: EssOperation, wire: WireParams, params: Params, scope: Scope, deps: PlanDeps, allowed?: ListResidual): Promise<AuthTarget[]> {
   switch (op.resource) {
     case "all":
       return [everything(scope)];
     case "create":
       return [anyGroup(scope)];
     case "group":
-      return groupTargets(op, wire, params, scope, deps);
+      return groupTargets(op, wire, params, scope, deps, allowed);
   }
 }
 
-async function groupTargets(op: EssOperation, wire: WireParams, params: Params, scope: Scope, deps: PlanDeps): Promise<AuthTarget[]> {
+async function groupTargets(op: EssOperation, wire: WireParams, params: Params, scope: Scope, deps: PlanDeps, allowed?: ListResidual): Promise<AuthTarget[]> {
   const groups = groupRefs(params, wire);
   const children = childRefs(params, wire);
   if (groups.length === 0 && children.length === 0) {
@@ -298,7 +321,7 @@ async function groupTargets(op: EssOperation, wire: WireParams, params: Params, 
       case "unbound":
         return [everything(scope)];
       case "regionGroups":
-        return regionTargets(op, scope, deps);
+        return regionTargets(op, scope, deps, allowed);
       default:
         throw missingParameter(...locatorNames(wire));
     }
@@ -359,7 +382,8 @@ async function childTarget(ref: ChildRef, scope: Scope, deps: PlanDeps): Promise
   }
 }
 
-const carriesEvery = (group: GroupInfo, filters: Scope["requestTags"]): boolean =>
+/** Whether the group carries every tag filter of a list call (exact key and value), as ESS filters. */
+export const carriesEvery = (group: GroupInfo, filters: readonly (readonly [string, string])[]): boolean =>
   filters.every(([key, value]) => group.tags.some(([k, v]) => k === key && v === value));
 
 /**
@@ -368,11 +392,15 @@ const carriesEvery = (group: GroupInfo, filters: Scope["requestTags"]): boolean 
  * are left to ESS: extra targets only add items the host filters out anyway. When no group remains, one probe
  * on `scalinggroup/*` without resource tags decides whether the caller may make the call at all.
  */
-async function regionTargets(op: EssOperation, scope: Scope, deps: PlanDeps): Promise<AuthTarget[]> {
-  const groups = (await deps.groups.listGroups(scope.region)).filter((g) => carriesEvery(g, scope.requestTags));
+async function regionTargets(op: EssOperation, scope: Scope, deps: PlanDeps, allowed?: ListResidual): Promise<AuthTarget[]> {
+  // Tasks bound to no group can be listed too; they are authorized on `*`.
+  const unbound = op.unboundTasks ? [everything(scope)] : [];
+  // One allowed group decides a list call: the store finds it, the engine decides it. Without one (a denial,
+  // which needs every group's decision to explain itself), the call is decided group by group.
+  const probe = allowed && deps.groups.findAllowed ? await deps.groups.findAllowed(scope.region, allowed, scope.requestTags) : undefined;
+  if (probe?.group) return [groupTarget(scope, probe.group.scalingGroupId, probe.group), ...unbound];
+  const groups = probe?.candidates === false ? [] : (await deps.groups.listGroups(scope.region)).filter((g) => carriesEvery(g, scope.requestTags));
   const result = groups.map((g) => groupTarget(scope, g.scalingGroupId, g));
   if (result.length === 0) result.push(anyGroup(scope));
-  // Tasks bound to no group can be listed too; they are authorized on `*`.
-  if (op.unboundTasks) result.push(everything(scope));
-  return result;
+  return [...result, ...unbound];
 }

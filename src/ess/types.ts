@@ -1,5 +1,6 @@
 import type { RequestContext } from "../evaluate/context.js";
 import type { Decision, DecisionKind, StatementRef, StatementTrace } from "../evaluate/decision.js";
+import type { ListResidual } from "../residual/residual.js";
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -40,6 +41,25 @@ export interface GroupSource {
   getGroup(scalingGroupId: string, regionId: string): MaybePromise<GroupInfo | undefined>;
   /** Every group of a region, for list calls without ids. */
   listGroups(regionId: string): MaybePromise<readonly GroupInfo[]>;
+  /**
+   * Optional: decides a list call in the store instead of reading every group. The oldest group of the region
+   * that carries every tag of `carrying` (exact key and value) and that `allowed.matches`, and whether any group
+   * carries those tags at all. Without an allowed group, the call is decided group by group as without it.
+   */
+  findAllowed?(regionId: string, allowed: ListResidual, carrying: readonly (readonly [string, string])[]): MaybePromise<AllowedGroupProbe>;
+}
+
+export interface AllowedGroupProbe {
+  /** Some group of the region carries the tags. */
+  readonly candidates: boolean;
+  readonly group?: GroupInfo;
+}
+
+/** A list call over a whole region: the groups it may return are those of the region that carry `requestTags` and `residual` matches. */
+export interface RegionList {
+  readonly residual: ListResidual;
+  /** Tag filters of the request: listed groups carry each (exact key and value). */
+  readonly requestTags: readonly (readonly [string, string])[];
 }
 
 /** An ESS API request as it arrives: wire parameters of either API version, plus the global keys. */
@@ -95,6 +115,8 @@ export interface AuthorizationPlan {
   /** `all`: every target must be allowed (mutating calls). `filter`: allowed targets are returned (Describe/List). */
   readonly mode: "all" | "filter";
   readonly targets: readonly AuthTarget[];
+  /** Set for a list call over a whole region when the plan was built with the principal's policies. */
+  readonly list?: RegionList;
 }
 
 export interface ResourceDecision {

@@ -60,7 +60,8 @@ function folder(family: string): (name: string) => string {
 /** The context's name of a global key (`acs:SourceIp` → `acs:sourceip`): keys are case-insensitive. */
 export const foldKey = folder("");
 const requestTagKey = folder("acs:RequestTag/");
-const resourceTagKey = folder("acs:ResourceTag/");
+/** The context's name of a resource tag (`Team` → `acs:resourcetag/team`), as a tag store indexes it for residual SQL. */
+export const resourceTagKey = folder("acs:ResourceTag/");
 
 /** Adds `value` to the list under `key`, starting the list if there is none (values under one folded key accumulate). */
 export function appendTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {

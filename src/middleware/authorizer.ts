@@ -220,6 +220,11 @@ function withDeadlines(options: AuthorizerOptions, nonces: NonceStore): Pick<Req
     groups: {
       getGroup: (id, region) => withDeadline(options.groups.getGroup(id, region), "group source", ms),
       listGroups: (region) => withDeadline(options.groups.listGroups(region), "group source", ms),
+      // Optional: present exactly when the host's source has it, so whole-region list calls are decided in its store.
+      get findAllowed(): GroupSource["findAllowed"] {
+        const find = options.groups.findAllowed;
+        return find && ((region, allowed, tags) => withDeadline(find.call(options.groups, region, allowed, tags), "group source", ms));
+      },
     },
     resolver: { resolve: (kind, id, region) => withDeadline(options.resolver.resolve(kind, id, region), "child resolver", ms) },
     nonces: { remember: (key, ttlMs, now) => withDeadline(nonces.remember(key, ttlMs, now), "nonce store", ms) },
@@ -302,7 +307,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
           context: conditionKeys(credential, at, originOf(facts)),
           ...(options.endpointRegion ? { endpointRegion: options.endpointRegion } : {}),
         },
-        { groups, resolver },
+        { groups, resolver, policies: principal.policies },
       );
       const decision = authorizePlan(plan, principal.policies, { trace: false });
       const hash = policySetHash(principal.policies);

@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import pino, { type Logger } from "pino";
 import { toParams } from "../ess/params.js";
+import { carriesEvery } from "../ess/request.js";
 import { answerError, DEFAULT_HOST_ID, newRequestId, type AuthorizedRequest } from "../middleware/authorizer.js";
 import { EssHttpError } from "../middleware/errors.js";
 import { essAuthz, sendRejection } from "../middleware/fastify.js";
@@ -72,10 +73,27 @@ class Turnstile {
   }
 }
 
-function visibility(authz: AuthorizedRequest): Visibility {
+function visibility(authz: AuthorizedRequest, store: SqliteStore): Visibility {
   const allowed = authz.decision.resources.filter((r) => r.decision === "Allow");
-  const groups = new Set(allowed.flatMap((r) => (r.scalingGroupId ? [r.scalingGroupId] : [])));
   const unbound = allowed.some((r) => r.arn === "*");
+  const list = authz.plan.list;
+  if (list) {
+    // A region-wide list was decided on one group: every other group is decided by the residual, once.
+    const seen = new Map<string, boolean>();
+    return {
+      sees(groupId) {
+        if (groupId === undefined) return unbound;
+        let sees = seen.get(groupId);
+        if (sees === undefined) {
+          const group = store.getGroup(groupId, authz.plan.regionId);
+          sees = group !== undefined && carriesEvery(group, list.requestTags) && list.residual.matches(group);
+          seen.set(groupId, sees);
+        }
+        return sees;
+      },
+    };
+  }
+  const groups = new Set(allowed.flatMap((r) => (r.scalingGroupId ? [r.scalingGroupId] : [])));
   return { sees: (groupId) => (groupId === undefined ? unbound : groups.has(groupId)) };
 }
 
@@ -174,7 +192,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           version: plan.apiVersion,
           regionId: plan.regionId,
           account: directory.config.account,
-          visibility: visibility(authz),
+          visibility: visibility(authz, store),
+          ...(plan.list ? { list: plan.list } : {}),
           regions,
         };
         const result = handler(ctx);

@@ -7,8 +7,11 @@ import { randomInt, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { ChildKind, ChildResolution, ChildResolver, GroupInfo, GroupSource } from "../ess/types.js";
+import type { AllowedGroupProbe, ChildKind, ChildResolution, ChildResolver, GroupInfo, GroupSource } from "../ess/types.js";
 import type { NonceStore } from "../middleware/nonce.js";
+import { resourceTagKey } from "../evaluate/context.js";
+import type { ListResidual } from "../residual/residual.js";
+import { carrying, pageGroups } from "./list.js";
 
 /** Each entry upgrades the schema by one version (`PRAGMA user_version`); never edit a released entry. */
 const MIGRATIONS: readonly string[] = [
@@ -140,7 +143,16 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX signature_nonces_expiry ON signature_nonces (expires_at);
   `,
+  // List calls filter and page in SQL (src/residual/sql.ts): tag keys folded as the engine folds them, values
+  // lower-cased for StringEqualsIgnoreCase, both computed in JavaScript (backfilled on open, see foldTags).
+  `
+  ALTER TABLE scaling_group_tags ADD COLUMN context_key TEXT NOT NULL DEFAULT '';
+  ALTER TABLE scaling_group_tags ADD COLUMN value_lower TEXT NOT NULL DEFAULT '';
+  CREATE INDEX scaling_group_tags_context ON scaling_group_tags (group_id, context_key, value);
+  CREATE INDEX scaling_groups_region_order ON scaling_groups (region_id, creation_time, id);
+  `,
 ];
+
 
 export interface ScalingGroupRow {
   readonly id: string;
@@ -399,6 +411,8 @@ export class SqliteStore implements GroupSource, ChildResolver {
   readonly lifecycleHooks: Table<LifecycleHookRow>;
   readonly activities: Table<ScalingActivityRow>;
   readonly nonces: SqliteNonceStore;
+  /** A prepared statement per SQL text, for queries whose text depends on the request (residual filters). */
+  readonly statement: (sql: string) => Database.Statement;
   private readonly selectTags: Database.Statement;
   private readonly upsertTag: Database.Statement;
   private readonly deleteTags: Database.Statement;
@@ -450,9 +464,10 @@ export class SqliteStore implements GroupSource, ChildResolver {
     ]);
     this.activities = new Table(this.db, "scaling_activities", ["id", "groupId", "regionId", "description", "statusCode", "startTime"]);
     this.nonces = new SqliteNonceStore(this.db);
+    this.statement = statementCache(this.db);
     this.selectTags = this.db.prepare("SELECT key, value, propagate FROM scaling_group_tags WHERE group_id = ? ORDER BY rowid");
     this.upsertTag = this.db.prepare(
-      "INSERT INTO scaling_group_tags (group_id, key, value, propagate) VALUES (?, ?, ?, ?) ON CONFLICT (group_id, key) DO UPDATE SET value = excluded.value, propagate = excluded.propagate",
+      "INSERT INTO scaling_group_tags (group_id, key, value, propagate, context_key, value_lower) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, key) DO UPDATE SET value = excluded.value, propagate = excluded.propagate, value_lower = excluded.value_lower",
     );
     this.deleteTags = this.db.prepare("DELETE FROM scaling_group_tags WHERE group_id = ?");
     this.deleteTag = this.db.prepare("DELETE FROM scaling_group_tags WHERE group_id = ? AND key = ?");
@@ -467,6 +482,14 @@ export class SqliteStore implements GroupSource, ChildResolver {
         this.db.pragma(`user_version = ${current + i + 1}`);
       })();
     });
+    this.foldTags();
+  }
+
+  /** Fills the folded columns of tags written before they existed (tag keys are never empty, so '' marks them). */
+  private foldTags(): void {
+    const stale = this.db.prepare("SELECT rowid, key, value FROM scaling_group_tags WHERE context_key = ''").all() as { rowid: number; key: string; value: string }[];
+    const fold = this.db.prepare("UPDATE scaling_group_tags SET context_key = ?, value_lower = ? WHERE rowid = ?");
+    this.transaction(() => stale.forEach((t) => fold.run(resourceTagKey(t.key), t.value.toLowerCase(), t.rowid)));
   }
 
   /** Runs `fn` in one transaction: all of its writes happen or none. */
@@ -490,7 +513,7 @@ export class SqliteStore implements GroupSource, ChildResolver {
 
   /** Adds or overwrites tags by exact key (keys differing only in case are different tags, as in ESS). */
   putTags(groupId: string, tags: readonly TagRow[]): void {
-    for (const t of tags) this.upsertTag.run(groupId, t.key, t.value, t.propagate ? 1 : 0);
+    for (const t of tags) this.upsertTag.run(groupId, t.key, t.value, t.propagate ? 1 : 0, resourceTagKey(t.key), t.value.toLowerCase());
   }
 
   /** Removes the given keys, or every tag when `keys` is `all`. */
@@ -517,6 +540,15 @@ export class SqliteStore implements GroupSource, ChildResolver {
 
   listGroups(regionId: string): GroupInfo[] {
     return this.groups.where({ regionId }).map((row) => this.info(row));
+  }
+
+  /** The oldest allowed group carrying the tags, found in SQL (see src/service/list.ts). */
+  findAllowed(regionId: string, allowed: ListResidual, tags: readonly (readonly [string, string])[]): AllowedGroupProbe {
+    const where = carrying(tags);
+    const [first] = pageGroups(this, allowed, { regionId, offset: 0, limit: 1, where, count: false }).ids;
+    if (first !== undefined) return { candidates: true, group: this.getGroup(first, regionId)! };
+    const sql = `SELECT EXISTS (SELECT 1 FROM scaling_groups g WHERE ${["g.region_id = ?", ...where.map((c) => c.sql)].join(" AND ")})`;
+    return { candidates: this.statement(sql).pluck().get(regionId, ...where.flatMap((c) => c.params)) === 1 };
   }
 
   /** Looks the child up by its exact id in the region; never infers a group from an id's shape. */

@@ -6,7 +6,7 @@ import { EssHttpError } from "../../middleware/errors.js";
 import { listValue, paged } from "../input.js";
 import { newId, nowIso, type LifecycleHookRow, type ScalingConfigurationRow, type ScalingRuleRow } from "../store.js";
 import { groupInRegion } from "./groups.js";
-import { COOLDOWN, checkName, defined, duplicateName, incorrectState, inRegion, nameTaken, type Handler, type OperationContext } from "./context.js";
+import { COOLDOWN, checkName, defined, duplicateName, inList, incorrectState, inRegion, nameTaken, pagedInSql, type Handler, type OperationContext } from "./context.js";
 
 
 // ---- scaling configurations ----
@@ -87,6 +87,11 @@ const describeScalingConfigurations: Handler = (ctx) => {
   const groupId = input.string("ScalingGroupId");
   const ids = new Set(input.list("ScalingConfigurationId", "ScalingConfigurationIds"));
   const names = new Set(input.list("ScalingConfigurationName", "ScalingConfigurationNames"));
+  if (ctx.list) {
+    const { ids: page, fields } = pagedInSql(ctx, ctx.list, [...inList("c.id", ids), ...inList("c.name", names)], "scaling_configurations");
+    const rows = page.flatMap((id) => store.configurations.get(id) ?? []);
+    return { ...fields, ScalingConfigurations: listValue(ctx.version, "ScalingConfiguration", rows.map((c) => configurationView(ctx, c))) };
+  }
   const rows = store.configurations
     .where({ regionId: ctx.regionId, ...defined({ groupId }) })
     .filter((c) => ctx.visibility.sees(c.groupId) && (ids.size === 0 || ids.has(c.id)) && (names.size === 0 || names.has(c.name)));
@@ -198,6 +203,17 @@ const describeScalingRules: Handler = (ctx) => {
   const aris = new Set(input.list("ScalingRuleAri", "ScalingRuleAris"));
   const names = new Set(input.list("ScalingRuleName", "ScalingRuleNames"));
   const ruleType = input.oneOf("ScalingRuleType", RULE_TYPES);
+  if (ctx.list) {
+    const where = [
+      ...inList("c.id", ids),
+      ...inList("c.ari", aris),
+      ...inList("c.name", names),
+      ...(ruleType === undefined ? [] : [{ sql: "c.rule_type = ?", params: [ruleType] }]),
+    ];
+    const { ids: page, fields } = pagedInSql(ctx, ctx.list, where, "scaling_rules");
+    const rows = page.flatMap((id) => store.rules.get(id) ?? []);
+    return { ...fields, ScalingRules: listValue(ctx.version, "ScalingRule", rows.map((r) => ruleView(ctx, r))) };
+  }
   const rows = store.rules
     .where({ regionId: ctx.regionId, ...defined({ groupId, ruleType }) })
     .filter(
@@ -306,6 +322,12 @@ const describeLifecycleHooks: Handler = (ctx) => {
   const groupId = input.string("ScalingGroupId");
   const ids = new Set(input.list("LifecycleHookId", "LifecycleHookIds"));
   const name = input.string("LifecycleHookName");
+  if (ctx.list) {
+    const where = [...inList("c.id", ids), ...(name === undefined ? [] : [{ sql: "c.name = ?", params: [name] }])];
+    const { ids: page, fields } = pagedInSql(ctx, ctx.list, where, "lifecycle_hooks");
+    const rows = page.flatMap((id) => store.lifecycleHooks.get(id) ?? []);
+    return { ...fields, LifecycleHooks: listValue(ctx.version, "LifecycleHook", rows.map(hookView)) };
+  }
   const rows = store.lifecycleHooks
     .where({ regionId: ctx.regionId, ...defined({ groupId, name }) })
     .filter((h) => ctx.visibility.sees(h.groupId) && (ids.size === 0 || ids.has(h.id)));

@@ -1,7 +1,8 @@
-import type { ApiVersion } from "../../ess/types.js";
+import type { ApiVersion, RegionList } from "../../ess/types.js";
 import { EssHttpError } from "../../middleware/errors.js";
 import type { Input } from "../input.js";
 import type { SqliteStore, Table } from "../store.js";
+import { carrying, pageGroups, type ChildTable, type SqlClause } from "../list.js";
 
 /** Instance counts ESS accepts for group sizes and capacities. */
 export const CAPACITY = { min: 0, max: 2000 };
@@ -23,6 +24,8 @@ export interface OperationContext {
   /** The resource owner's account, for ARIs. */
   readonly account: string;
   readonly visibility: Visibility;
+  /** Set when the call lists the whole region: its groups can then be filtered and paged in SQL. */
+  readonly list?: RegionList;
   /** Regions this service answers DescribeRegions with. */
   readonly regions: readonly string[];
 }
@@ -71,4 +74,27 @@ export function checkName(parameter: string, name: string | undefined): string |
 /** Keys of `patch` whose value is not `undefined`, so an absent parameter leaves a field unchanged. */
 export function defined<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** `column IN (…)` over the values, or nothing when there are none. */
+export const inList = (column: string, values: ReadonlySet<string>): SqlClause[] =>
+  values.size === 0 ? [] : [{ sql: `${column} IN (${[...values].map(() => "?").join(", ")})`, params: [...values] }];
+
+/**
+ * One page of a whole-region list, filtered, counted and paged in SQL (src/service/list.ts): groups, or with
+ * `children` the children of the allowed groups. `where` adds the operation's own filters (aliases `g`, `c`).
+ */
+export function pagedInSql(ctx: OperationContext, list: RegionList, where: readonly SqlClause[], children?: ChildTable): {
+  ids: readonly string[];
+  fields: { TotalCount: number; PageNumber: number; PageSize: number };
+} {
+  const { pageNumber, pageSize } = ctx.input.page();
+  const page = pageGroups(ctx.store, list.residual, {
+    regionId: ctx.regionId,
+    offset: (pageNumber - 1) * pageSize,
+    limit: pageSize,
+    where: [...where, ...carrying(list.requestTags)],
+    ...(children ? { children } : {}),
+  });
+  return { ids: page.ids, fields: { TotalCount: page.total, PageNumber: pageNumber, PageSize: pageSize } };
 }

@@ -1,8 +1,9 @@
 /** Scaling groups and their tags. */
 import { EssHttpError } from "../../middleware/errors.js";
 import { checkTagKey, listValue, MAX_TAGS_PER_GROUP, paged } from "../input.js";
+import { carrying, pageTagRows } from "../list.js";
 import { newId, nowIso, type ScalingGroupRow, type TagRow } from "../store.js";
-import { CAPACITY, COOLDOWN, checkName, defined, duplicateName, incorrectState, nameTaken, notFound, type Handler, type OperationContext } from "./context.js";
+import { CAPACITY, COOLDOWN, checkName, defined, duplicateName, inList, incorrectState, nameTaken, notFound, pagedInSql, type Handler, type OperationContext } from "./context.js";
 
 const REMOVAL_POLICIES = ["OldestInstance", "NewestInstance", "OldestScalingConfiguration", "CustomPolicy"] as const;
 const MULTI_AZ_POLICIES = ["PRIORITY", "BALANCE", "COST_OPTIMIZED", "COMPOSABLE"] as const;
@@ -104,6 +105,17 @@ const describeScalingGroups: Handler = (ctx) => {
   const names = new Set([...input.list("ScalingGroupName", "ScalingGroupNames"), ...(name ? [name] : [])]);
   const tagFilter = input.tags();
   const resourceGroupId = input.string("ResourceGroupId");
+  if (ctx.list) {
+    const where = [
+      ...inList("g.id", ids),
+      ...inList("g.name", names),
+      ...(resourceGroupId === undefined ? [] : [{ sql: "g.resource_group_id = ?", params: [resourceGroupId] }]),
+      ...carrying(tagFilter.map((t) => [t.key, t.value] as const)),
+    ];
+    const { ids: page, fields } = pagedInSql(ctx, ctx.list, where);
+    const rows = page.flatMap((id) => store.groups.get(id) ?? []);
+    return { ...fields, ScalingGroups: listValue(ctx.version, "ScalingGroup", rows.map((g) => groupView(ctx, g))) };
+  }
   const rows = store.groups.where({ regionId: ctx.regionId }).filter((g) => {
     if (!ctx.visibility.sees(g.id)) return false;
     if (ids.size > 0 && !ids.has(g.id)) return false;
@@ -207,6 +219,22 @@ const listTagResources: Handler = (ctx) => {
   checkResourceType(ctx);
   const ids = input.list("ResourceId", "ResourceIds");
   const filter = input.tags();
+  const token = input.string("NextToken");
+  const start = token === undefined ? 0 : Number(token);
+  if (!Number.isSafeInteger(start) || start < 0) throw EssHttpError.invalid("NextToken");
+  const inSql =
+    ctx.list &&
+    pageTagRows(store, ctx.list.residual, {
+      regionId: ctx.regionId,
+      offset: start,
+      limit: LIST_TAGS_PAGE,
+      where: carrying([...ctx.list.requestTags, ...filter.map((f) => [f.key, f.value] as const)]),
+    });
+  if (inSql) {
+    if (start > inSql.total) throw EssHttpError.invalid("NextToken");
+    const page = inSql.rows.map((t) => ({ ResourceId: t.groupId, ResourceType: RESOURCE_TYPE_OF_TAGS, TagKey: t.key, TagValue: t.value, Propagate: t.propagate }));
+    return { NextToken: start + LIST_TAGS_PAGE < inSql.total ? String(start + LIST_TAGS_PAGE) : undefined, TagResources: listValue(ctx.version, "TagResource", page) };
+  }
   const groups = (ids.length > 0 ? ids.flatMap((id) => store.groups.get(id) ?? []) : store.groups.where({ regionId: ctx.regionId })).filter(
     (g) => g.regionId === ctx.regionId && ctx.visibility.sees(g.id),
   );
@@ -215,9 +243,7 @@ const listTagResources: Handler = (ctx) => {
     if (!filter.every((f) => tags.some((t) => t.key === f.key && t.value === f.value))) return [];
     return tags.map((t) => ({ ResourceId: g.id, ResourceType: RESOURCE_TYPE_OF_TAGS, TagKey: t.key, TagValue: t.value, Propagate: t.propagate }));
   });
-  const token = input.string("NextToken");
-  const start = token === undefined ? 0 : Number(token);
-  if (!Number.isSafeInteger(start) || start < 0 || start > rows.length) throw EssHttpError.invalid("NextToken");
+  if (start > rows.length) throw EssHttpError.invalid("NextToken");
   const next = start + LIST_TAGS_PAGE < rows.length ? String(start + LIST_TAGS_PAGE) : undefined;
   return { NextToken: next, TagResources: listValue(ctx.version, "TagResource", rows.slice(start, start + LIST_TAGS_PAGE)) };
 };

@@ -1,0 +1,110 @@
+/**
+ * Whole-region DescribeScalingGroups as the reference service answers it: the residual of the caller's
+ * policies, the store's search for one allowed group (which decides the call) and the first page of 50 with its
+ * TotalCount, all in SQLite. Page p50/p99 per principal over 1k, 10k and 100k groups in one region; seeding is
+ * done before the clock starts. `npm run bench:list` (SIZES=1000,10000 to choose sizes).
+ */
+import { percentile } from "./measure.js";
+import { performance } from "node:perf_hooks";
+import type { EvaluationInput } from "../src/evaluate/decision.js";
+import { loadPolicy } from "../src/policy/parse.js";
+import { residual } from "../src/residual/residual.js";
+import { pageGroups, RESIDUAL_SCHEMA } from "../src/service/list.js";
+import { SqliteStore } from "../src/service/store.js";
+
+const REGION = "cn-hangzhou";
+const ACCOUNT = "1609982529920904";
+const ACTION = "ess:DescribeScalingGroups";
+const PAGE = 50;
+const CALLS = Number(process.env.CALLS ?? 30);
+const SIZES = (process.env.SIZES ?? "1000,10000,100000").split(",").map(Number);
+
+const principal = (statements: unknown[]): EvaluationInput => ({
+  identity: [{ policy: loadPolicy(JSON.stringify({ Version: "1", Statement: statements }), { name: "bench" }) }],
+});
+
+const PRINCIPALS: Record<string, EvaluationInput> = {
+  admin: principal([{ Effect: "Allow", Action: "*", Resource: "*" }]),
+  "tag-based": principal([
+    { Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/team": "game1", "acs:ResourceTag/environment": "test" } } },
+    { Effect: "Deny", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/team": "game2" } } },
+  ]),
+  "arn-based": principal([{ Effect: "Allow", Action: "ess:Describe*", Resource: `acs:ess:${REGION}:${ACCOUNT}:scalinggroup/asg-*7` }]),
+  mixed: principal([
+    { Effect: "Allow", Action: "ess:*", Resource: `acs:ess:${REGION}:*:scalinggroup/asg-00*` },
+    { Effect: "Allow", Action: "ess:Describe*", Resource: "*", Condition: { StringLike: { "acs:ResourceTag/Team": "game*" } } },
+    { Effect: "Deny", Action: "ess:*", Resource: `acs:ess:${REGION}:*:scalinggroup/asg-001*` },
+  ]),
+};
+
+const TAG_SETS = [
+  [["team", "game1"], ["environment", "test"]],
+  [["Team", "game1"], ["environment", "test"], ["TEAM", "game2"]],
+  [["team", "game2"], ["environment", "dev"]],
+  [["owner", "ops"]],
+] as const;
+
+function seed(store: SqliteStore, n: number): void {
+  store.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const id = `asg-${String(i).padStart(20, "0")}`;
+      store.groups.insert({
+        id, regionId: i % 10 === 9 ? "cn-beijing" : REGION, name: `g${i}`, lifecycleState: "Active", minSize: 0, maxSize: 1,
+        defaultCooldown: 300, removalPolicies: [], vswitchIds: [], multiAzPolicy: "PRIORITY", healthCheckType: "ECS",
+        groupDeletionProtection: false, creationTime: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+        ...(i % 5 === 0 ? { resourceGroupId: "rg-a" } : {}),
+      });
+      store.putTags(id, TAG_SETS[i % TAG_SETS.length]!.map(([key, value]) => ({ key, value, propagate: false })));
+    }
+  });
+  store.db.exec("ANALYZE");
+}
+
+/**
+ * One list call: residual, the allowed-group search that decides it, then the first page and (unless `count` is
+ * false, to show what the count costs) its TotalCount.
+ */
+function listCall(store: SqliteStore, input: EvaluationInput, count = true): number {
+  const allowed = residual(input, ACTION, { region: REGION, account: ACCOUNT, keys: { "acs:SourceIp": "127.0.0.1" } });
+  const decided = store.findAllowed(REGION, allowed, []);
+  if (!decided.group) return 0;
+  return pageGroups(store, allowed, { regionId: REGION, offset: 0, limit: PAGE, count }).total;
+}
+
+function timeCalls(call: () => unknown): number[] {
+  const samples: number[] = [];
+  for (let c = 0; c < CALLS; c++) {
+    const start = performance.now();
+    call();
+    samples.push(performance.now() - start);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+const rows: string[] = [];
+const p50By = new Map<string, number>();
+for (const n of SIZES) {
+  const store = new SqliteStore(":memory:");
+  seed(store, n);
+  for (const [name, input] of Object.entries(PRINCIPALS)) {
+    const total = listCall(store, input); // warm-up, and the figure's sanity check
+    const samples = timeCalls(() => listCall(store, input));
+    const withoutCount = timeCalls(() => listCall(store, input, false));
+    const p50 = percentile(samples, 0.5);
+    p50By.set(`${name}@${n}`, p50);
+    rows.push(`| ${name} | ${n} | ${total} | ${p50.toFixed(2)} | ${percentile(samples, 0.99).toFixed(2)} | ${percentile(withoutCount, 0.5).toFixed(2)} |`);
+    if (n === SIZES[0]) {
+      const sql = residual(input, ACTION, { region: REGION, account: ACCOUNT }).toSql({ dialect: "sqlite", schema: RESIDUAL_SCHEMA, asciiIds: true });
+      const plan = store.db
+        .prepare(`EXPLAIN QUERY PLAN SELECT g.id FROM scaling_groups g WHERE g.region_id = ? AND ${sql.sql} ORDER BY g.creation_time, g.id LIMIT 50`)
+        .all(REGION, ...sql.params) as { detail: string }[];
+      console.log(`${name}: WHERE g.region_id = ? AND ${sql.sql}\n${plan.map((p) => `  ${p.detail}`).join("\n")}`);
+    }
+  }
+  store.close();
+}
+console.log(`\n${CALLS} calls per row, page of ${PAGE}, times in ms\n\n| principal | groups | allowed | p50 | p99 | p50 without TotalCount |\n|---|---|---|---|---|---|\n${rows.join("\n")}`);
+const [small, large] = [SIZES[0], SIZES[SIZES.length - 1]];
+for (const name of Object.keys(PRINCIPALS)) {
+  console.log(`${name}: p50 at ${large} / p50 at ${small} = ${(p50By.get(`${name}@${large}`)! / p50By.get(`${name}@${small}`)!).toFixed(1)}×`);
+}

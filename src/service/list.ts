@@ -1,0 +1,121 @@
+/**
+ * Pages the scaling groups a residual allows (or their configurations, rules or lifecycle hooks) in SQL: the filter, `ORDER BY creation_time, id`, `LIMIT/OFFSET`
+ * and `COUNT(*)` all run in SQLite, so a page costs about the same over a thousand groups or a hundred thousand.
+ * When the residual is not exact in SQL, the SQL selects a superset and every row is re-checked with `matches`,
+ * reading the superset in batches in the same order, so the page and the count stay those of the exact filter.
+ */
+import type { ListResidual } from "../residual/residual.js";
+import { toSql, type SqlSchema } from "../residual/sql.js";
+import type { SqliteStore } from "./store.js";
+
+/** Where the residual SQL finds groups (alias `g`) and their tags. */
+export const RESIDUAL_SCHEMA: SqlSchema = {
+  groupId: "g.id",
+  resourceGroupId: "g.resource_group_id",
+  tags: { table: "scaling_group_tags", groupId: "group_id", contextKey: "context_key", value: "value", valueLower: "value_lower" },
+};
+
+/** A further condition on the groups (alias `g`), with its bound values. */
+export interface SqlClause {
+  readonly sql: string;
+  readonly params: readonly (string | number)[];
+}
+
+/** Groups carrying every tag (exact key and value), as list calls filter by tag. */
+export const carrying = (tags: readonly (readonly [string, string])[]): SqlClause[] =>
+  tags.map(([key, value]) => ({
+    sql: "EXISTS (SELECT 1 FROM scaling_group_tags t WHERE t.group_id = g.id AND t.key = ? AND t.value = ?)",
+    params: [key, value],
+  }));
+
+/** Tables of objects that belong to one group each, listed by their own order. */
+export type ChildTable = "scaling_configurations" | "scaling_rules" | "lifecycle_hooks";
+
+export interface GroupQuery {
+  readonly regionId: string;
+  /** List the children (alias `c`) of the allowed groups instead of the groups. */
+  readonly children?: ChildTable;
+  readonly offset: number;
+  readonly limit: number;
+  readonly where?: readonly SqlClause[];
+  /** Count every allowed group (default); when false, `total` counts only up to the end of the page. */
+  readonly count?: boolean;
+}
+
+export interface GroupPage {
+  /** Ids of the page (groups, or children with `children`), oldest first. */
+  readonly ids: readonly string[];
+  /** Allowed groups that pass `where` (see `count`). */
+  readonly total: number;
+}
+
+/** Rows read per query while re-checking an inexact filter. */
+const RECHECK_BATCH = 500;
+
+interface OrderedId {
+  readonly id: string;
+  readonly creation_time: string;
+  readonly group_id: string;
+  readonly resource_group_id: string | null;
+}
+
+export function pageGroups(store: SqliteStore, allowed: ListResidual, query: GroupQuery): GroupPage {
+  const filter = toSql(allowed, { dialect: "sqlite", schema: RESIDUAL_SCHEMA, asciiIds: true });
+  if (filter.none) return { ids: [], total: 0 };
+  const listed = query.children ? "c" : "g";
+  const clauses = [{ sql: `${listed}.region_id = ?`, params: [query.regionId] }, ...(query.where ?? []), filter];
+  const tables = query.children ? `${query.children} c JOIN scaling_groups g ON g.id = c.group_id` : "scaling_groups g";
+  const from = `FROM ${tables} WHERE ${clauses.map((c) => c.sql).join(" AND ")}`;
+  const order = `${listed}.creation_time, ${listed}.id`;
+  const params = clauses.flatMap((c) => c.params);
+  const statement = (sql: string) => store.statement(sql);
+  if (filter.exact) {
+    const ids = statement(`SELECT ${listed}.id ${from} ORDER BY ${order} LIMIT ? OFFSET ?`).pluck().all(...params, query.limit, query.offset) as string[];
+    const total = query.count === false ? query.offset + ids.length : (statement(`SELECT COUNT(*) ${from}`).pluck().get(...params) as number);
+    return { ids, total };
+  }
+  const batch = statement(
+    `SELECT ${listed}.id, ${listed}.creation_time, g.id AS group_id, g.resource_group_id ${from} AND (${order}) > (?, ?) ORDER BY ${order} LIMIT ?`,
+  );
+  const ids: string[] = [];
+  let total = 0;
+  let after: [string, string] = ["", ""];
+  for (;;) {
+    const rows = batch.all(...params, ...after, RECHECK_BATCH) as OrderedId[];
+    for (const row of rows) {
+      const tags = store.tags(row.group_id).map((t) => [t.key, t.value] as const);
+      if (!allowed.matches({ scalingGroupId: row.group_id, tags, ...(row.resource_group_id === null ? {} : { resourceGroupId: row.resource_group_id }) })) continue;
+      if (total >= query.offset && ids.length < query.limit) ids.push(row.id);
+      total++;
+      if (query.count === false && ids.length === query.limit) return { ids, total };
+    }
+    if (rows.length < RECHECK_BATCH) return { ids, total };
+    const last = rows[rows.length - 1]!;
+    after = [last.creation_time, last.id];
+  }
+}
+
+export interface TagRowPage {
+  readonly rows: readonly { readonly groupId: string; readonly key: string; readonly value: string; readonly propagate: boolean }[];
+  /** Tag rows of every allowed group that passes `where`. */
+  readonly total: number;
+}
+
+/**
+ * The tags of the allowed groups (ListTagResources), in group order then in the order each group's tags were
+ * written, paged and counted in SQL. Undefined when the residual is not exact in SQL: the caller then decides
+ * group by group.
+ */
+export function pageTagRows(store: SqliteStore, allowed: ListResidual, query: Omit<GroupQuery, "children" | "count">): TagRowPage | undefined {
+  const filter = toSql(allowed, { dialect: "sqlite", schema: RESIDUAL_SCHEMA, asciiIds: true });
+  if (!filter.exact) return undefined;
+  if (filter.none) return { rows: [], total: 0 };
+  const clauses = [{ sql: "g.region_id = ?", params: [query.regionId] }, ...(query.where ?? []), filter];
+  const from = `FROM scaling_group_tags tag JOIN scaling_groups g ON g.id = tag.group_id WHERE ${clauses.map((c) => c.sql).join(" AND ")}`;
+  const params = clauses.flatMap((c) => c.params);
+  const rows = store
+    .statement(`SELECT tag.group_id, tag.key, tag.value, tag.propagate ${from} ORDER BY g.creation_time, g.id, tag.rowid LIMIT ? OFFSET ?`)
+    .all(...params, query.limit, query.offset) as { group_id: string; key: string; value: string; propagate: number }[];
+  const total = store.statement(`SELECT COUNT(*) ${from}`).pluck().get(...params) as number;
+  return { rows: rows.map((r) => ({ groupId: r.group_id, key: r.key, value: r.value, propagate: r.propagate === 1 })), total };
+}

@@ -1,0 +1,186 @@
+/**
+ * Whole-region list calls of the reference service page in SQL: over a store of groups with tags in case
+ * variants and several resource groups, every page and TotalCount of DescribeScalingGroups, for each example
+ * user, equals the groups `evaluate` allows one by one, and a caller allowed none is still refused.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import t from "tap";
+import { makeContext } from "../src/evaluate/context.js";
+import { evaluate } from "../src/evaluate/evaluate.js";
+import type { EvaluationInput } from "../src/evaluate/decision.js";
+import { loadPolicy } from "../src/policy/parse.js";
+import { SqliteStore } from "../src/service/store.js";
+import { ACCOUNT, client, failure, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, UNBOUND_TASK } from "./helpers/service.js";
+
+const REGION = "cn-hangzhou";
+const TAGS: readonly (readonly [string, string])[][] = [
+  [["Team", "game1"], ["environment", "test"]],
+  [["team", "game1"], ["TEAM", "game2"], ["environment", "test"]],
+  [["team", "game2"], ["environment", "dev"]],
+  [["Team", "game1"], ["Environment", "test"]],
+  [],
+  [["team", "game1"]],
+];
+
+const policies = (...files: string[]): EvaluationInput => ({
+  identity: files.map((f) => ({ policy: loadPolicy(readFileSync(join(POLICIES, f), "utf8"), { name: f }) })),
+});
+
+/** The example users allowed to list groups, with their policies (examples/service/config.json). */
+const USERS = [
+  ["admin", KEYS.admin, policies("admin.json")],
+  ["alice", KEYS.alice, policies("t3-operate-group1-by-tag.json")],
+  ["r1", KEYS.r1, policies("r1-group1-by-arn.json")],
+] as const;
+
+interface Listed {
+  TotalCount: number;
+  ScalingGroups: { ScalingGroup: { ScalingGroupId: string }[] };
+}
+
+t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are decided one by one", async (t) => {
+  const { url, dbFile } = await serve(t);
+  const writer = new SqliteStore(dbFile);
+  t.teardown(() => writer.close());
+  writer.transaction(() => {
+    for (let i = 0; i < 45; i++) {
+      const id = `asg-list${String(i).padStart(16, "0")}`;
+      writer.groups.insert({
+        id,
+        regionId: i % 9 === 8 ? "cn-beijing" : REGION,
+        name: `list-${i}`,
+        lifecycleState: "Active",
+        minSize: 0,
+        maxSize: 1,
+        defaultCooldown: 300,
+        removalPolicies: [],
+        vswitchIds: [],
+        multiAzPolicy: "PRIORITY",
+        healthCheckType: "ECS",
+        groupDeletionProtection: false,
+        creationTime: `2030-01-01T00:00:${String(Math.floor(i / 3)).padStart(2, "0")}Z`,
+        ...(i % 4 === 0 ? { resourceGroupId: "rg-aek2x" } : {}),
+      });
+      writer.putTags(id, TAGS[i % TAGS.length]!.map(([key, value]) => ({ key, value, propagate: false })));
+      if (i % 3 === 0) continue;
+      const regionId = i % 9 === 8 ? "cn-beijing" : REGION;
+      // Children created in the opposite order of their groups, so that their own order is what pages follow.
+      const creationTime = `2031-01-01T00:00:${String(59 - i).padStart(2, "0")}Z`;
+      const n = String(i).padStart(16, "0");
+      writer.rules.insert({ id: `asr-list${n}`, ari: `ari:acs:ess:${regionId}:${ACCOUNT}:scalingrule/asr-list${n}`, groupId: id, regionId, name: `r${i}`, ruleType: "SimpleScalingRule", creationTime });
+      writer.configurations.insert({ id: `asc-list${n}`, groupId: id, regionId, name: `c${i}`, instanceTypes: ["ecs.g6.large"], securityGroupIds: [], creationTime });
+      writer.lifecycleHooks.insert({
+        id: `ash-list${n}`, groupId: id, regionId, name: `h${i}`, lifecycleTransition: "SCALE_OUT", defaultResult: "CONTINUE", heartbeatTimeout: 600, creationTime,
+      });
+    }
+  });
+  const all = writer.groups.where({ regionId: REGION });
+  // Counts the service's reads of a whole region: an allowed list call is decided on one group found in SQL.
+  const listGroups = SqliteStore.prototype.listGroups;
+  let regionReads = 0;
+  SqliteStore.prototype.listGroups = function (this: SqliteStore, regionId: string) {
+    regionReads++;
+    return listGroups.call(this, regionId);
+  };
+  t.teardown(() => {
+    SqliteStore.prototype.listGroups = listGroups;
+  });
+  for (const [name, key, input] of USERS) {
+    const expected = all
+      .filter((g) => {
+        const ctx = makeContext({
+          action: "ess:DescribeScalingGroups",
+          resource: `acs:ess:${REGION}:${ACCOUNT}:scalinggroup/${g.id}`,
+          resourceTags: writer.tags(g.id).map((tag) => [tag.key, tag.value] as const),
+          ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}),
+        });
+        return evaluate(input, ctx).decision === "Allow";
+      })
+      .map((g) => g.id);
+    t.ok(expected.length > 0, `${name} may see ${expected.length} of ${all.length} groups`);
+    const api = client(url, key);
+    const listed: string[] = [];
+    for (let page = 1; page <= Math.ceil(expected.length / 7); page++) {
+      const r = await api.request<Listed>("DescribeScalingGroups", { RegionId: REGION, PageSize: 7, PageNumber: page }, { method: "POST" });
+      t.equal(r.TotalCount, expected.length, `${name}: TotalCount on page ${page}`);
+      listed.push(...r.ScalingGroups.ScalingGroup.map((g) => g.ScalingGroupId));
+    }
+    t.strictSame(listed, expected, `${name}: every page, in order`);
+    const visible = new Set(expected);
+    const children = [
+      ["DescribeScalingRules", writer.rules, (r: Record<string, unknown>) => (r.ScalingRules as { ScalingRule: { ScalingRuleId: string }[] }).ScalingRule.map((c) => c.ScalingRuleId)],
+      ["DescribeScalingConfigurations", writer.configurations, (r: Record<string, unknown>) => (r.ScalingConfigurations as { ScalingConfiguration: { ScalingConfigurationId: string }[] }).ScalingConfiguration.map((c) => c.ScalingConfigurationId)],
+      ["DescribeLifecycleHooks", writer.lifecycleHooks, (r: Record<string, unknown>) => (r.LifecycleHooks as { LifecycleHook: { LifecycleHookId: string }[] }).LifecycleHook.map((c) => c.LifecycleHookId)],
+    ] as const;
+    for (const [action, table, idsOf] of children) {
+      const want = table.where({ regionId: REGION }).filter((c) => visible.has(c.groupId)).map((c) => c.id);
+      const got: string[] = [];
+      let total = -1;
+      for (let page = 1; page <= Math.max(1, Math.ceil(want.length / 5)); page++) {
+        const r = await api.request<Record<string, unknown>>(action, { RegionId: REGION, PageSize: 5, PageNumber: page }, { method: "POST" });
+        total = r.TotalCount as number;
+        got.push(...idsOf(r));
+      }
+      t.strictSame([got, total], [want, want.length], `${name}: ${action}, every page and TotalCount`);
+    }
+    const wantTags = expected.flatMap((id) => writer.tags(id).map((tag) => `${id}:${tag.key}=${tag.value}`));
+    const gotTags: string[] = [];
+    let token: string | undefined;
+    do {
+      const r = await api.request<{ NextToken?: string; TagResources: { TagResource: { ResourceId: string; TagKey: string; TagValue: string }[] } }>(
+        "ListTagResources",
+        { RegionId: REGION, ResourceType: "scalinggroup", ...(token ? { NextToken: token } : {}) },
+        { method: "POST" },
+      );
+      gotTags.push(...r.TagResources.TagResource.map((tag) => `${tag.ResourceId}:${tag.TagKey}=${tag.TagValue}`));
+      token = r.NextToken;
+    } while (token);
+    t.strictSame(gotTags, wantTags, `${name}: ListTagResources, every page`);
+    const byRg = await api.request<Listed>("DescribeScalingGroups", { RegionId: REGION, ResourceGroupId: "rg-aek2x", PageSize: 50 }, { method: "POST" });
+    const inRg = new Set(all.filter((g) => g.resourceGroupId === "rg-aek2x").map((g) => g.id));
+    t.strictSame(byRg.ScalingGroups.ScalingGroup.map((g) => g.ScalingGroupId), expected.filter((id) => inRg.has(id)), `${name}: filtered by resource group`);
+  }
+  const alice = client(url, KEYS.alice);
+  const tagged = await alice.request<Listed>("DescribeScalingGroups", { RegionId: REGION, "Tag.1.Key": "team", "Tag.1.Value": "game1", PageSize: 50 }, { method: "POST" });
+  const carrying = new Set(all.filter((g) => writer.tags(g.id).some((tag) => tag.key === "team" && tag.value === "game1")).map((g) => g.id));
+  t.ok(tagged.ScalingGroups.ScalingGroup.every((g) => carrying.has(g.ScalingGroupId)), "a tag filter keeps only groups carrying the exact tag");
+  t.equal(tagged.TotalCount, tagged.ScalingGroups.ScalingGroup.length);
+  const admin = client(url, KEYS.admin);
+  const nobody = await admin.request<Listed>("DescribeScalingGroups", { RegionId: REGION, "Tag.1.Key": "team", "Tag.1.Value": "nobody" }, { method: "POST" });
+  t.equal(nobody.TotalCount, 0, "no group carries the tag: the call is decided on scalinggroup/*, and lists nothing");
+  const rules = await admin.request<{ ScalingRules: { ScalingRule: { ScalingRuleId: string }[] } }>("DescribeScalingRules", { RegionId: REGION, PageSize: 50 }, { method: "POST" });
+  t.ok(rules.ScalingRules.ScalingRule.some((r) => r.ScalingRuleId === RULE_OF_GROUP1), "children of allowed groups are listed");
+  const tasks = await admin.request<{ ScheduledTasks: { ScheduledTask: { ScheduledTaskId: string }[] } }>("DescribeScheduledTasks", { RegionId: REGION, PageSize: 50 }, { method: "POST" });
+  t.ok(tasks.ScheduledTasks.ScheduledTask.some((task) => task.ScheduledTaskId === UNBOUND_TASK), "tasks bound to no group, allowed on *");
+  const one = <T>(action: string, params: Record<string, string>) => admin.request<T>(action, { RegionId: REGION, ...params }, { method: "POST" });
+  const byName = await one<Listed>("DescribeScalingGroups", { "ScalingGroupName.1": "list-4", "ScalingGroupName.2": "list-5" });
+  t.strictSame(byName.ScalingGroups.ScalingGroup.map((g) => g.ScalingGroupId), [`asg-list${"4".padStart(16, "0")}`, `asg-list${"5".padStart(16, "0")}`], "filtered by name");
+  const rule = await one<{ ScalingRules: { ScalingRule: { ScalingRuleName: string }[] } }>("DescribeScalingRules", { "ScalingRuleName.1": "r4", ScalingRuleType: "SimpleScalingRule" });
+  t.strictSame(rule.ScalingRules.ScalingRule.map((r) => r.ScalingRuleName), ["r4"], "rules filtered by name and type");
+  const configuration = await one<{ ScalingConfigurations: { ScalingConfiguration: { ScalingConfigurationName: string }[] } }>("DescribeScalingConfigurations", { "ScalingConfigurationName.1": "c5" });
+  t.strictSame(configuration.ScalingConfigurations.ScalingConfiguration.map((c) => c.ScalingConfigurationName), ["c5"], "configurations filtered by name");
+  const hook = await one<{ LifecycleHooks: { LifecycleHook: { LifecycleHookName: string }[] } }>("DescribeLifecycleHooks", { LifecycleHookName: "h7" });
+  t.strictSame(hook.LifecycleHooks.LifecycleHook.map((h) => h.LifecycleHookName), ["h7"], "hooks filtered by name");
+  const badToken = await failure(admin.request("ListTagResources", { RegionId: REGION, ResourceType: "scalinggroup", NextToken: "100000" }, { method: "POST" }));
+  t.equal(badToken.code, "InvalidParameter", "a NextToken past the last tag row");
+  t.equal(regionReads, 0, "no allowed list call read every group of the region");
+  const refused = await failure(client(url, KEYS.t1).request("DescribeScalingGroups", { RegionId: REGION }, { method: "POST" }));
+  t.equal(refused.code, "Forbidden.Unauthorized", "a caller allowed no group is refused, as before");
+  t.equal(regionReads, 1, "a denial is decided group by group, to explain itself");
+});
+
+t.test("tags written before the folded columns existed are folded when the database is opened", async (t) => {
+  const dbFile = join(tempDir(t), "ess.db");
+  const old = new SqliteStore(dbFile);
+  old.groups.insert({
+    id: "asg-old", regionId: REGION, name: "old", lifecycleState: "Active", minSize: 0, maxSize: 1, defaultCooldown: 300,
+    removalPolicies: [], vswitchIds: [], multiAzPolicy: "PRIORITY", healthCheckType: "ECS", groupDeletionProtection: false, creationTime: "2030-01-01T00:00:00Z",
+  });
+  old.putTags("asg-old", [{ key: "Team", value: "Game", propagate: false }]);
+  old.db.exec("UPDATE scaling_group_tags SET context_key = '', value_lower = ''");
+  old.close();
+  const store = new SqliteStore(dbFile);
+  t.teardown(() => store.close());
+  t.strictSame(store.db.prepare("SELECT context_key, value_lower FROM scaling_group_tags").all(), [{ context_key: "acs:resourcetag/team", value_lower: "game" }]);
+});
