@@ -97,8 +97,8 @@ t.test("diff --fail-on-new-access asks the exact analysis and writes its witness
   const md = await cli("diff", "--format", "markdown", "--fail-on-new-access", regionWide, oldPolicy);
   t.equal(md.code, 0);
   t.match(md.out, /### New access \(exact check\)\n\n```\nno-new-access: PASS/);
-  const mixed = write("mixed2.json", [{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { Bool: { "ess:x": ["true"] }, NumericEquals: { "ess:x": ["1"] } } }]);
+  const mixed = write("mixed2.json", [{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { Bool: { "acs:x": ["true"] }, NumericEquals: { "acs:x": ["1"] } } }]);
   const undecided = await cli("diff", "--fail-on-new-access", oldPolicy, mixed);
   t.equal(undecided.code, 2);
-  t.match(undecided.err, /new access could not be decided: key ess:x is compared as bool and numeric at once/);
+  t.match(undecided.err, /new access could not be decided: key acs:x is compared as bool and numeric at once/);
 });

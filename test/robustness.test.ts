@@ -39,7 +39,7 @@ const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort().join
 function everything(text: string, fix = text.length < 20_000): { parse: readonly Finding[]; lint: readonly Finding[]; loaded: boolean } {
   const parsed = parsePolicy(text);
   const lint = lintPolicy(text);
-  if (fix) fixPolicy(text);
+  if (fix) fixPolicy(text, { fixType: "widening" });
   return { parse: parsed.findings, lint, loaded: parsed.policy !== undefined };
 }
 
