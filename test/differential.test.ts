@@ -24,7 +24,7 @@ const show = (m: Mismatch): string => `${m.kind}: ${m.detail}\n${JSON.stringify(
 
 // ---------------------------------------------------------------- the reference itself, against the contract
 
-t.test("reference: glob (contract §2)", async (t) => {
+t.test("reference: glob (docs/semantics.md §2)", async (t) => {
   t.ok(refGlob("*", ""), "* matches the empty string");
   t.ok(refGlob("acs:ess:*", "acs:ess:cn-hangzhou:1:scalinggroup/asg-1"), "* spans : and /");
   t.ok(refGlob("a?c", "a😀c"), "? is one character, an astral one too");
@@ -35,7 +35,7 @@ t.test("reference: glob (contract §2)", async (t) => {
   t.notOk(refGlob("*a*a*a*a*a*b", "a".repeat(200)));
 });
 
-t.test("reference: value formats (contract §3)", async (t) => {
+t.test("reference: value formats (docs/semantics.md §3)", async (t) => {
   const dec = (a: string, b: string): number => cmpDec(parseDec(a)!, parseDec(b)!);
   t.equal(dec("1.0", "1"), 0);
   t.equal(dec("-0", "0"), 0);
@@ -57,7 +57,7 @@ t.test("reference: value formats (contract §3)", async (t) => {
   t.equal(parseBlock("10.0.0.0/33"), undefined);
 });
 
-t.test("reference: decision flow (contract §4, scenarios T3)", async (t) => {
+t.test("reference: decision flow (docs/semantics.md §4, scenarios T3)", async (t) => {
   const t3 = policyOf([
     { Action: "ess:*", Effect: "Allow", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/environment": "test", "acs:ResourceTag/Team": "game1" } } },
     { Action: "ess:*", Effect: "Deny", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/environment": "dev", "acs:ResourceTag/team": "game2" } } },

@@ -66,7 +66,7 @@ t.test("versions: every operation in 2022-02-22; the 14 of catalog §8 only ther
   }
 });
 
-t.test("resource kinds follow contract §5", async (t) => {
+t.test("resource kinds follow docs/semantics.md §5", async (t) => {
   const all = [
     "DescribeRegions",
     "DescribeLimitation",

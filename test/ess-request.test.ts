@@ -1,4 +1,4 @@
-// ESS request → authorization plan → decision (contract §5). Expected values come from the contract and
+// ESS request → authorization plan → decision (docs/semantics.md §5). Expected values come from the contract and
 // scenarios.md, not from the implementation's output.
 import t from "tap";
 import { OPERATIONS } from "../src/ess/catalog.js";

@@ -102,7 +102,7 @@ t.test("- reads standard input", async (t) => {
   t.equal((await lint(["-"])).code, 2, "no standard input to read");
 });
 
-t.test("json: contract §7 findings plus file", async (t) => {
+t.test("json: docs/semantics.md §7 findings plus file", async (t) => {
   const r = await lint([`${ORIGINALS}/t1-create-tagged-only.original.json`, "--format", "json"]);
   t.same(JSON.parse(r.out), [
     {

@@ -147,7 +147,7 @@ t.test("conditions: a key that is certainly absent decides the statement: Error,
   const finding = (statement: Record<string, unknown>) => of(lint(statement), "condition-key-unknown");
   const tag = (operator: string) => ({ Condition: { [operator]: { "ess:ResourceTag/team": "game1" } } });
   // ESS defines no condition keys (its RAM page lists none): no request carries ess:ResourceTag/…, so a positive
-  // operator is false and a negated one true (contract §3).
+  // operator is false and a negated one true (docs/semantics.md §3).
   const allowTag = finding(allow(tag("StringEquals")));
   t.same(allowTag.map((f) => f.severity), ["Error"], "an Allow that never applies");
   t.match(allowTag[0]!.message, /StringEquals is false for every request, so this Allow never applies; did you mean "acs:ResourceTag\/team"\?/);
@@ -231,7 +231,7 @@ t.test("conditions and security: contradictions make a statement unmatchable", a
   t.same(
     never({ StringEquals: { "acs:ResourceTag/env": "dev" }, StringNotEquals: { "acs:ResourceTag/env": "dev" } }, "Deny"),
     [],
-    "case-variant tags can satisfy both in a Deny (contract §3)",
+    "case-variant tags can satisfy both in a Deny (docs/semantics.md §3)",
   );
 });
 

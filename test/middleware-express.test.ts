@@ -65,7 +65,7 @@ t.test("the official client is authenticated and authorized (GET and POST)", asy
   t.equal(deleted.Action, "DeleteScalingRule", "child id resolved to its allowed group");
 });
 
-t.test("authentication failures answer the ESS codes of contract §6", async (t) => {
+t.test("authentication failures answer the ESS codes of docs/semantics.md §6", async (t) => {
   const url = await app();
   const cases: [string, Parameters<typeof sendV1>[1], number, string][] = [
     ["wrong secret", { key: KEYS.alice, params: describeGroup1, secretForSigning: "not-the-secret" }, 403, "SignatureDoesNotMatch"],

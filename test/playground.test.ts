@@ -109,7 +109,7 @@ if (!existsSync(CHROMIUM)) {
     await page.click(`button[data-example="t2-1"]`);
     await decisionShown("Allow");
     const editor = page.locator(".policy textarea").first();
-    // The example's request carries no acs:RequestTag/owner: ForAllValues: holds on the empty set (contract §3).
+    // The example's request carries no acs:RequestTag/owner: ForAllValues: holds on the empty set (docs/semantics.md §3).
     const vacuous = { Version: "1", Statement: [{ Effect: "Allow", Action: "ess:Describe*", Resource: "*", Condition: { "ForAllValues:StringEquals": { "acs:RequestTag/owner": "alice" } } }] };
     await editor.fill(JSON.stringify(vacuous, null, 2));
     await page.locator(".finding", { hasText: "ForAllValues:StringEquals" }).waitFor();

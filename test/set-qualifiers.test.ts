@@ -1,5 +1,5 @@
 /**
- * Set qualifiers `ForAnyValue:` / `ForAllValues:` (contract §3). Expected results come from the contract's words:
+ * Set qualifiers `ForAnyValue:` / `ForAllValues:` (docs/semantics.md §3). Expected results come from the contract's words:
  * "ForAnyValue:Op holds when at least one request value satisfies Op (false when the key is absent);
  * ForAllValues:Op holds when every request value satisfies Op (true when the key is absent or has no value)",
  * "a request value that cannot be read as the operator's type makes that condition indeterminate: an

@@ -12,7 +12,7 @@ export type TagFamily = "RequestTag" | "ResourceTag";
 export interface TagCondition {
   readonly operator: "StringEquals" | "StringNotEquals" | "StringLike" | "StringNotLike";
   readonly family: TagFamily;
-  /** Lower case: RAM matches condition-key names regardless of case (contract §2). */
+  /** Lower case: RAM matches condition-key names regardless of case (docs/semantics.md §2). */
   readonly tag: string;
   readonly values: readonly string[];
 }

@@ -134,7 +134,7 @@ export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = 
       return ops.some((op) => supportsShape(op, shape) && wireOf(op).wire.tags !== undefined) ? Number.MAX_SAFE_INTEGER : 0;
     }
     if (keyLower.startsWith(RESOURCE_TAG)) return shape === "group" ? caseVariants(keyLower.slice(RESOURCE_TAG.length)) : 0;
-    // acs:TagKeys is not available for ESS (contract §5): no request carries it.
+    // acs:TagKeys is not available for ESS (docs/semantics.md §5): no request carries it.
     if (keyLower === "acs:tagkeys") return 0;
     return caseVariants(keyLower);
   };
@@ -204,7 +204,7 @@ interface StepFormula {
   readonly deny: Formula;
 }
 
-/** Whether the whole flow (control levels, session, owner, identity) allows: contract §4, through `flowOf`. */
+/** Whether the whole flow (control levels, session, owner, identity) allows: docs/semantics.md §4, through `flowOf`. */
 export function allowFormula(space: Space, input: EvaluationInput): Formula {
   const flow = flowOf(input, (policies): StepFormula => {
     const statements = policies.flatMap((p) => p.statements);

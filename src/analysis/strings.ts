@@ -339,7 +339,7 @@ type ArnState =
   | { readonly at: "region0" | "account0" };
 
 /**
- * What an ESS request can be authorized against (contract §5): `*`, `acs:ess:{region}:{account}:scalinggroup/*`
+ * What an ESS request can be authorized against (docs/semantics.md §5): `*`, `acs:ess:{region}:{account}:scalinggroup/*`
  * (create) and `acs:ess:{region}:{account}:scalinggroup/{id}`, with the region, account and id ESS accepts. Lengths
  * are not bounded here: `arnWithinLimits` checks a witness.
  */

@@ -12,7 +12,7 @@ import { anyStringDomain, stringClasses, Undecided, type StringPattern } from ".
  * address space into. Bool: true and false. Each typed key also has one value that does not parse (indeterminate).
  */
 
-/** A condition's outcome for one request value (contract §3): holds, does not, or cannot be read. */
+/** A condition's outcome for one request value (docs/semantics.md §3): holds, does not, or cannot be read. */
 export type Outcome = "true" | "false" | "indeterminate";
 
 export function outcomeOf(condition: Condition, value: string): Outcome {
@@ -104,7 +104,7 @@ function blockOf(raw: string): Block {
   return { v6, start, end: start + size - 1n };
 }
 
-/** IPv4-mapped IPv6 addresses compare as IPv4 (contract §3): no IPv6 witness may fall in ::ffff:0:0/96. */
+/** IPv4-mapped IPv6 addresses compare as IPv4 (docs/semantics.md §3): no IPv6 witness may fall in ::ffff:0:0/96. */
 const MAPPED = { start: 0xffffn << 32n, end: (0xffffn << 32n) + 0xffffffffn };
 
 function ipText(value: bigint, v6: boolean): string {

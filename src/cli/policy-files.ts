@@ -9,7 +9,7 @@ import { InputError, readText, type Io } from "./io.js";
 
 /**
  * Loads policy texts for evaluation, named after their labels. Any Error finding, the parser's or the linter's,
- * rejects the input (contract §1: a policy with Errors is never loaded); Warnings never change decisions.
+ * rejects the input (docs/semantics.md §1: a policy with Errors is never loaded); Warnings never change decisions.
  * `kind` is the user's `--kind`; without it each document's kind is read from its content.
  */
 export function loadPolicyTexts(sources: readonly { label: string; text: string }[], kind?: PolicyKind): Policy[] {

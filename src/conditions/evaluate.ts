@@ -4,7 +4,7 @@ import { OPERATORS, holdsWhenAbsent, operatorText, type OperatorSpec } from "./o
 import { compileTextTest, compileValueTest, parseTyped, requestValueParser, type ValueTest } from "./values.js";
 
 /**
- * One condition (`[Qualifier:]Operator: {Key: values}`) compiled for repeated evaluation (contract §3).
+ * One condition (`[Qualifier:]Operator: {Key: values}`) compiled for repeated evaluation (docs/semantics.md §3).
  *
  * Each request value of the key is tested on its own: values OR, negated operators NOR. The values of the key
  * then decide together:

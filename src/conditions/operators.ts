@@ -1,5 +1,5 @@
 /**
- * The 21 condition operators RAM documents, and nothing else (contract §3); each may carry a set qualifier (below).
+ * The 21 condition operators RAM documents, and nothing else (docs/semantics.md §3); each may carry a set qualifier (below).
  * Source: https://www.alibabacloud.com/help/en/ram/conditional-operator
  */
 export type Family = "string" | "numeric" | "date" | "bool" | "ip";
@@ -60,7 +60,7 @@ export function isOperatorName(name: string): name is OperatorName {
 }
 
 /**
- * Set qualifiers (contract §3): `ForAnyValue:Op` holds when at least one of the request's values of the key
+ * Set qualifiers (docs/semantics.md §3): `ForAnyValue:Op` holds when at least one of the request's values of the key
  * satisfies Op (false when the key is absent); `ForAllValues:Op` when every value does (true when the key is
  * absent or has no value).
  */
@@ -98,7 +98,7 @@ export const operatorText = (c: ParsedOperator): QualifiedOperatorName => (c.qua
 
 /**
  * Whether a condition holds when the request has no value for its key: `ForAllValues:` yes (vacuously),
- * `ForAnyValue:` no, an unqualified operator only when it is negated (contract §3).
+ * `ForAnyValue:` no, an unqualified operator only when it is negated (docs/semantics.md §3).
  */
 export function holdsWhenAbsent(spec: OperatorSpec, qualifier: SetQualifier | undefined): boolean {
   return qualifier === undefined ? spec.negated : qualifier === "ForAllValues";

@@ -4,7 +4,7 @@ import type { Comparison, Family } from "./operators.js";
 import { compileGlob } from "../match/glob.js";
 
 /**
- * Typed condition values, one parser and comparator per operator family (contract §3).
+ * Typed condition values, one parser and comparator per operator family (docs/semantics.md §3).
  * A policy value that does not parse is an Error at load; a request value that does not parse makes the
  * condition indeterminate (never allows, always lets a Deny fire).
  */

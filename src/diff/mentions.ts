@@ -97,7 +97,7 @@ export interface Binding {
 /** Values for some condition keys (by lower-cased name); a key not in the map is absent from the request. */
 export type Assignment = ReadonlyMap<string, Binding>;
 
-/** `acs:TagKeys` never matches for ESS and no request may carry it (contract §5); a tag needs a key. Never set. */
+/** `acs:TagKeys` never matches for ESS and no request may carry it (docs/semantics.md §5); a tag needs a key. Never set. */
 const UNSETTABLE_KEY = /^acs:(?:tagkeys|requesttag\/|resourcetag\/)$/;
 
 /** Values tried per key, besides the one outside every policy value. */

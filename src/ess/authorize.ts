@@ -29,7 +29,7 @@ function decideTarget(target: AuthTarget, set: Decider, trace: boolean): Resourc
   if (target.scalingGroupId !== undefined) decided.scalingGroupId = target.scalingGroupId;
   if (target.origin !== undefined) decided.origin = target.origin;
   if (target.groupNotFound) decided.groupNotFound = true;
-  // A child that resolves to no group is never allowed (contract §5), so it is not evaluated at all.
+  // A child that resolves to no group is never allowed (docs/semantics.md §5), so it is not evaluated at all.
   if (target.unresolved !== undefined) {
     decided.decision = "ImplicitDeny";
     decided.determining = [];

@@ -7,7 +7,7 @@ export const OPERATIONS: readonly EssOperation[] = OPERATION_ROWS;
 
 const byName = new Map(OPERATIONS.map((op) => [op.name, op]));
 
-/** Distinct RAM actions, keyed by their lower-case form (action matching ignores case, contract §2). */
+/** Distinct RAM actions, keyed by their lower-case form (action matching ignores case, docs/semantics.md §2). */
 const actionsByLower = new Map(OPERATIONS.map((op) => [op.ramAction.toLowerCase(), op.ramAction]));
 
 /** The operation with this exact API name (`Action` on the wire is case-sensitive). */

@@ -63,11 +63,11 @@ interface ChildRef {
   readonly ari?: RuleAri;
 }
 
-/** Only these may be bound to no group; they are then authorized on `*` (contract §5). */
+/** Only these may be bound to no group; they are then authorized on `*` (docs/semantics.md §5). */
 export const UNBINDABLE: ReadonlySet<ChildKind> = new Set<ChildKind>(["ScheduledTask", "AlarmTask"]);
 
 /**
- * Condition keys that only the request's tag parameters and the resolved group may supply (contract §5),
+ * Condition keys that only the request's tag parameters and the resolved group may supply (docs/semantics.md §5),
  * recognised as the context will name them: folded to lower case.
  */
 const isReservedKey = (key: string): boolean => {
@@ -79,7 +79,7 @@ const isReservedKey = (key: string): boolean => {
 export const ACCOUNT_ID = /^[0-9]{1,32}$/;
 
 /**
- * Turns an ESS API request into the resources to authorize, each with its full request context (contract §5).
+ * Turns an ESS API request into the resources to authorize, each with its full request context (docs/semantics.md §5).
  * Throws `EssRequestError` when the request is not an authorization question (unknown action or version,
  * missing or malformed parameters); errors of `deps` propagate.
  */
@@ -92,7 +92,7 @@ export async function buildPlan(req: EssRequest, deps: PlanDeps): Promise<Author
   checkResourceType(params, wire);
   // UntagResources' TagKey(s).N name keys only: validated, but they carry no acs:RequestTag values.
   if (wire.tagKeys !== undefined) scalarList(params, wire.tagKeys);
-  // Create, tag and tag-filter parameters alike (contract §5); `Tags` JSON strings are not in `wire.tags`.
+  // Create, tag and tag-filter parameters alike (docs/semantics.md §5); `Tags` JSON strings are not in `wire.tags`.
   const requestTags = wire.tags === undefined ? [] : tagList(params, wire.tags);
   const keys = globalKeys(req.context);
   const scope: Scope = {
@@ -251,7 +251,7 @@ function globalKeys(context: EssRequest["context"]): [string, string][] {
 }
 
 function context(scope: Scope, resource: string, group?: GroupInfo): RequestContext {
-  // acs:ResourceTag exists only when the request has a resource (contract §5).
+  // acs:ResourceTag exists only when the request has a resource (docs/semantics.md §5).
   return resourceContext(scope.values, { action: scope.action, resource, resourceTags: group?.tags, resourceGroupId: group?.resourceGroupId });
 }
 
@@ -387,7 +387,7 @@ export const carriesEvery = (group: GroupInfo, filters: readonly (readonly [stri
   filters.every(([key, value]) => group.tags.some(([k, v]) => k === key && v === value));
 
 /**
- * A list call that names no resource is evaluated per group of the region (contract §5), narrowed by its tag
+ * A list call that names no resource is evaluated per group of the region (docs/semantics.md §5), narrowed by its tag
  * filters (exact key and value) since ESS returns only groups carrying them. Name and resource-group filters
  * are left to ESS: extra targets only add items the host filters out anyway. When no group remains, one probe
  * on `scalinggroup/*` without resource tags decides whether the caller may make the call at all.

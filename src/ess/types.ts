@@ -6,7 +6,7 @@ export type MaybePromise<T> = T | Promise<T>;
 
 export type ApiVersion = "2014-08-28" | "2022-02-22";
 
-/** Objects that have no ARN of their own and are authorized against their owning scaling group (contract §5). */
+/** Objects that have no ARN of their own and are authorized against their owning scaling group (docs/semantics.md §5). */
 export type ChildKind =
   | "ScalingConfiguration"
   | "ScalingRule"
@@ -77,7 +77,7 @@ export interface EssRequest {
   readonly endpointRegion?: string;
 }
 
-/** A request that is not an authorization question: answered with an ESS error (contract §6). */
+/** A request that is not an authorization question: answered with an ESS error (docs/semantics.md §6). */
 export class EssRequestError extends Error {
   constructor(
     readonly code: "UnsupportedOperation" | "NoSuchVersion" | "MissingParameter" | "InvalidParameter" | "InvalidScalingGroupId.NotFound",
@@ -149,7 +149,7 @@ export const API_VERSIONS: readonly ApiVersion[] = ["2014-08-28", "2022-02-22"];
 export type AccessLevel = "create" | "get" | "update" | "delete";
 
 /**
- * What an operation is authorized against (contract §5): `group` the scaling-group ARN, `create`
+ * What an operation is authorized against (docs/semantics.md §5): `group` the scaling-group ARN, `create`
  * `scalinggroup/*` (CreateScalingGroup), `all` the literal `*`.
  */
 export type ResourceKind = "group" | "create" | "all";

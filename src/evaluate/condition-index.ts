@@ -4,7 +4,7 @@
  * as OPA's rule indexer files rules by one equality each.
  *
  * A statement's anchor is one of its conditions that can only hold when the request carries a value of the
- * key it names (a positive operator, unqualified or `ForAnyValue:`: a missing key makes it false, contract §3):
+ * key it names (a positive operator, unqualified or `ForAnyValue:`: a missing key makes it false, docs/semantics.md §3):
  * - `StringEquals` / `StringEqualsIgnoreCase`: filed under each policy value (lower-cased for IgnoreCase);
  * - `StringLike` whose every value starts with literal text: filed under those literal prefixes;
  * - `Bool`: filed under the value it wants; a request value that is not a boolean visits both, because an

@@ -12,7 +12,7 @@ export interface RequestContext {
   /**
    * Condition-key values keyed by the lower-cased key name (`acs:sourceip`, `acs:requesttag/team`).
    * A key with several values (tags whose keys differ only in case) is "ambiguous": an Allow condition
-   * must hold for every value, a Deny condition fires if it holds for any (contract §3); under
+   * must hold for every value, a Deny condition fires if it holds for any (docs/semantics.md §3); under
    * `ForAnyValue:` / `ForAllValues:` the values are the set the qualifier ranges over.
    */
   readonly values: ReadonlyMap<string, readonly string[]>;

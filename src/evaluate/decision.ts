@@ -3,7 +3,7 @@ import type { QualifiedOperatorName, SetQualifier } from "../conditions/operator
 
 export type DecisionKind = "Allow" | "ExplicitDeny" | "ImplicitDeny";
 
-/** Where in RAM's flow a statement was evaluated (contract §4). */
+/** Where in RAM's flow a statement was evaluated (docs/semantics.md §4). */
 export type Stage = "control" | "session" | "identity";
 
 /** Account scope, or a resource group: an RG-scope attachment applies only to resources in that group. */

@@ -113,7 +113,7 @@ function skipped(trace: StatementTrace[], policy: Policy, scope: AttachmentScope
 }
 
 /**
- * RAM's flow (contract §4) for one principal: which sets of policies are evaluated, in which order. Each step
+ * RAM's flow (docs/semantics.md §4) for one principal: which sets of policies are evaluated, in which order. Each step
  * holds its policies in whatever form the evaluating path needs (plain for the interpreter, indexed for
  * `compile`), so both paths share this flow.
  */
@@ -170,7 +170,7 @@ export function decideFlow<Step, Req>(
     const d = run(level, req);
     if (d.decision !== "Allow") return d;
   }
-  // Step 2 before step 3 (contract §4): a session policy's deny is final, even for the owner.
+  // Step 2 before step 3 (docs/semantics.md §4): a session policy's deny is final, even for the owner.
   if (flow.session !== undefined) {
     const d = run(flow.session, req);
     if (d.decision !== "Allow") return d;
@@ -207,7 +207,7 @@ interface PlainStep {
 const plainStep = (policies: readonly Policy[], stage: Stage, scope: AttachmentScope): PlainStep => ({ policies, stage, scope });
 
 /**
- * Decides one request (contract §4) by walking every statement. Never throws: any failure is an ImplicitDeny
+ * Decides one request (docs/semantics.md §4) by walking every statement. Never throws: any failure is an ImplicitDeny
  * that says why. For many decisions over the same policies, `compile` them once instead.
  */
 export function evaluate(input: EvaluationInput, ctx: RequestContext, options: EvaluateOptions = {}): Decision {

@@ -2,7 +2,7 @@ import type { Family } from "../conditions/operators.js";
 import type { EssAction } from "./ess-actions.js";
 
 /**
- * The condition keys an ESS request carries (contract §5; ram-policy-language.md §5,
+ * The condition keys an ESS request carries (docs/semantics.md §5; ram-policy-language.md §5,
  * https://www.alibabacloud.com/help/en/ram/policy-elements). ESS defines no service-specific keys
  * (https://help.aliyun.com/zh/auto-scaling/developer-reference/api-ess-2022-02-22-ram).
  */
@@ -24,7 +24,7 @@ export const GLOBAL_KEYS: readonly GlobalKey[] = [
 
 export const REQUEST_TAG_PREFIX = "acs:RequestTag/";
 export const RESOURCE_TAG_PREFIX = "acs:ResourceTag/";
-/** Not available for ESS (contract §5): never present. */
+/** Not available for ESS (docs/semantics.md §5): never present. */
 export const TAG_KEYS = "acs:TagKeys";
 
 export type KeyClass =

@@ -3,7 +3,7 @@ import { compileGlob } from "../match/glob.js";
 
 /**
  * The catalog seen per RAM action (what a policy's Action element names), rather than per API operation:
- * `VerifyUser` and `VerifyAuthentication` are authorized as `ess:DescribeRegions` (contract §5), so a policy
+ * `VerifyUser` and `VerifyAuthentication` are authorized as `ess:DescribeRegions` (docs/semantics.md §5), so a policy
  * can only ever speak of the action.
  */
 export interface EssAction {
@@ -40,7 +40,7 @@ export const ESS_ACTION_NAMES: readonly string[] = allRamActions();
 
 const LOWER_NAMES = ESS_ACTION_NAMES.map((a) => a.toLowerCase());
 
-/** The canonical ESS actions an Action-element pattern matches (case-insensitively, contract §2). */
+/** The canonical ESS actions an Action-element pattern matches (case-insensitively, docs/semantics.md §2). */
 export function actionsMatching(pattern: string): string[] {
   // A pattern matches only names that start with its literal head: most mistyped actions are settled here.
   const head = pattern.toLowerCase().split(/[*?]/, 1)[0]!;

@@ -4,7 +4,7 @@ import { escapePointerToken, positionAt, type JsonSource } from "../policy/json-
 import type { Span } from "../policy/findings.js";
 
 /**
- * Fixes are RFC 6902 patches (the contract §7 form). Three shapes cover every fix the rules make: replace a
+ * Fixes are RFC 6902 patches (the docs/semantics.md §7 form). Three shapes cover every fix the rules make: replace a
  * value, rename an object key (`move` within one object), remove an array element or object member.
  * A patch is applied with fast-json-patch; the file is then rewritten with a minimal text edit when one
  * reproduces the patched value exactly, so the rest of the file keeps its formatting.

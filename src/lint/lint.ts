@@ -88,7 +88,7 @@ function run(text: string, options: LintOptions & { name?: string }): LintReport
 }
 
 /**
- * Lints one policy document: the parser's grammar and value checks (contract §1, §3) plus the catalog-aware
+ * Lints one policy document: the parser's grammar and value checks (docs/semantics.md §1, §3) plus the catalog-aware
  * rules of `families/`. Findings are sorted by position; each carries a JSON Pointer, a 1-based end-exclusive
  * span and, where a safe fix exists, an RFC 6902 patch.
  */
@@ -121,7 +121,7 @@ export interface PolicySource {
 
 /**
  * Loads a set of policies for evaluation, all or none: any Error finding in any of them refuses the set
- * (contract §1). The Errors are returned, not thrown, so that the CLI and the browser playground each report
+ * (docs/semantics.md §1). The Errors are returned, not thrown, so that the CLI and the browser playground each report
  * them in their own way. Without `kind`, each document's kind is read from its content (`detectKind`).
  */
 export function loadLintedPolicies(

@@ -1,5 +1,5 @@
 /**
- * Wildcard matching for Action, Resource and StringLike (contract §2): `*` matches any sequence (including
+ * Wildcard matching for Action, Resource and StringLike (docs/semantics.md §2): `*` matches any sequence (including
  * empty, `:` and `/`), `?` exactly one character (code point); everything else is literal.
  *
  * Patterns are split at `*` into segments; the first is anchored at the start, the last at the end, and each

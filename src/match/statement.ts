@@ -3,7 +3,7 @@ import type { MismatchReason } from "../evaluate/decision.js";
 import { compileGlob, type Glob } from "./glob.js";
 
 /**
- * Action and resource matching of one statement (contract §2): actions case-insensitively; resources with
+ * Action and resource matching of one statement (docs/semantics.md §2): actions case-insensitively; resources with
  * exact case in Allow statements and regardless of case in Deny statements, so that case never widens access.
  */
 export interface CompiledTarget {

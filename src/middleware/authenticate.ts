@@ -1,6 +1,6 @@
 /**
  * Verifies an RPC request's AccessKey signature (v1 HMAC-SHA1 or v3 ACS3-HMAC-SHA256), its timestamp and nonce,
- * and returns its parameters and signer. Every failure is an `EssHttpError` with the code of contract §6.
+ * and returns its parameters and signer. Every failure is an `EssHttpError` with the code of docs/semantics.md §6.
  */
 import { EssHttpError } from "./errors.js";
 import { parseFormInto } from "./form.js";
@@ -31,7 +31,7 @@ export interface SignedHttpRequest {
 export interface AuthenticationOptions {
   readonly credentials: CredentialSource;
   readonly nonces: NonceStore;
-  /** Accepted clock skew either way; 15 minutes by default (contract §6). */
+  /** Accepted clock skew either way; 15 minutes by default (docs/semantics.md §6). */
   readonly timestampWindowMs?: number;
   readonly now?: () => number;
 }

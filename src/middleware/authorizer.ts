@@ -131,7 +131,7 @@ function currentTimeText(now: number): string {
   return currentTime.text;
 }
 
-/** Global condition keys of contract §5; `acs:MFAPresent` is false: AccessKey calls carry no MFA. */
+/** Global condition keys of docs/semantics.md §5; `acs:MFAPresent` is false: AccessKey calls carry no MFA. */
 function conditionKeys(credential: Credential, now: number, origin: ClientOrigin): Record<string, string> {
   const keys: Record<string, string> = {
     "acs:CurrentTime": currentTimeText(now),

@@ -1,5 +1,5 @@
 /**
- * Where a request came from, for `acs:SourceIp`, `acs:SecureTransport` and `acs:SourceVpc` (contract §5):
+ * Where a request came from, for `acs:SourceIp`, `acs:SecureTransport` and `acs:SourceVpc` (docs/semantics.md §5):
  * the connection's peer, unless that peer is a configured trusted proxy, whose forwarding headers then count.
  */
 import ipaddr from "ipaddr.js";

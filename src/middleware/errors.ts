@@ -1,5 +1,5 @@
 /**
- * ESS error responses (contract §6; codes and messages from `ess-api-catalog.md` §6, which cites
+ * ESS error responses (docs/semantics.md §6; codes and messages from `ess-api-catalog.md` §6, which cites
  * AlibabaCloudDocs/ess "Error codes/Client errors.md" and "Server errors.md").
  */
 

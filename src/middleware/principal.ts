@@ -10,7 +10,7 @@ export interface Principal {
   readonly displayName: string;
   /** `acs:ram::{account}:user/alice`, `acs:ram::{account}:assumed-role/{role}/{session}`, `acs:ram::{account}:root`. */
   readonly arn: string;
-  /** Identity, session and control policies (contract §4). */
+  /** Identity, session and control policies (docs/semantics.md §4). */
   readonly policies: EvaluationInput;
 }
 

@@ -1,7 +1,7 @@
 import type { Span } from "./findings.js";
 import type { OperatorName, SetQualifier } from "../conditions/operators.js";
 
-/** Which grammar a document follows and which size limit applies (contract §1). */
+/** Which grammar a document follows and which size limit applies (docs/semantics.md §1). */
 export type PolicyKind = "identity" | "session" | "control" | "trust";
 
 export type Effect = "Allow" | "Deny";
@@ -34,11 +34,11 @@ export interface Statement {
 export interface Condition {
   /** One of the 21 operators, without its set qualifier. */
   readonly operator: OperatorName;
-  /** `ForAnyValue` / `ForAllValues` when the operator is written with one (contract §3). */
+  /** `ForAnyValue` / `ForAllValues` when the operator is written with one (docs/semantics.md §3). */
   readonly qualifier?: SetQualifier;
   /** The key as written, e.g. `acs:ResourceTag/Team`. */
   readonly key: string;
-  /** Lower-cased key: condition-key names match case-insensitively (contract §2). */
+  /** Lower-cased key: condition-key names match case-insensitively (docs/semantics.md §2). */
   readonly keyLower: string;
   /** The policy values as strings (unquoted numbers/booleans converted to their JSON text). */
   readonly values: readonly string[];

@@ -1,6 +1,6 @@
 import type { Operation } from "fast-json-patch";
 
-/** The four severities of Alibaba's policy checker and IAM Access Analyzer (contract §7). */
+/** The four severities of Alibaba's policy checker and IAM Access Analyzer (docs/semantics.md §7). */
 export type Severity = "Error" | "SecurityWarning" | "Warning" | "Suggestion";
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = {

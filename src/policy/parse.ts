@@ -8,7 +8,7 @@ import { parseTyped } from "../conditions/values.js";
 
 /**
  * Character limits per policy kind, counted on the document with insignificant whitespace removed
- * (contract §1; https://www.alibabacloud.com/help/en/ram/product-overview/limits).
+ * (docs/semantics.md §1; https://www.alibabacloud.com/help/en/ram/product-overview/limits).
  */
 export const SIZE_LIMITS: Readonly<Record<PolicyKind, number>> = {
   identity: 6144,
@@ -203,7 +203,7 @@ function forEachString(value: unknown, pointer: string, visit: (s: string, point
 
 /**
  * Parses and validates a policy document: strict JSON with positions, the JSON Schema of the grammar, then the
- * semantic rules of contract §1 and §3. A document with any Error yields no policy.
+ * semantic rules of docs/semantics.md §1 and §3. A document with any Error yields no policy.
  */
 export function parsePolicy(text: string, options: ParseOptions = {}): ParseResult {
   const kind = options.kind ?? "identity";

@@ -39,7 +39,7 @@ export interface ArnAtom {
   readonly target: CompiledTarget;
 }
 
-/** A condition on `acs:ResourceTag/<key>`, held in a statement of `effect` (contract §3). */
+/** A condition on `acs:ResourceTag/<key>`, held in a statement of `effect` (docs/semantics.md §3). */
 export interface TagAtom {
   readonly kind: "tag";
   readonly effect: Effect;

@@ -126,7 +126,7 @@ class Renderer {
   /**
    * With V the row's values under the condition's key (several when tag keys differ only in case) and M(v)
    * "some policy value matches v": Allow needs V non-empty and M (or, negated, not M) for every v; Deny fires
-   * when some v has M (or, negated, not M), and a negated Deny also when V is empty (contract §3).
+   * when some v has M (or, negated, not M), and a negated Deny also when V is empty (docs/semantics.md §3).
    */
   private tag(atom: TagAtom, positive: boolean): string {
     const { condition } = atom.condition;

@@ -1,7 +1,7 @@
 /**
  * The principals file of `ess-authz serve`: the account, its RAM users, groups and roles with their AccessKeys,
  * and the policies attached to them. Loaded whole or not at all: any problem, including a policy with an Error
- * finding (contract §1), rejects the file, so a bad edit never replaces a working configuration.
+ * finding (docs/semantics.md §1), rejects the file, so a bad edit never replaces a working configuration.
  *
  *   { "account": "1609982529920904",
  *     "users":  [ { "name": "alice", "accessKeyId": "…", "accessKeySecret": "…", "groups": ["game1"],

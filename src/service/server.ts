@@ -182,7 +182,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         const authz = request.essAuthz;
         if (!authz) throw new EssHttpError("InternalError");
         const { plan, decision } = authz;
-        // RAM decides before ESS looks the group up (contract §5): an allowed call on an unknown group is a 404.
+        // RAM decides before ESS looks the group up (docs/semantics.md §5): an allowed call on an unknown group is a 404.
         if (decision.mode === "all" && decision.resources.some((r) => r.groupNotFound)) throw new EssHttpError("InvalidScalingGroupId.NotFound");
         const handler = HANDLERS.get(plan.operation);
         if (!handler) throw new EssHttpError("NotImplemented", `${plan.operation} is a valid ESS operation but is not implemented by this service.`);

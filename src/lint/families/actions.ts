@@ -8,7 +8,7 @@ import { replaceValue } from "../fixes.js";
 
 /**
  * Action rules, judged against the ESS catalog (https://help.aliyun.com/zh/auto-scaling/developer-reference/api-ess-2022-02-22-ram).
- * Matching is case-insensitive (contract §2), so "unknown" means no action matches in any case.
+ * Matching is case-insensitive (docs/semantics.md §2), so "unknown" means no action matches in any case.
  */
 const NAMES = ESS_ACTION_NAMES.map((a) => a.slice("ess:".length));
 
@@ -114,7 +114,7 @@ export function checkActions(ctx: LintContext): void {
 
 function unknownAction(ctx: LintContext, statement: LintStatement, action: string, pointer: string, statementDead: boolean): void {
   const { actionKind: kind, actions: { length: listLength } } = statement;
-  // VerifyUser and VerifyAuthentication are APIs, but RAM authorizes them as ess:DescribeRegions (contract §5).
+  // VerifyUser and VerifyAuthentication are APIs, but RAM authorizes them as ess:DescribeRegions (docs/semantics.md §5).
   const op = getOperation(action.slice(action.indexOf(":") + 1));
   const suggestions = op ? [op.ramAction] : suggestActions(action);
   const why = op ? `: the ${op.name} API is authorized as ${op.ramAction}` : "";

@@ -18,7 +18,7 @@ import {
   type KeyClass,
 } from "../condition-keys.js";
 
-/** Condition rules (contract §3, §5). Operators the parser rejects are skipped here. */
+/** Condition rules (docs/semantics.md §3, §5). Operators the parser rejects are skipped here. */
 const KNOWN_KEYS = [...GLOBAL_KEYS.map((k) => k.name), TAG_KEYS];
 
 /** Another key of the same operator block equal to `newKey` up to case: renaming into it would merge two conditions. */
@@ -215,7 +215,7 @@ function neverSet(never: readonly string[]): ReadonlySet<string> {
   return set;
 }
 
-/** A condition that is false when its key is missing: a positive operator, or any under `ForAnyValue:` (contract §3). */
+/** A condition that is false when its key is missing: a positive operator, or any under `ForAnyValue:` (docs/semantics.md §3). */
 export const falseWhenAbsent = (c: LintCondition): boolean => !holdsWhenAbsent(c.spec!, c.qualifier);
 
 /** Actions the conditions of a statement exclude because they are false on a missing key. */
@@ -277,7 +277,7 @@ function mayBeAbsent(ctx: LintContext, statement: LintStatement, c: KeyClass, ke
 
 /**
  * An Allow whose `ForAllValues:` condition is the only one on its key holds vacuously when the key is missing
- * (contract §3): it grants to every request without the key. SecurityWarning, as IAM Access Analyzer reports
+ * (docs/semantics.md §3): it grants to every request without the key. SecurityWarning, as IAM Access Analyzer reports
  * ForAllValues on keys that need not be multi-valued: the statement grants more than it reads.
  */
 function checkVacuousForAllValues(ctx: LintContext, statement: LintStatement): void {
@@ -381,7 +381,7 @@ function ipContradiction(conditions: readonly LintCondition[]): LintCondition | 
 
 /**
  * The condition that makes the statement's conditions unsatisfiable, if any. In a Deny, tag keys are left out:
- * with case-variant tags a Deny fires if any tag satisfies each condition (contract §3), so no pair of them
+ * with case-variant tags a Deny fires if any tag satisfies each condition (docs/semantics.md §3), so no pair of them
  * is a contradiction there.
  */
 export function contradiction(statement: LintStatement): LintCondition | undefined {

@@ -48,7 +48,7 @@ interface CoverageProfile {
   /** As the covered statement: the ESS actions its `ess:` patterns match, and its other patterns (lower-cased). */
   readonly essPatternActions: readonly string[];
   readonly otherActions: readonly string[];
-  /** Resources as compared: lower-cased in a Deny (contract §2). */
+  /** Resources as compared: lower-cased in a Deny (docs/semantics.md §2). */
   readonly resources: readonly string[];
   readonly resourceContainers: readonly Container[];
 }

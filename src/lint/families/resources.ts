@@ -9,7 +9,7 @@ import { KNOWN_REGIONS } from "../regions.js";
 
 /**
  * Resource rules. ESS has one RAM resource type: `acs:ess:{region}:{account}:scalinggroup/{ScalingGroupId}`
- * (https://help.aliyun.com/zh/auto-scaling/developer-reference/api-ess-2022-02-22-ram; contract §5). A pattern is
+ * (https://help.aliyun.com/zh/auto-scaling/developer-reference/api-ess-2022-02-22-ram; docs/semantics.md §5). A pattern is
  * one glob over the whole ARN (§2), so the segments below are read from the text only where they are literal.
  */
 const RESOURCE_TYPE = "scalinggroup";

@@ -52,7 +52,7 @@ function neverMatches(ctx: LintContext, statement: LintStatement): Never | undef
   const issues = documentResourceIssues(ctx);
   const live = resources.filter((r) => !issues.get(r)!.some((i) => i.dead));
   if (live.length === 0) return { pointer: statement.resourcePointer, reason: "none of its resources can name a scaling group" };
-  // Operations on all resources are authorized on the literal `*`, which only a resource matching "*" covers (contract §5).
+  // Operations on all resources are authorized on the literal `*`, which only a resource matching "*" covers (docs/semantics.md §5).
   const coversStar = live.some((r) => compileGlob(statement.effect === "Deny" ? r.value.toLowerCase() : r.value).test("*"));
   if (!coversStar && [...actions].every((a) => ESS_ACTIONS.get(a)!.onlyOnStar)) {
     return { pointer: statement.resourcePointer, reason: `its actions (${listActions(actions, 8)}) are authorized on "*" only, which none of its resources matches` };

@@ -1,6 +1,6 @@
 /**
  * Scheduled tasks and alarm tasks. Either may be bound to a scaling group or to none; unbound ones are
- * authorized on `*` (contract §5) and are visible to a list call only when `*` was allowed.
+ * authorized on `*` (docs/semantics.md §5) and are visible to a list call only when `*` was allowed.
  */
 import { EssHttpError } from "../../middleware/errors.js";
 import { listValue, paged } from "../input.js";
