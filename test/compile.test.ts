@@ -236,7 +236,7 @@ t.test("evaluation failures are ImplicitDeny from the compiled path too", async 
     throw new Error("boom");
   };
   // Read by key (the interpreter) or walked (the compiled path's condition index): either way it fails.
-  const broken = { action: "ess:DeleteScalingGroup", resource: "*", values: { get: boom, [Symbol.iterator]: boom } } as unknown as RequestContext;
+  const broken = { action: "ess:DeleteScalingGroup", resource: "*", values: { get: boom, [Symbol.iterator]: boom, forEach: boom } } as unknown as RequestContext;
   const d = compile([p]).evaluate(broken);
   t.equal(d.decision, "ImplicitDeny");
   t.equal(d.decidedBy, "error");
@@ -354,6 +354,7 @@ function countingContext(ctx: RequestContext): { ctx: RequestContext; reads: () 
       return values.get(key);
     },
     [Symbol.iterator]: () => values[Symbol.iterator](),
+    forEach: (visit: (v: readonly string[], k: string, m: Map<string, readonly string[]>) => void) => values.forEach(visit),
   });
   return { ctx: { ...ctx, values: counted }, reads: () => reads };
 }

@@ -252,6 +252,8 @@ class IndexedStep {
   /** Statements with other wildcard patterns (`*:ListTagResources`, `ess:Describe?*`) or NotAction. */
   private readonly general: IndexedStatement[] = [];
   private readonly byAction = new Map<string, ActionCandidates>();
+  /** Candidates by the statements they hold; at most one entry per distinct set of matching statements. */
+  private readonly bySameStatements = new Map<string, ActionCandidates>();
   private readonly stage: Stage;
   private readonly implicitDeny: Decision;
   private readonly hits = new Hits();
@@ -314,7 +316,16 @@ class IndexedStep {
     for (const [prefix, list] of this.prefixed) if (actionLower.startsWith(prefix)) for (const s of list) found.add(s);
     for (const s of this.general) found.add(s);
     const matching = [...found].filter((s) => s.target.matchAction(actionLower)).sort((a, b) => a.order - b.order);
-    return { denies: candidatesOf(matching.filter((s) => s.effect === "Deny")), allows: candidatesOf(matching.filter((s) => s.effect === "Allow")) };
+    // Actions that match the same statements (every `Describe*` under `ess:Describe*`) share one set of indexes:
+    // built once, and small enough to stay in the CPU's caches.
+    const key = matching.map((s) => s.order).join(",");
+    let shared = this.bySameStatements.get(key);
+    if (shared === undefined) {
+      if (this.bySameStatements.size >= MAX_REMEMBERED_ACTIONS) this.bySameStatements.clear();
+      shared = { denies: candidatesOf(matching.filter((s) => s.effect === "Deny")), allows: candidatesOf(matching.filter((s) => s.effect === "Allow")) };
+      this.bySameStatements.set(key, shared);
+    }
+    return shared;
   }
 }
 

@@ -138,99 +138,102 @@ interface IpTable<S> {
   readonly widths: Map<string, number>;
 }
 
+/** The statements anchored on one key, by how their anchor reads the key's values. */
+interface KeyTable<S> {
+  present?: S[];
+  exact?: Map<string, S[]>;
+  lower?: Map<string, S[]>;
+  prefixes?: PrefixTable<S>;
+  bools?: Map<string, S[]>;
+  ips?: IpTable<S>;
+}
+
 export class ConditionIndex<S extends Anchorable> {
   private readonly everywhere: S[] = [];
-  private readonly byValue = new Map<string, Map<string, S[]>>();
-  private readonly byLowerValue = new Map<string, Map<string, S[]>>();
-  private readonly byPrefix = new Map<string, PrefixTable<S>>();
-  private readonly byBool = new Map<string, Map<string, S[]>>();
-  private readonly byIp = new Map<string, IpTable<S>>();
-  private readonly byPresence = new Map<string, S[]>();
+  private readonly byKey = new Map<string, KeyTable<S>>();
+  /** The sink of the `collect` under way (evaluation is synchronous and never re-enters). */
+  private sink: CandidateSink<S> | undefined;
 
   constructor(statements: readonly S[]) {
     const anchors = chooseAnchors(statements.map((s) => s.conditions));
     statements.forEach((s, i) => this.file(s, anchors[i]));
-    for (const table of this.byPrefix.values()) table.lengths = [...new Set([...table.byPrefix.keys()].map((p) => p.length))];
-  }
-
-  /** Whether the index narrows anything (statements without anchors are simply all visited). */
-  get anchored(): boolean {
-    return this.byValue.size + this.byLowerValue.size + this.byPrefix.size + this.byBool.size + this.byIp.size + this.byPresence.size > 0;
+    for (const table of this.byKey.values()) if (table.prefixes) table.prefixes.lengths = [...new Set([...table.prefixes.byPrefix.keys()].map((p) => p.length))];
   }
 
   private file(s: S, anchor: Anchor | undefined): void {
     if (anchor === undefined) return void this.everywhere.push(s);
-    const perKey = <V>(map: Map<string, V>, make: () => V): V => {
-      let entry = map.get(anchor.key);
-      if (entry === undefined) map.set(anchor.key, (entry = make()));
-      return entry;
-    };
+    let table = this.byKey.get(anchor.key);
+    if (table === undefined) this.byKey.set(anchor.key, (table = {}));
     switch (anchor.kind) {
       case "equals":
       case "equalsIgnoreCase": {
-        const table = perKey(anchor.kind === "equals" ? this.byValue : this.byLowerValue, () => new Map<string, S[]>());
-        for (const v of anchor.values) appendTo(table, v, s);
+        const byValue = anchor.kind === "equals" ? (table.exact ??= new Map()) : (table.lower ??= new Map());
+        for (const v of anchor.values) appendTo(byValue, v, s);
         return;
       }
       case "prefix": {
-        const table = perKey(this.byPrefix, (): PrefixTable<S> => ({ byPrefix: new Map(), lengths: [] }));
-        for (const p of anchor.prefixes) appendTo(table.byPrefix, p, s);
+        const prefixes = (table.prefixes ??= { byPrefix: new Map(), lengths: [] });
+        for (const p of anchor.prefixes) appendTo(prefixes.byPrefix, p, s);
         return;
       }
       case "bool": {
-        const table = perKey(this.byBool, () => new Map<string, S[]>());
-        for (const v of anchor.values) appendTo(table, v, s);
+        const bools = (table.bools ??= new Map());
+        for (const v of anchor.values) appendTo(bools, v, s);
         return;
       }
       case "ip": {
-        const table = perKey(this.byIp, (): IpTable<S> => ({ byBlock: new Map(), widths: new Map() }));
+        const ips = (table.ips ??= { byBlock: new Map(), widths: new Map() });
         for (const [width, network] of anchor.blocks) {
-          appendTo(table.byBlock, `${width} ${network}`, s);
-          table.widths.set(width, Number(width.slice(width.indexOf("/") + 1)));
+          appendTo(ips.byBlock, `${width} ${network}`, s);
+          ips.widths.set(width, Number(width.slice(width.indexOf("/") + 1)));
         }
         return;
       }
       case "present":
-        return appendTo(this.byPresence, anchor.key, s);
+        (table.present ??= []).push(s);
+        return;
     }
   }
 
   /** Hands `sink` every statement the request's values may satisfy, once a round, in no particular order. */
   collect(values: ReadonlyMap<string, readonly string[]>, sink: CandidateSink<S>): void {
     visitOnce(this.everywhere, sink);
-    if (!this.anchored) return;
-    // The request has few keys; the index may have many: walk the request's.
-    for (const [key, requestValues] of values) {
-      if (requestValues.length === 0) continue;
-      visitOnce(this.byPresence.get(key), sink);
-      const exact = this.byValue.get(key);
-      const lower = this.byLowerValue.get(key);
-      const prefixes = this.byPrefix.get(key);
-      const bools = this.byBool.get(key);
-      const ips = this.byIp.get(key);
-      if (!exact && !lower && !prefixes && !bools && !ips) continue;
-      for (const v of requestValues) {
-        if (exact) visitOnce(exact.get(v), sink);
-        if (lower) visitOnce(lower.get(v.toLowerCase()), sink);
-        if (prefixes) for (const length of prefixes.lengths) if (length <= v.length) visitOnce(prefixes.byPrefix.get(v.slice(0, length)), sink);
-        if (bools) {
-          const parsed = parseBool(v);
-          if (parsed.ok && parsed.value.family === "bool") visitOnce(bools.get(String(parsed.value.bool)), sink);
-          else for (const list of bools.values()) visitOnce(list, sink);
-        }
-        if (ips) {
-          const parsed = parseRequestIp(v);
-          if (!parsed.ok) for (const list of ips.byBlock.values()) visitOnce(list, sink);
-          else
-            for (const [width, bits] of ips.widths) {
-              // An address of the other kind gets another width name, which the table does not hold.
-              const [ownWidth, network] = ipBlock(parsed.value, bits)!;
-              if (ownWidth === width) visitOnce(ips.byBlock.get(`${width} ${network}`), sink);
-            }
-        }
+    if (this.byKey.size === 0) return;
+    // The request has few keys; the index may have many: walk the request's (forEach: no entry arrays).
+    this.sink = sink;
+    values.forEach(this.visitKey);
+    this.sink = undefined;
+  }
+
+  private readonly visitKey = (requestValues: readonly string[], key: string): void => {
+    if (requestValues.length === 0) return;
+    const table = this.byKey.get(key);
+    if (table === undefined) return;
+    const sink = this.sink!;
+    visitOnce(table.present, sink);
+    const { exact, lower, prefixes, bools, ips } = table;
+    if (!exact && !lower && !prefixes && !bools && !ips) return;
+    for (const v of requestValues) {
+      if (exact) visitOnce(exact.get(v), sink);
+      if (lower) visitOnce(lower.get(v.toLowerCase()), sink);
+      if (prefixes) for (const length of prefixes.lengths) if (length <= v.length) visitOnce(prefixes.byPrefix.get(v.slice(0, length)), sink);
+      if (bools) {
+        const parsed = parseBool(v);
+        if (parsed.ok && parsed.value.family === "bool") visitOnce(bools.get(String(parsed.value.bool)), sink);
+        else for (const list of bools.values()) visitOnce(list, sink);
+      }
+      if (ips) {
+        const parsed = parseRequestIp(v);
+        if (!parsed.ok) for (const list of ips.byBlock.values()) visitOnce(list, sink);
+        else
+          for (const [width, bits] of ips.widths) {
+            // An address of the other kind gets another width name, which the table does not hold.
+            const [ownWidth, network] = ipBlock(parsed.value, bits)!;
+            if (ownWidth === width) visitOnce(ips.byBlock.get(`${width} ${network}`), sink);
+          }
       }
     }
-  }
+  };
 }
 
 function visitOnce<S extends Anchorable>(list: readonly S[] | undefined, sink: CandidateSink<S>): void {
