@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { loadPolicyTexts } from "../src/cli/policy-files.js";
 import { lintPolicyReport } from "../src/lint/lint.js";
 import type { PolicyKind } from "../src/policy/ast.js";
-import { parsePolicy } from "../src/policy/parse.js";
 import { typescriptLoaderArgs } from "./helpers/child-env.js";
 import { ACCOUNT, tempDir, writeConfig } from "./helpers/service.js";
 import { loadConfig } from "../src/service/config.js";
@@ -26,14 +25,6 @@ const KINDS: Record<string, PolicyKind> = {
   "055-tf-lwt-privatelink-endpoint-policy.json": "trust", // PrivateLink endpoint policy: Principal "*"
 };
 
-/**
- * Set qualifiers (`ForAllValues:StringEquals`) are added by another change of the same issue. Until the parser
- * accepts them, Alibaba's power-user template is refused for them; once it does, that Error must be gone.
- */
-const SET_QUALIFIERS = parsePolicy(
-  JSON.stringify({ Version: "1", Statement: [{ Effect: "Allow", Action: "ram:PassRole", Resource: "*", Condition: { "ForAllValues:StringEquals": { "ram:TrustedPrincipalTypes": "Service" } } }] }),
-).policy !== undefined;
-
 /** `severity ruleId pointer` of every Error and SecurityWarning, per file; files not listed have none. */
 const PINNED: Record<string, string[]> = {
   // Not JSON: the published indentation is U+00A0 no-break spaces (SOURCES.md), which RFC 8259 does not count as
@@ -47,8 +38,8 @@ const PINNED: Record<string, string[]> = {
   "031-tf-rampolicy-power-user-access.json": [
     // Allow + NotAction grants every action of every service except those listed, including services added
     // later; RAM's policy-elements page says to use it with caution.
+    // Its `ForAllValues:StringEquals` on ram:TrustedPrincipalTypes is a set qualifier RAM accepts: no Error.
     "SecurityWarning allow-not-action /Statement/0/NotAction",
-    ...(SET_QUALIFIERS ? [] : ["Error condition-operator-unknown /Statement/2/Condition/ForAllValues:StringEquals"]),
   ],
   // A RAM user the template creates gets `"Action": ["*"]` on `["*"]`: every action on every resource.
   "042-ros-k8s-cluster-ramuser-admin.json": ["SecurityWarning allow-all-unconditioned /Statement/0/Action/0"],
@@ -68,7 +59,7 @@ const PINNED: Record<string, string[]> = {
 };
 
 /** The published policies that do not work in RAM as written (see their pins): all others must have no Error. */
-const BROKEN = new Set(["001-ess-doc-create-slr-permission.json", "028-ram-doc-vpc-empty-conditions-nbsp.json", "046-ess-doc-tag-based-auth-sample.json", ...(SET_QUALIFIERS ? [] : ["031-tf-rampolicy-power-user-access.json"])]);
+const BROKEN = new Set(["001-ess-doc-create-slr-permission.json", "028-ram-doc-vpc-empty-conditions-nbsp.json", "046-ess-doc-tag-based-auth-sample.json"]);
 
 const lint = (file: string) => lintPolicyReport(readFileSync(join(DIR, file), "utf8"), KINDS[file] ? { kind: KINDS[file] } : {});
 
