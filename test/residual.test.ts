@@ -14,6 +14,7 @@ import { toSql } from "../src/residual/sql.js";
 import { pageGroups, pageTagRows, RESIDUAL_SCHEMA } from "../src/service/list.js";
 import { SqliteStore } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
+import { groupRow } from "./helpers/service.js";
 
 const ACCOUNT = "1609982529920904";
 const REGION = "cn-hangzhou";
@@ -173,23 +174,16 @@ const requestTags = fc.constantFrom<readonly (readonly [string, string])[]>([], 
 
 function seed(db: SqliteStore, groups: readonly (readonly [string, fc.RecordValue<{ region: string; tags: [string, string][]; resourceGroupId: string | undefined }>])[]): void {
   groups.forEach(([id, g], i) => {
-    db.groups.insert({
-      id,
-      regionId: g.region,
-      name: id,
-      lifecycleState: "Active",
-      minSize: 0,
-      maxSize: 1,
-      defaultCooldown: 300,
-      removalPolicies: [],
-      vswitchIds: [],
-      multiAzPolicy: "PRIORITY",
-      healthCheckType: "ECS",
-      groupDeletionProtection: false,
-      // Two groups share each timestamp, so the id breaks ties in the order.
-      creationTime: `2026-01-01T00:00:${String(Math.floor(i / 2)).padStart(6, "0")}Z`,
-      ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}),
-    });
+    db.groups.insert(
+      groupRow({
+        id,
+        regionId: g.region,
+        name: id,
+        // Two groups share each timestamp, so the id breaks ties in the order.
+        creationTime: `2026-01-01T00:00:${String(Math.floor(i / 2)).padStart(6, "0")}Z`,
+        ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}),
+      }),
+    );
     db.putTags(id, g.tags.map(([key, value]) => ({ key, value, propagate: false })));
   });
 }

@@ -11,7 +11,7 @@ import { evaluate } from "../src/evaluate/evaluate.js";
 import type { EvaluationInput } from "../src/evaluate/decision.js";
 import { loadPolicy } from "../src/policy/parse.js";
 import { SqliteStore } from "../src/service/store.js";
-import { ACCOUNT, client, failure, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, UNBOUND_TASK } from "./helpers/service.js";
+import { ACCOUNT, client, failure, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, UNBOUND_TASK } from "./helpers/service.js";
 
 const REGION = "cn-hangzhou";
 const TAGS: readonly (readonly [string, string])[][] = [
@@ -46,22 +46,15 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
   writer.transaction(() => {
     for (let i = 0; i < 45; i++) {
       const id = `asg-list${String(i).padStart(16, "0")}`;
-      writer.groups.insert({
-        id,
-        regionId: i % 9 === 8 ? "cn-beijing" : REGION,
-        name: `list-${i}`,
-        lifecycleState: "Active",
-        minSize: 0,
-        maxSize: 1,
-        defaultCooldown: 300,
-        removalPolicies: [],
-        vswitchIds: [],
-        multiAzPolicy: "PRIORITY",
-        healthCheckType: "ECS",
-        groupDeletionProtection: false,
-        creationTime: `2030-01-01T00:00:${String(Math.floor(i / 3)).padStart(2, "0")}Z`,
-        ...(i % 4 === 0 ? { resourceGroupId: "rg-aek2x" } : {}),
-      });
+      writer.groups.insert(
+        groupRow({
+          id,
+          regionId: i % 9 === 8 ? "cn-beijing" : REGION,
+          name: `list-${i}`,
+          creationTime: `2030-01-01T00:00:${String(Math.floor(i / 3)).padStart(2, "0")}Z`,
+          ...(i % 4 === 0 ? { resourceGroupId: "rg-aek2x" } : {}),
+        }),
+      );
       writer.putTags(id, TAGS[i % TAGS.length]!.map(([key, value]) => ({ key, value, propagate: false })));
       if (i % 3 === 0) continue;
       const regionId = i % 9 === 8 ? "cn-beijing" : REGION;
@@ -173,10 +166,7 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
 t.test("tags written before the folded columns existed are folded when the database is opened", async (t) => {
   const dbFile = join(tempDir(t), "ess.db");
   const old = new SqliteStore(dbFile);
-  old.groups.insert({
-    id: "asg-old", regionId: REGION, name: "old", lifecycleState: "Active", minSize: 0, maxSize: 1, defaultCooldown: 300,
-    removalPolicies: [], vswitchIds: [], multiAzPolicy: "PRIORITY", healthCheckType: "ECS", groupDeletionProtection: false, creationTime: "2030-01-01T00:00:00Z",
-  });
+  old.groups.insert(groupRow({ id: "asg-old", regionId: REGION, name: "old", creationTime: "2030-01-01T00:00:00Z" }));
   old.putTags("asg-old", [{ key: "Team", value: "Game", propagate: false }]);
   old.db.exec("UPDATE scaling_group_tags SET context_key = '', value_lower = ''");
   old.close();

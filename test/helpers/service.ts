@@ -10,6 +10,7 @@ import RPCClient from "@alicloud/pop-core";
 import pino from "pino";
 import { sha256Hex, signV1, signV3 } from "../../src/middleware/signature.js";
 import { startService, type RunningService } from "../../src/service/server.js";
+import type { ScalingGroupRow } from "../../src/service/store.js";
 
 export const ACCOUNT = "1609982529920904";
 export const REPO = resolve(import.meta.dirname, "../..");
@@ -237,3 +238,17 @@ export async function sendV3(url: string, r: V3Request): Promise<RawResponse> {
   });
   return read(response);
 }
+
+/** A scaling group row for a test store: an active group of size 0–1 with the service's defaults, and what the test sets. */
+export const groupRow = (fields: Pick<ScalingGroupRow, "id" | "regionId" | "name" | "creationTime"> & Partial<ScalingGroupRow>): ScalingGroupRow => ({
+  lifecycleState: "Active",
+  minSize: 0,
+  maxSize: 1,
+  defaultCooldown: 300,
+  removalPolicies: [],
+  vswitchIds: [],
+  multiAzPolicy: "PRIORITY",
+  healthCheckType: "ECS",
+  groupDeletionProtection: false,
+  ...fields,
+});
