@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, posix, resolve } from "node:path";
 import { Option, type Command } from "commander";
-import type { Policy } from "../policy/ast.js";
 import { StoreError } from "../ess/store.js";
 import { diffPolicies, type PolicyDiff, type PolicyVersion } from "../diff/index.js";
 import { renderJson, renderMarkdown, renderText, requestFileJson, type RenderOptions } from "../diff/format.js";

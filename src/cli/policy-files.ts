@@ -5,7 +5,7 @@ import { loadLintedPolicies, loadLintedPolicy, type PolicySource } from "../lint
 import { policyName } from "../policy/name.js";
 import { hostFindings } from "../sources/document.js";
 import { discoverPolicies, SOURCE_FILES_HERE, type FileDocuments } from "../sources/discover.js";
-import { InputError, readText, type Io } from "./io.js";
+import { InputError, type Io } from "./io.js";
 
 /**
  * Loads policy texts for evaluation, named after their labels. Any Error finding, the parser's or the linter's,

@@ -19,7 +19,7 @@ import { DEFAULT_DEPENDENCY_TIMEOUT_MS, DependencyTimeoutError, withDeadline } f
 import { buildDiagnostic, encodeDiagnostic } from "./diagnostic.js";
 import { errorBody, EssHttpError, type AccessDeniedDetail, type EssErrorBody } from "./errors.js";
 import { warnHost, type AuthzLogger } from "./logger.js";
-import { MemoryNonceStore, NonceCapacityError, NonceStoreUnavailableError, type NonceStore } from "./nonce.js";
+import { MemoryNonceStore, NonceStoreUnavailableError, type NonceStore } from "./nonce.js";
 import type { Credential, CredentialSource, Principal } from "./principal.js";
 import { responseFormat, type ResponseFormat } from "./wire.js";
 
