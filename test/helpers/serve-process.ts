@@ -48,14 +48,17 @@ export function serveProcess(t: { teardown(fn: () => unknown): void }, cwd: stri
   const url = new Promise<string>((found, fail) => {
     // Generous: a loaded CI machine compiles the TypeScript sources in every child.
     const timer = setTimeout(() => fail(new Error(`no URL within 90 s; stderr: ${err}`)), 90_000);
-    child.stdout!.on("data", (d: Buffer) => {
+    // Read until the URL, then drain: a replica under load logs megabytes, and the pipe must not fill.
+    const scan = (d: Buffer): void => {
       out += d.toString();
       const m = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
+        child.stdout!.off("data", scan).resume();
         found(m[1]!);
       }
-    });
+    };
+    child.stdout!.on("data", scan);
     void exit.then(() => {
       clearTimeout(timer);
       fail(new Error(`exited before serving; stderr: ${err}`));
