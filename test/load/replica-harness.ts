@@ -27,6 +27,7 @@ import { copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import RPCClient from "@alicloud/pop-core";
+import { random } from "../../bench/workload.js";
 import { serveProcess, type Served } from "../helpers/serve-process.js";
 import { REPO } from "../helpers/service.js";
 import { percentile } from "./common.js";
@@ -247,18 +248,6 @@ interface FlipDecision {
   readonly allowed: boolean;
 }
 
-/** A deterministic generator per connection, so runs with the same parameters send the same mix. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Run {
   readonly latencies: number[] = [];
   readonly outcomes = new Map<string, number>();
@@ -335,7 +324,7 @@ class Connection {
     private readonly index: number,
     private readonly shared: string,
   ) {
-    this.rng = random(index + 1);
+    this.rng = random(index + 1); // each connection draws the same choices on every run
     this.turn = index;
   }
 
