@@ -12,7 +12,8 @@ import { decodeDiagnostic, encodeDiagnostic } from "../src/middleware/diagnostic
 import { ConfigError, loadConfig } from "../src/service/config.js";
 import { stateDiagnosticKey } from "../src/service/state.js";
 import { startService } from "../src/service/server.js";
-import { SqliteStore } from "../src/service/store.js";
+import Database from "better-sqlite3";
+import { Store } from "../src/service/store.js";
 import {
   ACCOUNT,
   client,
@@ -69,7 +70,7 @@ t.test("state survives a restart (create, stop, start, describe)", async (t) => 
   t.match(found.ScalingGroups.ScalingGroup, [{ ScalingGroupName: "survivor", MinSize: 1, Tags: { Tag: [{ Key: "team", Value: "game1" }] } }]);
   const rules = await again.request<{ ScalingRules: { ScalingRule: { ScalingRuleAri: string }[] } }>("DescribeScalingRules", { ...HZ, ScalingGroupId });
   t.equal(rules.ScalingRules.ScalingRule[0]?.ScalingRuleAri, ScalingRuleAri);
-  t.equal(second.store.db.pragma("journal_mode", { simple: true }), "wal");
+  t.match(await second.store.query("PRAGMA journal_mode"), [{ journal_mode: "wal" }]);
 });
 
 t.test("denials are sealed with a key kept beside the database: created at first start, owner-only, kept on restart", async (t) => {
@@ -141,35 +142,36 @@ t.test("a signed request replayed after a restart is refused: nonces are kept in
   const replay = await sendV1(second.url, create);
   t.equal(replay.status, 400);
   t.equal(replay.body["Code"], "SignatureNonceUsed");
-  t.equal(second.store.groups.where({ maxSize: 7 }).length, 1, "the replay created nothing");
+  t.equal((await second.store.groups.where({ maxSize: 7 })).length, 1, "the replay created nothing");
 });
 
-t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is added to an older database", (t) => {
+t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is added to an older database", async (t) => {
   const dir = tempDir(t);
   const dbFile = join(dir, "ess.db");
-  const old = new SqliteStore(dbFile);
+  await (await Store.open(dbFile)).close();
+  const old = new Database(dbFile);
   // The schema before nonces were persisted (and before the tag columns list calls filter on).
-  old.db.exec(`
+  old.exec(`
     DROP TABLE signature_nonces;
     DROP INDEX scaling_group_tags_context;
     DROP INDEX scaling_groups_region_order;
     ALTER TABLE scaling_group_tags DROP COLUMN context_key;
     ALTER TABLE scaling_group_tags DROP COLUMN value_lower;
   `);
-  old.db.pragma("user_version = 1");
+  old.pragma("user_version = 1");
   old.close();
 
-  const store = new SqliteStore(dbFile);
+  const store = await Store.open(dbFile);
   t.teardown(() => store.close());
-  t.equal(store.db.pragma("user_version", { simple: true }), 3, "migrated on open");
-  t.ok(store.nonces.remember("a", 1000, 0));
-  t.notOk(store.nonces.remember("a", 1000, 500), "replayed within its lifetime");
-  t.ok(store.nonces.remember("b", 1000, 600));
-  t.ok(store.nonces.remember("a", 1000, 1001), "an expired nonce may come back (its timestamp no longer would)");
-  t.same(store.db.prepare("SELECT key FROM signature_nonces ORDER BY key").pluck().all(), ["a", "b"], "the expired entry was replaced");
-  t.ok(store.nonces.remember("c", 1000, 1700));
-  t.same(store.db.prepare("SELECT key FROM signature_nonces ORDER BY key").pluck().all(), ["a", "c"], "expired entries are pruned");
-  t.end();
+  t.same(await store.query("PRAGMA user_version"), [{ user_version: 3 }], "migrated on open");
+  const keys = async (): Promise<string[]> => (await store.query<{ key: string }>("SELECT key FROM signature_nonces ORDER BY key")).map((r) => r.key);
+  t.ok(await store.nonces.remember("a", 1000, 0));
+  t.notOk(await store.nonces.remember("a", 1000, 500), "replayed within its lifetime");
+  t.ok(await store.nonces.remember("b", 1000, 600));
+  t.ok(await store.nonces.remember("a", 1000, 1001), "an expired nonce may come back (its timestamp no longer would)");
+  t.same(await keys(), ["a", "b"], "the expired entry was replaced");
+  t.ok(await store.nonces.remember("c", 1000, 1700));
+  t.same(await keys(), ["a", "c"], "expired entries are pruned");
 });
 
 t.test("every implemented operation, as the admin", async (t) => {
