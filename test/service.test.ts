@@ -17,6 +17,7 @@ import { Store } from "../src/service/store.js";
 import {
   ACCOUNT,
   client,
+  DIALECTS,
   EXAMPLE_CONFIG,
   EXAMPLE_SEED,
   eventually,
@@ -29,7 +30,9 @@ import {
   sendV1,
   sendV3,
   serve,
+  serveOn,
   tempDir,
+  testDatabase,
   timestamp,
   writeConfig,
   type LogLine,
@@ -123,9 +126,10 @@ t.test("decode-diagnostic reads the key from ESS_AUTHZ_DIAGNOSTIC_KEY", async (t
   t.match(JSON.parse(out), { requestId: "R", decision: "ImplicitDeny" });
 });
 
-t.test("a signed request replayed after a restart is refused: nonces are kept in the database", async (t) => {
+for (const dialect of DIALECTS) t.test(`a signed request replayed after a restart is refused: nonces are kept in the database (${dialect})`, async (t) => {
   const dir = tempDir(t);
-  const dbFile = join(dir, "ess.db");
+  const dbFile = await testDatabase(t, dialect, dir);
+  if (!dbFile) return;
   const create: V1Request = {
     key: KEYS.admin,
     // Unnamed, so a replay that got through would create a second group rather than fail on the name.
@@ -174,8 +178,10 @@ t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is
   t.same(await keys(), ["a", "c"], "expired entries are pruned");
 });
 
-t.test("every implemented operation, as the admin", async (t) => {
-  const { url } = await serve(t);
+for (const dialect of DIALECTS) t.test(`every implemented operation, as the admin (${dialect})`, async (t) => {
+  const served = await serveOn(t, dialect);
+  if (!served) return;
+  const { url } = served;
   const admin = client(url, KEYS.admin);
   const call = <T = Record<string, unknown>>(action: string, params: Record<string, unknown>) => admin.request<T>(action, { ...HZ, ...params }, { method: "POST" });
 
@@ -249,8 +255,10 @@ t.test("every implemented operation, as the admin", async (t) => {
   t.equal(none.TotalCount, 0);
 });
 
-t.test("list calls return only what the caller may see", async (t) => {
-  const { url } = await serve(t);
+for (const dialect of DIALECTS) t.test(`list calls return only what the caller may see (${dialect})`, async (t) => {
+  const served = await serveOn(t, dialect);
+  if (!served) return;
+  const { url } = served;
   const admin = client(url, KEYS.admin);
   const alice = client(url, KEYS.alice);
   const ari = `ari:acs:ess:cn-hangzhou:${ACCOUNT}:scalingrule/`;
@@ -268,8 +276,10 @@ t.test("list calls return only what the caller may see", async (t) => {
   t.equal(named.code, "Forbidden.Unauthorized", "naming only a denied group is a denial, not an empty list");
 });
 
-t.test("API version 2022-02-22: plural wire names and flat lists, v1 and v3 signatures", async (t) => {
-  const { url } = await serve(t);
+for (const dialect of DIALECTS) t.test(`API version 2022-02-22: plural wire names and flat lists, v1 and v3 signatures (${dialect})`, async (t) => {
+  const served = await serveOn(t, dialect);
+  if (!served) return;
+  const { url } = served;
   const admin = client(url, KEYS.admin, "2022-02-22");
   const created = await admin.request<{ ScalingGroupId: string }>("CreateScalingGroup", { ...HZ, MinSize: 0, MaxSize: 1, Tags: [{ Key: "team", Value: "game1" }] });
   const listed = await admin.request<{ ScalingGroups: { ScalingGroupId: string; Tags: { Key: string }[] }[] }>("DescribeScalingGroups", {
@@ -313,8 +323,10 @@ t.test("ESS answers for what is not an allowed, implemented call", async (t) => 
   t.match(await anonymous.json(), { Code: "MissingParameter" });
 });
 
-t.test("concurrent requests are served one decision at a time without deadlock", async (t) => {
-  const { url } = await serve(t);
+for (const dialect of DIALECTS) t.test(`concurrent creates and lists are all served, without deadlock (${dialect})`, async (t) => {
+  const served = await serveOn(t, dialect);
+  if (!served) return;
+  const { url } = served;
   const admin = client(url, KEYS.admin);
   const results = await Promise.all(
     Array.from({ length: 20 }, (_, i) =>

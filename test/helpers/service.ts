@@ -106,6 +106,13 @@ export async function testDatabase(t: Parameters<typeof testPostgres>[0], dialec
   return (await testPostgres(t))?.url;
 }
 
+/** `serve` on a database of the dialect (see `testDatabase`); undefined when PostgreSQL is unreachable. */
+export async function serveOn(t: Parameters<typeof testPostgres>[0], dialect: Dialect, options: Parameters<typeof serve>[1] = {}): Promise<TestService | undefined> {
+  const dir = options.dir ?? tempDir(t);
+  const dbFile = await testDatabase(t, dialect, dir);
+  return dbFile === undefined ? undefined : serve(t, { ...options, dir, dbFile });
+}
+
 export type ApiVersion = "2014-08-28" | "2022-02-22";
 
 /** The official client (signature v1), as the given user. */
