@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerCheck } from "./check.js";
+import { registerConfig } from "./config.js";
 import { registerDecodeDiagnostic } from "./decode-diagnostic.js";
 import { registerDiff } from "./diff.js";
 import { registerEval } from "./eval.js";
@@ -20,6 +21,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   const program = new Command("ess-authz")
     .description("Parse, evaluate, explain and lint Alibaba Cloud RAM policies for the Auto Scaling (ESS) API")
     .version(VERSION)
+    // The program's --version only before a command, so that `config show --version N` is the command's own.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   registerEval(program, io, setExit);
@@ -29,6 +32,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   registerCheck(program, io, setExit);
   registerPlayground(program, io, setExit);
   registerServe(program, io, setExit);
+  registerConfig(program, io, setExit);
   registerDecodeDiagnostic(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: "user" });

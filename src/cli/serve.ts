@@ -35,21 +35,25 @@ function wholeNumber(flag: string, text: string, max: number): number {
 
 /**
  * `ess-authz serve`: starts the service, prints its URL, reloads the configuration on SIGHUP (and on file
- * change), and stops on SIGINT/SIGTERM. Resolves with the exit code once stopped.
+ * change or push), and stops on SIGINT/SIGTERM. Resolves with the exit code once stopped. The configuration:
+ * `--config FILE`; else, with `--db`, the newest version pushed to that database (none: exit 2, since a database
+ * meant for real use must not come up with the demo keys); else the bundled example.
  */
 export async function runServe(io: Io, options: ServeOptions): Promise<number> {
-  const example = options.config === undefined;
-  const configFile = example ? EXAMPLE_CONFIG : resolve(io.cwd, options.config!);
+  const stored = options.config === undefined && options.db !== undefined;
+  const example = options.config === undefined && !stored;
+  const configFile = example ? EXAMPLE_CONFIG : stored ? undefined : resolve(io.cwd, options.config!);
   const seedFile = options.seed !== undefined ? resolve(io.cwd, options.seed) : example && existsSync(EXAMPLE_SEED) ? EXAMPLE_SEED : undefined;
-  const { startService, SeedError } = await loadWithPeers("ess-authz serve", SERVER_PACKAGES, async () => ({
+  const { startService, SeedError, NoStoredConfigError } = await loadWithPeers("ess-authz serve", SERVER_PACKAGES, async () => ({
     ...(await import("../service/server.js")),
     ...(await import("../service/seed.js")),
+    ...(await import("../service/config-source.js")),
   }));
   let service: RunningService;
   try {
     if (options.nonceStore !== undefined) nonceStoreKind(options.nonceStore);
     service = await startService({
-      configFile,
+      ...(configFile !== undefined ? { configFile } : {}),
       dbFile: options.db === ":memory:" || (options.db !== undefined && isPostgresTarget(options.db)) ? options.db : resolve(io.cwd, options.db ?? DEFAULT_DB_FILE),
       port: wholeNumber("--port", options.port ?? "0", 65535),
       host: options.host ?? "127.0.0.1",
@@ -58,8 +62,8 @@ export async function runServe(io: Io, options: ServeOptions): Promise<number> {
       ...(options.nonceStore !== undefined ? { nonceStore: options.nonceStore } : {}),
     });
   } catch (e) {
-    if (e instanceof ConfigError) throw new InputError(`${configFile}: the service does not start with this configuration\n${e.problems.join("\n")}`);
-    if (e instanceof SeedError || e instanceof NonceStoreUrlError || e instanceof NonceStoreConnectError || e instanceof DatabaseTargetError) throw new InputError(e.message);
+    if (e instanceof ConfigError) throw new InputError(`${configFile ?? options.db}: the service does not start with this configuration\n${e.problems.join("\n")}`);
+    if (e instanceof SeedError || e instanceof NoStoredConfigError || e instanceof NonceStoreUrlError || e instanceof NonceStoreConnectError || e instanceof DatabaseTargetError) throw new InputError(e.message);
     throw e;
   }
   if (example) io.stderr(`ess-authz: no --config given, serving the example principals of ${configFile} (demo keys: never use them for real)\n`);
@@ -86,7 +90,7 @@ export function registerServe(program: Command, io: Io, setExit: (code: number) 
   program
     .command("serve")
     .description("run the reference ESS-compatible service with the authorization middleware (prints its URL when ready)")
-    .option("--config <file>", "principals: account, users, groups, roles, policies (default: the bundled example)")
+    .option("--config <file>", "principals: account, users, groups, roles, policies (default: the newest version pushed to --db with `config push`, or the bundled example when --db is not given either)")
     .option(
       "--db <file|url>",
       `SQLite database file, created when absent (default: ${DEFAULT_DB_FILE}); or postgres://USER@HOST:PORT/DB, shared by every replica (schema: ?options=-c%20search_path%3DNAME)`,
@@ -95,6 +99,6 @@ export function registerServe(program: Command, io: Io, setExit: (code: number) 
     .option("--host <h>", "address to listen on", "127.0.0.1")
     .option("--seed <file>", "resources to create at start where missing (request-file store form)")
     .option("--nonce-store <url>", "signature nonces shared by replicas: redis://HOST:PORT[/DB] or postgres://USER@HOST:PORT/DB (default: the database)")
-    .option("--watch-interval <ms>", "how often to check the config and policy files for changes; 0 turns it off")
+    .option("--watch-interval <ms>", "how often to check the config and policy files (default 1000) or the database's configuration versions (default 250) for changes; 0 turns it off")
     .action(async (opts: ServeOptions) => setExit(await runServe(io, opts)));
 }

@@ -18,7 +18,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { dirname, extname, resolve } from "node:path";
+import { dirname, extname, relative, resolve } from "node:path";
 import { Ajv } from "ajv";
 import { parse as parseYaml } from "yaml";
 import type { Policy, PolicyKind } from "../policy/ast.js";
@@ -199,11 +199,26 @@ export interface LoadedConfig {
   readonly notes: readonly string[];
 }
 
+/**
+ * Where a configuration's files come from: the file system (`serve --config`, `config push`), or a version
+ * stored in the database (`config-versions.ts`), whose reader answers from the texts pushed. Both load through
+ * `loadConfig`, so what a push accepts is exactly what a replica serves.
+ */
+export interface ConfigReader {
+  /** The text of an absolute path; throws an error with a `code` (ENOENT…) when it cannot. */
+  read(file: string): string;
+  /** A warning about where the text is kept (secrets readable by others), if any. */
+  exposure?(file: string, text: string): string | undefined;
+}
+
+/** Reads the files themselves. */
+export const fileReader: ConfigReader = { read: (file) => readFileSync(file, "utf8"), exposure: secretsReadableByOthers };
+
 /** Parses the file; JSON keeps node positions so problems can name a line. */
-function readDocument(file: string): { text: string; value: unknown; source?: JsonSource } {
+function readDocument(file: string, reader: ConfigReader): { text: string; value: unknown; source?: JsonSource } {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = reader.read(file);
   } catch (e) {
     throw new ConfigError([`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`]);
   }
@@ -232,10 +247,10 @@ function secretsReadableByOthers(file: string, text: string): string | undefined
 }
 
 /** Loads and validates the configuration; throws `ConfigError` listing every problem found. */
-export function loadConfig(file: string): LoadedConfig {
+export function loadConfig(file: string, reader: ConfigReader = fileReader): LoadedConfig {
   const configFile = resolve(file);
   const base = dirname(configFile);
-  const { text: configText, value, source } = readDocument(configFile);
+  const { text: configText, value, source } = readDocument(configFile, reader);
   if (!validate(value)) {
     throw new ConfigError(
       (validate.errors ?? []).map((e) => {
@@ -248,7 +263,7 @@ export function loadConfig(file: string): LoadedConfig {
   const problems: string[] = [];
   const account = doc.account;
   const notes: string[] = [];
-  const exposed = secretsReadableByOthers(configFile, configText);
+  const exposed = reader.exposure?.(configFile, configText);
   if (exposed) notes.push(exposed);
   const files = [configFile];
   const texts: (string | undefined)[] = [configText];
@@ -271,7 +286,7 @@ export function loadConfig(file: string): LoadedConfig {
     files.push(full);
     let text: string;
     try {
-      text = readFileSync(full, "utf8");
+      text = reader.read(full);
     } catch (e) {
       texts.push(undefined);
       problems.push(`${full}: cannot read policy (${(e as NodeJS.ErrnoException).code ?? "error"})`);
@@ -376,9 +391,14 @@ export function loadConfig(file: string): LoadedConfig {
   return { file: configFile, account, credentials, service: doc.service ?? {}, files, fingerprint: hashTexts(files, texts), notes };
 }
 
+/**
+ * Paths count relative to the config file's folder (the first file): the same files pushed from another folder,
+ * or a stored version loaded on another machine, have the same fingerprint.
+ */
 function hashTexts(files: readonly string[], texts: readonly (string | undefined)[]): string {
   const hash = createHash("sha256");
-  files.forEach((f, i) => hash.update(`${f}\0${texts[i] ?? "\u0000missing"}\0`));
+  const base = dirname(files[0] ?? "");
+  files.forEach((f, i) => hash.update(`${relative(base, f)}\0${texts[i] ?? "\u0000missing"}\0`));
   return hash.digest("hex");
 }
 

@@ -15,7 +15,7 @@ import { EssHttpError } from "../middleware/errors.js";
 import { essAuthz, sendRejection } from "../middleware/fastify.js";
 import { encodeBody, responseFormat } from "../middleware/wire.js";
 import { DEFAULT_DB_FILE, stateDiagnosticKey } from "./state.js";
-import { ConfigError, fingerprint, loadConfig, PrincipalDirectory, type LoadedConfig, type ServiceSettings } from "./config.js";
+import { watchConfigFile, watchStoredConfig, type ConfigSource } from "./config-source.js";
 import { Input } from "./input.js";
 import { HANDLERS, type OperationContext, type Visibility } from "./operations/index.js";
 import { seedFromFile } from "./seed.js";
@@ -28,8 +28,8 @@ import type { ListResidual } from "../residual/residual.js";
 export const DEFAULT_REGIONS = ["cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-qingdao", "cn-shenzhen", "cn-zhangjiakou", "cn-hongkong", "ap-southeast-1"];
 
 export interface ServiceOptions {
-  /** The principals file (see `config.ts`). */
-  readonly configFile: string;
+  /** The principals file (see `config.ts`); without it, the newest configuration version stored in the database (`config-versions.ts`). */
+  readonly configFile?: string;
   /**
    * SQLite file, created with its directory when absent; `:memory:` for a throw-away store; or a
    * `postgres://` URL (src/service/database.ts), whose database every replica of the service shares.
@@ -42,7 +42,7 @@ export interface ServiceOptions {
   readonly seedFile?: string;
   /** Decision log and service events; JSON lines on stdout by default. */
   readonly logger?: Logger;
-  /** How often config and policy files are checked for changes; 0 turns checking off. Default 1000 ms. */
+  /** How often config and policy files (default 1000 ms) or stored versions (default 250 ms) are checked for changes; 0 turns checking off. */
   readonly watchIntervalMs?: number;
   /** Deadline of each call to a dependency of the authorizer (`AuthorizerOptions.dependencyTimeoutMs`). */
   readonly dependencyTimeoutMs?: number;
@@ -54,8 +54,8 @@ export interface RunningService {
   readonly url: string;
   readonly store: Store;
   readonly app: FastifyInstance;
-  /** Reloads the configuration; on any problem keeps the current one, logs why and returns false. */
-  reload(): boolean;
+  /** Reloads the configuration; on any problem keeps the current one, logs why and resolves to false. */
+  reload(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -161,27 +161,32 @@ function formatOf(request: FastifyRequest): ReturnType<typeof responseFormat> {
   return responseFormat(new URLSearchParams(q < 0 ? "" : url.slice(q + 1)).get("Format"));
 }
 
-function changedSettings(a: ServiceSettings, b: ServiceSettings): boolean {
-  return JSON.stringify(a) !== JSON.stringify(b);
-}
-
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const log = options.logger ?? pino({ name: "ess-authz", redact: ["*.accessKeySecret", "*.securityToken", "*.Signature"] });
-  const configFile = resolve(options.configFile);
-  const initial = loadConfig(configFile);
-  for (const note of initial.notes) log.warn({ finding: note }, "configuration warning");
-  const settings = initial.service;
-  const hostId = settings.hostId ?? DEFAULT_HOST_ID;
-  const regions = settings.regions ?? DEFAULT_REGIONS;
-  const directory = new PrincipalDirectory(initial);
-
   const dbFile = options.dbFile ?? DEFAULT_DB_FILE;
   const postgres = isPostgresTarget(dbFile);
   const dbPath = dbFile === ":memory:" || postgres ? dbFile : resolve(dbFile);
+  const configSource: ConfigSource =
+    options.configFile !== undefined
+      ? watchConfigFile(resolve(options.configFile), log, options.watchIntervalMs ?? 1000)
+      : await watchStoredConfig(dbPath, log, options.watchIntervalMs ?? 250);
+  const { directory } = configSource;
+  const initial = directory.config;
+  const settings = initial.service;
+  const hostId = settings.hostId ?? DEFAULT_HOST_ID;
+  const regions = settings.regions ?? DEFAULT_REGIONS;
+
   const onDatabaseError = (e: Error): void => log.error({ err: { type: e.name, message: e.message } }, "database connection error");
-  const store = await Store.open(dbPath, { onError: onDatabaseError });
+  let store: Store;
+  try {
+    store = await Store.open(dbPath, { onError: onDatabaseError });
+  } catch (e) {
+    await configSource.close();
+    throw e;
+  }
   let shared: Awaited<ReturnType<typeof openNonceStore>> | undefined;
   const closeStores = async (): Promise<void> => {
+    await configSource.close();
     await shared?.close();
     await store.close();
   };
@@ -274,51 +279,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     await closeStores();
     throw e;
   });
-  log.info({ url: address, config: configFile, account: initial.account }, "listening");
-
-  // Polls file contents rather than watching inodes: editors replace files, and a change made while a watcher
-  // starts would be missed. After a rejection the files of the rejected version are polled too, and that
-  // version is reported once, not at every poll.
-  const intervalMs = options.watchIntervalMs ?? 1000;
-  let watched = initial.files;
-  let seen = initial.fingerprint;
-  const poll =
-    intervalMs > 0
-      ? setInterval(() => {
-          if (fingerprint(watched) !== seen) reload();
-        }, intervalMs).unref()
-      : undefined;
-
-  function reload(): boolean {
-    const refuse = (problems: readonly string[], files: readonly string[] = []): false => {
-      watched = [...new Set([...directory.config.files, ...files])];
-      seen = fingerprint(watched);
-      log.error({ problems }, "configuration reload rejected; keeping the current configuration");
-      return false;
-    };
-    let next: LoadedConfig;
-    try {
-      next = loadConfig(configFile);
-    } catch (e) {
-      return e instanceof ConfigError ? refuse(e.problems, e.files) : refuse([e instanceof Error ? e.message : String(e)]);
-    }
-    if (next.account !== directory.config.account) return refuse(["the account id cannot change while running"]);
-    if (changedSettings(next.service, settings)) log.warn({}, "changes to the service section take effect after a restart");
-    for (const note of next.notes) log.warn({ finding: note }, "configuration warning");
-    directory.replace(next);
-    watched = next.files;
-    seen = next.fingerprint;
-    log.info({ principals: next.credentials.size }, "configuration reloaded");
-    return true;
-  }
+  log.info({ url: address, ...configSource.origin, account: initial.account }, "listening");
 
   return {
     url: address,
     store,
     app,
-    reload,
+    reload: () => configSource.reload(),
     close: async () => {
-      clearInterval(poll);
       await app.close();
       await closeStores();
     },
