@@ -1,7 +1,7 @@
 /**
  * Replicas under load and faults, short (issue #16; the full run is `npm run load`, test/load/replicas.ts): three
  * `serve` processes on one PostgreSQL database, the official `@alicloud/pop-core` client on 16 connections for
- * 10 s, one replica killed with SIGKILL at 3 s and restarted, a configuration version pushed at 5 s that revokes
+ * 10 s, one replica killed with SIGKILL at 2 s and restarted, a configuration version pushed at 4 s that revokes
  * a principal's access. Asserts outcome counts only (no timings): no acknowledged write lost, no replay accepted,
  * no decision under the old configuration 1 s after the push, no 5xx but the contract's 503, no unexpected answer.
  */
@@ -12,7 +12,7 @@ import { formatSummary, runReplicaLoad } from "./load/replica-harness.js";
 t.test("three replicas on one PostgreSQL: a kill, a restart and a pushed configuration lose nothing", async (t) => {
   const postgres = await testPostgres(t);
   if (!postgres) return;
-  const result = await runReplicaLoad({ replicas: 3, connections: 16, seconds: 10, killAt: 3, pushAt: 5, db: postgres.url, configVia: "file", log: (line) => t.comment(line) });
+  const result = await runReplicaLoad({ replicas: 3, connections: 16, seconds: 10, killAt: 2, pushAt: 4, db: postgres.url, configVia: "push", log: (line) => t.comment(line) });
   t.comment(formatSummary(result));
 
   const check = (name: string) => result.checks.find((c) => c.name.startsWith(name));

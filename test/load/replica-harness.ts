@@ -372,6 +372,11 @@ class Connection {
     }
   }
 
+  /** Only the revoked principal's call, one at a time round the replicas: every replica is sampled around the push. */
+  async probe(): Promise<void> {
+    while (Date.now() < this.run.stopAt) await this.flipDescribe();
+  }
+
   private async done(sent: Sent, what: string): Promise<boolean> {
     const ok = this.run.expectOk(what, sent);
     this.run.capture(sent, this.rng);
@@ -405,7 +410,7 @@ class Connection {
   private async flipDescribe(): Promise<void> {
     const sent = await this.run.send(this.client(FLIP), this.next(), "DescribeScalingGroups", { RegionId: REGION, ScalingGroupId: [this.shared] });
     const { outcome } = sent;
-    if (!outcome.answered) return;
+    if (!outcome.answered) return new Promise((r) => setTimeout(r, 25));
     const allowed = outcome.status === 200 && !outcome.code;
     const denied = outcome.status === 403 && outcome.code === "Forbidden.Unauthorized";
     if (!allowed && !denied) this.run.problems.unexpected.push(`flip DescribeScalingGroups on replica ${sent.replica.index}: ${outcome.status} ${outcome.code}`);
@@ -635,7 +640,8 @@ export async function runReplicaLoad(options: ReplicaLoadOptions): Promise<Repli
     });
 
     const connections = Array.from({ length: options.connections }, (_, i) => new Connection(run, i, created.ScalingGroupId));
-    await Promise.all([...connections.map((c) => c.loop()), replayer(run), ...timers]);
+    const prober = new Connection(run, options.connections, created.ScalingGroupId);
+    await Promise.all([...connections.map((c) => c.loop()), prober.probe(), replayer(run), ...timers]);
     // Requests the killed replica accepted are replayed to a survivor once more, now that it is gone and back.
     const survivor = replicas.find((r) => r !== victim) ?? victim;
     for (const c of run.captured.filter((c) => c.from === victim.index && victim.killedAt !== undefined && c.at < victim.killedAt)) await replay(run, c, survivor);
@@ -653,6 +659,8 @@ export async function runReplicaLoad(options: ReplicaLoadOptions): Promise<Repli
 function summarize(run: Run, end: { elapsedSeconds: number; lost: string[]; victim: Replica; started: number }): ReplicaLoadResult {
   const { options } = run;
   const after = run.flips.filter((f) => f.sentAt >= run.pushAckAt + 1000);
+  // The new version must be seen on every replica; the killed one may have been down all that time.
+  const unsampled = run.replicas.filter((r) => r !== end.victim && !after.some((f) => f.replica === r.index)).map((r) => r.index);
   const stale = after.filter((f) => f.allowed);
   const before = run.flips.filter((f) => f.answeredAt < run.pushStartedAt);
   const beforeDenied = before.filter((f) => !f.allowed);
@@ -676,8 +684,10 @@ function summarize(run: Run, end: { elapsedSeconds: number; lost: string[]; vict
     {
       name: "decisions under a stale config",
       count: stale.length + beforeDenied.length,
-      pass: stale.length === 0 && after.length > 0 && beforeDenied.length === 0 && before.length > 0,
-      detail: `${after.length} decisions sent ≥ 1 s after the push (all must deny), ${before.length} answered before it (all must allow)`,
+      pass: stale.length === 0 && after.length > 0 && unsampled.length === 0 && beforeDenied.length === 0 && before.length > 0,
+      detail:
+        `${after.length} decisions sent ≥ 1 s after the push (all must deny; replicas ${run.replicas.map((r) => `${r.index}: ${after.filter((f) => f.replica === r.index).length}`).join(", ")}), ` +
+        `${before.length} answered before it (all must allow)${unsampled.length > 0 ? `; none after it from replica ${unsampled.join(", ")}` : ""}`,
     },
     {
       name: "5xx (except 503 ServiceUnavailable) or silence from replicas that were up",
