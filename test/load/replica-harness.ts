@@ -297,7 +297,7 @@ class Run {
     return { replica, sentAt, outcome };
   }
 
-  /** An answer other than the expected success; a lost request is accounted for by `send`. */
+  /** Whether the call succeeded (200); any other 4xx answer is recorded as unexpected (5xx and silence, by `send`). */
   expectOk(what: string, sent: Sent): boolean {
     const { outcome } = sent;
     if (!outcome.answered) return false;
