@@ -9,6 +9,10 @@ import t from "tap";
 import { testPostgres } from "./helpers/servers.js";
 import { formatSummary, runReplicaLoad } from "./load/replica-harness.js";
 
+// Four replica starts (each compiles the sources) and 10 s of load take minutes on a loaded 2-core machine: a hang
+// guard, not a performance bound.
+t.setTimeout(400_000);
+
 t.test("three replicas on one PostgreSQL: a kill, a restart and a pushed configuration lose nothing", async (t) => {
   const postgres = await testPostgres(t);
   if (!postgres) return;
