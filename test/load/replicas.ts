@@ -7,9 +7,10 @@
  *
  * Every flag can also be given as an environment variable: ESS_AUTHZ_LOAD_REPLICAS, …_KILL_AT, …_DB and so on.
  * `--kill-at none` runs without the kill. A `postgres://` database gets a fresh schema for the run (dropped at
- * the end) unless its URL already names one (`options=-c search_path=…`); a SQLite `--db` names a file to
- * create. What is checked is described in replica-harness.ts. Prints a summary table; exits 1 when a check
- * fails, 2 on a usage error.
+ * the end) unless its URL already names one (`options=-c search_path=…`); `--db FILE` shares one new SQLite
+ * file (`--db sqlite`: in a temporary folder). `--config-via file` has the replicas watch one `--config` file
+ * instead of pushing versions. What is checked is described in replica-harness.ts. Prints a summary table;
+ * exits 1 when a check fails, 2 on a usage error.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync } from "node:fs";
