@@ -10,7 +10,7 @@ import type { EvaluationInput } from "../src/evaluate/decision.js";
 import { loadPolicy } from "../src/policy/parse.js";
 import { residual } from "../src/residual/residual.js";
 import { pageGroups, RESIDUAL_SCHEMA } from "../src/service/list.js";
-import { SqliteStore } from "../src/service/store.js";
+import { Store } from "../src/service/store.js";
 
 const REGION = "cn-hangzhou";
 const ACCOUNT = "1609982529920904";
@@ -44,38 +44,38 @@ const TAG_SETS = [
   [["owner", "ops"]],
 ] as const;
 
-function seed(store: SqliteStore, n: number): void {
-  store.transaction(() => {
+async function seed(root: Store, n: number): Promise<void> {
+  await root.transaction(async (store) => {
     for (let i = 0; i < n; i++) {
       const id = `asg-${String(i).padStart(20, "0")}`;
-      store.groups.insert({
+      await store.groups.insert({
         id, regionId: i % 10 === 9 ? "cn-beijing" : REGION, name: `g${i}`, lifecycleState: "Active", minSize: 0, maxSize: 1,
         defaultCooldown: 300, removalPolicies: [], vswitchIds: [], multiAzPolicy: "PRIORITY", healthCheckType: "ECS",
         groupDeletionProtection: false, creationTime: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
         ...(i % 5 === 0 ? { resourceGroupId: "rg-a" } : {}),
       });
-      store.putTags(id, TAG_SETS[i % TAG_SETS.length]!.map(([key, value]) => ({ key, value, propagate: false })));
+      await store.putTags(id, TAG_SETS[i % TAG_SETS.length]!.map(([key, value]) => ({ key, value, propagate: false })));
     }
   });
-  store.db.exec("ANALYZE");
+  await root.execute("ANALYZE");
 }
 
 /**
  * One list call: residual, the allowed-group search that decides it, then the first page and (unless `count` is
  * false, to show what the count costs) its TotalCount.
  */
-function listCall(store: SqliteStore, input: EvaluationInput, count = true): number {
+async function listCall(store: Store, input: EvaluationInput, count = true): Promise<number> {
   const allowed = residual(input, ACTION, { region: REGION, account: ACCOUNT, keys: { "acs:SourceIp": "127.0.0.1" } });
-  const decided = store.findAllowed(REGION, allowed, []);
+  const decided = await store.findAllowed(REGION, allowed, []);
   if (!decided.group) return 0;
-  return pageGroups(store, allowed, { regionId: REGION, offset: 0, limit: PAGE, count }).total;
+  return (await pageGroups(store, allowed, { regionId: REGION, offset: 0, limit: PAGE, count })).total;
 }
 
-function timeCalls(call: () => unknown): number[] {
+async function timeCalls(call: () => Promise<unknown>): Promise<number[]> {
   const samples: number[] = [];
   for (let c = 0; c < CALLS; c++) {
     const start = performance.now();
-    call();
+    await call();
     samples.push(performance.now() - start);
   }
   return samples.sort((a, b) => a - b);
@@ -84,24 +84,25 @@ function timeCalls(call: () => unknown): number[] {
 const rows: string[] = [];
 const p50By = new Map<string, number>();
 for (const n of SIZES) {
-  const store = new SqliteStore(":memory:");
-  seed(store, n);
+  const store = await Store.open(":memory:");
+  await seed(store, n);
   for (const [name, input] of Object.entries(PRINCIPALS)) {
-    const total = listCall(store, input); // warm-up, and the figure's sanity check
-    const samples = timeCalls(() => listCall(store, input));
-    const withoutCount = timeCalls(() => listCall(store, input, false));
+    const total = await listCall(store, input); // warm-up, and the figure's sanity check
+    const samples = await timeCalls(() => listCall(store, input));
+    const withoutCount = await timeCalls(() => listCall(store, input, false));
     const p50 = percentile(samples, 0.5);
     p50By.set(`${name}@${n}`, p50);
     rows.push(`| ${name} | ${n} | ${total} | ${p50.toFixed(2)} | ${percentile(samples, 0.99).toFixed(2)} | ${percentile(withoutCount, 0.5).toFixed(2)} |`);
     if (n === SIZES[0]) {
       const sql = residual(input, ACTION, { region: REGION, account: ACCOUNT }).toSql({ dialect: "sqlite", schema: RESIDUAL_SCHEMA, asciiIds: true });
-      const plan = store.db
-        .prepare(`EXPLAIN QUERY PLAN SELECT g.id FROM scaling_groups g WHERE g.region_id = ? AND ${sql.sql} ORDER BY g.creation_time, g.id LIMIT 50`)
-        .all(REGION, ...sql.params) as { detail: string }[];
+      const plan = await store.query<{ detail: string }>(
+        `EXPLAIN QUERY PLAN SELECT g.id FROM scaling_groups g WHERE g.region_id = ? AND ${sql.sql} ORDER BY g.creation_time, g.id LIMIT 50`,
+        [REGION, ...sql.params],
+      );
       console.log(`${name}: WHERE g.region_id = ? AND ${sql.sql}\n${plan.map((p) => `  ${p.detail}`).join("\n")}`);
     }
   }
-  store.close();
+  await store.close();
 }
 console.log(`\n${CALLS} calls per row, page of ${PAGE}, times in ms\n\n| principal | groups | allowed | p50 | p99 | p50 without TotalCount |\n|---|---|---|---|---|---|\n${rows.join("\n")}`);
 const [small, large] = [SIZES[0], SIZES[SIZES.length - 1]];

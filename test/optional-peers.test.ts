@@ -56,7 +56,7 @@ t.test("lint, eval, test and diff run without them", async (t) => {
 t.test("serve names the package to install", async (t) => {
   const r = withoutPeers([CLI, "serve", "--db", ":memory:"]);
   t.equal(r.status, 2);
-  t.match(r.stderr, /ess-authz serve needs the package fastify, which is not installed: run npm install fastify better-sqlite3 pino/);
+  t.match(r.stderr, /ess-authz serve needs the package fastify, which is not installed: run npm install fastify better-sqlite3 kysely pino/);
 });
 
 t.test("loadWithPeers passes other failures through unchanged", async (t) => {

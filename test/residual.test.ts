@@ -1,6 +1,7 @@
 /**
  * Residual policies for list calls: `matches` against `evaluate` group by group, and the SQL pages and counts of
- * `pageGroups` on real SQLite against the list of groups `evaluate` allows, over random policy sets and stores.
+ * `pageGroups` on real SQLite and real PostgreSQL (the `postgres` dialect of `toSql`) against the list of groups
+ * `evaluate` allows, over random policy sets and stores.
  */
 import t from "tap";
 import fc from "fast-check";
@@ -12,9 +13,10 @@ import { parsePolicy } from "../src/policy/parse.js";
 import { residual, type Knowns, type ResidualRow } from "../src/residual/residual.js";
 import { toSql } from "../src/residual/sql.js";
 import { pageGroups, pageTagRows, RESIDUAL_SCHEMA } from "../src/service/list.js";
-import { SqliteStore } from "../src/service/store.js";
+import { Store } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
-import { groupRow } from "./helpers/service.js";
+import { DIALECTS, groupRow, type Dialect } from "./helpers/service.js";
+import { testPostgres } from "./helpers/servers.js";
 
 const ACCOUNT = "1609982529920904";
 const REGION = "cn-hangzhou";
@@ -172,9 +174,18 @@ const group = fc.record({
 const store = fc.uniqueArray(fc.tuple(fc.constantFrom(...ID_POOL), group), { minLength: 3, maxLength: ID_POOL.length, selector: ([id]) => id });
 const requestTags = fc.constantFrom<readonly (readonly [string, string])[]>([], [["team", "game"]], [["Team", "dev"]]);
 
-function seed(db: SqliteStore, groups: readonly (readonly [string, fc.RecordValue<{ region: string; tags: [string, string][]; resourceGroupId: string | undefined }>])[]): void {
-  groups.forEach(([id, g], i) => {
-    db.groups.insert(
+/** An empty store of the dialect, closed when the test ends; undefined when PostgreSQL is unreachable (skipped). */
+async function emptyStore(t: Parameters<typeof testPostgres>[0], dialect: Dialect): Promise<Store | undefined> {
+  const target = dialect === "sqlite" ? ":memory:" : (await testPostgres(t))?.url;
+  if (target === undefined) return undefined;
+  const db = await Store.open(target);
+  t.teardown(() => db.close());
+  return db;
+}
+
+async function seed(db: Store, groups: readonly (readonly [string, fc.RecordValue<{ region: string; tags: [string, string][]; resourceGroupId: string | undefined }>])[]): Promise<void> {
+  for (const [i, [id, g]] of groups.entries()) {
+    await db.groups.insert(
       groupRow({
         id,
         regionId: g.region,
@@ -184,20 +195,20 @@ function seed(db: SqliteStore, groups: readonly (readonly [string, fc.RecordValu
         ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}),
       }),
     );
-    db.putTags(id, g.tags.map(([key, value]) => ({ key, value, propagate: false })));
-  });
+    await db.putTags(id, g.tags.map(([key, value]) => ({ key, value, propagate: false })));
+  }
 }
 
-t.test("random policy sets × random stores: matches, SQL pages and counts equal the per-group decision", async (t) => {
+for (const dialect of DIALECTS) t.test(`random policy sets × random stores: matches, SQL pages and counts equal the per-group decision (${dialect})`, async (t) => {
   let compared = 0;
   let allowed = 0;
   let inexact = 0;
-  const db = new SqliteStore(":memory:");
-  t.teardown(() => db.close());
-  fc.assert(
-    fc.property(evaluationInput, store, requestTags, fc.nat(4), fc.integer({ min: 1, max: 4 }), (input, groups, tags, offset, limit) => {
-      db.db.exec("DELETE FROM scaling_groups");
-      seed(db, groups);
+  const db = await emptyStore(t, dialect);
+  if (!db) return;
+  await fc.assert(
+    fc.asyncProperty(evaluationInput, store, requestTags, fc.nat(4), fc.integer({ min: 1, max: 4 }), async (input, groups, tags, offset, limit) => {
+      await db.execute("DELETE FROM scaling_groups");
+      await seed(db, groups);
       const knowns: Knowns = { ...KNOWNS, requestTags: tags };
       const r = residual(input, ACTION, knowns);
       const expected: string[] = [];
@@ -212,8 +223,8 @@ t.test("random policy sets × random stores: matches, SQL pages and counts equal
         compared++;
       }
       allowed += expected.length;
-      if (!toSql(r, { dialect: "sqlite", schema: RESIDUAL_SCHEMA, asciiIds: true }).exact) inexact++;
-      const page = pageGroups(db, r, { regionId: REGION, offset, limit });
+      if (!toSql(r, { dialect, schema: RESIDUAL_SCHEMA, asciiIds: true }).exact) inexact++;
+      const page = await pageGroups(db, r, { regionId: REGION, offset, limit });
       const want = { ids: expected.slice(offset, offset + limit), total: expected.length };
       if (JSON.stringify(page) !== JSON.stringify(want)) throw new Error(`pageGroups gave ${JSON.stringify(page)}, the engine ${JSON.stringify(want)}`);
     }),
@@ -224,24 +235,24 @@ t.test("random policy sets × random stores: matches, SQL pages and counts equal
   t.ok(inexact > 50, `${inexact} policy sets re-checked row by row`);
 });
 
-t.test("re-checking reads the superset in batches and keeps order and count", async (t) => {
-  const db = new SqliteStore(":memory:");
-  t.teardown(() => db.close());
+for (const dialect of DIALECTS) t.test(`re-checking reads the superset in batches and keeps order and count (${dialect})`, async (t) => {
+  const db = await emptyStore(t, dialect);
+  if (!db) return;
   const groups = Array.from({ length: 1203 }, (_, i) => [`asg-${String(i).padStart(5, "0")}`, { region: REGION, tags: [["size", String(i % 7)]] as [string, string][], resourceGroupId: undefined }] as const);
-  seed(db, groups);
+  await db.transaction((tx) => seed(tx, groups));
   const small = policyOf([{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { NumericLessThan: { "acs:ResourceTag/size": "2" } } }]);
   const r = residual(identity(small), ACTION, KNOWNS);
   const expected = groups.filter(([, g]) => Number(g.tags[0]![1]) < 2).map(([id]) => id);
-  t.strictSame(pageGroups(db, r, { regionId: REGION, offset: 300, limit: 5 }), { ids: expected.slice(300, 305), total: expected.length });
-  t.strictSame(pageGroups(db, r, { regionId: REGION, offset: 300, limit: 5, count: false }).ids, expected.slice(300, 305), "a page without its count stops early");
-  t.equal(db.findAllowed(REGION, r, []).group?.scalingGroupId, expected[0], "the oldest allowed group");
-  groups.slice(0, 20).forEach(([id], i) =>
-    db.rules.insert({ id: `asr-${i}`, ari: `ari-${i}`, groupId: id, regionId: REGION, name: `r${i}`, ruleType: "SimpleScalingRule", creationTime: `2027-01-01T00:00:${String(40 - i)}Z` }),
-  );
+  t.strictSame(await pageGroups(db, r, { regionId: REGION, offset: 300, limit: 5 }), { ids: expected.slice(300, 305), total: expected.length });
+  t.strictSame((await pageGroups(db, r, { regionId: REGION, offset: 300, limit: 5, count: false })).ids, expected.slice(300, 305), "a page without its count stops early");
+  t.equal((await db.findAllowed(REGION, r, [])).group?.scalingGroupId, expected[0], "the oldest allowed group");
+  for (const [i, [id]] of groups.slice(0, 20).entries()) {
+    await db.rules.insert({ id: `asr-${i}`, ari: `ari-${i}`, groupId: id, regionId: REGION, name: `r${i}`, ruleType: "SimpleScalingRule", creationTime: `2027-01-01T00:00:${String(40 - i)}Z` });
+  }
   const ruleIds = groups.slice(0, 20).flatMap(([id], i) => (expected.includes(id) ? [`asr-${i}`] : [])).reverse();
-  t.strictSame(pageGroups(db, r, { regionId: REGION, offset: 1, limit: 3, children: "scaling_rules" }), { ids: ruleIds.slice(1, 4), total: ruleIds.length }, "children of allowed groups, re-checked, in their own order");
-  t.strictSame(db.findAllowed(REGION, r, [["size", "9"]]), { candidates: false }, "no group carries the tag");
-  t.strictSame(db.findAllowed(REGION, residual([], ACTION, KNOWNS), [["size", "1"]]), { candidates: true }, "groups carry it, none is allowed");
-  t.equal(pageTagRows(db, r, { regionId: REGION, offset: 0, limit: 5 }), undefined, "tag rows are paged in SQL only when the filter is exact");
-  t.strictSame(pageTagRows(db, residual([], ACTION, KNOWNS), { regionId: REGION, offset: 0, limit: 5 }), { rows: [], total: 0 }, "nothing allowed, no query");
+  t.strictSame(await pageGroups(db, r, { regionId: REGION, offset: 1, limit: 3, children: "scaling_rules" }), { ids: ruleIds.slice(1, 4), total: ruleIds.length }, "children of allowed groups, re-checked, in their own order");
+  t.strictSame(await db.findAllowed(REGION, r, [["size", "9"]]), { candidates: false }, "no group carries the tag");
+  t.strictSame(await db.findAllowed(REGION, residual([], ACTION, KNOWNS), [["size", "1"]]), { candidates: true }, "groups carry it, none is allowed");
+  t.equal(await pageTagRows(db, r, { regionId: REGION, offset: 0, limit: 5 }), undefined, "tag rows are paged in SQL only when the filter is exact");
+  t.strictSame(await pageTagRows(db, residual([], ACTION, KNOWNS), { regionId: REGION, offset: 0, limit: 5 }), { rows: [], total: 0 }, "nothing allowed, no query");
 });

@@ -10,8 +10,8 @@ import { makeContext } from "../src/evaluate/context.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
 import type { EvaluationInput } from "../src/evaluate/decision.js";
 import { loadPolicy } from "../src/policy/parse.js";
-import { SqliteStore } from "../src/service/store.js";
-import { ACCOUNT, client, failure, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, UNBOUND_TASK } from "./helpers/service.js";
+import { Store, type TagRow } from "../src/service/store.js";
+import { ACCOUNT, client, DIALECTS, failure, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, testDatabase, UNBOUND_TASK } from "./helpers/service.js";
 
 const REGION = "cn-hangzhou";
 const TAGS: readonly (readonly [string, string])[][] = [
@@ -39,14 +39,17 @@ interface Listed {
   ScalingGroups: { ScalingGroup: { ScalingGroupId: string }[] };
 }
 
-t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are decided one by one", async (t) => {
-  const { url, dbFile } = await serve(t);
-  const writer = new SqliteStore(dbFile);
+for (const dialect of DIALECTS) t.test(`DescribeScalingGroups pages and counts in SQL exactly as groups are decided one by one (${dialect})`, async (t) => {
+  const dir = tempDir(t);
+  const database = await testDatabase(t, dialect, dir);
+  if (!database) return;
+  const { url } = await serve(t, { dir, dbFile: database });
+  const writer = await Store.open(database);
   t.teardown(() => writer.close());
-  writer.transaction(() => {
+  await writer.transaction(async (writer) => {
     for (let i = 0; i < 45; i++) {
       const id = `asg-list${String(i).padStart(16, "0")}`;
-      writer.groups.insert(
+      await writer.groups.insert(
         groupRow({
           id,
           regionId: i % 9 === 8 ? "cn-beijing" : REGION,
@@ -55,29 +58,31 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
           ...(i % 4 === 0 ? { resourceGroupId: "rg-aek2x" } : {}),
         }),
       );
-      writer.putTags(id, TAGS[i % TAGS.length]!.map(([key, value]) => ({ key, value, propagate: false })));
+      await writer.putTags(id, TAGS[i % TAGS.length]!.map(([key, value]) => ({ key, value, propagate: false })));
       if (i % 3 === 0) continue;
       const regionId = i % 9 === 8 ? "cn-beijing" : REGION;
       // Children created in the opposite order of their groups, so that their own order is what pages follow.
       const creationTime = `2031-01-01T00:00:${String(59 - i).padStart(2, "0")}Z`;
       const n = String(i).padStart(16, "0");
-      writer.rules.insert({ id: `asr-list${n}`, ari: `ari:acs:ess:${regionId}:${ACCOUNT}:scalingrule/asr-list${n}`, groupId: id, regionId, name: `r${i}`, ruleType: "SimpleScalingRule", creationTime });
-      writer.configurations.insert({ id: `asc-list${n}`, groupId: id, regionId, name: `c${i}`, instanceTypes: ["ecs.g6.large"], securityGroupIds: [], creationTime });
-      writer.lifecycleHooks.insert({
+      await writer.rules.insert({ id: `asr-list${n}`, ari: `ari:acs:ess:${regionId}:${ACCOUNT}:scalingrule/asr-list${n}`, groupId: id, regionId, name: `r${i}`, ruleType: "SimpleScalingRule", creationTime });
+      await writer.configurations.insert({ id: `asc-list${n}`, groupId: id, regionId, name: `c${i}`, instanceTypes: ["ecs.g6.large"], securityGroupIds: [], creationTime });
+      await writer.lifecycleHooks.insert({
         id: `ash-list${n}`, groupId: id, regionId, name: `h${i}`, lifecycleTransition: "SCALE_OUT", defaultResult: "CONTINUE", heartbeatTimeout: 600, creationTime,
       });
     }
   });
-  const all = writer.groups.where({ regionId: REGION });
+  const all = await writer.groups.where({ regionId: REGION });
+  const tagsOf = new Map<string, TagRow[]>();
+  for (const g of all) tagsOf.set(g.id, await writer.tags(g.id));
   // Counts the service's reads of a whole region: an allowed list call is decided on one group found in SQL.
-  const listGroups = SqliteStore.prototype.listGroups;
+  const listGroups = Store.prototype.listGroups;
   let regionReads = 0;
-  SqliteStore.prototype.listGroups = function (this: SqliteStore, regionId: string) {
+  Store.prototype.listGroups = function (this: Store, regionId: string) {
     regionReads++;
     return listGroups.call(this, regionId);
   };
   t.teardown(() => {
-    SqliteStore.prototype.listGroups = listGroups;
+    Store.prototype.listGroups = listGroups;
   });
   for (const [name, key, input] of USERS) {
     const expected = all
@@ -85,7 +90,7 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
         const ctx = makeContext({
           action: "ess:DescribeScalingGroups",
           resource: `acs:ess:${REGION}:${ACCOUNT}:scalinggroup/${g.id}`,
-          resourceTags: writer.tags(g.id).map((tag) => [tag.key, tag.value] as const),
+          resourceTags: tagsOf.get(g.id)!.map((tag) => [tag.key, tag.value] as const),
           ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}),
         });
         return evaluate(input, ctx).decision === "Allow";
@@ -107,7 +112,7 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
       ["DescribeLifecycleHooks", writer.lifecycleHooks, (r: Record<string, unknown>) => (r.LifecycleHooks as { LifecycleHook: { LifecycleHookId: string }[] }).LifecycleHook.map((c) => c.LifecycleHookId)],
     ] as const;
     for (const [action, table, idsOf] of children) {
-      const want = table.where({ regionId: REGION }).filter((c) => visible.has(c.groupId)).map((c) => c.id);
+      const want = (await table.where({ regionId: REGION })).filter((c) => visible.has(c.groupId)).map((c) => c.id);
       const got: string[] = [];
       let total = -1;
       for (let page = 1; page <= Math.max(1, Math.ceil(want.length / 5)); page++) {
@@ -117,7 +122,7 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
       }
       t.strictSame([got, total], [want, want.length], `${name}: ${action}, every page and TotalCount`);
     }
-    const wantTags = expected.flatMap((id) => writer.tags(id).map((tag) => `${id}:${tag.key}=${tag.value}`));
+    const wantTags = expected.flatMap((id) => tagsOf.get(id)!.map((tag) => `${id}:${tag.key}=${tag.value}`));
     const gotTags: string[] = [];
     let token: string | undefined;
     do {
@@ -136,7 +141,7 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
   }
   const alice = client(url, KEYS.alice);
   const tagged = await alice.request<Listed>("DescribeScalingGroups", { RegionId: REGION, "Tag.1.Key": "team", "Tag.1.Value": "game1", PageSize: 50 }, { method: "POST" });
-  const carrying = new Set(all.filter((g) => writer.tags(g.id).some((tag) => tag.key === "team" && tag.value === "game1")).map((g) => g.id));
+  const carrying = new Set(all.filter((g) => tagsOf.get(g.id)!.some((tag) => tag.key === "team" && tag.value === "game1")).map((g) => g.id));
   t.ok(tagged.ScalingGroups.ScalingGroup.every((g) => carrying.has(g.ScalingGroupId)), "a tag filter keeps only groups carrying the exact tag");
   t.equal(tagged.TotalCount, tagged.ScalingGroups.ScalingGroup.length);
   const admin = client(url, KEYS.admin);
@@ -165,12 +170,12 @@ t.test("DescribeScalingGroups pages and counts in SQL exactly as groups are deci
 
 t.test("tags written before the folded columns existed are folded when the database is opened", async (t) => {
   const dbFile = join(tempDir(t), "ess.db");
-  const old = new SqliteStore(dbFile);
-  old.groups.insert(groupRow({ id: "asg-old", regionId: REGION, name: "old", creationTime: "2030-01-01T00:00:00Z" }));
-  old.putTags("asg-old", [{ key: "Team", value: "Game", propagate: false }]);
-  old.db.exec("UPDATE scaling_group_tags SET context_key = '', value_lower = ''");
-  old.close();
-  const store = new SqliteStore(dbFile);
+  const old = await Store.open(dbFile);
+  await old.groups.insert(groupRow({ id: "asg-old", regionId: REGION, name: "old", creationTime: "2030-01-01T00:00:00Z" }));
+  await old.putTags("asg-old", [{ key: "Team", value: "Game", propagate: false }]);
+  await old.execute("UPDATE scaling_group_tags SET context_key = '', value_lower = ''");
+  await old.close();
+  const store = await Store.open(dbFile);
   t.teardown(() => store.close());
-  t.strictSame(store.db.prepare("SELECT context_key, value_lower FROM scaling_group_tags").all(), [{ context_key: "acs:resourcetag/team", value_lower: "game" }]);
+  t.strictSame(await store.query("SELECT context_key, value_lower FROM scaling_group_tags"), [{ context_key: "acs:resourcetag/team", value_lower: "game" }]);
 });

@@ -12,10 +12,12 @@ import { decodeDiagnostic, encodeDiagnostic } from "../src/middleware/diagnostic
 import { ConfigError, loadConfig } from "../src/service/config.js";
 import { stateDiagnosticKey } from "../src/service/state.js";
 import { startService } from "../src/service/server.js";
-import { SqliteStore } from "../src/service/store.js";
+import Database from "better-sqlite3";
+import { Store } from "../src/service/store.js";
 import {
   ACCOUNT,
   client,
+  DIALECTS,
   EXAMPLE_CONFIG,
   EXAMPLE_SEED,
   eventually,
@@ -28,7 +30,9 @@ import {
   sendV1,
   sendV3,
   serve,
+  serveOn,
   tempDir,
+  testDatabase,
   timestamp,
   writeConfig,
   type LogLine,
@@ -69,7 +73,7 @@ t.test("state survives a restart (create, stop, start, describe)", async (t) => 
   t.match(found.ScalingGroups.ScalingGroup, [{ ScalingGroupName: "survivor", MinSize: 1, Tags: { Tag: [{ Key: "team", Value: "game1" }] } }]);
   const rules = await again.request<{ ScalingRules: { ScalingRule: { ScalingRuleAri: string }[] } }>("DescribeScalingRules", { ...HZ, ScalingGroupId });
   t.equal(rules.ScalingRules.ScalingRule[0]?.ScalingRuleAri, ScalingRuleAri);
-  t.equal(second.store.db.pragma("journal_mode", { simple: true }), "wal");
+  t.match(await second.store.query("PRAGMA journal_mode"), [{ journal_mode: "wal" }]);
 });
 
 t.test("denials are sealed with a key kept beside the database: created at first start, owner-only, kept on restart", async (t) => {
@@ -122,9 +126,10 @@ t.test("decode-diagnostic reads the key from ESS_AUTHZ_DIAGNOSTIC_KEY", async (t
   t.match(JSON.parse(out), { requestId: "R", decision: "ImplicitDeny" });
 });
 
-t.test("a signed request replayed after a restart is refused: nonces are kept in the database", async (t) => {
+for (const dialect of DIALECTS) t.test(`a signed request replayed after a restart is refused: nonces are kept in the database (${dialect})`, async (t) => {
   const dir = tempDir(t);
-  const dbFile = join(dir, "ess.db");
+  const dbFile = await testDatabase(t, dialect, dir);
+  if (!dbFile) return;
   const create: V1Request = {
     key: KEYS.admin,
     // Unnamed, so a replay that got through would create a second group rather than fail on the name.
@@ -141,39 +146,42 @@ t.test("a signed request replayed after a restart is refused: nonces are kept in
   const replay = await sendV1(second.url, create);
   t.equal(replay.status, 400);
   t.equal(replay.body["Code"], "SignatureNonceUsed");
-  t.equal(second.store.groups.where({ maxSize: 7 }).length, 1, "the replay created nothing");
+  t.equal((await second.store.groups.where({ maxSize: 7 })).length, 1, "the replay created nothing");
 });
 
-t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is added to an older database", (t) => {
+t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is added to an older database", async (t) => {
   const dir = tempDir(t);
   const dbFile = join(dir, "ess.db");
-  const old = new SqliteStore(dbFile);
+  await (await Store.open(dbFile)).close();
+  const old = new Database(dbFile);
   // The schema before nonces were persisted (and before the tag columns list calls filter on).
-  old.db.exec(`
+  old.exec(`
     DROP TABLE signature_nonces;
     DROP INDEX scaling_group_tags_context;
     DROP INDEX scaling_groups_region_order;
     ALTER TABLE scaling_group_tags DROP COLUMN context_key;
     ALTER TABLE scaling_group_tags DROP COLUMN value_lower;
   `);
-  old.db.pragma("user_version = 1");
+  old.pragma("user_version = 1");
   old.close();
 
-  const store = new SqliteStore(dbFile);
+  const store = await Store.open(dbFile);
   t.teardown(() => store.close());
-  t.equal(store.db.pragma("user_version", { simple: true }), 3, "migrated on open");
-  t.ok(store.nonces.remember("a", 1000, 0));
-  t.notOk(store.nonces.remember("a", 1000, 500), "replayed within its lifetime");
-  t.ok(store.nonces.remember("b", 1000, 600));
-  t.ok(store.nonces.remember("a", 1000, 1001), "an expired nonce may come back (its timestamp no longer would)");
-  t.same(store.db.prepare("SELECT key FROM signature_nonces ORDER BY key").pluck().all(), ["a", "b"], "the expired entry was replaced");
-  t.ok(store.nonces.remember("c", 1000, 1700));
-  t.same(store.db.prepare("SELECT key FROM signature_nonces ORDER BY key").pluck().all(), ["a", "c"], "expired entries are pruned");
-  t.end();
+  t.same(await store.query("PRAGMA user_version"), [{ user_version: 3 }], "migrated on open");
+  const keys = async (): Promise<string[]> => (await store.query<{ key: string }>("SELECT key FROM signature_nonces ORDER BY key")).map((r) => r.key);
+  t.ok(await store.nonces.remember("a", 1000, 0));
+  t.notOk(await store.nonces.remember("a", 1000, 500), "replayed within its lifetime");
+  t.ok(await store.nonces.remember("b", 1000, 600));
+  t.ok(await store.nonces.remember("a", 1000, 1001), "an expired nonce may come back (its timestamp no longer would)");
+  t.same(await keys(), ["a", "b"], "the expired entry was replaced");
+  t.ok(await store.nonces.remember("c", 1000, 1700));
+  t.same(await keys(), ["a", "c"], "expired entries are pruned");
 });
 
-t.test("every implemented operation, as the admin", async (t) => {
-  const { url } = await serve(t);
+for (const dialect of DIALECTS) t.test(`every implemented operation, as the admin (${dialect})`, async (t) => {
+  const served = await serveOn(t, dialect);
+  if (!served) return;
+  const { url } = served;
   const admin = client(url, KEYS.admin);
   const call = <T = Record<string, unknown>>(action: string, params: Record<string, unknown>) => admin.request<T>(action, { ...HZ, ...params }, { method: "POST" });
 
@@ -247,8 +255,10 @@ t.test("every implemented operation, as the admin", async (t) => {
   t.equal(none.TotalCount, 0);
 });
 
-t.test("list calls return only what the caller may see", async (t) => {
-  const { url } = await serve(t);
+for (const dialect of DIALECTS) t.test(`list calls return only what the caller may see (${dialect})`, async (t) => {
+  const served = await serveOn(t, dialect);
+  if (!served) return;
+  const { url } = served;
   const admin = client(url, KEYS.admin);
   const alice = client(url, KEYS.alice);
   const ari = `ari:acs:ess:cn-hangzhou:${ACCOUNT}:scalingrule/`;
@@ -266,8 +276,10 @@ t.test("list calls return only what the caller may see", async (t) => {
   t.equal(named.code, "Forbidden.Unauthorized", "naming only a denied group is a denial, not an empty list");
 });
 
-t.test("API version 2022-02-22: plural wire names and flat lists, v1 and v3 signatures", async (t) => {
-  const { url } = await serve(t);
+for (const dialect of DIALECTS) t.test(`API version 2022-02-22: plural wire names and flat lists, v1 and v3 signatures (${dialect})`, async (t) => {
+  const served = await serveOn(t, dialect);
+  if (!served) return;
+  const { url } = served;
   const admin = client(url, KEYS.admin, "2022-02-22");
   const created = await admin.request<{ ScalingGroupId: string }>("CreateScalingGroup", { ...HZ, MinSize: 0, MaxSize: 1, Tags: [{ Key: "team", Value: "game1" }] });
   const listed = await admin.request<{ ScalingGroups: { ScalingGroupId: string; Tags: { Key: string }[] }[] }>("DescribeScalingGroups", {
@@ -311,8 +323,10 @@ t.test("ESS answers for what is not an allowed, implemented call", async (t) => 
   t.match(await anonymous.json(), { Code: "MissingParameter" });
 });
 
-t.test("concurrent requests are served one decision at a time without deadlock", async (t) => {
-  const { url } = await serve(t);
+for (const dialect of DIALECTS) t.test(`concurrent creates and lists are all served, without deadlock (${dialect})`, async (t) => {
+  const served = await serveOn(t, dialect);
+  if (!served) return;
+  const { url } = served;
   const admin = client(url, KEYS.admin);
   const results = await Promise.all(
     Array.from({ length: 20 }, (_, i) =>

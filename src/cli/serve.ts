@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { loadWithPeers } from "../optional-peer.js";
 import { ConfigError } from "../service/config.js";
 import { NonceStoreConnectError, nonceStoreKind, NonceStoreUrlError } from "../service/nonce-store.js";
+import { DatabaseTargetError, isPostgresTarget } from "../service/database.js";
 import type { RunningService } from "../service/server.js";
 import { DEFAULT_DB_FILE } from "../service/state.js";
 import { EXIT, InputError, type Io } from "./io.js";
@@ -19,8 +20,8 @@ export interface ServeOptions {
   nonceStore?: string;
 }
 
-/** The server's packages: optional peer dependencies, loaded by `serve` only. */
-export const SERVER_PACKAGES = ["fastify", "better-sqlite3", "pino"] as const;
+/** The server's packages: optional peer dependencies, loaded by `serve` only (pg too, for a postgres:// database). */
+export const SERVER_PACKAGES = ["fastify", "better-sqlite3", "kysely", "pino"] as const;
 
 /** Without `--config`, the bundled example: the scenario principals of `examples/service/`, and their groups. */
 export const EXAMPLE_CONFIG = fileURLToPath(new URL("../../examples/service/config.json", import.meta.url));
@@ -53,7 +54,7 @@ export async function runServe(io: Io, options: ServeOptions): Promise<number> {
     if (options.nonceStore !== undefined) nonceStoreKind(options.nonceStore);
     service = await startService({
       ...(configFile !== undefined ? { configFile } : {}),
-      dbFile: options.db === ":memory:" ? options.db : resolve(io.cwd, options.db ?? DEFAULT_DB_FILE),
+      dbFile: options.db === ":memory:" || (options.db !== undefined && isPostgresTarget(options.db)) ? options.db : resolve(io.cwd, options.db ?? DEFAULT_DB_FILE),
       port: wholeNumber("--port", options.port ?? "0", 65535),
       host: options.host ?? "127.0.0.1",
       ...(seedFile ? { seedFile } : {}),
@@ -62,7 +63,9 @@ export async function runServe(io: Io, options: ServeOptions): Promise<number> {
     });
   } catch (e) {
     if (e instanceof ConfigError) throw new InputError(`${configFile ?? options.db}: the service does not start with this configuration\n${e.problems.join("\n")}`);
-    if (e instanceof SeedError || e instanceof NoStoredConfigError || e instanceof NonceStoreUrlError || e instanceof NonceStoreConnectError) throw new InputError(e.message);
+    if (e instanceof SeedError || e instanceof NoStoredConfigError || e instanceof NonceStoreUrlError || e instanceof NonceStoreConnectError || e instanceof DatabaseTargetError) {
+      throw new InputError(e.message);
+    }
     throw e;
   }
   if (example) io.stderr(`ess-authz: no --config given, serving the example principals of ${configFile} (demo keys: never use them for real)\n`);
@@ -90,7 +93,10 @@ export function registerServe(program: Command, io: Io, setExit: (code: number) 
     .command("serve")
     .description("run the reference ESS-compatible service with the authorization middleware (prints its URL when ready)")
     .option("--config <file>", "principals: account, users, groups, roles, policies (default: the newest version pushed to --db with `config push`, or the bundled example when --db is not given either)")
-    .option("--db <file>", `SQLite database, created when absent (default: ${DEFAULT_DB_FILE})`)
+    .option(
+      "--db <file|url>",
+      `SQLite database file, created when absent (default: ${DEFAULT_DB_FILE}); or postgres://USER@HOST:PORT/DB, shared by every replica (schema: ?options=-c%20search_path%3DNAME)`,
+    )
     .option("--port <n>", "port to listen on; 0 picks a free one", "0")
     .option("--host <h>", "address to listen on", "127.0.0.1")
     .option("--seed <file>", "resources to create at start where missing (request-file store form)")

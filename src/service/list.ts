@@ -1,12 +1,12 @@
 /**
  * Pages the scaling groups a residual allows (or their configurations, rules or lifecycle hooks) in SQL: the filter, `ORDER BY creation_time, id`, `LIMIT/OFFSET`
- * and `COUNT(*)` all run in SQLite, so a page costs about the same over a thousand groups or a hundred thousand.
+ * and `COUNT(*)` all run in the database (SQLite or PostgreSQL), so a page costs about the same over a thousand groups or a hundred thousand.
  * When the residual is not exact in SQL, the SQL selects a superset and every row is re-checked with `matches`,
  * reading the superset in batches in the same order, so the page and the count stay those of the exact filter.
  */
 import type { ListResidual } from "../residual/residual.js";
-import { toSql, type SqlSchema } from "../residual/sql.js";
-import type { SqliteStore } from "./store.js";
+import { toSql, type SqlFilter, type SqlSchema } from "../residual/sql.js";
+import type { Store } from "./store.js";
 
 /** Where the residual SQL finds groups (alias `g`) and their tags. */
 export const RESIDUAL_SCHEMA: SqlSchema = {
@@ -49,6 +49,21 @@ export interface GroupPage {
   readonly total: number;
 }
 
+/**
+ * The residual's filter in the store's dialect, with `?` placeholders as every other clause here has. The
+ * PostgreSQL form numbers its parameters (`$1`…, each once); they are put back in the order they appear.
+ */
+function residualFilter(store: Store, allowed: ListResidual): SqlFilter {
+  const filter = toSql(allowed, { dialect: store.dialect, schema: RESIDUAL_SCHEMA, asciiIds: true });
+  if (store.dialect === "sqlite") return filter;
+  const params: string[] = [];
+  const sql = filter.sql.replace(/\$(\d+)/g, (_, n: string) => {
+    params.push(filter.params[Number(n) - 1]!);
+    return "?";
+  });
+  return { ...filter, sql, params };
+}
+
 /** Rows read per query while re-checking an inexact filter. */
 const RECHECK_BATCH = 500;
 
@@ -59,8 +74,8 @@ interface OrderedId {
   readonly resource_group_id: string | null;
 }
 
-export function pageGroups(store: SqliteStore, allowed: ListResidual, query: GroupQuery): GroupPage {
-  const filter = toSql(allowed, { dialect: "sqlite", schema: RESIDUAL_SCHEMA, asciiIds: true });
+export async function pageGroups(store: Store, allowed: ListResidual, query: GroupQuery): Promise<GroupPage> {
+  const filter = residualFilter(store, allowed);
   if (filter.none) return { ids: [], total: 0 };
   const listed = query.children ? "c" : "g";
   const clauses = [{ sql: `${listed}.region_id = ?`, params: [query.regionId] }, ...(query.where ?? []), filter];
@@ -68,22 +83,19 @@ export function pageGroups(store: SqliteStore, allowed: ListResidual, query: Gro
   const from = `FROM ${tables} WHERE ${clauses.map((c) => c.sql).join(" AND ")}`;
   const order = `${listed}.creation_time, ${listed}.id`;
   const params = clauses.flatMap((c) => c.params);
-  const statement = (sql: string) => store.statement(sql);
   if (filter.exact) {
-    const ids = statement(`SELECT ${listed}.id ${from} ORDER BY ${order} LIMIT ? OFFSET ?`).pluck().all(...params, query.limit, query.offset) as string[];
-    const total = query.count === false ? query.offset + ids.length : (statement(`SELECT COUNT(*) ${from}`).pluck().get(...params) as number);
+    const ids = (await store.query<{ id: string }>(`SELECT ${listed}.id ${from} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, query.limit, query.offset])).map((r) => r.id);
+    const total = query.count === false ? query.offset + ids.length : await count(store, from, params);
     return { ids, total };
   }
-  const batch = statement(
-    `SELECT ${listed}.id, ${listed}.creation_time, g.id AS group_id, g.resource_group_id ${from} AND (${order}) > (?, ?) ORDER BY ${order} LIMIT ?`,
-  );
+  const batch = `SELECT ${listed}.id, ${listed}.creation_time, g.id AS group_id, g.resource_group_id ${from} AND (${order}) > (?, ?) ORDER BY ${order} LIMIT ?`;
   const ids: string[] = [];
   let total = 0;
   let after: [string, string] = ["", ""];
   for (;;) {
-    const rows = batch.all(...params, ...after, RECHECK_BATCH) as OrderedId[];
+    const rows = await store.query<OrderedId>(batch, [...params, ...after, RECHECK_BATCH]);
     for (const row of rows) {
-      const tags = store.tags(row.group_id).map((t) => [t.key, t.value] as const);
+      const tags = (await store.tags(row.group_id)).map((t) => [t.key, t.value] as const);
       if (!allowed.matches({ scalingGroupId: row.group_id, tags, ...(row.resource_group_id === null ? {} : { resourceGroupId: row.resource_group_id }) })) continue;
       if (total >= query.offset && ids.length < query.limit) ids.push(row.id);
       total++;
@@ -93,6 +105,11 @@ export function pageGroups(store: SqliteStore, allowed: ListResidual, query: Gro
     const last = rows[rows.length - 1]!;
     after = [last.creation_time, last.id];
   }
+}
+
+async function count(store: Store, from: string, params: readonly unknown[]): Promise<number> {
+  const [row] = await store.query<{ n: number }>(`SELECT COUNT(*) AS n ${from}`, params);
+  return Number(row!.n);
 }
 
 export interface TagRowPage {
@@ -106,16 +123,17 @@ export interface TagRowPage {
  * written, paged and counted in SQL. Undefined when the residual is not exact in SQL: the caller then decides
  * group by group.
  */
-export function pageTagRows(store: SqliteStore, allowed: ListResidual, query: Omit<GroupQuery, "children" | "count">): TagRowPage | undefined {
-  const filter = toSql(allowed, { dialect: "sqlite", schema: RESIDUAL_SCHEMA, asciiIds: true });
+export async function pageTagRows(store: Store, allowed: ListResidual, query: Omit<GroupQuery, "children" | "count">): Promise<TagRowPage | undefined> {
+  const filter = residualFilter(store, allowed);
   if (!filter.exact) return undefined;
   if (filter.none) return { rows: [], total: 0 };
   const clauses = [{ sql: "g.region_id = ?", params: [query.regionId] }, ...(query.where ?? []), filter];
   const from = `FROM scaling_group_tags tag JOIN scaling_groups g ON g.id = tag.group_id WHERE ${clauses.map((c) => c.sql).join(" AND ")}`;
   const params = clauses.flatMap((c) => c.params);
-  const rows = store
-    .statement(`SELECT tag.group_id, tag.key, tag.value, tag.propagate ${from} ORDER BY g.creation_time, g.id, tag.rowid LIMIT ? OFFSET ?`)
-    .all(...params, query.limit, query.offset) as { group_id: string; key: string; value: string; propagate: number }[];
-  const total = store.statement(`SELECT COUNT(*) ${from}`).pluck().get(...params) as number;
+  const rows = await store.query<{ group_id: string; key: string; value: string; propagate: number }>(
+    `SELECT tag.group_id, tag.key, tag.value, tag.propagate ${from} ORDER BY g.creation_time, g.id, tag.rowid LIMIT ? OFFSET ?`,
+    [...params, query.limit, query.offset],
+  );
+  const total = await count(store, from, params);
   return { rows: rows.map((r) => ({ groupId: r.group_id, key: r.key, value: r.value, propagate: r.propagate === 1 })), total };
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { ruleAri } from "./operations/children.js";
-import { nowIso, type SqliteStore } from "./store.js";
+import { nowIso, type Store } from "./store.js";
 
 interface SeedGroup {
   ScalingGroupId: string;
@@ -43,7 +43,7 @@ function validator() {
 }
 
 /** Seeds from a file; throws `SeedError` naming the problem. */
-export function seedFromFile(store: SqliteStore, file: string, account: string): void {
+export async function seedFromFile(store: Store, file: string, account: string): Promise<void> {
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, "utf8"));
@@ -54,19 +54,22 @@ export function seedFromFile(store: SqliteStore, file: string, account: string):
   if (!validate(value)) {
     throw new SeedError((validate.errors ?? []).map((e) => `${file}: ${e.instancePath || "/"} ${e.message ?? "is invalid"}`).join("\n"));
   }
-  seed(store, value, account);
+  await seed(store, value, account);
 }
 
-/** Inserts what is missing, in one transaction. Children get plain defaults; only their ids and owners matter. */
-export function seed(store: SqliteStore, doc: SeedDocument, account: string): void {
+/**
+ * Inserts what is missing, in one transaction, one replica at a time (replicas starting together seed once).
+ * Children get plain defaults; only their ids and owners matter.
+ */
+export async function seed(root: Store, doc: SeedDocument, account: string): Promise<void> {
   const at = nowIso();
-  const missing = (table: { get(id: string): unknown }, id: string): boolean => table.get(id) === undefined;
-  store.transaction(() => {
+  const missing = async (table: { get(id: string): Promise<unknown> }, id: string): Promise<boolean> => (await table.get(id)) === undefined;
+  await root.seeding(async (store) => {
     for (const g of doc.scalingGroups ?? []) {
       const groupId = g.ScalingGroupId;
       const regionId = g.RegionId;
-      if (missing(store.groups, groupId)) {
-        store.groups.insert({
+      if (await missing(store.groups, groupId)) {
+        await store.groups.insert({
           id: groupId,
           regionId,
           name: groupId,
@@ -82,41 +85,41 @@ export function seed(store: SqliteStore, doc: SeedDocument, account: string): vo
           groupDeletionProtection: false,
           creationTime: at,
         });
-        store.putTags(groupId, Object.entries(g.Tags ?? {}).map(([key, value]) => ({ key, value, propagate: false })));
+        await store.putTags(groupId, Object.entries(g.Tags ?? {}).map(([key, value]) => ({ key, value, propagate: false })));
       }
       const owned = { groupId, regionId, creationTime: at };
       for (const id of g.ScalingConfigurationIds ?? []) {
-        if (missing(store.configurations, id)) store.configurations.insert({ id, ...owned, name: id, imageId: "seed-image", instanceTypes: ["ecs.g6.large"], securityGroupIds: [] });
+        if (await missing(store.configurations, id)) await store.configurations.insert({ id, ...owned, name: id, imageId: "seed-image", instanceTypes: ["ecs.g6.large"], securityGroupIds: [] });
       }
       for (const id of g.ScalingRuleIds ?? []) {
-        if (missing(store.rules, id)) {
-          store.rules.insert({ id, ...owned, ari: ruleAri(regionId, account, id), name: id, ruleType: "SimpleScalingRule", adjustmentType: "QuantityChangeInCapacity", adjustmentValue: 1 });
+        if (await missing(store.rules, id)) {
+          await store.rules.insert({ id, ...owned, ari: ruleAri(regionId, account, id), name: id, ruleType: "SimpleScalingRule", adjustmentType: "QuantityChangeInCapacity", adjustmentValue: 1 });
         }
       }
       for (const id of g.LifecycleHookIds ?? []) {
-        if (missing(store.lifecycleHooks, id)) store.lifecycleHooks.insert({ id, ...owned, name: id, lifecycleTransition: "SCALE_OUT", defaultResult: "CONTINUE", heartbeatTimeout: 600 });
+        if (await missing(store.lifecycleHooks, id)) await store.lifecycleHooks.insert({ id, ...owned, name: id, lifecycleTransition: "SCALE_OUT", defaultResult: "CONTINUE", heartbeatTimeout: 600 });
       }
-      for (const id of g.ScheduledTaskIds ?? []) seedTask(store, id, regionId, groupId, at);
-      for (const id of g.AlarmTaskIds ?? []) seedAlarm(store, id, regionId, groupId, at);
+      for (const id of g.ScheduledTaskIds ?? []) await seedTask(store, id, regionId, groupId, at);
+      for (const id of g.AlarmTaskIds ?? []) await seedAlarm(store, id, regionId, groupId, at);
       for (const id of g.ScalingActivityIds ?? []) {
-        if (missing(store.activities, id)) store.activities.insert({ id, groupId, regionId, description: "seeded", statusCode: "Successful", startTime: at });
+        if (await missing(store.activities, id)) await store.activities.insert({ id, groupId, regionId, description: "seeded", statusCode: "Successful", startTime: at });
       }
     }
     // Unbound tasks have no group to take a region from: they live in the first seeded group's region.
     const region = doc.scalingGroups?.[0]?.RegionId ?? "cn-hangzhou";
-    for (const id of doc.unboundScheduledTaskIds ?? []) seedTask(store, id, region, undefined, at);
-    for (const id of doc.unboundAlarmTaskIds ?? []) seedAlarm(store, id, region, undefined, at);
+    for (const id of doc.unboundScheduledTaskIds ?? []) await seedTask(store, id, region, undefined, at);
+    for (const id of doc.unboundAlarmTaskIds ?? []) await seedAlarm(store, id, region, undefined, at);
   });
 }
 
-function seedTask(store: SqliteStore, id: string, regionId: string, groupId: string | undefined, at: string): void {
-  if (store.scheduledTasks.get(id)) return;
-  store.scheduledTasks.insert({ id, regionId, name: id, ...(groupId ? { groupId } : {}), launchTime: "2030-01-01T00:00Z", taskEnabled: true, creationTime: at });
+async function seedTask(store: Store, id: string, regionId: string, groupId: string | undefined, at: string): Promise<void> {
+  if (await store.scheduledTasks.get(id)) return;
+  await store.scheduledTasks.insert({ id, regionId, name: id, ...(groupId ? { groupId } : {}), launchTime: "2030-01-01T00:00Z", taskEnabled: true, creationTime: at });
 }
 
-function seedAlarm(store: SqliteStore, id: string, regionId: string, groupId: string | undefined, at: string): void {
-  if (store.alarms.get(id)) return;
-  store.alarms.insert({
+async function seedAlarm(store: Store, id: string, regionId: string, groupId: string | undefined, at: string): Promise<void> {
+  if (await store.alarms.get(id)) return;
+  await store.alarms.insert({
     id,
     regionId,
     name: id,

@@ -1,7 +1,10 @@
 /**
  * The reference ESS-compatible service: Fastify, RPC style (`GET`/`POST /`), both API versions, hosting the
- * `ess-authz/fastify` plugin exactly as any host would, over the SQLite store.
+ * `ess-authz/fastify` plugin exactly as any host would, over the store (SQLite, or PostgreSQL shared by any
+ * number of replicas).
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import pino, { type Logger } from "pino";
@@ -16,15 +19,21 @@ import { watchConfigFile, watchStoredConfig, type ConfigSource } from "./config-
 import { Input } from "./input.js";
 import { HANDLERS, type OperationContext, type Visibility } from "./operations/index.js";
 import { seedFromFile } from "./seed.js";
-import { SqliteStore } from "./store.js";
+import { Store } from "./store.js";
 import { openNonceStore } from "./nonce-store.js";
+import { isPostgresTarget } from "./database.js";
+import type { AllowedGroupProbe, ChildKind, ChildResolution, ChildResolver, GroupInfo, GroupSource } from "../ess/types.js";
+import type { ListResidual } from "../residual/residual.js";
 
 export const DEFAULT_REGIONS = ["cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-qingdao", "cn-shenzhen", "cn-zhangjiakou", "cn-hongkong", "ap-southeast-1"];
 
 export interface ServiceOptions {
   /** The principals file (see `config.ts`); without it, the newest configuration version stored in the database (`config-versions.ts`). */
   readonly configFile?: string;
-  /** SQLite file, created with its directory when absent; `:memory:` for a throw-away store. */
+  /**
+   * SQLite file, created with its directory when absent; `:memory:` for a throw-away store; or a
+   * `postgres://` URL (src/service/database.ts), whose database every replica of the service shares.
+   */
   readonly dbFile?: string;
   readonly host?: string;
   /** 0 picks a free port. */
@@ -43,7 +52,7 @@ export interface ServiceOptions {
 
 export interface RunningService {
   readonly url: string;
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly app: FastifyInstance;
   /** Reloads the configuration; on any problem keeps the current one, logs why and resolves to false. */
   reload(): Promise<boolean>;
@@ -51,29 +60,78 @@ export interface RunningService {
 }
 
 /**
- * One request at a time from authorization to commit, so no decision is made on tags or bindings another
- * request is changing (a TagResources between a Delete's authorization and its execution, say).
+ * Authorization and commit are atomic, across every replica on the database (issue #16). The middleware decides
+ * first, reading groups and child bindings through `RecordingSource`, which notes every read of the request
+ * (an AsyncLocalStorage entered for each request). A mutating call (plan mode `all`) then runs its handler in
+ * one transaction that first locks what the decision read: the groups' rows, then the children's rows
+ * (PostgreSQL `SELECT … FOR UPDATE`, in id order; SQLite's `BEGIN IMMEDIATE` holds the database's write lock),
+ * and reads it all again. Every tag or binding change takes the same locks first, as it is a mutating call
+ * decided on the same group. If anything differs from what the decision read, nothing is written and the call
+ * is answered `OperationConflict` (409, retriable: docs/semantics.md §6): a commit never happens against rows
+ * other than those decided on. Reads (mode `filter`) run without a transaction.
  */
-class Turnstile {
-  private tail: Promise<void> = Promise.resolve();
+interface DecisionRead {
+  /** What the decision saw, as JSON. */
+  readonly seen: string;
+  /** The same read, against a transaction. */
+  again(source: Store): Promise<unknown>;
+  /** Groups whose rows the read depends on. */
+  readonly groupIds: readonly string[];
+  /** The child whose binding it read. */
+  readonly child?: { readonly kind: ChildKind; readonly id: string };
+}
 
-  async enter(): Promise<() => void> {
-    let open!: () => void;
-    const turn = new Promise<void>((r) => (open = r));
-    const before = this.tail;
-    this.tail = before.then(() => turn);
-    await before;
-    let left = false;
-    return () => {
-      if (!left) {
-        left = true;
-        open();
-      }
-    };
+class RecordingSource implements GroupSource, ChildResolver {
+  readonly reads = new AsyncLocalStorage<DecisionRead[]>();
+
+  constructor(private readonly store: Store) {}
+
+  private async record<T>(read: (source: Store) => Promise<T>, groupIds: (result: T) => readonly string[], child?: DecisionRead["child"]): Promise<T> {
+    const result = await read(this.store);
+    this.reads.getStore()?.push({ seen: JSON.stringify(result) ?? "undefined", again: read, groupIds: groupIds(result), ...(child ? { child } : {}) });
+    return result;
+  }
+
+  getGroup(id: string, regionId: string): Promise<GroupInfo | undefined> {
+    return this.record((s) => s.getGroup(id, regionId), () => [id]);
+  }
+
+  listGroups(regionId: string): Promise<GroupInfo[]> {
+    return this.record((s) => s.listGroups(regionId), (groups) => groups.map((g) => g.scalingGroupId));
+  }
+
+  findAllowed(regionId: string, allowed: ListResidual, tags: readonly (readonly [string, string])[]): Promise<AllowedGroupProbe> {
+    return this.record((s) => s.findAllowed(regionId, allowed, tags), (probe) => (probe.group ? [probe.group.scalingGroupId] : []));
+  }
+
+  resolve(kind: ChildKind, id: string, regionId: string): Promise<ChildResolution> {
+    return this.record((s) => s.resolve(kind, id, regionId), (r) => (r.kind === "group" ? [r.scalingGroupId] : []), { kind, id });
   }
 }
 
-function visibility(authz: AuthorizedRequest, store: SqliteStore): Visibility {
+export const CONFLICT_MESSAGE = "A concurrent request changed the resources this request was authorized on; nothing was changed. Retry the request.";
+
+/** Runs `mutate` in one transaction on exactly the rows `reads` saw (see above), or refuses. */
+async function commitAsDecided<T>(store: Store, reads: readonly DecisionRead[], decidedGroups: readonly string[], mutate: (tx: Store) => Promise<T>): Promise<T> {
+  const groupIds = [...new Set(reads.flatMap((r) => r.groupIds))].sort();
+  // Fail closed: a decision on a group whose read was not recorded cannot be checked.
+  const unchecked = decidedGroups.filter((id) => !groupIds.includes(id));
+  if (unchecked.length > 0) throw new Error(`the decision's reads of ${unchecked.join(", ")} were not recorded`);
+  return store.transaction(async (tx) => {
+    await tx.lockGroups(groupIds);
+    const children = reads.flatMap((r) => (r.child ? [r.child] : [])).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const child of children) await tx.lockChild(child.kind, child.id);
+    for (const read of reads) {
+      if ((JSON.stringify(await read.again(tx)) ?? "undefined") !== read.seen) throw new EssHttpError("OperationConflict", CONFLICT_MESSAGE, 409);
+    }
+    return mutate(tx);
+  });
+}
+
+/** PostgreSQL's deadlock and serialization failures: the transaction was rolled back and may be retried. */
+const RETRIABLE_SQLSTATES = new Set(["40P01", "40001"]);
+
+function visibility(authz: AuthorizedRequest, store: Store): Visibility {
   const allowed = authz.decision.resources.filter((r) => r.decision === "Allow");
   const unbound = allowed.some((r) => r.arn === "*");
   const list = authz.plan.list;
@@ -81,11 +139,11 @@ function visibility(authz: AuthorizedRequest, store: SqliteStore): Visibility {
     // A region-wide list was decided on one group: every other group is decided by the residual, once.
     const seen = new Map<string, boolean>();
     return {
-      sees(groupId) {
+      async sees(groupId) {
         if (groupId === undefined) return unbound;
         let sees = seen.get(groupId);
         if (sees === undefined) {
-          const group = store.getGroup(groupId, authz.plan.regionId);
+          const group = await store.getGroup(groupId, authz.plan.regionId);
           sees = group !== undefined && carriesEvery(group, list.requestTags) && list.residual.matches(group);
           seen.set(groupId, sees);
         }
@@ -94,7 +152,7 @@ function visibility(authz: AuthorizedRequest, store: SqliteStore): Visibility {
     };
   }
   const groups = new Set(allowed.flatMap((r) => (r.scalingGroupId ? [r.scalingGroupId] : [])));
-  return { sees: (groupId) => (groupId === undefined ? unbound : groups.has(groupId)) };
+  return { sees: async (groupId) => (groupId === undefined ? unbound : groups.has(groupId)) };
 }
 
 function formatOf(request: FastifyRequest): ReturnType<typeof responseFormat> {
@@ -106,7 +164,8 @@ function formatOf(request: FastifyRequest): ReturnType<typeof responseFormat> {
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const log = options.logger ?? pino({ name: "ess-authz", redact: ["*.accessKeySecret", "*.securityToken", "*.Signature"] });
   const dbFile = options.dbFile ?? DEFAULT_DB_FILE;
-  const dbPath = dbFile === ":memory:" ? dbFile : resolve(dbFile);
+  const postgres = isPostgresTarget(dbFile);
+  const dbPath = dbFile === ":memory:" || postgres ? dbFile : resolve(dbFile);
   const configSource: ConfigSource =
     options.configFile !== undefined
       ? watchConfigFile(resolve(options.configFile), log, options.watchIntervalMs ?? 1000)
@@ -117,9 +176,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const hostId = settings.hostId ?? DEFAULT_HOST_ID;
   const regions = settings.regions ?? DEFAULT_REGIONS;
 
-  let store: SqliteStore;
+  const onDatabaseError = (e: Error): void => log.error({ err: { type: e.name, message: e.message } }, "database connection error");
+  let store: Store;
   try {
-    store = new SqliteStore(dbPath);
+    store = await Store.open(dbPath, { onError: onDatabaseError });
   } catch (e) {
     await configSource.close();
     throw e;
@@ -128,13 +188,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const closeStores = async (): Promise<void> => {
     await configSource.close();
     await shared?.close();
-    store.close();
+    await store.close();
   };
   let diagnosticKey: string;
   try {
-    // The store created the db's folder, so the key file can be written beside it.
-    diagnosticKey = settings.diagnosticKey ?? stateDiagnosticKey(dbPath);
-    if (options.seedFile) seedFromFile(store, resolve(options.seedFile), initial.account);
+    // Replicas share the database's key; an SQLite store created the db's folder, so the key file can be written beside it.
+    diagnosticKey =
+      settings.diagnosticKey ?? (postgres ? await store.sharedSecret("diagnostic-key", () => randomBytes(32).toString("base64url")) : stateDiagnosticKey(dbPath));
+    if (options.seedFile) await seedFromFile(store, resolve(options.seedFile), initial.account);
     if (options.nonceStore) shared = await openNonceStore(options.nonceStore, log);
   } catch (e) {
     await closeStores();
@@ -153,23 +214,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   app.setNotFoundHandler((request, reply) => fail(reply, request, new EssHttpError("UnsupportedOperation", "Only the RPC endpoint / is served.", 404)));
 
-  const turnstile = new Turnstile();
-  const exits = new WeakMap<FastifyRequest, () => void>();
-  const leave = async (request: FastifyRequest): Promise<void> => exits.get(request)?.();
+  const source = new RecordingSource(store);
+  const readsOf = new WeakMap<FastifyRequest, DecisionRead[]>();
 
   await app.register(async (scope) => {
-    scope.addHook("preValidation", async (request, reply) => {
-      const exit = await turnstile.enter();
-      exits.set(request, exit);
-      reply.raw.once("close", exit);
+    // Every later hook and the handler run inside this request's log of reads. (Entered after the body is
+    // parsed: stream events would run outside it.)
+    scope.addHook("preValidation", (request, _reply, done) => {
+      const reads: DecisionRead[] = [];
+      readsOf.set(request, reads);
+      source.reads.run(reads, done);
     });
-    scope.addHook("onSend", async (request) => leave(request));
-    scope.addHook("onResponse", async (request) => leave(request));
 
     await scope.register(essAuthz, {
       credentials: directory,
-      groups: store,
-      resolver: store,
+      groups: source,
+      resolver: source,
       nonces: shared?.store ?? store.nonces,
       hostId,
       logger: log,
@@ -191,17 +251,24 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         if (decision.mode === "all" && decision.resources.some((r) => r.groupNotFound)) throw new EssHttpError("InvalidScalingGroupId.NotFound");
         const handler = HANDLERS.get(plan.operation);
         if (!handler) throw new EssHttpError("NotImplemented", `${plan.operation} is a valid ESS operation but is not implemented by this service.`);
-        const ctx: OperationContext = {
-          store,
+        const ctx = (on: Store): OperationContext => ({
+          store: on,
           input: new Input(toParams(authz.params), plan.apiVersion),
           version: plan.apiVersion,
           regionId: plan.regionId,
           account: directory.config.account,
-          visibility: visibility(authz, store),
+          visibility: visibility(authz, on),
           ...(plan.list ? { list: plan.list } : {}),
           regions,
-        };
-        const result = handler(ctx);
+        });
+        const decidedGroups = decision.resources.flatMap((r) => (r.scalingGroupId && !r.groupNotFound ? [r.scalingGroupId] : []));
+        let result: Record<string, unknown>;
+        try {
+          result = plan.mode === "all" ? await commitAsDecided(store, readsOf.get(request) ?? [], decidedGroups, (tx) => handler(ctx(tx))) : await handler(ctx(store));
+        } catch (e) {
+          if (RETRIABLE_SQLSTATES.has(String((e as { code?: unknown }).code))) throw new EssHttpError("OperationConflict", CONFLICT_MESSAGE, 409);
+          throw e;
+        }
         const { contentType, payload } = encodeBody({ RequestId: authz.requestId, ...result }, authz.format, `${plan.operation}Response`);
         return reply.header("content-type", contentType).send(payload);
       },

@@ -1,20 +1,23 @@
 /**
- * The reference service's state in SQLite (better-sqlite3, WAL). It is also the `GroupSource` and
- * `ChildResolver` the middleware authorizes with: what is authorized is exactly what is stored. Its `nonces`
- * are the middleware's nonce store.
+ * The reference service's state in SQLite or PostgreSQL (src/service/database.ts), one implementation over
+ * both through Kysely. It is also the `GroupSource` and `ChildResolver` the middleware authorizes with: what is
+ * authorized is exactly what is stored. Its `nonces` are the middleware's nonce store.
+ *
+ * Both dialects store the same columns the same way: booleans as 0/1 integers, lists and objects as JSON
+ * text, timestamps as ISO text; so rows map to objects alike and the list-call SQL differs only where
+ * src/residual/sql.ts says (its `dialect`).
  */
 import { randomInt, randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import { CompiledQuery, type Kysely } from "kysely";
 import type { AllowedGroupProbe, ChildKind, ChildResolution, ChildResolver, GroupInfo, GroupSource } from "../ess/types.js";
 import type { NonceStore } from "../middleware/nonce.js";
 import { resourceTagKey } from "../evaluate/context.js";
 import type { ListResidual } from "../residual/residual.js";
+import { openDatabase, type OpenDatabaseOptions, type SqlDialect } from "./database.js";
 import { carrying, pageGroups } from "./list.js";
 
-/** Each entry upgrades the schema by one version (`PRAGMA user_version`); never edit a released entry. */
-const MIGRATIONS: readonly string[] = [
+/** SQLite: each entry upgrades the schema by one version (`PRAGMA user_version`); never edit a released entry. */
+const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE scaling_groups (
     id TEXT PRIMARY KEY,
@@ -153,6 +156,149 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+/**
+ * The same schema in PostgreSQL, which started at SQLite's version 3; versions counted in
+ * `ess_authz_schema_version`. Each entry upgrades by one version; never edit a released entry. Tag rows keep a
+ * `rowid` of their own, so that "the order tags were written" reads `ORDER BY rowid` in both dialects.
+ */
+const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE scaling_groups (
+    id TEXT PRIMARY KEY,
+    region_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    resource_group_id TEXT,
+    lifecycle_state TEXT NOT NULL,
+    min_size INTEGER NOT NULL,
+    max_size INTEGER NOT NULL,
+    desired_capacity INTEGER,
+    default_cooldown INTEGER NOT NULL,
+    active_scaling_configuration_id TEXT,
+    removal_policies TEXT NOT NULL,
+    vswitch_ids TEXT NOT NULL,
+    multi_az_policy TEXT NOT NULL,
+    health_check_type TEXT NOT NULL,
+    group_deletion_protection INTEGER NOT NULL,
+    creation_time TEXT NOT NULL,
+    UNIQUE (region_id, name)
+  );
+  CREATE TABLE scaling_group_tags (
+    rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+    group_id TEXT NOT NULL REFERENCES scaling_groups (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    propagate INTEGER NOT NULL,
+    context_key TEXT NOT NULL,
+    value_lower TEXT NOT NULL,
+    PRIMARY KEY (group_id, key)
+  );
+  CREATE TABLE scaling_configurations (
+    id TEXT PRIMARY KEY,
+    group_id TEXT NOT NULL REFERENCES scaling_groups (id) ON DELETE CASCADE,
+    region_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    image_id TEXT,
+    instance_types TEXT NOT NULL,
+    security_group_ids TEXT NOT NULL,
+    instance_tags TEXT,
+    creation_time TEXT NOT NULL,
+    UNIQUE (group_id, name)
+  );
+  CREATE TABLE scaling_rules (
+    id TEXT PRIMARY KEY,
+    ari TEXT NOT NULL UNIQUE,
+    group_id TEXT NOT NULL REFERENCES scaling_groups (id) ON DELETE CASCADE,
+    region_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    rule_type TEXT NOT NULL,
+    adjustment_type TEXT,
+    adjustment_value INTEGER,
+    cooldown INTEGER,
+    metric_name TEXT,
+    target_value DOUBLE PRECISION,
+    creation_time TEXT NOT NULL,
+    UNIQUE (group_id, name)
+  );
+  CREATE TABLE scheduled_tasks (
+    id TEXT PRIMARY KEY,
+    region_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    group_id TEXT REFERENCES scaling_groups (id) ON DELETE CASCADE,
+    scheduled_action TEXT,
+    description TEXT,
+    launch_time TEXT NOT NULL,
+    launch_expiration_time INTEGER,
+    recurrence_type TEXT,
+    recurrence_value TEXT,
+    recurrence_end_time TEXT,
+    task_enabled INTEGER NOT NULL,
+    min_value INTEGER,
+    max_value INTEGER,
+    desired_capacity INTEGER,
+    creation_time TEXT NOT NULL,
+    UNIQUE (region_id, name)
+  );
+  CREATE TABLE alarms (
+    id TEXT PRIMARY KEY,
+    region_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    group_id TEXT REFERENCES scaling_groups (id) ON DELETE CASCADE,
+    description TEXT,
+    metric_type TEXT NOT NULL,
+    metric_name TEXT NOT NULL,
+    period INTEGER NOT NULL,
+    statistics TEXT NOT NULL,
+    comparison_operator TEXT NOT NULL,
+    threshold DOUBLE PRECISION NOT NULL,
+    evaluation_count INTEGER NOT NULL,
+    alarm_actions TEXT NOT NULL,
+    enable INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    creation_time TEXT NOT NULL
+  );
+  CREATE TABLE lifecycle_hooks (
+    id TEXT PRIMARY KEY,
+    group_id TEXT NOT NULL REFERENCES scaling_groups (id) ON DELETE CASCADE,
+    region_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    lifecycle_transition TEXT NOT NULL,
+    default_result TEXT NOT NULL,
+    heartbeat_timeout INTEGER NOT NULL,
+    notification_arn TEXT,
+    notification_metadata TEXT,
+    creation_time TEXT NOT NULL,
+    UNIQUE (group_id, name)
+  );
+  CREATE TABLE scaling_activities (
+    id TEXT PRIMARY KEY,
+    group_id TEXT NOT NULL REFERENCES scaling_groups (id) ON DELETE CASCADE,
+    region_id TEXT NOT NULL,
+    description TEXT NOT NULL,
+    status_code TEXT NOT NULL,
+    start_time TEXT NOT NULL
+  );
+  CREATE TABLE signature_nonces (
+    key TEXT PRIMARY KEY,
+    expires_at BIGINT NOT NULL
+  );
+  -- Secrets every replica must share (the diagnostic sealing key), created once by the first replica.
+  CREATE TABLE service_secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE INDEX scaling_groups_region ON scaling_groups (region_id);
+  CREATE INDEX scaling_groups_region_order ON scaling_groups (region_id, creation_time, id);
+  CREATE INDEX scaling_group_tags_context ON scaling_group_tags (group_id, context_key, value);
+  CREATE INDEX scaling_configurations_group ON scaling_configurations (group_id);
+  CREATE INDEX scaling_rules_group ON scaling_rules (group_id);
+  CREATE INDEX scheduled_tasks_group ON scheduled_tasks (group_id);
+  CREATE INDEX alarms_group ON alarms (group_id);
+  CREATE INDEX lifecycle_hooks_group ON lifecycle_hooks (group_id);
+  CREATE INDEX scaling_activities_group ON scaling_activities (group_id);
+  CREATE INDEX signature_nonces_expiry ON signature_nonces (expires_at);
+  `,
+];
+
 
 export interface ScalingGroupRow {
   readonly id: string;
@@ -275,14 +421,16 @@ type SqlValue = string | number | null;
 
 const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** better-sqlite3 does not cache: `prepare` compiles anew on every call. This keeps one statement per SQL text. */
-function statementCache(db: Database.Database): (sql: string) => Database.Statement {
-  const cache = new Map<string, Database.Statement>();
-  return (sql) => {
-    let statement = cache.get(sql);
-    if (!statement) cache.set(sql, (statement = db.prepare(sql)));
-    return statement;
-  };
+/** `?` placeholders (the SQL of this service never has a `?` elsewhere) as PostgreSQL's `$1, $2, …`. */
+const numbered = (text: string): string => {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+};
+
+/** What a table needs of the store: raw SQL with `?` placeholders, in the store's transaction if it has one. */
+interface SqlRunner {
+  query<T>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  execute(text: string, params?: readonly unknown[]): Promise<number>;
 }
 
 /**
@@ -291,24 +439,15 @@ function statementCache(db: Database.Database): (sql: string) => Database.Statem
  */
 export class Table<R extends Row> {
   private readonly columns: readonly string[];
-  private readonly insertRow: Database.Statement;
-  private readonly getRow: Database.Statement;
-  private readonly removeRow: Database.Statement;
-  /** `where` and `update` statements, whose SQL depends on the fields given. */
-  private readonly statement: (sql: string) => Database.Statement;
 
   constructor(
-    db: Database.Database,
+    private readonly sql: SqlRunner,
     private readonly name: string,
     private readonly fields: readonly (keyof R & string)[],
     private readonly booleans: readonly (keyof R & string)[] = [],
     private readonly json: readonly (keyof R & string)[] = [],
   ) {
     this.columns = fields.map(snake);
-    this.insertRow = db.prepare(`INSERT INTO ${name} (${this.columns.join(", ")}) VALUES (${this.columns.map(() => "?").join(", ")})`);
-    this.getRow = db.prepare(`SELECT * FROM ${name} WHERE id = ?`);
-    this.removeRow = db.prepare(`DELETE FROM ${name} WHERE id = ?`);
-    this.statement = statementCache(db);
   }
 
   private toSql(field: keyof R & string, value: unknown): SqlValue {
@@ -330,35 +469,35 @@ export class Table<R extends Row> {
     return row as R;
   }
 
-  insert(row: R): void {
+  async insert(row: R): Promise<void> {
     const values = this.fields.map((f) => this.toSql(f, row[f]));
-    this.insertRow.run(values);
+    await this.sql.execute(`INSERT INTO ${this.name} (${this.columns.join(", ")}) VALUES (${this.columns.map(() => "?").join(", ")})`, values);
   }
 
-  get(id: string): R | undefined {
-    const record = this.getRow.get(id) as Record<string, SqlValue> | undefined;
+  async get(id: string): Promise<R | undefined> {
+    const [record] = await this.sql.query<Record<string, SqlValue>>(`SELECT * FROM ${this.name} WHERE id = ?`, [id]);
     return record && this.fromSql(record);
   }
 
   /** Rows whose fields equal the given values (`undefined` matches NULL), oldest first. */
-  where(filter: Partial<R>): R[] {
+  async where(filter: Partial<R>): Promise<R[]> {
     const entries = Object.entries(filter) as [keyof R & string, unknown][];
     const clauses = entries.map(([f, v]) => (v === undefined ? `${snake(f)} IS NULL` : `${snake(f)} = ?`));
     const values = entries.filter(([, v]) => v !== undefined).map(([f, v]) => this.toSql(f, v));
     const sql = `SELECT * FROM ${this.name}${clauses.length ? ` WHERE ${clauses.join(" AND ")}` : ""} ORDER BY creation_time, id`;
-    return (this.statement(sql).all(values) as Record<string, SqlValue>[]).map((r) => this.fromSql(r));
+    return (await this.sql.query<Record<string, SqlValue>>(sql, values)).map((r) => this.fromSql(r));
   }
 
   /** Sets the given fields; a field given as `undefined` is cleared. */
-  update(id: string, patch: Partial<Omit<R, "id">>): void {
+  async update(id: string, patch: Partial<Omit<R, "id">>): Promise<void> {
     const entries = Object.entries(patch) as [keyof R & string, unknown][];
     if (entries.length === 0) return;
     const sets = entries.map(([f]) => `${snake(f)} = ?`).join(", ");
-    this.statement(`UPDATE ${this.name} SET ${sets} WHERE id = ?`).run([...entries.map(([f, v]) => this.toSql(f, v)), id]);
+    await this.sql.execute(`UPDATE ${this.name} SET ${sets} WHERE id = ?`, [...entries.map(([f, v]) => this.toSql(f, v)), id]);
   }
 
-  remove(id: string): boolean {
-    return this.removeRow.run(id).changes > 0;
+  async remove(id: string): Promise<boolean> {
+    return (await this.sql.execute(`DELETE FROM ${this.name} WHERE id = ?`, [id])) > 0;
   }
 }
 
@@ -380,29 +519,36 @@ export const newAlarmTaskId = (groupId: string | undefined): string => (groupId 
 export const nowIso = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /**
- * Signature nonces in the service's database, so a replay is refused after a restart too. Expired nonces are
- * pruned on every call; the index on expiry keeps that a short range scan.
+ * Signature nonces in the service's database, so a replay is refused after a restart, and by every replica
+ * sharing the database. Expired nonces are pruned on every call (the index on expiry keeps that a short range
+ * scan); the insert alone decides, atomically, whether the nonce is new or an expired one taken over.
  */
-export class SqliteNonceStore implements NonceStore {
-  private readonly prune: Database.Statement;
-  private readonly insert: Database.Statement;
+export class DatabaseNonceStore implements NonceStore {
+  constructor(private readonly sql: SqlRunner) {}
 
-  constructor(private readonly db: Database.Database) {
-    this.prune = db.prepare("DELETE FROM signature_nonces WHERE expires_at <= ?");
-    this.insert = db.prepare("INSERT INTO signature_nonces (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING");
-  }
-
-  remember(key: string, ttlMs: number, now: number): boolean {
-    return this.db.transaction(() => {
-      this.prune.run(now);
-      // After pruning, a conflict can only be a live nonce.
-      return this.insert.run(key, now + ttlMs).changes === 1;
-    })();
+  async remember(key: string, ttlMs: number, now: number): Promise<boolean> {
+    await this.sql.execute("DELETE FROM signature_nonces WHERE expires_at <= ?", [now]);
+    const inserted = await this.sql.execute(
+      "INSERT INTO signature_nonces AS n (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE n.expires_at <= ?",
+      [key, now + ttlMs, now],
+    );
+    return inserted === 1;
   }
 }
 
-export class SqliteStore implements GroupSource, ChildResolver {
-  readonly db: Database.Database;
+/** The table that holds each kind of child the resolver knows; instances and diagnose reports are not kept. */
+const CHILD_TABLES: Partial<Record<ChildKind, string>> = {
+  ScalingConfiguration: "scaling_configurations",
+  ScalingRule: "scaling_rules",
+  AlarmTask: "alarms",
+  LifecycleHook: "lifecycle_hooks",
+  ScheduledTask: "scheduled_tasks",
+  ScalingActivity: "scaling_activities",
+};
+
+type AnyKysely = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tables are named in raw SQL
+
+export class Store implements GroupSource, ChildResolver, SqlRunner {
   readonly groups: Table<ScalingGroupRow>;
   readonly configurations: Table<ScalingConfigurationRow>;
   readonly rules: Table<ScalingRuleRow>;
@@ -410,24 +556,31 @@ export class SqliteStore implements GroupSource, ChildResolver {
   readonly alarms: Table<AlarmRow>;
   readonly lifecycleHooks: Table<LifecycleHookRow>;
   readonly activities: Table<ScalingActivityRow>;
-  readonly nonces: SqliteNonceStore;
-  /** A prepared statement per SQL text, for queries whose text depends on the request (residual filters). */
-  readonly statement: (sql: string) => Database.Statement;
-  private readonly selectTags: Database.Statement;
-  private readonly upsertTag: Database.Statement;
-  private readonly deleteTags: Database.Statement;
-  private readonly deleteTag: Database.Statement;
+  readonly nonces: DatabaseNonceStore;
 
-  /** Opens (creating it and its directory when absent) and migrates the database. `:memory:` works too. */
-  constructor(file: string) {
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
-    this.migrate();
+  /** Opens (creating it when absent) and migrates the database of `target` (see `openDatabase`). */
+  static async open(target: string, options: OpenDatabaseOptions = {}): Promise<Store> {
+    const opened = await openDatabase<unknown>(target, options);
+    const store = new Store(opened.db as AnyKysely, opened.dialect, false, opened.close);
+    try {
+      await store.migrate();
+    } catch (e) {
+      await opened.close();
+      throw e;
+    }
+    return store;
+  }
+
+  private constructor(
+    /** The database, or the transaction this store runs in. */
+    readonly db: AnyKysely,
+    readonly dialect: SqlDialect,
+    /** Whether `db` is a transaction (see `transaction`). */
+    readonly inTransaction: boolean,
+    private readonly closeDatabase: () => Promise<void>,
+  ) {
     this.groups = new Table(
-      this.db,
+      this,
       "scaling_groups",
       ["id", "regionId", "name", "resourceGroupId", "lifecycleState", "minSize", "maxSize", "desiredCapacity", "defaultCooldown",
         "activeScalingConfigurationId", "removalPolicies", "vswitchIds", "multiAzPolicy", "healthCheckType", "groupDeletionProtection", "creationTime"],
@@ -435,144 +588,209 @@ export class SqliteStore implements GroupSource, ChildResolver {
       ["removalPolicies", "vswitchIds"],
     );
     this.configurations = new Table(
-      this.db,
+      this,
       "scaling_configurations",
       ["id", "groupId", "regionId", "name", "imageId", "instanceTypes", "securityGroupIds", "instanceTags", "creationTime"],
       [],
       ["instanceTypes", "securityGroupIds", "instanceTags"],
     );
-    this.rules = new Table(this.db, "scaling_rules", [
+    this.rules = new Table(this, "scaling_rules", [
       "id", "ari", "groupId", "regionId", "name", "ruleType", "adjustmentType", "adjustmentValue", "cooldown", "metricName", "targetValue", "creationTime",
     ]);
     this.scheduledTasks = new Table(
-      this.db,
+      this,
       "scheduled_tasks",
       ["id", "regionId", "name", "groupId", "scheduledAction", "description", "launchTime", "launchExpirationTime", "recurrenceType",
         "recurrenceValue", "recurrenceEndTime", "taskEnabled", "minValue", "maxValue", "desiredCapacity", "creationTime"],
       ["taskEnabled"],
     );
     this.alarms = new Table(
-      this.db,
+      this,
       "alarms",
       ["id", "regionId", "name", "groupId", "description", "metricType", "metricName", "period", "statistics", "comparisonOperator",
         "threshold", "evaluationCount", "alarmActions", "enable", "state", "creationTime"],
       ["enable"],
       ["alarmActions"],
     );
-    this.lifecycleHooks = new Table(this.db, "lifecycle_hooks", [
+    this.lifecycleHooks = new Table(this, "lifecycle_hooks", [
       "id", "groupId", "regionId", "name", "lifecycleTransition", "defaultResult", "heartbeatTimeout", "notificationArn", "notificationMetadata", "creationTime",
     ]);
-    this.activities = new Table(this.db, "scaling_activities", ["id", "groupId", "regionId", "description", "statusCode", "startTime"]);
-    this.nonces = new SqliteNonceStore(this.db);
-    this.statement = statementCache(this.db);
-    this.selectTags = this.db.prepare("SELECT key, value, propagate FROM scaling_group_tags WHERE group_id = ? ORDER BY rowid");
-    this.upsertTag = this.db.prepare(
-      "INSERT INTO scaling_group_tags (group_id, key, value, propagate, context_key, value_lower) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, key) DO UPDATE SET value = excluded.value, propagate = excluded.propagate, value_lower = excluded.value_lower",
-    );
-    this.deleteTags = this.db.prepare("DELETE FROM scaling_group_tags WHERE group_id = ?");
-    this.deleteTag = this.db.prepare("DELETE FROM scaling_group_tags WHERE group_id = ? AND key = ?");
+    this.activities = new Table(this, "scaling_activities", ["id", "groupId", "regionId", "description", "statusCode", "startTime"]);
+    this.nonces = new DatabaseNonceStore(this);
   }
 
-  private migrate(): void {
-    const current = this.db.pragma("user_version", { simple: true }) as number;
-    if (current > MIGRATIONS.length) throw new Error(`database schema version ${current} is newer than this service (${MIGRATIONS.length})`);
-    MIGRATIONS.slice(current).forEach((sql, i) => {
-      this.db.transaction(() => {
-        this.db.exec(sql);
-        this.db.pragma(`user_version = ${current + i + 1}`);
-      })();
+  // ---- SQL ----
+
+  /** Rows of a query with `?` placeholders. */
+  async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.db.executeQuery<T>(CompiledQuery.raw(this.dialect === "postgres" ? numbered(text) : text, [...params]))).rows;
+  }
+
+  /** Runs a statement with `?` placeholders; the number of rows it changed. */
+  async execute(text: string, params: readonly unknown[] = []): Promise<number> {
+    const result = await this.db.executeQuery(CompiledQuery.raw(this.dialect === "postgres" ? numbered(text) : text, [...params]));
+    return Number(result.numAffectedRows ?? 0n);
+  }
+
+  /**
+   * Runs `fn` in one transaction (on a store bound to it): all of its writes happen or none. In SQLite the
+   * transaction holds the database's write lock from its start; in PostgreSQL, rows are locked by `lock*`.
+   * Within a transaction, `fn` runs in it.
+   */
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new Store(trx as AnyKysely, this.dialect, true, this.closeDatabase)));
+  }
+
+  /**
+   * Like `transaction`, one at a time across every process on the database: migrating and seeding, which
+   * replicas starting together would otherwise both do. (SQLite's write lock already excludes the others.)
+   */
+  private exclusive<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    return this.transaction(async (tx) => {
+      if (tx.dialect === "postgres") await tx.query("SELECT pg_advisory_xact_lock(hashtext('ess-authz:' || current_schema()))");
+      return fn(tx);
     });
-    this.foldTags();
+  }
+
+  /** Locks the groups' rows until the transaction ends (PostgreSQL; SQLite's transaction holds the write lock). */
+  async lockGroups(ids: readonly string[]): Promise<void> {
+    if (this.dialect !== "postgres" || ids.length === 0) return;
+    // In id order: two transactions locking overlapping sets cannot wait for each other in a cycle.
+    await this.query(`SELECT id FROM scaling_groups WHERE id IN (${ids.map(() => "?").join(", ")}) ORDER BY id FOR UPDATE`, [...ids]);
+  }
+
+  /** Locks a child's row (so its binding to a group holds) until the transaction ends; PostgreSQL only, as above. */
+  async lockChild(kind: ChildKind, id: string): Promise<void> {
+    const table = CHILD_TABLES[kind];
+    if (this.dialect !== "postgres" || !table) return;
+    await this.query(`SELECT id FROM ${table} WHERE id = ? FOR UPDATE`, [id]);
+  }
+
+  async close(): Promise<void> {
+    await this.closeDatabase();
+  }
+
+  // ---- schema ----
+
+  private async migrate(): Promise<void> {
+    await this.exclusive(async (tx) => {
+      if (tx.dialect === "sqlite") {
+        const [{ user_version: current }] = (await tx.query<{ user_version: number }>("PRAGMA user_version")) as [{ user_version: number }];
+        await tx.applyMigrations(SQLITE_MIGRATIONS, current, (version) => tx.execute(`PRAGMA user_version = ${version}`));
+      } else {
+        await tx.execute("CREATE TABLE IF NOT EXISTS ess_authz_schema_version (version INTEGER NOT NULL)");
+        const [row] = await tx.query<{ version: number }>("SELECT version FROM ess_authz_schema_version");
+        if (!row) await tx.execute("INSERT INTO ess_authz_schema_version (version) VALUES (0)");
+        await tx.applyMigrations(POSTGRES_MIGRATIONS, row?.version ?? 0, (version) => tx.execute("UPDATE ess_authz_schema_version SET version = ?", [version]));
+      }
+      await tx.foldTags();
+    });
+  }
+
+  private async applyMigrations(migrations: readonly string[], current: number, setVersion: (version: number) => Promise<unknown>): Promise<void> {
+    if (current > migrations.length) throw new Error(`database schema version ${current} is newer than this service (${migrations.length})`);
+    for (const [i, script] of migrations.slice(current).entries()) {
+      // Kysely runs one statement per query in SQLite; PostgreSQL takes the script whole.
+      const statements = this.dialect === "sqlite" ? script.split(";").filter((s) => s.trim() !== "") : [script];
+      for (const statement of statements) await this.db.executeQuery(CompiledQuery.raw(statement));
+      await setVersion(current + i + 1);
+    }
   }
 
   /** Fills the folded columns of tags written before they existed (tag keys are never empty, so '' marks them). */
-  private foldTags(): void {
-    const stale = this.db.prepare("SELECT rowid, key, value FROM scaling_group_tags WHERE context_key = ''").all() as { rowid: number; key: string; value: string }[];
-    const fold = this.db.prepare("UPDATE scaling_group_tags SET context_key = ?, value_lower = ? WHERE rowid = ?");
-    this.transaction(() => stale.forEach((t) => fold.run(resourceTagKey(t.key), t.value.toLowerCase(), t.rowid)));
+  private async foldTags(): Promise<void> {
+    const stale = await this.query<{ rowid: number; key: string; value: string }>("SELECT rowid, key, value FROM scaling_group_tags WHERE context_key = ''");
+    for (const t of stale) await this.execute("UPDATE scaling_group_tags SET context_key = ?, value_lower = ? WHERE rowid = ?", [resourceTagKey(t.key), t.value.toLowerCase(), t.rowid]);
   }
 
-  /** Runs `fn` in one transaction: all of its writes happen or none. */
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+  /**
+   * A secret every replica shares: created by the first to ask, read by the others. Kept in PostgreSQL only; an
+   * SQLite service keeps its diagnostic key in a file beside the database (src/service/state.ts).
+   */
+  async sharedSecret(name: string, create: () => string): Promise<string> {
+    await this.execute("INSERT INTO service_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", [name, create()]);
+    const [row] = await this.query<{ value: string }>("SELECT value FROM service_secrets WHERE name = ?", [name]);
+    return row!.value;
   }
 
-  close(): void {
-    this.db.close();
+  /** Seeding and other start-up writes: one replica at a time. */
+  seeding<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    return this.exclusive(fn);
   }
 
   // ---- tags ----
 
-  tags(groupId: string): TagRow[] {
-    return (this.selectTags.all(groupId) as {
-      key: string;
-      value: string;
-      propagate: number;
-    }[]).map((t) => ({ key: t.key, value: t.value, propagate: t.propagate === 1 }));
+  async tags(groupId: string): Promise<TagRow[]> {
+    const rows = await this.query<{ key: string; value: string; propagate: number }>("SELECT key, value, propagate FROM scaling_group_tags WHERE group_id = ? ORDER BY rowid", [groupId]);
+    return rows.map((t) => ({ key: t.key, value: t.value, propagate: t.propagate === 1 }));
   }
 
   /** Adds or overwrites tags by exact key (keys differing only in case are different tags, as in ESS). */
-  putTags(groupId: string, tags: readonly TagRow[]): void {
-    for (const t of tags) this.upsertTag.run(groupId, t.key, t.value, t.propagate ? 1 : 0, resourceTagKey(t.key), t.value.toLowerCase());
+  async putTags(groupId: string, tags: readonly TagRow[]): Promise<void> {
+    for (const t of tags) {
+      await this.execute(
+        "INSERT INTO scaling_group_tags (group_id, key, value, propagate, context_key, value_lower) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, key) DO UPDATE SET value = excluded.value, propagate = excluded.propagate, value_lower = excluded.value_lower",
+        [groupId, t.key, t.value, t.propagate ? 1 : 0, resourceTagKey(t.key), t.value.toLowerCase()],
+      );
+    }
   }
 
   /** Removes the given keys, or every tag when `keys` is `all`. */
-  removeTags(groupId: string, keys: readonly string[] | "all"): void {
-    if (keys === "all") this.deleteTags.run(groupId);
-    else for (const key of keys) this.deleteTag.run(groupId, key);
+  async removeTags(groupId: string, keys: readonly string[] | "all"): Promise<void> {
+    if (keys === "all") await this.execute("DELETE FROM scaling_group_tags WHERE group_id = ?", [groupId]);
+    else for (const key of keys) await this.execute("DELETE FROM scaling_group_tags WHERE group_id = ? AND key = ?", [groupId, key]);
   }
 
   // ---- GroupSource / ChildResolver ----
 
-  private info(row: ScalingGroupRow): GroupInfo {
+  private info(row: ScalingGroupRow, tags: readonly TagRow[]): GroupInfo {
     return {
       scalingGroupId: row.id,
       regionId: row.regionId,
-      tags: this.tags(row.id).map((t) => [t.key, t.value] as const),
+      tags: tags.map((t) => [t.key, t.value] as const),
       ...(row.resourceGroupId ? { resourceGroupId: row.resourceGroupId } : {}),
     };
   }
 
-  getGroup(scalingGroupId: string, regionId: string): GroupInfo | undefined {
-    const row = this.groups.get(scalingGroupId);
-    return row && row.regionId === regionId ? this.info(row) : undefined;
+  async getGroup(scalingGroupId: string, regionId: string): Promise<GroupInfo | undefined> {
+    const row = await this.groups.get(scalingGroupId);
+    return row && row.regionId === regionId ? this.info(row, await this.tags(row.id)) : undefined;
   }
 
-  listGroups(regionId: string): GroupInfo[] {
-    return this.groups.where({ regionId }).map((row) => this.info(row));
+  /** Every group of the region with its tags, in two queries. */
+  async listGroups(regionId: string): Promise<GroupInfo[]> {
+    const rows = await this.groups.where({ regionId });
+    const tags = await this.query<{ group_id: string; key: string; value: string }>(
+      "SELECT t.group_id, t.key, t.value FROM scaling_group_tags t JOIN scaling_groups g ON g.id = t.group_id WHERE g.region_id = ? ORDER BY t.rowid",
+      [regionId],
+    );
+    const byGroup = new Map<string, TagRow[]>();
+    for (const t of tags) {
+      let list = byGroup.get(t.group_id);
+      if (!list) byGroup.set(t.group_id, (list = []));
+      list.push({ key: t.key, value: t.value, propagate: false });
+    }
+    return rows.map((row) => this.info(row, byGroup.get(row.id) ?? []));
   }
 
   /** The oldest allowed group carrying the tags, found in SQL (see src/service/list.ts). */
-  findAllowed(regionId: string, allowed: ListResidual, tags: readonly (readonly [string, string])[]): AllowedGroupProbe {
+  async findAllowed(regionId: string, allowed: ListResidual, tags: readonly (readonly [string, string])[]): Promise<AllowedGroupProbe> {
     const where = carrying(tags);
-    const [first] = pageGroups(this, allowed, { regionId, offset: 0, limit: 1, where, count: false }).ids;
-    if (first !== undefined) return { candidates: true, group: this.getGroup(first, regionId)! };
-    const sql = `SELECT EXISTS (SELECT 1 FROM scaling_groups g WHERE ${["g.region_id = ?", ...where.map((c) => c.sql)].join(" AND ")})`;
-    return { candidates: this.statement(sql).pluck().get(regionId, ...where.flatMap((c) => c.params)) === 1 };
+    const [first] = (await pageGroups(this, allowed, { regionId, offset: 0, limit: 1, where, count: false })).ids;
+    if (first !== undefined) return { candidates: true, group: (await this.getGroup(first, regionId))! };
+    const [exists] = await this.query(`SELECT 1 AS found FROM scaling_groups g WHERE ${["g.region_id = ?", ...where.map((c) => c.sql)].join(" AND ")} LIMIT 1`, [
+      regionId,
+      ...where.flatMap((c) => c.params),
+    ]);
+    return { candidates: exists !== undefined };
   }
 
   /** Looks the child up by its exact id in the region; never infers a group from an id's shape. */
-  resolve(kind: ChildKind, id: string, regionId: string): ChildResolution {
-    const owner = ((): { regionId: string; groupId?: string } | undefined => {
-      switch (kind) {
-        case "ScalingConfiguration":
-          return this.configurations.get(id);
-        case "ScalingRule":
-          return this.rules.get(id);
-        case "AlarmTask":
-          return this.alarms.get(id);
-        case "LifecycleHook":
-          return this.lifecycleHooks.get(id);
-        case "ScheduledTask":
-          return this.scheduledTasks.get(id);
-        case "ScalingActivity":
-          return this.activities.get(id);
-        default:
-          // Instances and diagnose reports are not kept by this service.
-          return undefined;
-      }
-    })();
-    if (!owner || owner.regionId !== regionId) return { kind: "notFound" };
-    return owner.groupId === undefined ? { kind: "unbound" } : { kind: "group", scalingGroupId: owner.groupId };
+  async resolve(kind: ChildKind, id: string, regionId: string): Promise<ChildResolution> {
+    const table = CHILD_TABLES[kind];
+    const [owner] = table ? await this.query<{ region_id: string; group_id: string | null }>(`SELECT region_id, group_id FROM ${table} WHERE id = ?`, [id]) : [];
+    if (!owner || owner.region_id !== regionId) return { kind: "notFound" };
+    return owner.group_id === null ? { kind: "unbound" } : { kind: "group", scalingGroupId: owner.group_id };
   }
 }

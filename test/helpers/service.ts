@@ -11,6 +11,7 @@ import pino from "pino";
 import { sha256Hex, signV1, signV3 } from "../../src/middleware/signature.js";
 import { startService, type RunningService } from "../../src/service/server.js";
 import type { ScalingGroupRow } from "../../src/service/store.js";
+import { testPostgres } from "./servers.js";
 
 export const ACCOUNT = "1609982529920904";
 export const REPO = resolve(import.meta.dirname, "../..");
@@ -89,6 +90,27 @@ export async function serve(
   });
   t.teardown(() => service.close());
   return { service, url: service.url, dir, dbFile, logs };
+}
+
+/** The service's two databases: tests that hold for both run once per dialect. */
+export const DIALECTS = ["sqlite", "postgres"] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
+/**
+ * A database of the dialect for one test: a file in `dir`, or a URL to a fresh PostgreSQL schema of this test
+ * only (test/helpers/servers.ts); undefined when PostgreSQL is unreachable (the test is then skipped, or fails
+ * under CI).
+ */
+export async function testDatabase(t: Parameters<typeof testPostgres>[0], dialect: Dialect, dir: string): Promise<string | undefined> {
+  if (dialect === "sqlite") return join(dir, "ess.db");
+  return (await testPostgres(t))?.url;
+}
+
+/** `serve` on a database of the dialect (see `testDatabase`); undefined when PostgreSQL is unreachable. */
+export async function serveOn(t: Parameters<typeof testPostgres>[0], dialect: Dialect, options: Parameters<typeof serve>[1] = {}): Promise<TestService | undefined> {
+  const dir = options.dir ?? tempDir(t);
+  const dbFile = await testDatabase(t, dialect, dir);
+  return dbFile === undefined ? undefined : serve(t, { ...options, dir, dbFile });
 }
 
 export type ApiVersion = "2014-08-28" | "2022-02-22";

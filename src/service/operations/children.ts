@@ -6,7 +6,7 @@ import { EssHttpError } from "../../middleware/errors.js";
 import { listValue, paged } from "../input.js";
 import { newId, nowIso, type LifecycleHookRow, type ScalingConfigurationRow, type ScalingRuleRow } from "../store.js";
 import { groupInRegion } from "./groups.js";
-import { COOLDOWN, checkName, defined, duplicateName, inList, incorrectState, inRegion, nameTaken, pagedInSql, type Handler, type OperationContext } from "./context.js";
+import { COOLDOWN, checkName, filterAsync, rowsOf, defined, duplicateName, inList, incorrectState, inRegion, nameTaken, pagedInSql, type Handler, type OperationContext } from "./context.js";
 
 
 // ---- scaling configurations ----
@@ -40,8 +40,8 @@ function securityGroups(ctx: OperationContext): string[] | undefined {
   return all.length > 0 ? all : undefined;
 }
 
-function configurationView(ctx: OperationContext, row: ScalingConfigurationRow): Record<string, unknown> {
-  const group = ctx.store.groups.get(row.groupId);
+async function configurationView(ctx: OperationContext, row: ScalingConfigurationRow): Promise<Record<string, unknown>> {
+  const group = await ctx.store.groups.get(row.groupId);
   const active = group?.activeScalingConfigurationId === row.id;
   return {
     ScalingConfigurationId: row.id,
@@ -58,17 +58,17 @@ function configurationView(ctx: OperationContext, row: ScalingConfigurationRow):
   };
 }
 
-const createScalingConfiguration: Handler = (ctx) => {
+const createScalingConfiguration: Handler = async (ctx) => {
   const { input, store } = ctx;
-  const group = groupInRegion(ctx, input.required("ScalingGroupId"));
+  const group = await groupInRegion(ctx, input.required("ScalingGroupId"));
   const id = newId("asc-");
   const name = checkName("ScalingConfigurationName", input.string("ScalingConfigurationName")) ?? id;
-  if (nameTaken(store.configurations, { groupId: group.id }, name)) throw duplicateName("ScalingConfiguration", name);
+  if (await nameTaken(store.configurations, { groupId: group.id }, name)) throw duplicateName("ScalingConfiguration", name);
   const imageId = input.string("ImageId") ?? input.string("ImageFamily") ?? input.string("ImageName");
   if (imageId === undefined) throw EssHttpError.missing("ImageId");
   const types = instanceTypes(ctx);
   if (!types) throw EssHttpError.missing("InstanceType");
-  store.configurations.insert({
+  await store.configurations.insert({
     id,
     groupId: group.id,
     regionId: group.regionId,
@@ -82,30 +82,31 @@ const createScalingConfiguration: Handler = (ctx) => {
   return { ScalingConfigurationId: id };
 };
 
-const describeScalingConfigurations: Handler = (ctx) => {
+const describeScalingConfigurations: Handler = async (ctx) => {
   const { input, store } = ctx;
   const groupId = input.string("ScalingGroupId");
   const ids = new Set(input.list("ScalingConfigurationId", "ScalingConfigurationIds"));
   const names = new Set(input.list("ScalingConfigurationName", "ScalingConfigurationNames"));
   if (ctx.list) {
-    const { ids: page, fields } = pagedInSql(ctx, ctx.list, [...inList("c.id", ids), ...inList("c.name", names)], "scaling_configurations");
-    const rows = page.flatMap((id) => store.configurations.get(id) ?? []);
-    return { ...fields, ScalingConfigurations: listValue(ctx.version, "ScalingConfiguration", rows.map((c) => configurationView(ctx, c))) };
+    const { ids: page, fields } = await pagedInSql(ctx, ctx.list, [...inList("c.id", ids), ...inList("c.name", names)], "scaling_configurations");
+    const rows = await rowsOf(store.configurations, page);
+    return { ...fields, ScalingConfigurations: listValue(ctx.version, "ScalingConfiguration", await Promise.all(rows.map((c) => configurationView(ctx, c)))) };
   }
-  const rows = store.configurations
-    .where({ regionId: ctx.regionId, ...defined({ groupId }) })
-    .filter((c) => ctx.visibility.sees(c.groupId) && (ids.size === 0 || ids.has(c.id)) && (names.size === 0 || names.has(c.name)));
+  const rows = await filterAsync(
+    await store.configurations.where({ regionId: ctx.regionId, ...defined({ groupId }) }),
+    async (c) => (ids.size === 0 || ids.has(c.id)) && (names.size === 0 || names.has(c.name)) && ctx.visibility.sees(c.groupId),
+  );
   const { page, fields } = paged(input, rows);
-  return { ...fields, ScalingConfigurations: listValue(ctx.version, "ScalingConfiguration", page.map((c) => configurationView(ctx, c))) };
+  return { ...fields, ScalingConfigurations: listValue(ctx.version, "ScalingConfiguration", await Promise.all(page.map((c) => configurationView(ctx, c)))) };
 };
 
-const modifyScalingConfiguration: Handler = (ctx) => {
+const modifyScalingConfiguration: Handler = async (ctx) => {
   const { input, store } = ctx;
   const id = input.required("ScalingConfigurationId");
-  const row = inRegion(ctx, "ScalingConfiguration", id, store.configurations.get(id));
+  const row = await inRegion(ctx, "ScalingConfiguration", id, await store.configurations.get(id));
   const name = checkName("ScalingConfigurationName", input.string("ScalingConfigurationName"));
-  if (name !== undefined && nameTaken(store.configurations, { groupId: row.groupId }, name, id)) throw duplicateName("ScalingConfiguration", name);
-  store.configurations.update(
+  if (name !== undefined && await nameTaken(store.configurations, { groupId: row.groupId }, name, id)) throw duplicateName("ScalingConfiguration", name);
+  await store.configurations.update(
     id,
     defined({
       name,
@@ -118,21 +119,21 @@ const modifyScalingConfiguration: Handler = (ctx) => {
   return {};
 };
 
-const deleteScalingConfiguration: Handler = (ctx) => {
+const deleteScalingConfiguration: Handler = async (ctx) => {
   const { store } = ctx;
   const id = ctx.input.required("ScalingConfigurationId");
-  const row = inRegion(ctx, "ScalingConfiguration", id, store.configurations.get(id));
-  const group = store.groups.get(row.groupId);
+  const row = await inRegion(ctx, "ScalingConfiguration", id, await store.configurations.get(id));
+  const group = await store.groups.get(row.groupId);
   if (group?.activeScalingConfigurationId === id) {
     if (group.lifecycleState === "Active") {
       throw incorrectState("IncorrectScalingConfigurationLifecycleState", "The active scaling configuration of an enabled scaling group cannot be deleted.");
     }
-    store.transaction(() => {
-      store.groups.update(group.id, { activeScalingConfigurationId: undefined });
-      store.configurations.remove(id);
+    await store.transaction(async (tx) => {
+      await tx.groups.update(group.id, { activeScalingConfigurationId: undefined });
+      await tx.configurations.remove(id);
     });
   } else {
-    store.configurations.remove(id);
+    await store.configurations.remove(id);
   }
   return {};
 };
@@ -157,8 +158,8 @@ function ruleFields(ctx: OperationContext) {
   };
 }
 
-function ruleView(ctx: OperationContext, row: ScalingRuleRow): Record<string, unknown> {
-  const group = ctx.store.groups.get(row.groupId);
+async function ruleView(ctx: OperationContext, row: ScalingRuleRow): Promise<Record<string, unknown>> {
+  const group = await ctx.store.groups.get(row.groupId);
   return {
     ScalingRuleId: row.id,
     ScalingRuleAri: row.ari,
@@ -175,12 +176,12 @@ function ruleView(ctx: OperationContext, row: ScalingRuleRow): Record<string, un
   };
 }
 
-const createScalingRule: Handler = (ctx) => {
+const createScalingRule: Handler = async (ctx) => {
   const { input, store } = ctx;
-  const group = groupInRegion(ctx, input.required("ScalingGroupId"));
+  const group = await groupInRegion(ctx, input.required("ScalingGroupId"));
   const id = newId("asr-");
   const name = checkName("ScalingRuleName", input.string("ScalingRuleName")) ?? id;
-  if (nameTaken(store.rules, { groupId: group.id }, name)) throw duplicateName("ScalingRule", name);
+  if (await nameTaken(store.rules, { groupId: group.id }, name)) throw duplicateName("ScalingRule", name);
   const ruleType = input.oneOf("ScalingRuleType", RULE_TYPES) ?? "SimpleScalingRule";
   const fields = ruleFields(ctx);
   if (ruleType === "SimpleScalingRule" || ruleType === "StepScalingRule") {
@@ -192,11 +193,11 @@ const createScalingRule: Handler = (ctx) => {
     if (fields.targetValue === undefined) throw EssHttpError.missing("TargetValue");
   }
   const ari = ruleAri(group.regionId, ctx.account, id);
-  store.rules.insert({ id, ari, groupId: group.id, regionId: group.regionId, name, ruleType, ...defined(fields), creationTime: nowIso() });
+  await store.rules.insert({ id, ari, groupId: group.id, regionId: group.regionId, name, ruleType, ...defined(fields), creationTime: nowIso() });
   return { ScalingRuleId: id, ScalingRuleAri: ari };
 };
 
-const describeScalingRules: Handler = (ctx) => {
+const describeScalingRules: Handler = async (ctx) => {
   const { input, store } = ctx;
   const groupId = input.string("ScalingGroupId");
   const ids = new Set(input.list("ScalingRuleId", "ScalingRuleIds"));
@@ -210,47 +211,42 @@ const describeScalingRules: Handler = (ctx) => {
       ...inList("c.name", names),
       ...(ruleType === undefined ? [] : [{ sql: "c.rule_type = ?", params: [ruleType] }]),
     ];
-    const { ids: page, fields } = pagedInSql(ctx, ctx.list, where, "scaling_rules");
-    const rows = page.flatMap((id) => store.rules.get(id) ?? []);
-    return { ...fields, ScalingRules: listValue(ctx.version, "ScalingRule", rows.map((r) => ruleView(ctx, r))) };
+    const { ids: page, fields } = await pagedInSql(ctx, ctx.list, where, "scaling_rules");
+    const rows = await rowsOf(store.rules, page);
+    return { ...fields, ScalingRules: listValue(ctx.version, "ScalingRule", await Promise.all(rows.map((r) => ruleView(ctx, r)))) };
   }
-  const rows = store.rules
-    .where({ regionId: ctx.regionId, ...defined({ groupId, ruleType }) })
-    .filter(
-      (r) =>
-        ctx.visibility.sees(r.groupId) &&
-        (ids.size === 0 || ids.has(r.id)) &&
-        (aris.size === 0 || aris.has(r.ari)) &&
-        (names.size === 0 || names.has(r.name)),
-    );
+  const rows = await filterAsync(
+    await store.rules.where({ regionId: ctx.regionId, ...defined({ groupId, ruleType }) }),
+    async (r) => (ids.size === 0 || ids.has(r.id)) && (aris.size === 0 || aris.has(r.ari)) && (names.size === 0 || names.has(r.name)) && ctx.visibility.sees(r.groupId),
+  );
   const { page, fields } = paged(input, rows);
-  return { ...fields, ScalingRules: listValue(ctx.version, "ScalingRule", page.map((r) => ruleView(ctx, r))) };
+  return { ...fields, ScalingRules: listValue(ctx.version, "ScalingRule", await Promise.all(page.map((r) => ruleView(ctx, r)))) };
 };
 
-const modifyScalingRule: Handler = (ctx) => {
+const modifyScalingRule: Handler = async (ctx) => {
   const { input, store } = ctx;
   const id = input.required("ScalingRuleId");
-  const row = inRegion(ctx, "ScalingRule", id, store.rules.get(id));
+  const row = await inRegion(ctx, "ScalingRule", id, await store.rules.get(id));
   const name = checkName("ScalingRuleName", input.string("ScalingRuleName"));
-  if (name !== undefined && nameTaken(store.rules, { groupId: row.groupId }, name, id)) throw duplicateName("ScalingRule", name);
-  store.rules.update(id, defined({ name, ...ruleFields(ctx) }));
+  if (name !== undefined && await nameTaken(store.rules, { groupId: row.groupId }, name, id)) throw duplicateName("ScalingRule", name);
+  await store.rules.update(id, defined({ name, ...ruleFields(ctx) }));
   return {};
 };
 
-const deleteScalingRule: Handler = (ctx) => {
+const deleteScalingRule: Handler = async (ctx) => {
   const id = ctx.input.required("ScalingRuleId");
-  inRegion(ctx, "ScalingRule", id, ctx.store.rules.get(id));
-  ctx.store.rules.remove(id);
+  await inRegion(ctx, "ScalingRule", id, await ctx.store.rules.get(id));
+  await ctx.store.rules.remove(id);
   return {};
 };
 
 /** Runs a simple rule: the group's desired capacity moves by the rule's adjustment, within MinSize..MaxSize. */
-const executeScalingRule: Handler = (ctx) => {
+const executeScalingRule: Handler = async (ctx) => {
   const { input, store } = ctx;
   const ari = input.required("ScalingRuleAri");
-  const rule = inRegion(ctx, "ScalingRule", ari, store.rules.where({ ari })[0]);
+  const rule = await inRegion(ctx, "ScalingRule", ari, (await store.rules.where({ ari }))[0]);
   if (rule.ruleType !== "SimpleScalingRule") throw EssHttpError.invalid("ScalingRuleAri", "Only simple scaling rules can be executed by this service.");
-  const group = groupInRegion(ctx, rule.groupId);
+  const group = await groupInRegion(ctx, rule.groupId);
   if (group.lifecycleState !== "Active") throw incorrectState("IncorrectScalingGroupStatus", "The scaling group is not enabled.");
   const current = group.desiredCapacity ?? group.minSize;
   const value = rule.adjustmentValue ?? 0;
@@ -262,9 +258,9 @@ const executeScalingRule: Handler = (ctx) => {
         : current + value;
   const target = Math.min(group.maxSize, Math.max(group.minSize, wanted));
   const activityId = newId("asa-");
-  store.transaction(() => {
-    store.groups.update(group.id, { desiredCapacity: target });
-    store.activities.insert({
+  await store.transaction(async (tx) => {
+    await tx.groups.update(group.id, { desiredCapacity: target });
+    await tx.activities.insert({
       id: activityId,
       groupId: group.id,
       regionId: group.regionId,
@@ -295,15 +291,15 @@ function hookView(row: LifecycleHookRow): Record<string, unknown> {
   };
 }
 
-const createLifecycleHook: Handler = (ctx) => {
+const createLifecycleHook: Handler = async (ctx) => {
   const { input, store } = ctx;
-  const group = groupInRegion(ctx, input.required("ScalingGroupId"));
+  const group = await groupInRegion(ctx, input.required("ScalingGroupId"));
   const id = newId("ash-");
   const name = checkName("LifecycleHookName", input.string("LifecycleHookName")) ?? id;
-  if (nameTaken(store.lifecycleHooks, { groupId: group.id }, name)) throw duplicateName("LifecycleHook", name);
+  if (await nameTaken(store.lifecycleHooks, { groupId: group.id }, name)) throw duplicateName("LifecycleHook", name);
   const transition = input.oneOf("LifecycleTransition", TRANSITIONS);
   if (transition === undefined) throw EssHttpError.missing("LifecycleTransition");
-  store.lifecycleHooks.insert({
+  await store.lifecycleHooks.insert({
     id,
     groupId: group.id,
     regionId: group.regionId,
@@ -317,40 +313,41 @@ const createLifecycleHook: Handler = (ctx) => {
   return { LifecycleHookId: id };
 };
 
-const describeLifecycleHooks: Handler = (ctx) => {
+const describeLifecycleHooks: Handler = async (ctx) => {
   const { input, store } = ctx;
   const groupId = input.string("ScalingGroupId");
   const ids = new Set(input.list("LifecycleHookId", "LifecycleHookIds"));
   const name = input.string("LifecycleHookName");
   if (ctx.list) {
     const where = [...inList("c.id", ids), ...(name === undefined ? [] : [{ sql: "c.name = ?", params: [name] }])];
-    const { ids: page, fields } = pagedInSql(ctx, ctx.list, where, "lifecycle_hooks");
-    const rows = page.flatMap((id) => store.lifecycleHooks.get(id) ?? []);
+    const { ids: page, fields } = await pagedInSql(ctx, ctx.list, where, "lifecycle_hooks");
+    const rows = await rowsOf(store.lifecycleHooks, page);
     return { ...fields, LifecycleHooks: listValue(ctx.version, "LifecycleHook", rows.map(hookView)) };
   }
-  const rows = store.lifecycleHooks
-    .where({ regionId: ctx.regionId, ...defined({ groupId, name }) })
-    .filter((h) => ctx.visibility.sees(h.groupId) && (ids.size === 0 || ids.has(h.id)));
+  const rows = await filterAsync(
+    await store.lifecycleHooks.where({ regionId: ctx.regionId, ...defined({ groupId, name }) }),
+    async (h) => (ids.size === 0 || ids.has(h.id)) && ctx.visibility.sees(h.groupId),
+  );
   const { page, fields } = paged(input, rows);
   return { ...fields, LifecycleHooks: listValue(ctx.version, "LifecycleHook", page.map(hookView)) };
 };
 
 /** By `LifecycleHookId`, or by `ScalingGroupId` + `LifecycleHookName`; when both name the hook they must agree. */
-const deleteLifecycleHook: Handler = (ctx) => {
+const deleteLifecycleHook: Handler = async (ctx) => {
   const { input, store } = ctx;
   const id = input.string("LifecycleHookId");
   const groupId = input.string("ScalingGroupId");
   const name = input.string("LifecycleHookName");
   let hook: LifecycleHookRow;
   if (id !== undefined) {
-    hook = inRegion(ctx, "LifecycleHook", id, store.lifecycleHooks.get(id));
+    hook = await inRegion(ctx, "LifecycleHook", id, await store.lifecycleHooks.get(id));
     if (groupId !== undefined && hook.groupId !== groupId) throw EssHttpError.invalid("ScalingGroupId", "The lifecycle hook is not in this scaling group.");
   } else {
     if (groupId === undefined) throw EssHttpError.missing("LifecycleHookId");
     if (name === undefined) throw EssHttpError.missing("LifecycleHookName");
-    hook = inRegion(ctx, "LifecycleHook", name, store.lifecycleHooks.where({ groupId, name })[0]);
+    hook = await inRegion(ctx, "LifecycleHook", name, (await store.lifecycleHooks.where({ groupId, name }))[0]);
   }
-  store.lifecycleHooks.remove(hook.id);
+  await store.lifecycleHooks.remove(hook.id);
   return {};
 };
 

@@ -1,7 +1,7 @@
 import type { ApiVersion, RegionList } from "../../ess/types.js";
 import { EssHttpError } from "../../middleware/errors.js";
 import type { Input } from "../input.js";
-import type { SqliteStore, Table } from "../store.js";
+import type { Store, Table } from "../store.js";
 import { carrying, pageGroups, type ChildTable, type SqlClause } from "../list.js";
 
 /** Instance counts ESS accepts for group sizes and capacities. */
@@ -12,11 +12,19 @@ export const COOLDOWN = { min: 0, max: 86400 };
 /** Which items a list call may return: those of the groups the caller was allowed, per the decision. */
 export interface Visibility {
   /** A group id, or `undefined` for a task bound to no group (visible when `*` was allowed). */
-  sees(groupId: string | undefined): boolean;
+  sees(groupId: string | undefined): Promise<boolean>;
+}
+
+/** The items that pass `keep`, in order. */
+export async function filterAsync<T>(items: readonly T[], keep: (item: T) => boolean | Promise<boolean>): Promise<T[]> {
+  const kept: T[] = [];
+  for (const item of items) if (await keep(item)) kept.push(item);
+  return kept;
 }
 
 export interface OperationContext {
-  readonly store: SqliteStore;
+  /** The store, in the request's transaction for a mutating call (see src/service/server.ts). */
+  readonly store: Store;
   readonly input: Input;
   readonly version: ApiVersion;
   /** The request's region (from `RegionId`, or the endpoint's). */
@@ -31,7 +39,7 @@ export interface OperationContext {
 }
 
 /** Returns the response fields of the operation (the service adds `RequestId`). */
-export type Handler = (ctx: OperationContext) => Record<string, unknown>;
+export type Handler = (ctx: OperationContext) => Promise<Record<string, unknown>>;
 
 /** A referenced object that does not exist (or no longer does) in the request's region. */
 export function notFound(kind: string, id: string): EssHttpError {
@@ -39,19 +47,30 @@ export function notFound(kind: string, id: string): EssHttpError {
 }
 
 /** A child row of the request's region, or the `Invalid<Kind>Id.NotFound` error. */
-export function inRegion<R extends { regionId: string }>(ctx: OperationContext, kind: string, id: string, row: R | undefined): R {
+export async function inRegion<R extends { regionId: string }>(ctx: OperationContext, kind: string, id: string, found: R | undefined | Promise<R | undefined>): Promise<R> {
+  const row = await found;
   if (!row || row.regionId !== ctx.regionId) throw notFound(kind, id);
   return row;
 }
 
+/** The rows of the ids that exist, in the order of `ids`. */
+export async function rowsOf<R extends { readonly id: string }>(table: Table<R>, ids: readonly string[]): Promise<R[]> {
+  const rows: R[] = [];
+  for (const id of ids) {
+    const row = await table.get(id);
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
 /** Whether a row of `table` in `scope` other than `exceptId` already has `name`. */
-export function nameTaken<R extends { readonly id: string; readonly name: string }>(
+export async function nameTaken<R extends { readonly id: string; readonly name: string }>(
   table: Table<R>,
   scope: Partial<R>,
   name: string,
   exceptId?: string,
-): boolean {
-  return table.where({ ...scope, name }).some((r) => r.id !== exceptId);
+): Promise<boolean> {
+  return (await table.where({ ...scope, name })).some((r) => r.id !== exceptId);
 }
 
 export function duplicateName(kind: string, name: string): EssHttpError {
@@ -84,12 +103,12 @@ export const inList = (column: string, values: ReadonlySet<string>): SqlClause[]
  * One page of a whole-region list, filtered, counted and paged in SQL (src/service/list.ts): groups, or with
  * `children` the children of the allowed groups. `where` adds the operation's own filters (aliases `g`, `c`).
  */
-export function pagedInSql(ctx: OperationContext, list: RegionList, where: readonly SqlClause[], children?: ChildTable): {
+export async function pagedInSql(ctx: OperationContext, list: RegionList, where: readonly SqlClause[], children?: ChildTable): Promise<{
   ids: readonly string[];
   fields: { TotalCount: number; PageNumber: number; PageSize: number };
-} {
+}> {
   const { pageNumber, pageSize } = ctx.input.page();
-  const page = pageGroups(ctx.store, list.residual, {
+  const page = await pageGroups(ctx.store, list.residual, {
     regionId: ctx.regionId,
     offset: (pageNumber - 1) * pageSize,
     limit: pageSize,

@@ -3,15 +3,15 @@ import { EssHttpError } from "../../middleware/errors.js";
 import { checkTagKey, listValue, MAX_TAGS_PER_GROUP, paged } from "../input.js";
 import { carrying, pageTagRows } from "../list.js";
 import { newId, nowIso, type ScalingGroupRow, type TagRow } from "../store.js";
-import { CAPACITY, COOLDOWN, checkName, defined, duplicateName, inList, incorrectState, nameTaken, notFound, pagedInSql, type Handler, type OperationContext } from "./context.js";
+import { CAPACITY, COOLDOWN, checkName, filterAsync, rowsOf, defined, duplicateName, inList, incorrectState, nameTaken, notFound, pagedInSql, type Handler, type OperationContext } from "./context.js";
 
 const REMOVAL_POLICIES = ["OldestInstance", "NewestInstance", "OldestScalingConfiguration", "CustomPolicy"] as const;
 const MULTI_AZ_POLICIES = ["PRIORITY", "BALANCE", "COST_OPTIMIZED", "COMPOSABLE"] as const;
 const HEALTH_CHECK_TYPES = ["ECS", "NONE", "LOAD_BALANCER"] as const;
 const RESOURCE_TYPE_OF_TAGS = "ALIYUN::ESS::SCALINGGROUP";
 
-export function groupInRegion(ctx: OperationContext, id: string): ScalingGroupRow {
-  const row = ctx.store.groups.get(id);
+export async function groupInRegion(ctx: OperationContext, id: string): Promise<ScalingGroupRow> {
+  const row = await ctx.store.groups.get(id);
   if (!row || row.regionId !== ctx.regionId) throw new EssHttpError("InvalidScalingGroupId.NotFound");
   return row;
 }
@@ -32,7 +32,7 @@ function checkSizes(row: Pick<ScalingGroupRow, "minSize" | "maxSize" | "desiredC
   if (d !== undefined && (d < row.minSize || d > row.maxSize)) throw EssHttpError.invalid("DesiredCapacity", "It must lie between MinSize and MaxSize.");
 }
 
-function groupView(ctx: OperationContext, row: ScalingGroupRow): Record<string, unknown> {
+async function groupView(ctx: OperationContext, row: ScalingGroupRow): Promise<Record<string, unknown>> {
   const v = ctx.version;
   return {
     ScalingGroupId: row.id,
@@ -55,22 +55,22 @@ function groupView(ctx: OperationContext, row: ScalingGroupRow): Record<string, 
     ActiveCapacity: 0,
     PendingCapacity: 0,
     RemovingCapacity: 0,
-    Tags: listValue(v, "Tag", ctx.store.tags(row.id).map((t) => ({ Key: t.key, Value: t.value, Propagate: t.propagate }))),
+    Tags: listValue(v, "Tag", (await ctx.store.tags(row.id)).map((t) => ({ Key: t.key, Value: t.value, Propagate: t.propagate }))),
   };
 }
 
 /** Merges new tags into a group's, keeping ESS's limit of 20 per group. */
-function putTags(ctx: OperationContext, groupId: string, tags: readonly TagRow[]): void {
-  const keys = new Set([...ctx.store.tags(groupId).map((t) => t.key), ...tags.map((t) => t.key)]);
+async function putTags(ctx: OperationContext, groupId: string, tags: readonly TagRow[]): Promise<void> {
+  const keys = new Set([...(await ctx.store.tags(groupId)).map((t) => t.key), ...tags.map((t) => t.key)]);
   if (keys.size > MAX_TAGS_PER_GROUP) throw EssHttpError.invalid(ctx.input.name("Tag.N.Key", "Tags.N.Key"), `A scaling group holds at most ${MAX_TAGS_PER_GROUP} tags.`);
-  ctx.store.putTags(groupId, tags);
+  await ctx.store.putTags(groupId, tags);
 }
 
-const createScalingGroup: Handler = (ctx) => {
+const createScalingGroup: Handler = async (ctx) => {
   const { input, store } = ctx;
   const id = newId("asg-");
   const name = checkName("ScalingGroupName", input.string("ScalingGroupName")) ?? id;
-  if (nameTaken(store.groups, { regionId: ctx.regionId }, name)) throw duplicateName("ScalingGroup", name);
+  if (await nameTaken(store.groups, { regionId: ctx.regionId }, name)) throw duplicateName("ScalingGroup", name);
   const vswitchId = input.string("VSwitchId");
   const vswitchIds = [...(vswitchId ? [vswitchId] : []), ...input.list("VSwitchIds", "VSwitchIds")];
   const row: ScalingGroupRow = {
@@ -91,14 +91,14 @@ const createScalingGroup: Handler = (ctx) => {
   };
   checkSizes(row);
   const tags = input.tags();
-  store.transaction(() => {
-    store.groups.insert(row);
-    putTags(ctx, id, tags);
+  await store.transaction(async (tx) => {
+    await tx.groups.insert(row);
+    await putTags({ ...ctx, store: tx }, id, tags);
   });
   return { ScalingGroupId: id };
 };
 
-const describeScalingGroups: Handler = (ctx) => {
+const describeScalingGroups: Handler = async (ctx) => {
   const { input, store } = ctx;
   const ids = new Set(input.list("ScalingGroupId", "ScalingGroupIds"));
   const name = input.string("ScalingGroupName");
@@ -112,31 +112,31 @@ const describeScalingGroups: Handler = (ctx) => {
       ...(resourceGroupId === undefined ? [] : [{ sql: "g.resource_group_id = ?", params: [resourceGroupId] }]),
       ...carrying(tagFilter.map((t) => [t.key, t.value] as const)),
     ];
-    const { ids: page, fields } = pagedInSql(ctx, ctx.list, where);
-    const rows = page.flatMap((id) => store.groups.get(id) ?? []);
-    return { ...fields, ScalingGroups: listValue(ctx.version, "ScalingGroup", rows.map((g) => groupView(ctx, g))) };
+    const { ids: page, fields } = await pagedInSql(ctx, ctx.list, where);
+    const rows = await rowsOf(store.groups, page);
+    return { ...fields, ScalingGroups: listValue(ctx.version, "ScalingGroup", await Promise.all(rows.map((g) => groupView(ctx, g)))) };
   }
-  const rows = store.groups.where({ regionId: ctx.regionId }).filter((g) => {
-    if (!ctx.visibility.sees(g.id)) return false;
+  const rows = await filterAsync(await store.groups.where({ regionId: ctx.regionId }), async (g) => {
+    if (!(await ctx.visibility.sees(g.id))) return false;
     if (ids.size > 0 && !ids.has(g.id)) return false;
     if (names.size > 0 && !names.has(g.name)) return false;
     if (resourceGroupId !== undefined && g.resourceGroupId !== resourceGroupId) return false;
     if (tagFilter.length === 0) return true;
-    const tags = store.tags(g.id);
+    const tags = await store.tags(g.id);
     return tagFilter.every((f) => tags.some((t) => t.key === f.key && t.value === f.value));
   });
   const { page, fields } = paged(input, rows);
-  return { ...fields, ScalingGroups: listValue(ctx.version, "ScalingGroup", page.map((g) => groupView(ctx, g))) };
+  return { ...fields, ScalingGroups: listValue(ctx.version, "ScalingGroup", await Promise.all(page.map((g) => groupView(ctx, g)))) };
 };
 
-const modifyScalingGroup: Handler = (ctx) => {
+const modifyScalingGroup: Handler = async (ctx) => {
   const { input, store } = ctx;
-  const row = groupInRegion(ctx, input.required("ScalingGroupId"));
+  const row = await groupInRegion(ctx, input.required("ScalingGroupId"));
   const name = checkName("ScalingGroupName", input.string("ScalingGroupName"));
-  if (name !== undefined && nameTaken(store.groups, { regionId: ctx.regionId }, name, row.id)) throw duplicateName("ScalingGroup", name);
+  if (name !== undefined && await nameTaken(store.groups, { regionId: ctx.regionId }, name, row.id)) throw duplicateName("ScalingGroup", name);
   const activeId = input.string("ActiveScalingConfigurationId");
   const vswitchIds = input.list("VSwitchIds", "VSwitchIds");
-  if (activeId !== undefined && store.configurations.get(activeId)?.groupId !== row.id) throw notFound("ScalingConfiguration", activeId);
+  if (activeId !== undefined && (await store.configurations.get(activeId))?.groupId !== row.id) throw notFound("ScalingConfiguration", activeId);
   const patch = defined({
     name,
     minSize: input.int("MinSize", CAPACITY),
@@ -151,33 +151,33 @@ const modifyScalingGroup: Handler = (ctx) => {
     groupDeletionProtection: input.bool("GroupDeletionProtection"),
   });
   checkSizes({ ...row, ...patch });
-  store.groups.update(row.id, patch);
+  await store.groups.update(row.id, patch);
   return {};
 };
 
-const deleteScalingGroup: Handler = (ctx) => {
-  const row = groupInRegion(ctx, ctx.input.required("ScalingGroupId"));
+const deleteScalingGroup: Handler = async (ctx) => {
+  const row = await groupInRegion(ctx, ctx.input.required("ScalingGroupId"));
   if (row.groupDeletionProtection) throw incorrectState("IncorrectScalingGroupStatus", "Deletion protection is enabled for the scaling group.");
   ctx.input.bool("ForceDelete");
   // Configurations, rules, hooks, tags and the tasks bound to the group go with it (ON DELETE CASCADE).
-  ctx.store.groups.remove(row.id);
+  await ctx.store.groups.remove(row.id);
   return {};
 };
 
-const enableScalingGroup: Handler = (ctx) => {
+const enableScalingGroup: Handler = async (ctx) => {
   const { input, store } = ctx;
-  const row = groupInRegion(ctx, input.required("ScalingGroupId"));
+  const row = await groupInRegion(ctx, input.required("ScalingGroupId"));
   const requested = input.string("ActiveScalingConfigurationId");
-  if (requested !== undefined && store.configurations.get(requested)?.groupId !== row.id) throw notFound("ScalingConfiguration", requested);
-  const active = requested ?? row.activeScalingConfigurationId ?? store.configurations.where({ groupId: row.id })[0]?.id;
+  if (requested !== undefined && (await store.configurations.get(requested))?.groupId !== row.id) throw notFound("ScalingConfiguration", requested);
+  const active = requested ?? row.activeScalingConfigurationId ?? (await store.configurations.where({ groupId: row.id }))[0]?.id;
   if (active === undefined) throw incorrectState("IncorrectScalingGroupStatus", "The scaling group has no scaling configuration to activate.");
-  store.groups.update(row.id, { lifecycleState: "Active", activeScalingConfigurationId: active });
+  await store.groups.update(row.id, { lifecycleState: "Active", activeScalingConfigurationId: active });
   return {};
 };
 
-const disableScalingGroup: Handler = (ctx) => {
-  const row = groupInRegion(ctx, ctx.input.required("ScalingGroupId"));
-  ctx.store.groups.update(row.id, { lifecycleState: "Inactive" });
+const disableScalingGroup: Handler = async (ctx) => {
+  const row = await groupInRegion(ctx, ctx.input.required("ScalingGroupId"));
+  await ctx.store.groups.update(row.id, { lifecycleState: "Inactive" });
   return {};
 };
 
@@ -186,35 +186,41 @@ function checkResourceType(ctx: OperationContext): void {
 }
 
 /** The groups named by `ResourceId.N` / `ResourceIds.N`; every one must exist. */
-function namedGroups(ctx: OperationContext, required: boolean): ScalingGroupRow[] {
+async function namedGroups(ctx: OperationContext, required: boolean): Promise<ScalingGroupRow[]> {
   const ids = ctx.input.list("ResourceId", "ResourceIds");
   if (required && ids.length === 0) throw EssHttpError.missing(`${ctx.input.name("ResourceId", "ResourceIds")}.N`);
-  return ids.map((id) => groupInRegion(ctx, id));
+  const groups: ScalingGroupRow[] = [];
+  for (const id of ids) groups.push(await groupInRegion(ctx, id));
+  return groups;
 }
 
-const tagResources: Handler = (ctx) => {
+const tagResources: Handler = async (ctx) => {
   checkResourceType(ctx);
-  const groups = namedGroups(ctx, true);
+  const groups = await namedGroups(ctx, true);
   const tags = ctx.input.tags();
   if (tags.length === 0) throw EssHttpError.missing(`${ctx.input.name("Tag", "Tags")}.N.Key`);
-  ctx.store.transaction(() => groups.forEach((g) => putTags(ctx, g.id, tags)));
+  await ctx.store.transaction(async (tx) => {
+    for (const g of groups) await putTags({ ...ctx, store: tx }, g.id, tags);
+  });
   return {};
 };
 
-const untagResources: Handler = (ctx) => {
+const untagResources: Handler = async (ctx) => {
   checkResourceType(ctx);
-  const groups = namedGroups(ctx, true);
+  const groups = await namedGroups(ctx, true);
   const keys = ctx.input.list("TagKey", "TagKeys");
   keys.forEach((k) => checkTagKey(k, `${ctx.input.name("TagKey", "TagKeys")}.N`));
   const all = ctx.input.bool("All") ?? false;
   if (!all && keys.length === 0) throw EssHttpError.missing(`${ctx.input.name("TagKey", "TagKeys")}.N`);
-  ctx.store.transaction(() => groups.forEach((g) => ctx.store.removeTags(g.id, all ? "all" : keys)));
+  await ctx.store.transaction(async (tx) => {
+    for (const g of groups) await tx.removeTags(g.id, all ? "all" : keys);
+  });
   return {};
 };
 
 const LIST_TAGS_PAGE = 50;
 
-const listTagResources: Handler = (ctx) => {
+const listTagResources: Handler = async (ctx) => {
   const { input, store } = ctx;
   checkResourceType(ctx);
   const ids = input.list("ResourceId", "ResourceIds");
@@ -224,25 +230,27 @@ const listTagResources: Handler = (ctx) => {
   if (!Number.isSafeInteger(start) || start < 0) throw EssHttpError.invalid("NextToken");
   const inSql =
     ctx.list &&
-    pageTagRows(store, ctx.list.residual, {
+    (await pageTagRows(store, ctx.list.residual, {
       regionId: ctx.regionId,
       offset: start,
       limit: LIST_TAGS_PAGE,
       where: carrying([...ctx.list.requestTags, ...filter.map((f) => [f.key, f.value] as const)]),
-    });
+    }));
   if (inSql) {
     if (start > inSql.total) throw EssHttpError.invalid("NextToken");
     const page = inSql.rows.map((t) => ({ ResourceId: t.groupId, ResourceType: RESOURCE_TYPE_OF_TAGS, TagKey: t.key, TagValue: t.value, Propagate: t.propagate }));
     return { NextToken: start + LIST_TAGS_PAGE < inSql.total ? String(start + LIST_TAGS_PAGE) : undefined, TagResources: listValue(ctx.version, "TagResource", page) };
   }
-  const groups = (ids.length > 0 ? ids.flatMap((id) => store.groups.get(id) ?? []) : store.groups.where({ regionId: ctx.regionId })).filter(
+  const groups = await filterAsync(
+    ids.length > 0 ? await rowsOf(store.groups, ids) : await store.groups.where({ regionId: ctx.regionId }),
     (g) => g.regionId === ctx.regionId && ctx.visibility.sees(g.id),
   );
-  const rows = groups.flatMap((g) => {
-    const tags = store.tags(g.id);
-    if (!filter.every((f) => tags.some((t) => t.key === f.key && t.value === f.value))) return [];
-    return tags.map((t) => ({ ResourceId: g.id, ResourceType: RESOURCE_TYPE_OF_TAGS, TagKey: t.key, TagValue: t.value, Propagate: t.propagate }));
-  });
+  const rows: Record<string, unknown>[] = [];
+  for (const g of groups) {
+    const tags = await store.tags(g.id);
+    if (!filter.every((f) => tags.some((t) => t.key === f.key && t.value === f.value))) continue;
+    rows.push(...tags.map((t) => ({ ResourceId: g.id, ResourceType: RESOURCE_TYPE_OF_TAGS, TagKey: t.key, TagValue: t.value, Propagate: t.propagate })));
+  }
   if (start > rows.length) throw EssHttpError.invalid("NextToken");
   const next = start + LIST_TAGS_PAGE < rows.length ? String(start + LIST_TAGS_PAGE) : undefined;
   return { NextToken: next, TagResources: listValue(ctx.version, "TagResource", rows.slice(start, start + LIST_TAGS_PAGE)) };

@@ -6,7 +6,7 @@ import { TASK_HANDLERS } from "./tasks.js";
 
 export type { Handler, OperationContext, Visibility } from "./context.js";
 
-const describeRegions: Handler = (ctx) => ({
+const describeRegions: Handler = async (ctx) => ({
   Regions: listValue(
     ctx.version,
     "Region",
@@ -22,6 +22,6 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map(
     ...TASK_HANDLERS,
     DescribeRegions: describeRegions,
     // Answers whether the caller may use ESS at all; authorization (as ess:DescribeRegions) already said yes.
-    VerifyUser: () => ({}),
+    VerifyUser: async () => ({}),
   }),
 );

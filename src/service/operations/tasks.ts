@@ -6,7 +6,7 @@ import { EssHttpError } from "../../middleware/errors.js";
 import { listValue, paged } from "../input.js";
 import { newAlarmTaskId, newTaskId, nowIso, type AlarmRow, type ScheduledTaskRow } from "../store.js";
 import { groupInRegion } from "./groups.js";
-import { CAPACITY, checkName, defined, duplicateName, inRegion, nameTaken, type Handler, type OperationContext } from "./context.js";
+import { CAPACITY, checkName, filterAsync, defined, duplicateName, inRegion, nameTaken, type Handler, type OperationContext } from "./context.js";
 
 // ---- scheduled tasks ----
 
@@ -16,15 +16,15 @@ const RECURRENCE_TYPES = ["Daily", "Weekly", "Monthly", "Cron"] as const;
  * Where a task points: `ScheduledAction` (a rule ARI: the rule's group) or `ScalingGroupId`, never both.
  * Returns undefined when the request names neither.
  */
-function taskTarget(ctx: OperationContext): { groupId?: string; scheduledAction?: string } | undefined {
+async function taskTarget(ctx: OperationContext): Promise<{ groupId?: string; scheduledAction?: string } | undefined> {
   const action = ctx.input.string("ScheduledAction");
   const groupId = ctx.input.string("ScalingGroupId");
   if (action !== undefined && groupId !== undefined) throw EssHttpError.invalid("ScheduledAction", "Give ScheduledAction or ScalingGroupId, not both.");
   if (action !== undefined) {
-    const rule = inRegion(ctx, "ScalingRule", action, ctx.store.rules.where({ ari: action })[0]);
+    const rule = await inRegion(ctx, "ScalingRule", action, (await ctx.store.rules.where({ ari: action }))[0]);
     return { groupId: rule.groupId, scheduledAction: action };
   }
-  if (groupId !== undefined) return { groupId: groupInRegion(ctx, groupId).id };
+  if (groupId !== undefined) return { groupId: (await groupInRegion(ctx, groupId)).id };
   return undefined;
 }
 
@@ -70,28 +70,28 @@ function taskView(row: ScheduledTaskRow): Record<string, unknown> {
   };
 }
 
-const createScheduledTask: Handler = (ctx) => {
+const createScheduledTask: Handler = async (ctx) => {
   const { input, store } = ctx;
   const id = newTaskId();
   const name = checkName("ScheduledTaskName", input.string("ScheduledTaskName") ?? input.string("TaskName")) ?? id;
-  if (nameTaken(store.scheduledTasks, { regionId: ctx.regionId }, name)) throw duplicateName("ScheduledTask", name);
+  if (await nameTaken(store.scheduledTasks, { regionId: ctx.regionId }, name)) throw duplicateName("ScheduledTask", name);
   const fields = taskFields(ctx);
   if (fields.launchTime === undefined) throw EssHttpError.missing("LaunchTime");
   const row: ScheduledTaskRow = {
     id,
     regionId: ctx.regionId,
     name,
-    ...defined({ ...taskTarget(ctx), ...fields }),
+    ...defined({ ...(await taskTarget(ctx)), ...fields }),
     launchTime: fields.launchTime,
     taskEnabled: fields.taskEnabled ?? true,
     creationTime: nowIso(),
   };
   checkTask(row);
-  store.scheduledTasks.insert(row);
+  await store.scheduledTasks.insert(row);
   return { ScheduledTaskId: id };
 };
 
-const describeScheduledTasks: Handler = (ctx) => {
+const describeScheduledTasks: Handler = async (ctx) => {
   const { input, store } = ctx;
   const groupId = input.string("ScalingGroupId");
   const ids = new Set(input.list("ScheduledTaskId", "ScheduledTaskIds"));
@@ -99,41 +99,40 @@ const describeScheduledTasks: Handler = (ctx) => {
   const names = new Set(input.list("ScheduledTaskName", "ScheduledTaskNames"));
   const taskName = input.string("TaskName");
   const enabled = input.bool("TaskEnabled");
-  const rows = store.scheduledTasks
-    .where({ regionId: ctx.regionId, ...defined({ groupId, taskEnabled: enabled }) })
-    .filter(
-      (t) =>
-        ctx.visibility.sees(t.groupId) &&
-        (ids.size === 0 || ids.has(t.id)) &&
-        (actions.size === 0 || (t.scheduledAction !== undefined && actions.has(t.scheduledAction))) &&
-        (names.size === 0 || names.has(t.name)) &&
-        (taskName === undefined || t.name === taskName),
-    );
+  const rows = await filterAsync(
+    await store.scheduledTasks.where({ regionId: ctx.regionId, ...defined({ groupId, taskEnabled: enabled }) }),
+    async (t) =>
+      (ids.size === 0 || ids.has(t.id)) &&
+      (actions.size === 0 || (t.scheduledAction !== undefined && actions.has(t.scheduledAction))) &&
+      (names.size === 0 || names.has(t.name)) &&
+      (taskName === undefined || t.name === taskName) &&
+      ctx.visibility.sees(t.groupId),
+  );
   const { page, fields } = paged(input, rows);
   return { ...fields, ScheduledTasks: listValue(ctx.version, "ScheduledTask", page.map(taskView)) };
 };
 
 /** Giving `ScheduledAction` or `ScalingGroupId` re-targets the task (both old and new target were authorized). */
-const modifyScheduledTask: Handler = (ctx) => {
+const modifyScheduledTask: Handler = async (ctx) => {
   const { input, store } = ctx;
   const id = input.required("ScheduledTaskId");
-  const row = inRegion(ctx, "ScheduledTask", id, store.scheduledTasks.get(id));
+  const row = await inRegion(ctx, "ScheduledTask", id, await store.scheduledTasks.get(id));
   const name = checkName("ScheduledTaskName", input.string("ScheduledTaskName") ?? input.string("TaskName"));
-  if (name !== undefined && nameTaken(store.scheduledTasks, { regionId: ctx.regionId }, name, id)) throw duplicateName("ScheduledTask", name);
-  const target = taskTarget(ctx);
+  if (name !== undefined && await nameTaken(store.scheduledTasks, { regionId: ctx.regionId }, name, id)) throw duplicateName("ScheduledTask", name);
+  const target = await taskTarget(ctx);
   const patch = {
     ...defined({ name, ...taskFields(ctx) }),
     ...(target ? { groupId: target.groupId, scheduledAction: target.scheduledAction } : {}),
   };
   checkTask({ ...row, ...patch });
-  store.scheduledTasks.update(id, patch);
+  await store.scheduledTasks.update(id, patch);
   return {};
 };
 
-const deleteScheduledTask: Handler = (ctx) => {
+const deleteScheduledTask: Handler = async (ctx) => {
   const id = ctx.input.required("ScheduledTaskId");
-  inRegion(ctx, "ScheduledTask", id, ctx.store.scheduledTasks.get(id));
-  ctx.store.scheduledTasks.remove(id);
+  await inRegion(ctx, "ScheduledTask", id, await ctx.store.scheduledTasks.get(id));
+  await ctx.store.scheduledTasks.remove(id);
   return {};
 };
 
@@ -148,12 +147,12 @@ const PERIODS = [15, 60, 120, 300, 900];
  * `AlarmAction.N` / `AlarmActions.N`: rule ARIs the alarm executes. They must be rules of the alarm's own group:
  * an alarm authorized on one group must not execute the rules of another (nor may an unbound alarm, on `*`).
  */
-function alarmActions(ctx: OperationContext, groupId: string | undefined): string[] | undefined {
+async function alarmActions(ctx: OperationContext, groupId: string | undefined): Promise<string[] | undefined> {
   const param = `${ctx.input.name("AlarmAction", "AlarmActions")}.N`;
   const actions = ctx.input.list("AlarmAction", "AlarmActions");
   if (actions.length === 0) return undefined;
   for (const ari of actions) {
-    const rule = ctx.store.rules.where({ ari })[0];
+    const rule = (await ctx.store.rules.where({ ari }))[0];
     if (!rule || groupId === undefined || rule.groupId !== groupId) {
       throw EssHttpError.invalid(param, `${ari} is not a scaling rule of the alarm's scaling group.`);
     }
@@ -197,15 +196,15 @@ function alarmView(ctx: OperationContext, row: AlarmRow): Record<string, unknown
   };
 }
 
-const createAlarm: Handler = (ctx) => {
+const createAlarm: Handler = async (ctx) => {
   const { input, store } = ctx;
   const groupIdParam = input.string("ScalingGroupId");
-  const groupId = groupIdParam === undefined ? undefined : groupInRegion(ctx, groupIdParam).id;
+  const groupId = groupIdParam === undefined ? undefined : (await groupInRegion(ctx, groupIdParam)).id;
   const fields = alarmFields(ctx);
   if (fields.metricName === undefined) throw EssHttpError.missing("MetricName");
   if (fields.threshold === undefined) throw EssHttpError.missing("Threshold");
   const id = newAlarmTaskId(groupId);
-  store.alarms.insert({
+  await store.alarms.insert({
     id,
     regionId: ctx.regionId,
     name: fields.name ?? id,
@@ -217,7 +216,7 @@ const createAlarm: Handler = (ctx) => {
     comparisonOperator: fields.comparisonOperator ?? ">=",
     threshold: fields.threshold,
     evaluationCount: fields.evaluationCount ?? 3,
-    alarmActions: alarmActions(ctx, groupId) ?? [],
+    alarmActions: (await alarmActions(ctx, groupId)) ?? [],
     enable: true,
     state: "INSUFFICIENT_DATA",
     creationTime: nowIso(),
@@ -225,7 +224,7 @@ const createAlarm: Handler = (ctx) => {
   return { AlarmTaskId: id };
 };
 
-const describeAlarms: Handler = (ctx) => {
+const describeAlarms: Handler = async (ctx) => {
   const { input, store } = ctx;
   const groupId = input.string("ScalingGroupId");
   const id = input.string("AlarmTaskId");
@@ -237,31 +236,31 @@ const describeAlarms: Handler = (ctx) => {
     enable: input.bool("IsEnable"),
     state: input.oneOf("State", ["ALARM", "OK", "INSUFFICIENT_DATA"] as const),
   });
-  const rows = store.alarms.where({ regionId: ctx.regionId, ...filters }).filter((a) => ctx.visibility.sees(a.groupId));
+  const rows = await filterAsync(await store.alarms.where({ regionId: ctx.regionId, ...filters }), (a) => ctx.visibility.sees(a.groupId));
   const { page, fields } = paged(input, rows);
   return { ...fields, AlarmList: listValue(ctx.version, "Alarm", page.map((a) => alarmView(ctx, a))) };
 };
 
-function alarmAt(ctx: OperationContext): AlarmRow {
+async function alarmAt(ctx: OperationContext): Promise<AlarmRow> {
   const id = ctx.input.required("AlarmTaskId");
-  return inRegion(ctx, "AlarmTask", id, ctx.store.alarms.get(id));
+  return await inRegion(ctx, "AlarmTask", id, await ctx.store.alarms.get(id));
 }
 
-const modifyAlarm: Handler = (ctx) => {
-  const row = alarmAt(ctx);
-  ctx.store.alarms.update(row.id, defined({ ...alarmFields(ctx), alarmActions: alarmActions(ctx, row.groupId) }));
+const modifyAlarm: Handler = async (ctx) => {
+  const row = await alarmAt(ctx);
+  await ctx.store.alarms.update(row.id, defined({ ...alarmFields(ctx), alarmActions: await alarmActions(ctx, row.groupId) }));
   return {};
 };
 
 const switchAlarm =
   (enable: boolean): Handler =>
-  (ctx) => {
-    ctx.store.alarms.update(alarmAt(ctx).id, { enable });
+  async (ctx) => {
+    await ctx.store.alarms.update((await alarmAt(ctx)).id, { enable });
     return {};
   };
 
-const deleteAlarm: Handler = (ctx) => {
-  ctx.store.alarms.remove(alarmAt(ctx).id);
+const deleteAlarm: Handler = async (ctx) => {
+  await ctx.store.alarms.remove((await alarmAt(ctx)).id);
   return {};
 };
 
