@@ -159,9 +159,24 @@ async function replica(t: Test, target: string): Promise<{ service: RunningServi
 
 const allowed = async (url: string, action: string): Promise<number> => (await sendV1(url, { key: ALICE, params: { Action: action, ...HZ } })).status;
 
-t.test("sqlite: two replicas switch to a pushed version, and never to one they cannot load", async (t) => {
+/** Stores version `next` as a copy of version `of` whose policy texts were edited in the database, not pushed. */
+async function tamper(db: { target: string; pg?: TestPostgres }, of: number, next: number): Promise<void> {
+  const copy = (table: string) =>
+    `insert into ${table} select ${next}, pushed_at, pushed_by, fingerprint, account, principals, policies, replace(bundle, 'ess:DescribeRegions', 'ess:*') from ${table} where version = ${of}`;
+  if (db.pg) {
+    await db.pg.pool.query(copy(`${db.pg.schema}.config_versions`));
+    return;
+  }
+  const sqlite = new Database(db.target);
+  sqlite.prepare(copy("config_versions")).run();
+  sqlite.close();
+}
+
+for (const [backend, open] of Object.entries(BACKENDS)) t.test(`${backend}: two replicas switch to a pushed version, and never to one they cannot load`, async (t) => {
+  const db = await open(t);
+  if (!db) return;
   const dir = tempDir(t);
-  const target = join(dir, "ess.db");
+  const { target } = db;
   const describeOnly = writeVersion(dir, "a", allow("ess:DescribeScalingGroups"));
   t.equal((await cliIn(["config", "push", "--db", target, describeOnly])).code, 0);
   const replicas = [await replica(t, target), await replica(t, target)];
@@ -185,11 +200,7 @@ t.test("sqlite: two replicas switch to a pushed version, and never to one they c
   t.same(await statuses("DescribeRegions"), [200, 200]);
 
   // A stored version whose files no longer match its fingerprint (edited in the database) is refused too.
-  const sqlite = new Database(target);
-  sqlite
-    .prepare("insert into config_versions select 4, pushed_at, pushed_by, fingerprint, account, principals, policies, replace(bundle, 'ess:DescribeRegions', 'ess:*') from config_versions where version = 2")
-    .run();
-  sqlite.close();
+  await tamper(db, 2, 4);
   for (const { logs } of replicas) {
     t.ok(await within(200, () => logs.some((l) => l.msg.startsWith("configuration version rejected") && l["configVersion"] === 4)), "a tampered version is refused");
   }
