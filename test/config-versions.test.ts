@@ -13,13 +13,15 @@ import { watchStoredConfig } from "../src/service/config-source.js";
 import { ConfigVersions, bundleConfigFile } from "../src/service/config-versions.js";
 import { startService, type RunningService } from "../src/service/server.js";
 import { typescriptLoaderArgs } from "./helpers/child-env.js";
+import { serveProcess } from "./helpers/serve-process.js";
 import { cliIn } from "./helpers/cli.js";
 import { ACCOUNT, REPO, sendV1, tempDir, type LogLine } from "./helpers/service.js";
 import { testPostgres, type TestPostgres } from "./helpers/servers.js";
 
 type Test = typeof t;
 
-const ALICE = ["AKIDALICE0001", "s3cr3t-alice"] as const;
+/** Not the bundled example's secret for this key: a service serving the example could not verify her signature. */
+const ALICE = ["AKIDALICE0001", "s3cr3t-alice-pushed"] as const;
 const HZ = { RegionId: "cn-hangzhou" };
 
 const allow = (...actions: string[]) => ({ Version: "1", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] });
@@ -233,4 +235,21 @@ t.test("postgres: replicas hear a push by NOTIFY, not only by polling", async (t
   const pushed = await cliIn(["config", "push", "--db", pg.url, second, "--format", "json"]);
   const { fingerprint } = JSON.parse(pushed.out) as { fingerprint: string };
   t.ok(await within(200, () => sources.every((s) => s.directory.config.fingerprint === fingerprint)), "both switched");
+});
+
+t.test("postgres: two serve processes started with --db and no --config switch together", async (t) => {
+  const pg = await testPostgres(t);
+  if (!pg) return;
+  const dir = tempDir(t);
+  t.equal((await cliIn(["config", "push", "--db", pg.url, writeVersion(dir, "a", allow("ess:DescribeScalingGroups"))])).code, 0);
+  const served = [serveProcess(t, dir, ["--db", pg.url]), serveProcess(t, dir, ["--db", pg.url])];
+  const urls = await Promise.all(served.map((s) => s.url));
+  const statuses = (action: string): Promise<number[]> => Promise.all(urls.map((url) => allowed(url, action)));
+  t.same(await statuses("DescribeScalingGroups"), [200, 200], "the pushed version is served, not the bundled example");
+  t.same(await statuses("DescribeRegions"), [403, 403]);
+  t.equal((await cliIn(["config", "push", "--db", pg.url, writeVersion(dir, "b", allow("ess:DescribeRegions"))])).code, 0);
+  t.ok(await within(200, async () => (await statuses("DescribeRegions")).every((s) => s === 200)), "both serve the new version");
+  t.same(await statuses("DescribeScalingGroups"), [403, 403]);
+  for (const s of served) s.child.kill("SIGTERM");
+  t.same(await Promise.all(served.map((s) => s.exit)), [0, 0]);
 });
