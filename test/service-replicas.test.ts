@@ -9,7 +9,7 @@ import t, { type Test } from "tap";
 import type { RunningService } from "../src/service/server.js";
 import { serveProcess } from "./helpers/serve-process.js";
 import { testPostgres } from "./helpers/servers.js";
-import { ACCOUNT, client, DIALECTS, failure, KEYS, sendV1, serve, tempDir, testDatabase, writeConfig, type Dialect } from "./helpers/service.js";
+import { ACCOUNT, client, DIALECTS, EXAMPLE_CONFIG, EXAMPLE_SEED, failure, KEYS, sendV1, serve, tempDir, testDatabase, writeConfig, type Dialect } from "./helpers/service.js";
 
 const HZ = { RegionId: "cn-hangzhou" };
 const DELETER = ["AKIDDELETER001", "s3cr3t-deleter"] as const;
@@ -120,7 +120,8 @@ t.test("two serve processes on one PostgreSQL schema share groups, tags and nonc
   if (!pg) return;
   // One after the other: two children compiling the sources at once can starve a loaded machine.
   const replica = async (): Promise<[ReturnType<typeof serveProcess>, string]> => {
-    const served = serveProcess(t, tempDir(t), ["--port", "0", "--watch-interval", "0", "--db", pg.url]);
+    // The example explicitly: with --db alone, serve would want a configuration pushed to the database.
+    const served = serveProcess(t, tempDir(t), ["--port", "0", "--watch-interval", "0", "--db", pg.url, "--config", EXAMPLE_CONFIG, "--seed", EXAMPLE_SEED]);
     return [served, await served.url];
   };
   const [a, urlA] = await replica();

@@ -73,7 +73,7 @@ export async function runConfigPush(io: Io, file: string, options: PushOptions):
   if (options.format === "json") {
     io.stdout(JSON.stringify({ version: result.version, created: result.created, fingerprint: loaded.fingerprint }, null, 2) + "\n");
   } else if (result.created) {
-    io.stdout(`pushed version ${result.version} (${loaded.fingerprint.slice(0, 12)}, ${loaded.files.length - 1} policies)\n`);
+    io.stdout(`pushed version ${result.version} (${loaded.fingerprint.slice(0, 12)}, ${loaded.files.length - 1} polic${loaded.files.length === 2 ? "y" : "ies"})\n`);
   } else {
     io.stdout(`unchanged: version ${result.version} has the same files (${loaded.fingerprint.slice(0, 12)}); nothing was pushed\n`);
   }

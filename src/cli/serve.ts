@@ -63,7 +63,9 @@ export async function runServe(io: Io, options: ServeOptions): Promise<number> {
     });
   } catch (e) {
     if (e instanceof ConfigError) throw new InputError(`${configFile ?? options.db}: the service does not start with this configuration\n${e.problems.join("\n")}`);
-    if (e instanceof SeedError || e instanceof NoStoredConfigError || e instanceof NonceStoreUrlError || e instanceof NonceStoreConnectError || e instanceof DatabaseTargetError) throw new InputError(e.message);
+    if (e instanceof SeedError || e instanceof NoStoredConfigError || e instanceof NonceStoreUrlError || e instanceof NonceStoreConnectError || e instanceof DatabaseTargetError) {
+      throw new InputError(e.message);
+    }
     throw e;
   }
   if (example) io.stderr(`ess-authz: no --config given, serving the example principals of ${configFile} (demo keys: never use them for real)\n`);

@@ -162,7 +162,9 @@ export async function watchStoredConfig(target: string, log: Logger, intervalMs:
   // an explicit reload waits for the running check and then makes its own.
   let running: Promise<boolean> | undefined;
   let again = false;
+  let closed = false;
   const serialized = async (force: boolean): Promise<boolean> => {
+    if (closed) return false;
     while (running) {
       if (!force) {
         again = true;
@@ -180,9 +182,10 @@ export async function watchStoredConfig(target: string, log: Logger, intervalMs:
     return running;
   };
 
-  let closed = false;
   let stopListening: (() => Promise<void>) | undefined;
   let listening: Promise<void> | undefined;
+  // Each failure to listen is retried at the next poll; reported once until listening works again.
+  let listenFailing = false;
   const listen = (): void => {
     if (versions.dialect !== "postgres" || stopListening || listening || closed) return;
     listening = versions
@@ -197,12 +200,16 @@ export async function watchStoredConfig(target: string, log: Logger, intervalMs:
       )
       .then(
         async (stop) => {
+          listenFailing = false;
           if (closed) await stop();
           else stopListening = stop;
           // A push between the last check and LISTEN sent its notification to no one.
           void serialized(false);
         },
-        (error: unknown) => log.warn({ error: problemsOf(error) }, "cannot listen for configuration pushes; polling"),
+        (error: unknown) => {
+          if (!listenFailing) log.warn({ error: problemsOf(error) }, "cannot listen for configuration pushes; polling");
+          listenFailing = true;
+        },
       )
       .finally(() => (listening = undefined));
   };
