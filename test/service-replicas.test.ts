@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import t, { type Test } from "tap";
 import type { RunningService } from "../src/service/server.js";
-import { serveProcess } from "./helpers/serve-process.js";
+import { serveProcess, servingReplica } from "./helpers/serve-process.js";
 import { testPostgres } from "./helpers/servers.js";
 import { ACCOUNT, client, DIALECTS, failure, KEYS, sendV1, serve, tempDir, testDatabase, writeConfig, type Dialect } from "./helpers/service.js";
 
@@ -118,13 +118,9 @@ for (const dialect of DIALECTS) {
 t.test("two serve processes on one PostgreSQL schema share groups, tags and nonces", async (t) => {
   const pg = await testPostgres(t);
   if (!pg) return;
-  // One after the other: two children compiling the sources at once can starve a loaded machine.
-  const replica = async (): Promise<[ReturnType<typeof serveProcess>, string]> => {
-    const served = serveProcess(t, tempDir(t), ["--port", "0", "--watch-interval", "0", "--db", pg.url]);
-    return [served, await served.url];
-  };
-  const [a, urlA] = await replica();
-  const [b, urlB] = await replica();
+  const args = ["--port", "0", "--watch-interval", "0", "--db", pg.url];
+  const [a, urlA] = await servingReplica(t, tempDir(t), args);
+  const [b, urlB] = await servingReplica(t, tempDir(t), args);
   const viaA = client(urlA, KEYS.admin);
   const viaB = client(urlB, KEYS.admin);
 
