@@ -13,7 +13,7 @@ import { ConfigError, loadConfig } from "../src/service/config.js";
 import { stateDiagnosticKey } from "../src/service/state.js";
 import { startService } from "../src/service/server.js";
 import Database from "better-sqlite3";
-import { Store } from "../src/service/store.js";
+import { Store, Table } from "../src/service/store.js";
 import {
   ACCOUNT,
   client,
@@ -24,6 +24,7 @@ import {
   failure,
   GROUP1,
   GROUP2,
+  GROUP3,
   KEYS,
   POLICIES,
   RULE_OF_GROUP1,
@@ -254,6 +255,28 @@ for (const dialect of DIALECTS) t.test(`every implemented operation, as the admi
   await call("DeleteScalingGroup", { ScalingGroupId: g });
   const none = await call<{ TotalCount: number }>("DescribeScalingGroups", { ScalingGroupId: [g] });
   t.equal(none.TotalCount, 0);
+});
+
+t.test("DescribeScalingGroups with ScalingGroupIds reads those groups by id, oldest first, not the whole region", async (t) => {
+  const { url } = await serve(t);
+  const admin = client(url, KEYS.admin);
+  const where = Table.prototype.where;
+  const filters: unknown[] = [];
+  Table.prototype.where = function (this: Table<never>, filter) {
+    filters.push(filter);
+    return where.call(this, filter);
+  };
+  t.teardown(() => {
+    Table.prototype.where = where;
+  });
+  const found = await admin.request<{ TotalCount: number; ScalingGroups: { ScalingGroup: { ScalingGroupId: string }[] } }>("DescribeScalingGroups", {
+    ...HZ,
+    ScalingGroupId: [GROUP3, "asg-doesnotexist00000000", GROUP1],
+  });
+  // The example seed creates its groups in one transaction, so they share a creation time: ties go by id.
+  t.same(found.ScalingGroups.ScalingGroup.map((g) => g.ScalingGroupId), [GROUP1, GROUP3], "the named groups that exist, oldest first");
+  t.equal(found.TotalCount, 2);
+  t.same(filters, [], "no table was scanned by filter");
 });
 
 for (const dialect of DIALECTS) t.test(`list calls return only what the caller may see (${dialect})`, async (t) => {
