@@ -14,11 +14,11 @@ import { ACCOUNT, client, DIALECTS, failure, KEYS, sendV1, serve, tempDir, testD
 const HZ = { RegionId: "cn-hangzhou" };
 const DELETER = ["AKIDDELETER001", "s3cr3t-deleter"] as const;
 
-/** The admin, and a user who may delete a scaling group only while it carries `deletable=yes`. */
+/** The admin, and a user who may delete a scaling group, or its scheduled tasks, only while it carries `deletable=yes`. */
 function raceConfig(dir: string): string {
   writeConfig(
     dir,
-    { Version: "1", Statement: [{ Effect: "Allow", Action: "ess:DeleteScalingGroup", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/deletable": "yes" } } }] },
+    { Version: "1", Statement: [{ Effect: "Allow", Action: ["ess:DeleteScalingGroup", "ess:DeleteScheduledTask"], Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/deletable": "yes" } } }] },
     "delete-if-deletable.json",
   );
   writeConfig(dir, { Version: "1", Statement: [{ Effect: "Allow", Action: "ess:*", Resource: "*" }] }, "admin.json");
@@ -81,6 +81,33 @@ for (const dialect of DIALECTS) {
     const again = await failure(remove(a.url, groupId));
     t.equal(again.code, "Forbidden.Unauthorized", "the retry is decided on the committed tags");
     t.ok(await b.store.groups.get(groupId), "still there");
+  });
+
+  t.test(`a task moved to another group by the other replica between decision and commit is not deleted (${dialect})`, async (t) => {
+    const pair = await replicas(t, dialect);
+    if (!pair) return;
+    const [a, b] = pair;
+    const [tagged, untagged] = [await deletableGroup(b.url), await deletableGroup(b.url)];
+    await untag(b.url, untagged);
+    const admin = client(b.url, KEYS.admin);
+    const { ScheduledTaskId } = await admin.request<{ ScheduledTaskId: string }>("CreateScheduledTask", { ...HZ, ScalingGroupId: tagged, LaunchTime: "2030-01-01T00:00Z" });
+    // The decision on A resolves the task to the tagged group; before A commits, B moves it to the other one.
+    const resolve = a.store.resolve.bind(a.store);
+    let moved = false;
+    a.store.resolve = async (kind, id, region) => {
+      const resolution = await resolve(kind, id, region);
+      if (id === ScheduledTaskId && !moved) {
+        moved = true;
+        await admin.request("ModifyScheduledTask", { ...HZ, ScheduledTaskId, ScalingGroupId: untagged });
+      }
+      return resolution;
+    };
+    const conflict = await failure(client(a.url, DELETER).request("DeleteScheduledTask", { ...HZ, ScheduledTaskId }));
+    t.ok(moved, "the task was moved after the decision resolved it");
+    t.equal(conflict.code, "OperationConflict");
+    t.equal((await b.store.scheduledTasks.get(ScheduledTaskId))?.groupId, untagged, "the task is there, in the group it was moved to");
+    const again = await failure(client(a.url, DELETER).request("DeleteScheduledTask", { ...HZ, ScheduledTaskId }));
+    t.equal(again.code, "Forbidden.Unauthorized", "the retry is decided on the task's committed group");
   });
 
   t.test(`UntagResources on one replica races DeleteScalingGroup on the other: never both (${dialect})`, async (t) => {
