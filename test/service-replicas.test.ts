@@ -175,9 +175,12 @@ t.test("two serve processes on one PostgreSQL schema share groups, tags and nonc
   }
 });
 
-t.test("a wrong --db URL is a usage error that names it, password hidden", async (t) => {
+t.test("a wrong --db URL, or one whose schema does not exist, is a usage error that names it, password hidden", async (t) => {
   const served = serveProcess(t, tempDir(t), ["--port", "0", "--db", "postgres://u:hunter2@127.0.0.1:5432"]);
   t.equal(await served.exit, 2);
   t.match(served.stderr(), /--db postgres:\/\/u:\*\*\*@127\.0\.0\.1:5432\/?: no database name/);
   t.notMatch(served.stderr(), /hunter2/);
+  const noSchema = serveProcess(t, tempDir(t), ["--port", "0", "--db", `postgres://postgres@127.0.0.1:5432/test?options=${encodeURIComponent("-c search_path=ess_authz_no_such_schema")}`]);
+  t.equal(await noSchema.exit, 2);
+  t.match(noSchema.stderr(), /search path names no schema that exists/);
 });

@@ -13,7 +13,7 @@ import type { AllowedGroupProbe, ChildKind, ChildResolution, ChildResolver, Grou
 import type { NonceStore } from "../middleware/nonce.js";
 import { resourceTagKey } from "../evaluate/context.js";
 import type { ListResidual } from "../residual/residual.js";
-import { openDatabase, type OpenDatabaseOptions, type SqlDialect } from "./database.js";
+import { DatabaseTargetError, openDatabase, type OpenDatabaseOptions, type SqlDialect } from "./database.js";
 import { carrying, pageGroups } from "./list.js";
 
 /**
@@ -441,6 +441,10 @@ export class Store implements GroupSource, ChildResolver, SqlRunner {
     const opened = await openDatabase<unknown>(target, options);
     const store = new Store(opened.db as AnyKysely, opened.dialect, false, opened.close);
     try {
+      if (store.dialect === "postgres") {
+        const [{ schema }] = (await store.query<{ schema: string | null }>("SELECT current_schema() AS schema")) as [{ schema: string | null }];
+        if (schema === null) throw new DatabaseTargetError(target, "its search path names no schema that exists (create it first: CREATE SCHEMA name)");
+      }
       await store.migrate();
     } catch (e) {
       await opened.close();
