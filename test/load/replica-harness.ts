@@ -28,7 +28,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import RPCClient from "@alicloud/pop-core";
 import { random } from "../../bench/workload.js";
-import { serveProcess, type Served } from "../helpers/serve-process.js";
+import { servingReplica, type Served } from "../helpers/serve-process.js";
 import { REPO } from "../helpers/service.js";
 import { percentile } from "./common.js";
 
@@ -159,8 +159,7 @@ class Replica {
   ) {}
 
   async start(port = "0"): Promise<void> {
-    this.served = serveProcess({ teardown: (fn) => void this.cleanups.push(fn) }, this.cwd, [...this.args, "--port", port]);
-    this.url = await this.served.url;
+    [this.served, this.url] = await servingReplica({ teardown: (fn) => void this.cleanups.push(fn) }, this.cwd, [...this.args, "--port", port]);
     // The service's own account of a failure (pino level ≥ 50), for the report; the rest of its log is dropped.
     let partial = "";
     this.served.child.stdout!.on("data", (d: Buffer) => {
