@@ -143,7 +143,7 @@ async function configPusher(options: ReplicaLoadOptions, dir: string): Promise<{
 // ---- replicas ----
 
 class Replica {
-  served!: Served;
+  served?: Served;
   url = "";
   /** When the replica was killed, and when its restart listened (ms since the epoch). */
   killedAt?: number;
@@ -162,7 +162,7 @@ class Replica {
     [this.served, this.url] = await servingReplica({ teardown: (fn) => void this.cleanups.push(fn) }, this.cwd, [...this.args, "--port", port]);
     // The service's own account of a failure (pino level ≥ 50), for the report; the rest of its log is dropped.
     let partial = "";
-    this.served.child.stdout!.on("data", (d: Buffer) => {
+    this.served!.child.stdout!.on("data", (d: Buffer) => {
       const lines = (partial + d.toString()).split("\n");
       partial = lines.pop()!;
       for (const line of lines) if (/^\{"level":[56]\d,/.test(line) && this.errors.length < 5) this.errors.push(line.slice(0, 500));
@@ -172,8 +172,8 @@ class Replica {
   async killAndRestart(): Promise<void> {
     const port = new URL(this.url).port;
     this.killedAt = Date.now();
-    this.served.child.kill("SIGKILL");
-    await this.served.exit;
+    this.served!.child.kill("SIGKILL");
+    await this.served!.exit;
     await this.start(port);
     this.readyAt = Date.now();
   }
@@ -184,8 +184,9 @@ class Replica {
   }
 
   async stop(): Promise<void> {
-    const { child, exit } = this.served;
-    if (child.exitCode === null && child.signalCode === null) {
+    // `served` is unset when a start failed; its cleanup still kills the child.
+    const { child, exit } = this.served ?? {};
+    if (child && exit && child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await exit;
