@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import pino from "pino";
 import t from "tap";
 import { NonceStoreConnectError, nonceStoreKind, NonceStoreUrlError, openNonceStore } from "../src/service/nonce-store.js";
-import { serveProcess } from "./helpers/serve-process.js";
+import { serveProcess, servingReplica } from "./helpers/serve-process.js";
 import { closedPort, testPostgres, testRedis, REDIS_URL } from "./helpers/servers.js";
 import { client, KEYS, sendV1, serve, tempDir } from "./helpers/service.js";
 
@@ -84,13 +84,9 @@ t.test("two serve processes sharing Redis: a request replayed to the other repli
   const redis = await testRedis(t);
   if (!redis) return;
   const nonceStore = `${REDIS_URL}/0?prefix=${encodeURIComponent(redis.prefix)}`;
-  // One after the other: two children compiling the sources at once can starve a loaded machine.
-  const replica = async (): Promise<[ReturnType<typeof serveProcess>, string]> => {
-    const served = serveProcess(t, tempDir(t), ["--port", "0", "--watch-interval", "0", "--nonce-store", nonceStore]);
-    return [served, await served.url];
-  };
-  const [a, urlA] = await replica();
-  const [b, urlB] = await replica();
+  const args = ["--port", "0", "--watch-interval", "0", "--nonce-store", nonceStore];
+  const [a, urlA] = await servingReplica(t, tempDir(t), args);
+  const [b, urlB] = await servingReplica(t, tempDir(t), args);
 
   for (const url of [urlA, urlB]) {
     const groups = await client(url, KEYS.admin).request<{ TotalCount: number }>("DescribeScalingGroups", { RegionId: "cn-hangzhou" });

@@ -205,10 +205,15 @@ for (const dialect of DIALECTS) t.test(`random policy sets × random stores: mat
   let inexact = 0;
   const db = await emptyStore(t, dialect);
   if (!db) return;
+  // Fewer on PostgreSQL, where every query is a round trip to another process.
+  const runs = Number(process.env.RESIDUAL_RUNS ?? (dialect === "sqlite" ? 1500 : 500));
   await fc.assert(
     fc.asyncProperty(evaluationInput, store, requestTags, fc.nat(4), fc.integer({ min: 1, max: 4 }), async (input, groups, tags, offset, limit) => {
-      await db.execute("DELETE FROM scaling_groups");
-      await seed(db, groups);
+      // One transaction per store: one commit (one WAL flush) rather than one per row.
+      await db.transaction(async (tx) => {
+        await tx.execute("DELETE FROM scaling_groups");
+        await seed(tx, groups);
+      });
       const knowns: Knowns = { ...KNOWNS, requestTags: tags };
       const r = residual(input, ACTION, knowns);
       const expected: string[] = [];
@@ -228,11 +233,11 @@ for (const dialect of DIALECTS) t.test(`random policy sets × random stores: mat
       const want = { ids: expected.slice(offset, offset + limit), total: expected.length };
       if (JSON.stringify(page) !== JSON.stringify(want)) throw new Error(`pageGroups gave ${JSON.stringify(page)}, the engine ${JSON.stringify(want)}`);
     }),
-    { numRuns: Number(process.env.RESIDUAL_RUNS ?? 1500), seed: 20261206 },
+    { numRuns: runs, seed: 20261206 },
   );
-  t.ok(compared > 3000, `${compared} group decisions compared`);
+  t.ok(compared > runs * 2, `${compared} group decisions compared`);
   t.ok(allowed > compared / 10, `${allowed} allowed: the generator reaches both answers`);
-  t.ok(inexact > 50, `${inexact} policy sets re-checked row by row`);
+  t.ok(inexact > runs / 30, `${inexact} policy sets re-checked row by row`);
 });
 
 for (const dialect of DIALECTS) t.test(`re-checking reads the superset in batches and keeps order and count (${dialect})`, async (t) => {

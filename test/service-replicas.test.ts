@@ -7,18 +7,18 @@
 import { randomUUID } from "node:crypto";
 import t, { type Test } from "tap";
 import type { RunningService } from "../src/service/server.js";
-import { serveProcess } from "./helpers/serve-process.js";
+import { serveProcess, servingReplica } from "./helpers/serve-process.js";
 import { testPostgres } from "./helpers/servers.js";
 import { ACCOUNT, client, DIALECTS, EXAMPLE_CONFIG, EXAMPLE_SEED, failure, KEYS, sendV1, serve, tempDir, testDatabase, writeConfig, type Dialect } from "./helpers/service.js";
 
 const HZ = { RegionId: "cn-hangzhou" };
 const DELETER = ["AKIDDELETER001", "s3cr3t-deleter"] as const;
 
-/** The admin, and a user who may delete a scaling group only while it carries `deletable=yes`. */
+/** The admin, and a user who may delete a scaling group, or its scheduled tasks, only while it carries `deletable=yes`. */
 function raceConfig(dir: string): string {
   writeConfig(
     dir,
-    { Version: "1", Statement: [{ Effect: "Allow", Action: "ess:DeleteScalingGroup", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/deletable": "yes" } } }] },
+    { Version: "1", Statement: [{ Effect: "Allow", Action: ["ess:DeleteScalingGroup", "ess:DeleteScheduledTask"], Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/deletable": "yes" } } }] },
     "delete-if-deletable.json",
   );
   writeConfig(dir, { Version: "1", Statement: [{ Effect: "Allow", Action: "ess:*", Resource: "*" }] }, "admin.json");
@@ -83,6 +83,33 @@ for (const dialect of DIALECTS) {
     t.ok(await b.store.groups.get(groupId), "still there");
   });
 
+  t.test(`a task moved to another group by the other replica between decision and commit is not deleted (${dialect})`, async (t) => {
+    const pair = await replicas(t, dialect);
+    if (!pair) return;
+    const [a, b] = pair;
+    const [tagged, untagged] = [await deletableGroup(b.url), await deletableGroup(b.url)];
+    await untag(b.url, untagged);
+    const admin = client(b.url, KEYS.admin);
+    const { ScheduledTaskId } = await admin.request<{ ScheduledTaskId: string }>("CreateScheduledTask", { ...HZ, ScalingGroupId: tagged, LaunchTime: "2030-01-01T00:00Z" });
+    // The decision on A resolves the task to the tagged group; before A commits, B moves it to the other one.
+    const resolve = a.store.resolve.bind(a.store);
+    let moved = false;
+    a.store.resolve = async (kind, id, region) => {
+      const resolution = await resolve(kind, id, region);
+      if (id === ScheduledTaskId && !moved) {
+        moved = true;
+        await admin.request("ModifyScheduledTask", { ...HZ, ScheduledTaskId, ScalingGroupId: untagged });
+      }
+      return resolution;
+    };
+    const conflict = await failure(client(a.url, DELETER).request("DeleteScheduledTask", { ...HZ, ScheduledTaskId }));
+    t.ok(moved, "the task was moved after the decision resolved it");
+    t.equal(conflict.code, "OperationConflict");
+    t.equal((await b.store.scheduledTasks.get(ScheduledTaskId))?.groupId, untagged, "the task is there, in the group it was moved to");
+    const again = await failure(client(a.url, DELETER).request("DeleteScheduledTask", { ...HZ, ScheduledTaskId }));
+    t.equal(again.code, "Forbidden.Unauthorized", "the retry is decided on the task's committed group");
+  });
+
   t.test(`UntagResources on one replica races DeleteScalingGroup on the other: never both (${dialect})`, async (t) => {
     const pair = await replicas(t, dialect);
     if (!pair) return;
@@ -118,14 +145,10 @@ for (const dialect of DIALECTS) {
 t.test("two serve processes on one PostgreSQL schema share groups, tags and nonces", async (t) => {
   const pg = await testPostgres(t);
   if (!pg) return;
-  // One after the other: two children compiling the sources at once can starve a loaded machine.
-  const replica = async (): Promise<[ReturnType<typeof serveProcess>, string]> => {
-    // The example explicitly: with --db alone, serve would want a configuration pushed to the database.
-    const served = serveProcess(t, tempDir(t), ["--port", "0", "--watch-interval", "0", "--db", pg.url, "--config", EXAMPLE_CONFIG, "--seed", EXAMPLE_SEED]);
-    return [served, await served.url];
-  };
-  const [a, urlA] = await replica();
-  const [b, urlB] = await replica();
+  // The example explicitly: with --db alone, serve would want a configuration pushed to the database.
+  const args = ["--port", "0", "--watch-interval", "0", "--db", pg.url, "--config", EXAMPLE_CONFIG, "--seed", EXAMPLE_SEED];
+  const [a, urlA] = await servingReplica(t, tempDir(t), args);
+  const [b, urlB] = await servingReplica(t, tempDir(t), args);
   const viaA = client(urlA, KEYS.admin);
   const viaB = client(urlB, KEYS.admin);
 
@@ -153,9 +176,12 @@ t.test("two serve processes on one PostgreSQL schema share groups, tags and nonc
   }
 });
 
-t.test("a wrong --db URL is a usage error that names it, password hidden", async (t) => {
+t.test("a wrong --db URL, or one whose schema does not exist, is a usage error that names it, password hidden", async (t) => {
   const served = serveProcess(t, tempDir(t), ["--port", "0", "--db", "postgres://u:hunter2@127.0.0.1:5432"]);
   t.equal(await served.exit, 2);
   t.match(served.stderr(), /--db postgres:\/\/u:\*\*\*@127\.0\.0\.1:5432\/?: no database name/);
   t.notMatch(served.stderr(), /hunter2/);
+  const noSchema = serveProcess(t, tempDir(t), ["--port", "0", "--db", `postgres://postgres@127.0.0.1:5432/test?options=${encodeURIComponent("-c search_path=ess_authz_no_such_schema")}`]);
+  t.equal(await noSchema.exit, 2);
+  t.match(noSchema.stderr(), /search path names no schema that exists/);
 });

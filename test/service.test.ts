@@ -13,7 +13,7 @@ import { ConfigError, loadConfig } from "../src/service/config.js";
 import { stateDiagnosticKey } from "../src/service/state.js";
 import { startService } from "../src/service/server.js";
 import Database from "better-sqlite3";
-import { Store } from "../src/service/store.js";
+import { Store, Table } from "../src/service/store.js";
 import {
   ACCOUNT,
   client,
@@ -24,6 +24,7 @@ import {
   failure,
   GROUP1,
   GROUP2,
+  GROUP3,
   KEYS,
   POLICIES,
   RULE_OF_GROUP1,
@@ -154,8 +155,9 @@ t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is
   const dbFile = join(dir, "ess.db");
   await (await Store.open(dbFile)).close();
   const old = new Database(dbFile);
-  // The schema before nonces were persisted (and before the tag columns list calls filter on).
+  // The schema before nonces were persisted (and before the tag columns list calls filter on, and shared secrets).
   old.exec(`
+    DROP TABLE service_secrets;
     DROP TABLE signature_nonces;
     DROP INDEX scaling_group_tags_context;
     DROP INDEX scaling_groups_region_order;
@@ -167,7 +169,7 @@ t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is
 
   const store = await Store.open(dbFile);
   t.teardown(() => store.close());
-  t.same(await store.query("PRAGMA user_version"), [{ user_version: 3 }], "migrated on open");
+  t.same(await store.query("PRAGMA user_version"), [{ user_version: 4 }], "migrated on open, to the latest version");
   const keys = async (): Promise<string[]> => (await store.query<{ key: string }>("SELECT key FROM signature_nonces ORDER BY key")).map((r) => r.key);
   t.ok(await store.nonces.remember("a", 1000, 0));
   t.notOk(await store.nonces.remember("a", 1000, 500), "replayed within its lifetime");
@@ -253,6 +255,28 @@ for (const dialect of DIALECTS) t.test(`every implemented operation, as the admi
   await call("DeleteScalingGroup", { ScalingGroupId: g });
   const none = await call<{ TotalCount: number }>("DescribeScalingGroups", { ScalingGroupId: [g] });
   t.equal(none.TotalCount, 0);
+});
+
+t.test("DescribeScalingGroups with ScalingGroupIds reads those groups by id, oldest first, not the whole region", async (t) => {
+  const { url } = await serve(t);
+  const admin = client(url, KEYS.admin);
+  const where = Table.prototype.where;
+  const filters: unknown[] = [];
+  Table.prototype.where = function (this: Table<never>, filter) {
+    filters.push(filter);
+    return where.call(this, filter);
+  };
+  t.teardown(() => {
+    Table.prototype.where = where;
+  });
+  const found = await admin.request<{ TotalCount: number; ScalingGroups: { ScalingGroup: { ScalingGroupId: string }[] } }>("DescribeScalingGroups", {
+    ...HZ,
+    ScalingGroupId: [GROUP3, "asg-doesnotexist00000000", GROUP1],
+  });
+  // The example seed creates its groups in one transaction, so they share a creation time: ties go by id.
+  t.same(found.ScalingGroups.ScalingGroup.map((g) => g.ScalingGroupId), [GROUP1, GROUP3], "the named groups that exist, oldest first");
+  t.equal(found.TotalCount, 2);
+  t.same(filters, [], "no table was scanned by filter");
 });
 
 for (const dialect of DIALECTS) t.test(`list calls return only what the caller may see (${dialect})`, async (t) => {

@@ -128,8 +128,12 @@ async function commitAsDecided<T>(store: Store, reads: readonly DecisionRead[], 
   });
 }
 
-/** PostgreSQL's deadlock and serialization failures: the transaction was rolled back and may be retried. */
-const RETRIABLE_SQLSTATES = new Set(["40P01", "40001"]);
+/**
+ * PostgreSQL errors after which the transaction was rolled back and the call may be retried: deadlock,
+ * serialization failure, and a unique violation (two replicas creating the same name at once: the retry answers
+ * the operation's own `…Name.Duplicate`). SQLite writers are serialised, so they never meet these.
+ */
+const RETRIABLE_SQLSTATES = new Set(["40P01", "40001", "23505"]);
 
 function visibility(authz: AuthorizedRequest, store: Store): Visibility {
   const allowed = authz.decision.resources.filter((r) => r.decision === "Allow");

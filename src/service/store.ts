@@ -13,11 +13,15 @@ import type { AllowedGroupProbe, ChildKind, ChildResolution, ChildResolver, Grou
 import type { NonceStore } from "../middleware/nonce.js";
 import { resourceTagKey } from "../evaluate/context.js";
 import type { ListResidual } from "../residual/residual.js";
-import { openDatabase, type OpenDatabaseOptions, type SqlDialect } from "./database.js";
+import { DatabaseTargetError, openDatabase, type OpenDatabaseOptions, type SqlDialect } from "./database.js";
 import { carrying, pageGroups } from "./list.js";
 
-/** SQLite: each entry upgrades the schema by one version (`PRAGMA user_version`); never edit a released entry. */
-const SQLITE_MIGRATIONS: readonly string[] = [
+/**
+ * Each entry upgrades the schema by one version; never edit a released entry. Versions are counted by
+ * `PRAGMA user_version` in SQLite and in the table `ess_authz_schema_version` in PostgreSQL. An entry is SQL for
+ * both dialects, written for SQLite and translated by `forDialect`, or one text per dialect.
+ */
+const MIGRATIONS: readonly (string | { readonly sqlite: string; readonly postgres: string })[] = [
   `
   CREATE TABLE scaling_groups (
     id TEXT PRIMARY KEY,
@@ -154,150 +158,24 @@ const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX scaling_group_tags_context ON scaling_group_tags (group_id, context_key, value);
   CREATE INDEX scaling_groups_region_order ON scaling_groups (region_id, creation_time, id);
   `,
+  // Secrets every replica must share (the diagnostic key of a PostgreSQL service), created by the first to ask.
+  // PostgreSQL tag rows get the `rowid` SQLite gives every row, so "the order tags were written" is one SQL text.
+  {
+    sqlite: "CREATE TABLE service_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
+    postgres: `
+    CREATE TABLE service_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    ALTER TABLE scaling_group_tags ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY;
+    `,
+  },
 ];
 
-/**
- * The same schema in PostgreSQL, which started at SQLite's version 3; versions counted in
- * `ess_authz_schema_version`. Each entry upgrades by one version; never edit a released entry. Tag rows keep a
- * `rowid` of their own, so that "the order tags were written" reads `ORDER BY rowid` in both dialects.
- */
-const POSTGRES_MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE scaling_groups (
-    id TEXT PRIMARY KEY,
-    region_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    resource_group_id TEXT,
-    lifecycle_state TEXT NOT NULL,
-    min_size INTEGER NOT NULL,
-    max_size INTEGER NOT NULL,
-    desired_capacity INTEGER,
-    default_cooldown INTEGER NOT NULL,
-    active_scaling_configuration_id TEXT,
-    removal_policies TEXT NOT NULL,
-    vswitch_ids TEXT NOT NULL,
-    multi_az_policy TEXT NOT NULL,
-    health_check_type TEXT NOT NULL,
-    group_deletion_protection INTEGER NOT NULL,
-    creation_time TEXT NOT NULL,
-    UNIQUE (region_id, name)
-  );
-  CREATE TABLE scaling_group_tags (
-    rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-    group_id TEXT NOT NULL REFERENCES scaling_groups (id) ON DELETE CASCADE,
-    key TEXT NOT NULL,
-    value TEXT NOT NULL,
-    propagate INTEGER NOT NULL,
-    context_key TEXT NOT NULL,
-    value_lower TEXT NOT NULL,
-    PRIMARY KEY (group_id, key)
-  );
-  CREATE TABLE scaling_configurations (
-    id TEXT PRIMARY KEY,
-    group_id TEXT NOT NULL REFERENCES scaling_groups (id) ON DELETE CASCADE,
-    region_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    image_id TEXT,
-    instance_types TEXT NOT NULL,
-    security_group_ids TEXT NOT NULL,
-    instance_tags TEXT,
-    creation_time TEXT NOT NULL,
-    UNIQUE (group_id, name)
-  );
-  CREATE TABLE scaling_rules (
-    id TEXT PRIMARY KEY,
-    ari TEXT NOT NULL UNIQUE,
-    group_id TEXT NOT NULL REFERENCES scaling_groups (id) ON DELETE CASCADE,
-    region_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    rule_type TEXT NOT NULL,
-    adjustment_type TEXT,
-    adjustment_value INTEGER,
-    cooldown INTEGER,
-    metric_name TEXT,
-    target_value DOUBLE PRECISION,
-    creation_time TEXT NOT NULL,
-    UNIQUE (group_id, name)
-  );
-  CREATE TABLE scheduled_tasks (
-    id TEXT PRIMARY KEY,
-    region_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    group_id TEXT REFERENCES scaling_groups (id) ON DELETE CASCADE,
-    scheduled_action TEXT,
-    description TEXT,
-    launch_time TEXT NOT NULL,
-    launch_expiration_time INTEGER,
-    recurrence_type TEXT,
-    recurrence_value TEXT,
-    recurrence_end_time TEXT,
-    task_enabled INTEGER NOT NULL,
-    min_value INTEGER,
-    max_value INTEGER,
-    desired_capacity INTEGER,
-    creation_time TEXT NOT NULL,
-    UNIQUE (region_id, name)
-  );
-  CREATE TABLE alarms (
-    id TEXT PRIMARY KEY,
-    region_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    group_id TEXT REFERENCES scaling_groups (id) ON DELETE CASCADE,
-    description TEXT,
-    metric_type TEXT NOT NULL,
-    metric_name TEXT NOT NULL,
-    period INTEGER NOT NULL,
-    statistics TEXT NOT NULL,
-    comparison_operator TEXT NOT NULL,
-    threshold DOUBLE PRECISION NOT NULL,
-    evaluation_count INTEGER NOT NULL,
-    alarm_actions TEXT NOT NULL,
-    enable INTEGER NOT NULL,
-    state TEXT NOT NULL,
-    creation_time TEXT NOT NULL
-  );
-  CREATE TABLE lifecycle_hooks (
-    id TEXT PRIMARY KEY,
-    group_id TEXT NOT NULL REFERENCES scaling_groups (id) ON DELETE CASCADE,
-    region_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    lifecycle_transition TEXT NOT NULL,
-    default_result TEXT NOT NULL,
-    heartbeat_timeout INTEGER NOT NULL,
-    notification_arn TEXT,
-    notification_metadata TEXT,
-    creation_time TEXT NOT NULL,
-    UNIQUE (group_id, name)
-  );
-  CREATE TABLE scaling_activities (
-    id TEXT PRIMARY KEY,
-    group_id TEXT NOT NULL REFERENCES scaling_groups (id) ON DELETE CASCADE,
-    region_id TEXT NOT NULL,
-    description TEXT NOT NULL,
-    status_code TEXT NOT NULL,
-    start_time TEXT NOT NULL
-  );
-  CREATE TABLE signature_nonces (
-    key TEXT PRIMARY KEY,
-    expires_at BIGINT NOT NULL
-  );
-  -- Secrets every replica must share (the diagnostic sealing key), created once by the first replica.
-  CREATE TABLE service_secrets (
-    name TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-  );
-  CREATE INDEX scaling_groups_region ON scaling_groups (region_id);
-  CREATE INDEX scaling_groups_region_order ON scaling_groups (region_id, creation_time, id);
-  CREATE INDEX scaling_group_tags_context ON scaling_group_tags (group_id, context_key, value);
-  CREATE INDEX scaling_configurations_group ON scaling_configurations (group_id);
-  CREATE INDEX scaling_rules_group ON scaling_rules (group_id);
-  CREATE INDEX scheduled_tasks_group ON scheduled_tasks (group_id);
-  CREATE INDEX alarms_group ON alarms (group_id);
-  CREATE INDEX lifecycle_hooks_group ON lifecycle_hooks (group_id);
-  CREATE INDEX scaling_activities_group ON scaling_activities (group_id);
-  CREATE INDEX signature_nonces_expiry ON signature_nonces (expires_at);
-  `,
-];
+/** A migration's SQL in the dialect: PostgreSQL has no STRICT tables, and its INTEGER and REAL are 4 bytes. */
+function forDialect(entry: (typeof MIGRATIONS)[number], dialect: SqlDialect): string {
+  if (typeof entry !== "string") return entry[dialect];
+  if (dialect === "sqlite") return entry;
+  return entry.replace(/\)\s*STRICT;/g, ");").replace(/\bINTEGER\b/g, "BIGINT").replace(/\bREAL\b/g, "DOUBLE PRECISION");
+}
+
 
 
 export interface ScalingGroupRow {
@@ -563,6 +441,10 @@ export class Store implements GroupSource, ChildResolver, SqlRunner {
     const opened = await openDatabase<unknown>(target, options);
     const store = new Store(opened.db as AnyKysely, opened.dialect, false, opened.close);
     try {
+      if (store.dialect === "postgres") {
+        const [{ schema }] = (await store.query<{ schema: string | null }>("SELECT current_schema() AS schema")) as [{ schema: string | null }];
+        if (schema === null) throw new DatabaseTargetError(target, "its search path names no schema that exists (create it first: CREATE SCHEMA name)");
+      }
       await store.migrate();
     } catch (e) {
       await opened.close();
@@ -677,20 +559,21 @@ export class Store implements GroupSource, ChildResolver, SqlRunner {
     await this.exclusive(async (tx) => {
       if (tx.dialect === "sqlite") {
         const [{ user_version: current }] = (await tx.query<{ user_version: number }>("PRAGMA user_version")) as [{ user_version: number }];
-        await tx.applyMigrations(SQLITE_MIGRATIONS, current, (version) => tx.execute(`PRAGMA user_version = ${version}`));
+        await tx.applyMigrations(current, (version) => tx.execute(`PRAGMA user_version = ${version}`));
       } else {
         await tx.execute("CREATE TABLE IF NOT EXISTS ess_authz_schema_version (version INTEGER NOT NULL)");
         const [row] = await tx.query<{ version: number }>("SELECT version FROM ess_authz_schema_version");
         if (!row) await tx.execute("INSERT INTO ess_authz_schema_version (version) VALUES (0)");
-        await tx.applyMigrations(POSTGRES_MIGRATIONS, row?.version ?? 0, (version) => tx.execute("UPDATE ess_authz_schema_version SET version = ?", [version]));
+        await tx.applyMigrations(row?.version ?? 0, (version) => tx.execute("UPDATE ess_authz_schema_version SET version = ?", [version]));
       }
       await tx.foldTags();
     });
   }
 
-  private async applyMigrations(migrations: readonly string[], current: number, setVersion: (version: number) => Promise<unknown>): Promise<void> {
-    if (current > migrations.length) throw new Error(`database schema version ${current} is newer than this service (${migrations.length})`);
-    for (const [i, script] of migrations.slice(current).entries()) {
+  private async applyMigrations(current: number, setVersion: (version: number) => Promise<unknown>): Promise<void> {
+    if (current > MIGRATIONS.length) throw new Error(`database schema version ${current} is newer than this service (${MIGRATIONS.length})`);
+    for (const [i, entry] of MIGRATIONS.slice(current).entries()) {
+      const script = forDialect(entry, this.dialect);
       // Kysely runs one statement per query in SQLite; PostgreSQL takes the script whole.
       const statements = this.dialect === "sqlite" ? script.split(";").filter((s) => s.trim() !== "") : [script];
       for (const statement of statements) await this.db.executeQuery(CompiledQuery.raw(statement));
@@ -705,8 +588,8 @@ export class Store implements GroupSource, ChildResolver, SqlRunner {
   }
 
   /**
-   * A secret every replica shares: created by the first to ask, read by the others. Kept in PostgreSQL only; an
-   * SQLite service keeps its diagnostic key in a file beside the database (src/service/state.ts).
+   * A secret every replica shares: created by the first to ask, read by the others. (An SQLite service keeps its
+   * diagnostic key in a file beside the database instead, where `decode-diagnostic --state` finds it.)
    */
   async sharedSecret(name: string, create: () => string): Promise<string> {
     await this.execute("INSERT INTO service_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", [name, create()]);

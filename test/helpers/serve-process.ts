@@ -65,3 +65,12 @@ export function serveProcess(t: { teardown(fn: () => unknown): void }, cwd: stri
   return { child, url, exit, stderr: () => err };
 }
 
+
+/**
+ * A replica started and serving: one after the other, since two children compiling the sources at once can
+ * starve a loaded machine.
+ */
+export async function servingReplica(t: { teardown(fn: () => unknown): void }, cwd: string, args: string[]): Promise<[Served, string]> {
+  const served = serveProcess(t, cwd, args);
+  return [served, await served.url];
+}

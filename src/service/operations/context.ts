@@ -63,6 +63,10 @@ export async function rowsOf<R extends { readonly id: string }>(table: Table<R>,
   return rows;
 }
 
+/** The order of `Table.where`: oldest first, ties by id. */
+export const byAge = (a: { creationTime: string; id: string }, b: { creationTime: string; id: string }): number =>
+  a.creationTime < b.creationTime ? -1 : a.creationTime > b.creationTime ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
 /** Whether a row of `table` in `scope` other than `exceptId` already has `name`. */
 export async function nameTaken<R extends { readonly id: string; readonly name: string }>(
   table: Table<R>,
