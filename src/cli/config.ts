@@ -7,7 +7,7 @@ import { Option, type Command } from "commander";
 import { loadWithPeers, MissingPeerError } from "../optional-peer.js";
 import { ConfigError } from "../service/config.js";
 import type { ConfigVersions, ConfigVersionInfo } from "../service/config-versions.js";
-import { isPostgresTarget } from "../service/database.js";
+import { DatabaseTargetError, describeTarget, isPostgresTarget } from "../service/database.js";
 import { EXIT, InputError, type Io } from "./io.js";
 
 type Format = "text" | "json";
@@ -42,7 +42,9 @@ async function withVersions<T>(io: Io, options: DbOptions, use: (versions: Confi
     versions = await ConfigVersions.open(target);
   } catch (e) {
     if (e instanceof MissingPeerError) throw e;
-    throw new InputError(`--db: ${e instanceof Error ? e.message : String(e)}`);
+    const message = e instanceof Error ? e.message : String(e);
+    // Errors of openDatabase name the target already (password masked).
+    throw new InputError(e instanceof DatabaseTargetError || message.includes(describeTarget(target)) ? message : `--db ${describeTarget(target)}: ${message}`);
   }
   try {
     return await use(versions);

@@ -14,7 +14,7 @@ import { sql } from "kysely";
 import { parse as parseYaml } from "yaml";
 import { loadWithPeers } from "../optional-peer.js";
 import { ConfigError, fileReader, loadConfig, type ConfigReader, type LoadedConfig } from "./config.js";
-import { openDatabase, type OpenedDatabase, type SqlDialect } from "./database.js";
+import { DatabaseTargetError, openDatabase, type OpenedDatabase, type SqlDialect } from "./database.js";
 
 /** What a push stores: enough to load the configuration again anywhere, without the files. */
 export interface ConfigBundle {
@@ -224,6 +224,10 @@ export class ConfigVersions {
   }
 
   private async createTable(): Promise<void> {
+    if (this.dialect === "postgres") {
+      const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(this.opened.db);
+      if (!rows[0]?.schema) throw new DatabaseTargetError(this.target, "its search path names no schema that exists (create it first: CREATE SCHEMA name)");
+    }
     await this.opened.db.transaction().execute(async (tx) => {
       // Two first pushes at once would both try to create the table; PostgreSQL's IF NOT EXISTS does not make that safe.
       if (this.dialect === "postgres") await sql`select pg_advisory_xact_lock(hashtext(${CHANNEL}), hashtext(current_schema()))`.execute(tx);
