@@ -268,7 +268,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         const decidedGroups = decision.resources.flatMap((r) => (r.scalingGroupId && !r.groupNotFound ? [r.scalingGroupId] : []));
         let result: Record<string, unknown>;
         try {
-          result = plan.mode === "all" ? await commitAsDecided(store, readsOf.get(request) ?? [], decidedGroups, (tx) => handler(ctx(tx))) : await handler(ctx(store));
+          const mutate = async (tx: Store): Promise<Record<string, unknown>> => {
+            // Logged under the locks: for any one group (for SQLite, for the whole database) these lines are in
+            // the order the calls take effect, which test/load/race.ts replays.
+            log.info({ requestId: authz.requestId }, "executing");
+            return handler(ctx(tx));
+          };
+          result = plan.mode === "all" ? await commitAsDecided(store, readsOf.get(request) ?? [], decidedGroups, mutate) : await handler(ctx(store));
         } catch (e) {
           if (RETRIABLE_SQLSTATES.has(String((e as { code?: unknown }).code))) throw new EssHttpError("OperationConflict", CONFLICT_MESSAGE, 409);
           throw e;
