@@ -33,6 +33,7 @@ const refText = (refs: readonly StatementRef[]): string => refs.map((r) => `${r.
 /** The witness's tags and keys, in words. */
 export function valuesText(w: Witness): string {
   const parts = [
+    ...(w.resourceGroupId === undefined ? [] : [`resource group ${w.resourceGroupId}`]),
     ...w.requestTags.map(([k, v]) => `request tag ${k}=${v}`),
     ...w.resourceTags.map(([k, v]) => `group tag ${k}=${v}`),
     ...Object.entries(w.context).map(([k, v]) => `${k}=${v}`),
@@ -65,6 +66,7 @@ export function witnessJson(w: Witness): object {
     action: w.action,
     resource: w.resource,
     ...(w.operation ? { operation: w.operation } : {}),
+    ...(w.resourceGroupId === undefined ? {} : { resourceGroupId: w.resourceGroupId }),
     requestTags: w.requestTags,
     resourceTags: w.resourceTags,
     context: w.context,

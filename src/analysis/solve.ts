@@ -2,16 +2,16 @@ import { Undecided } from "./strings.js";
 
 /**
  * A propositional encoding of access questions over the classes of each dimension, and a search for a
- * satisfying request. The action and the resource are one class each; a condition key holds a set of value
- * classes (one bit per class: several values when tags differ only in case), empty when the key is absent.
- * The search assigns the action, then the resource, then key bits, simplifying the formula after each choice
+ * satisfying request. The action, the resource and the target's resource group are one class each; a condition
+ * key holds a set of value classes (several values when tags differ only in case or repeat), empty when the key
+ * is absent. The search assigns the action, then the resource and its resource group, then key atoms, simplifying the formula after each choice
  * and dropping a branch as soon as it is false: it never walks the product of the classes blindly.
  */
 export type Formula =
   | { readonly t: "const"; readonly value: boolean }
   | { readonly t: "and" | "or"; readonly xs: readonly Formula[] }
   | { readonly t: "not"; readonly x: Formula }
-  | { readonly t: "action" | "resource"; readonly classes: ReadonlySet<number> }
+  | { readonly t: "action" | "resource" | "group"; readonly classes: ReadonlySet<number> }
   /** Present: every chosen class is `ok`; absent: `absent`. (A condition in an Allow statement.) */
   | { readonly t: "all"; readonly key: number; readonly ok: readonly boolean[]; readonly absent: boolean }
   /** Present: some chosen class is `hit`; absent: `absent`. (A condition in a Deny statement.) */
@@ -42,6 +42,7 @@ function signature(atom: KeyAtom): string {
 export interface Assignment {
   action?: number;
   resource?: number;
+  group?: number;
   /** Truth values chosen for key atoms, by signature, with the atom. */
   readonly atoms: ReadonlyMap<string, { readonly atom: KeyAtom; readonly value: boolean }>;
 }
@@ -50,6 +51,8 @@ export interface Assignment {
 export interface Solution {
   readonly action: number;
   readonly resource: number;
+  /** The resource group class of the target. */
+  readonly group: number;
   readonly chosen: readonly (readonly number[])[];
 }
 
@@ -69,8 +72,9 @@ export function simplify(f: Formula, a: Assignment, budget: Budget): Formula {
     case "const":
       return f;
     case "action":
-    case "resource": {
-      const chosen = f.t === "action" ? a.action : a.resource;
+    case "resource":
+    case "group": {
+      const chosen = a[f.t];
       return chosen === undefined ? f : f.classes.has(chosen) ? TRUE : FALSE;
     }
     case "all":
@@ -104,6 +108,8 @@ export interface SearchSpace {
   readonly actions: number;
   /** The resource classes a request of this action can be authorized against. */
   resourcesFor(action: number): readonly number[];
+  /** The resource group classes a target of this action and resource can be in. */
+  groupsFor(action: number, resource: number): readonly number[];
   /** Per key: how many classes it has, and how many values a request of this action and resource can carry for it. */
   readonly keyClasses: readonly number[];
   maxValues(key: number, action: number, resource: number): number;
@@ -171,8 +177,8 @@ function firstAtom(f: Formula): KeyAtom | undefined {
 }
 
 /**
- * A request satisfying the formula, or undefined when there is none. Action and resource classes are chosen
- * first; then truth values of the condition atoms left open, each choice checked against what its key's values
+ * A request satisfying the formula, or undefined when there is none. Action, resource and resource group
+ * classes are chosen first; then truth values of the condition atoms left open, each choice checked against what its key's values
  * can do (so a contradiction such as "team is a" and "team is not a" dies as soon as both are chosen).
  * Throws Undecided past the budget.
  */
@@ -184,8 +190,12 @@ export function solve(formula: Formula, space: SearchSpace, budget: Budget): Sol
       const fr = simplify(fa, { action, resource, atoms: new Map() }, budget);
       if (fr.t === "const" && !fr.value) continue;
       const limits = space.keyClasses.map((_, k) => space.maxValues(k, action, resource));
-      const chosen = searchAtoms(fr, new Map(), space, limits, budget);
-      if (chosen) return { action, resource, chosen };
+      for (const group of space.groupsFor(action, resource)) {
+        const fg = simplify(fr, { action, resource, group, atoms: new Map() }, budget);
+        if (fg.t === "const" && !fg.value) continue;
+        const chosen = searchAtoms(fg, new Map(), space, limits, budget);
+        if (chosen) return { action, resource, group, chosen };
+      }
     }
   }
   return undefined;
