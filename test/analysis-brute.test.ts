@@ -93,6 +93,27 @@ const QUALIFIED_VALUES: Record<string, string[]> = {
   "acs:SourceIp": ["10.0.0.1", "8.8.8.8", "garbage"],
 };
 
+/**
+ * One key compared as several types at once (docs/semantics.md §3: a text the operator's type cannot read makes
+ * the condition indeterminate). Values: each string value, and per numeric, Bool, IP and date class one text no
+ * string value matches (and the case variants of "true" apart from it), and one no type reads.
+ */
+const MIXED: Conditions = {
+  "ess:x": [
+    ["StringEquals", ["5", "true"]],
+    ["StringNotEqualsIgnoreCase", ["TRUE", "10.0.0.1", "5.0"]],
+    ["NumericLessThan", ["5"]],
+    ["NumericEquals", ["5"]],
+    ["Bool", ["true"]],
+    ["IpAddress", ["10.0.0.0/8"]],
+    ["DateLessThan", ["2026-01-01T00:00:00Z"]],
+    ["StringEquals", ["2025-01-01T00:00:00Z"]],
+  ],
+};
+const MIXED_VALUES = {
+  "ess:x": ["5", "4", "5.0", "5.00", "6", "true", "True", "false", "10.0.0.1", "10.0.0.2", "8.8.8.8", "2025-01-01T00:00:00Z", "2025-06-01T00:00:00Z", "2026-06-01T00:00:00Z", "garbage"],
+};
+
 interface Domain {
   readonly conditions: Conditions;
   readonly values: Record<string, string[]>;
@@ -100,11 +121,14 @@ interface Domain {
   readonly maxSet: number;
   /** Resource groups a target can be in (undefined: none). */
   readonly resourceGroups: readonly (string | undefined)[];
+  /** Whether a statement's condition may test its key with two operators (which must both hold). */
+  readonly twoOperators?: boolean;
 }
 
 const PLAIN: Domain = { conditions: CONDITIONS, values: VALUES, maxSet: 2, resourceGroups: [undefined] };
 const SETS: Domain = { conditions: QUALIFIED, values: QUALIFIED_VALUES, maxSet: 4, resourceGroups: [undefined] };
 const SCOPED: Domain = { ...PLAIN, resourceGroups: [undefined, "rg-1", "rg-2", "rg-3"] };
+const TYPES: Domain = { conditions: MIXED, values: MIXED_VALUES, maxSet: 2, resourceGroups: [undefined], twoOperators: true };
 
 type Shape = "all" | "create" | "group" | "any";
 interface DomainAction {
@@ -165,16 +189,21 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function randomStatements(rand: () => number, conditions: Conditions, keys: readonly string[], count: number): object[] {
+function randomStatements(rand: () => number, domain: Domain, keys: readonly string[], count: number): object[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   return Array.from({ length: count }, () => {
     const key = pick(keys);
-    const [operator, values] = pick(conditions[key]!);
+    const [operator, values] = pick(domain.conditions[key]!);
+    const condition: Record<string, Record<string, string[]>> = { [operator]: { [key]: values } };
+    if (domain.twoOperators && rand() < 0.5) {
+      const [second, secondValues] = pick(domain.conditions[key]!);
+      condition[second] ??= { [key]: secondValues };
+    }
     return {
       Effect: rand() < 0.7 ? "Allow" : "Deny",
       Action: pick(ACTION_PATTERNS),
       Resource: pick(RESOURCE_PATTERNS),
-      ...(rand() < 0.7 ? { Condition: { [operator]: { [key]: values } } } : {}),
+      ...(rand() < 0.7 ? { Condition: condition } : {}),
     };
   });
 }
@@ -182,13 +211,13 @@ function randomStatements(rand: () => number, conditions: Conditions, keys: read
 /** One or two statements in one policy, attached at account scope or (when the domain has groups) to a resource group. */
 function randomVersion(rand: () => number, domain: Domain, keys: readonly string[], name: string): EvaluationInput {
   const count = 1 + Math.floor(rand() * 2);
-  if (domain.resourceGroups.length === 1) return { identity: [{ policy: policyOf(randomStatements(rand, domain.conditions, keys, count), name) }] };
+  if (domain.resourceGroups.length === 1) return { identity: [{ policy: policyOf(randomStatements(rand, domain, keys, count), name) }] };
   // Each statement in its own policy, so that one version can hold both scopes.
   const scopes = ["account", "rg-1", "rg-2"];
   return {
     identity: Array.from({ length: count }, (_, i) => {
       const scope = scopes[Math.floor(rand() * scopes.length)]!;
-      const policy = policyOf(randomStatements(rand, domain.conditions, keys, 1), `${name}${i}`);
+      const policy = policyOf(randomStatements(rand, domain, keys, 1), `${name}${i}`);
       return scope === "account" ? { policy } : { policy, scope: { resourceGroupId: scope } };
     }),
   };
@@ -292,3 +321,5 @@ t.test("the analysis answers as the enumeration of every request of a small doma
 t.test("set qualifiers over tag sets and multi-valued keys: as the enumeration of every set of up to four values", (t) => agreeOnRandomPairs(t, SETS, 1818, 400, 40));
 
 t.test("resource-group-scope attachments: as the enumeration of targets in each group, another one and none", (t) => agreeOnRandomPairs(t, SCOPED, 181818, 300, 30));
+
+t.test("one key compared as several types: as the enumeration of every text class", (t) => agreeOnRandomPairs(t, TYPES, 18181818, 250, 0));

@@ -191,10 +191,37 @@ t.test("undecided, never a silent pass", async (t) => {
   const withField = { ...base, statements: base.statements.map((s) => ({ ...s, conditions: s.conditions.map((c) => ({ ...c, ifExists: true })) })) } as Policy;
   t.match(await findNewAccess([base], [withField]), { status: "undecided", reason: /has "ifExists", which is not analysed/ });
   const mixed = policyOf([allow("*", { Condition: { StringLike: { "acs:SourceIp": ["10.*"] }, IpAddress: { "acs:SourceIp": ["10.0.0.0/8"] } } })], "mixed");
-  t.match(await findNewAccess([base], [mixed]), { status: "undecided", reason: /compared as string and ip/ });
+  t.match(await findNewAccess([base], [mixed]), { status: "undecided", reason: /key acs:SourceIp is compared with StringLike patterns and as ip at once/ });
   t.match(await findNewAccess([base], [mixed].slice(0, 0).concat(policyOf([allow("*")], "wide")), { maxSteps: 5 }), { status: "undecided", reason: /more than 5 steps/ });
   const longRegion = policyOf([allow(`acs:ess:${"r".repeat(65)}:${ACCOUNT}:scalinggroup/*`)], "long");
   t.match(await findNewAccess([base], [longRegion]), { status: "undecided", reason: /longer than ESS accepts/ });
+});
+
+t.test("one key compared as several types: each type reads its own texts, the others find them unreadable", async (t) => {
+  const on = (Condition: object, name: string): Policy[] => [policyOf([allow("*", { Condition })], name)];
+  const numeric = on({ NumericLessThan: { "ess:Count": ["10"] } }, "numeric");
+  // Allow needs the value to be a number below 10 and not the text "5": "5.0" is that number, spelled otherwise.
+  const notFive = on({ NumericLessThan: { "ess:Count": ["10"] }, StringNotEquals: { "ess:Count": ["5"] } }, "not-five");
+  t.equal((await findNewAccess(numeric, notFive)).status, "holds", "a string condition only narrows");
+  const [five] = witnesses(t, await findNewAccess(notFive, numeric));
+  t.equal(Object.values(five?.context ?? {})[0], "5", "the one text the string condition refuses");
+  if (five) await replayed(t, notFive, numeric, five);
+  const onlyFive = on({ NumericEquals: { "ess:Count": ["5"] }, StringNotEquals: { "ess:Count": ["5", "5.0", "05"] } }, "only-five");
+  const [spelled] = witnesses(t, await findNewAccess([], onlyFive));
+  t.ok(spelled && !["5", "5.0", "05"].includes(Object.values(spelled.context)[0]!), `five, spelled as no string value is (${Object.values(spelled?.context ?? {})[0]})`);
+  if (spelled) await replayed(t, [], onlyFive, spelled);
+  // Bool reads exactly "true": once the string condition refuses that text, nothing satisfies both.
+  const never = on({ Bool: { "ess:flag": ["true"] }, StringNotEqualsIgnoreCase: { "ess:flag": ["TRUE"] } }, "never");
+  t.equal((await findNewAccess([], never)).status, "holds");
+  // A group's tag "1" has one value (its key has no case): only another spelling of TRUE is neither Bool true nor unlike TRUE.
+  const either = [policyOf([allow("*", { Condition: { Bool: { "acs:ResourceTag/1": ["true"] } } }), allow("*", { Condition: { StringNotEqualsIgnoreCase: { "acs:ResourceTag/1": ["TRUE"] } } })], "either")];
+  const [otherCase] = witnesses(t, await findNewAccess(either, [policyOf([allow("*")], "all")]));
+  t.ok(otherCase && otherCase.resourceTags.length === 1 && otherCase.resourceTags.every(([, v]) => v.toLowerCase() === "true" && v !== "true"), `TRUE in another case (${JSON.stringify(otherCase?.resourceTags)})`);
+  if (otherCase) await replayed(t, either, [policyOf([allow("*")], "all")], otherCase);
+  const twoTypes = on({ NumericGreaterThan: { "ess:x": ["1"] }, DateLessThan: { "ess:x": ["2026-01-01T00:00:00Z"] } }, "two-types");
+  t.equal((await findNewAccess([], twoTypes)).status, "holds", "no text is both a number and a date");
+  const deny = [policyOf([allow("*"), { Effect: "Deny", Action: "ess:*", Resource: "*", Condition: { NumericGreaterThan: { "ess:x": ["1"] }, DateLessThan: { "ess:x": ["2026-01-01T00:00:00Z"] } } }], "deny")];
+  t.equal((await findNewAccess(deny, [policyOf([allow("*")], "all")])).status, "violated", "but a Deny on both fires on any text (one of them is unreadable)");
 });
 
 t.test("access-not-granted: proven, or a witness eval allows", async (t) => {
