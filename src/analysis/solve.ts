@@ -105,7 +105,8 @@ export function simplify(f: Formula, a: Assignment, budget: Budget): Formula {
 }
 
 export interface SearchSpace {
-  readonly actions: number;
+  /** The action classes to try: one of each group that no statement or question tells apart. */
+  readonly actions: readonly number[];
   /** The resource classes a request of this action can be authorized against. */
   resourcesFor(action: number): readonly number[];
   /** The resource group classes a target of this action and resource can be in. */
@@ -183,7 +184,7 @@ function firstAtom(f: Formula): KeyAtom | undefined {
  * Throws Undecided past the budget.
  */
 export function solve(formula: Formula, space: SearchSpace, budget: Budget): Solution | undefined {
-  for (let action = 0; action < space.actions; action++) {
+  for (const action of space.actions) {
     const fa = simplify(formula, { action, atoms: new Map() }, budget);
     if (fa.t === "const" && !fa.value) continue;
     for (const resource of space.resourcesFor(action)) {

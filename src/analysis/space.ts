@@ -3,6 +3,7 @@ import type { EvaluationInput } from "../evaluate/decision.js";
 import { compiledStatement, flowOf } from "../evaluate/evaluate.js";
 import { holdsWhenAbsent, OPERATORS } from "../conditions/operators.js";
 import { OPERATIONS } from "../ess/catalog.js";
+import { compileGlob } from "../match/glob.js";
 import type { EssOperation } from "../ess/types.js";
 import { wireOf } from "../diff/universe.js";
 import { and, not, or, TRUE, type Formula, type SearchSpace } from "./solve.js";
@@ -102,9 +103,10 @@ export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = 
     }
   }
   const actionPatterns: StringPattern[] = [...statements.flatMap((s) => s.actions), ...(extras.actionPatterns ?? [])].map((text) => ({ text: text.toLowerCase(), glob: true, fold: false }));
+  const actionVector = matchVector(actionPatterns);
   const actionClasses: ActionClass[] = [
     ...CATALOG.map(([lower, action]) => ({ witness: action, operations: OPERATIONS.filter((op) => op.ramAction.toLowerCase() === lower) })),
-    ...stringClasses(actionPatterns, OUTSIDE_CATALOG).map((c) => ({ witness: readableAction(matchVector(actionPatterns), c.witness), operations: [] })),
+    ...stringClasses(actionPatterns, OUTSIDE_CATALOG).map((c) => ({ witness: readableAction(actionVector, c.witness), operations: [] })),
   ];
   const resourcePatterns: StringPattern[] = [
     ...statements.flatMap((s) => (s.resources ?? []).map((text) => ({ text, glob: true, fold: s.effect === "Deny" }))),
@@ -156,12 +158,34 @@ export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = 
     resourceClasses,
     resourceGroups,
     keys,
-    actions: actionClasses.length,
+    actions: distinctActions(actionClasses, statements, extras.actionPatterns ?? []),
     resourcesFor,
     groupsFor,
     keyClasses: keys.map((k) => k.classes.length),
     maxValues,
   };
+}
+
+/**
+ * One action class of each group that every statement's Action / NotAction and every pattern of the question
+ * match alike, and whose operations reach the same resource shapes with the same tag parameters: the members of
+ * a group answer every question alike, so the search tries one (of ~100 catalog actions, typically a dozen).
+ */
+function distinctActions(actionClasses: readonly ActionClass[], statements: readonly Statement[], questionPatterns: readonly string[]): number[] {
+  const targets = statements.map((s) => compiledStatement(s).target);
+  const globs = questionPatterns.map((p) => compileGlob(p.toLowerCase()));
+  const seen = new Set<string>();
+  return actionClasses.flatMap((a, i) => {
+    const lower = a.witness.toLowerCase();
+    const reach = (["all", "create", "group"] as const).map((shape) => {
+      const ops = a.operations.filter((op) => supportsShape(op, shape));
+      return ops.length === 0 ? "-" : ops.some((op) => wireOf(op).wire.tags !== undefined) ? "t" : "r";
+    });
+    const profile = `${a.operations.length === 0 ? "outside" : reach.join("")}|${targets.map((t) => Number(t.matchAction(lower))).join("")}|${globs.map((g) => Number(g.test(lower))).join("")}`;
+    if (seen.has(profile)) return [];
+    seen.add(profile);
+    return [i];
+  });
 }
 
 const READABLE = { region: ["cn-hangzhou", ...[...KNOWN_REGIONS].sort()], account: ["1609982529920904", "1234567812345678"], groupId: ["asg-example0001"] } as const;

@@ -7,6 +7,8 @@
  * Characters no pattern names behave alike, so one fresh character stands for all of them.
  */
 
+import { compileGlob } from "../match/glob.js";
+
 /** Raised when the analysis meets something it cannot decide exactly: the caller answers "undecided". */
 export class Undecided extends Error {
   constructor(message: string) {
@@ -135,17 +137,14 @@ class PatternAutomaton {
   }
 }
 
-/** A matcher telling which of the patterns match a text, as a string of 0s and 1s (automata built once). */
+/** A matcher telling which of the patterns match a text, as a string of 0s and 1s (the evaluator's matchers, built once). */
 export function matchVector(patterns: readonly StringPattern[]): (text: string) => string {
-  const automata = patterns.map((p) => new PatternAutomaton(p));
-  return (text) =>
-    automata
-      .map((automaton) => {
-        let state = automaton.start();
-        for (const ch of text) state = automaton.step(state, ch);
-        return automaton.accepts(state) ? "1" : "0";
-      })
-      .join("");
+  const tests = patterns.map((p): ((text: string) => boolean) => {
+    const text = p.fold ? p.text.toLowerCase() : p.text;
+    const test = p.glob ? compileGlob(text).test : (input: string) => input === text;
+    return p.fold ? (input) => test(input.toLowerCase()) : test;
+  });
+  return (text) => tests.map((test) => (test(text) ? "1" : "0")).join("");
 }
 
 /** A pattern automaton with its states numbered and its transitions remembered: the walk repeats them a lot. */
@@ -207,9 +206,77 @@ export function stringClasses<S>(patterns: readonly StringPattern[], domain: Dom
   return classes;
 }
 
+/** One part of the product the walk steps through: it reads the text and says which of its patterns match. */
+interface Component {
+  readonly start: number;
+  step(state: number, ch: string): number;
+  /** Sets `matches[i]` for each pattern index `i` it owns. */
+  accept(state: number, matches: boolean[]): void;
+  letters(): string[];
+}
+
+function automatonComponent(pattern: StringPattern, index: number): Component {
+  const automaton = new InternedAutomaton(new PatternAutomaton(pattern));
+  return {
+    start: automaton.start,
+    step: (state, ch) => automaton.step(state, ch),
+    accept: (state, matches) => (matches[index] = automaton.accepts(state)),
+    letters: () => automaton.automaton.letters(),
+  };
+}
+
+/**
+ * Literal patterns (no wildcard, or StringEquals values) of one kind, all folded or none, as one trie: a text
+ * matches the pattern whose node it ends on. Many literal ARNs then cost one step, not one per pattern.
+ */
+function literalComponent(patterns: readonly (readonly [StringPattern, number])[], fold: boolean): Component {
+  const children: Map<string, number>[] = [new Map()];
+  const owners = new Map<number, number[]>();
+  const letters = new Set<string>();
+  for (const [pattern, index] of patterns) {
+    // The same checks, and the same letters, as the pattern's own automaton.
+    for (const ch of new PatternAutomaton(pattern).letters()) letters.add(ch);
+    let node = 0;
+    for (const ch of fold ? pattern.text.toLowerCase() : pattern.text) {
+      let next = children[node]!.get(ch);
+      if (next === undefined) {
+        next = children.length;
+        children.push(new Map());
+        children[node]!.set(ch, next);
+      }
+      node = next;
+    }
+    owners.set(node, [...(owners.get(node) ?? []), index]);
+  }
+  const all = patterns.map(([, index]) => index);
+  const child = (node: number, c: string): number => (node < 0 ? -1 : (children[node]!.get(c) ?? -1));
+  return {
+    start: 0,
+    step(state, ch) {
+      if (!fold) return child(state, ch);
+      for (const c of ch.toLowerCase()) state = child(state, c);
+      return state;
+    },
+    accept(state, matches) {
+      for (const index of all) matches[index] = false;
+      for (const index of owners.get(state) ?? []) matches[index] = true;
+    },
+    letters: () => [...letters],
+  };
+}
+
+const isLiteral = (p: StringPattern): boolean => !p.glob || !/[*?]/.test(p.text);
+
 function walkProduct<S>(patterns: readonly StringPattern[], domain: Domain<S>, maxStates: number): StringClass[] {
-  const automata = patterns.map((p) => new InternedAutomaton(new PatternAutomaton(p)));
-  const named = new Set(automata.flatMap((a) => a.automaton.letters()));
+  const indexed = patterns.map((p, i) => [p, i] as const);
+  const automata: Component[] = [
+    ...indexed.filter(([p]) => !isLiteral(p)).map(([p, i]) => automatonComponent(p, i)),
+    ...[false, true].flatMap((fold) => {
+      const literals = indexed.filter(([p]) => isLiteral(p) && p.fold === fold);
+      return literals.length > 0 ? [literalComponent(literals, fold)] : [];
+    }),
+  ];
+  const named = new Set(automata.flatMap((a) => a.letters()));
   interface Node {
     readonly domain: S;
     readonly states: readonly number[];
@@ -225,7 +292,8 @@ function walkProduct<S>(patterns: readonly StringPattern[], domain: Domain<S>, m
     for (const node of queue) {
       const shape = domain.accepts(node.domain);
       if (shape !== undefined) {
-        const matches = automata.map((a, i) => a.accepts(node.states[i]!));
+        const matches = new Array<boolean>(patterns.length);
+        automata.forEach((a, i) => a.accept(node.states[i]!, matches));
         const id = `${shape}|${matches.map(Number).join("")}`;
         if (!classes.has(id)) classes.set(id, { matches, shape, witness: node.text });
       }
