@@ -124,22 +124,39 @@ export interface SearchSpace {
 export function keyValues(atoms: readonly { readonly atom: KeyAtom; readonly value: boolean }[], classes: number, max: number): number[] | undefined {
   if (atoms.every(({ atom, value }) => atom.absent === value)) return [];
   if (max === 0) return undefined;
-  const allowed = new Array<boolean>(classes).fill(true);
-  const needs: boolean[][] = [];
+  let allowed = (1n << BigInt(classes)) - 1n;
+  const needs: bigint[] = [];
   for (const { atom, value } of atoms) {
-    const good = atom.t === "all" ? atom.ok : atom.hit;
+    const mask = maskOf(atom);
     // all=true and some=false confine every value; all=false and some=true need one value of a kind.
-    if ((atom.t === "all") === value) good.forEach((g, i) => (allowed[i] = allowed[i]! && g === (atom.t === "all")));
-    else needs.push(good.map((g) => g !== (atom.t === "all")));
+    if ((atom.t === "all") === value) allowed &= atom.t === "all" ? mask : ~mask;
+    else needs.push(atom.t === "all" ? ~mask : mask);
   }
-  const usable = needs.map((need) => need.flatMap((n, i) => (n && allowed[i] ? [i] : [])));
-  if (usable.some((u) => u.length === 0)) return undefined;
-  if (needs.length === 0) {
-    const first = allowed.indexOf(true);
-    return first < 0 ? undefined : [first];
-  }
-  return hittingSet(usable, max);
+  const usable = needs.map((need) => need & allowed);
+  if (usable.some((u) => u === 0n)) return undefined;
+  if (needs.length === 0) return allowed === 0n ? undefined : [lowestBit(allowed)];
+  return hittingSet(usable.map(bitsOf), max);
 }
+
+/** The classes an atom names (`ok` or `hit`), as bits: the search asks for them at every choice. */
+const masks = new WeakMap<KeyAtom, bigint>();
+
+function maskOf(atom: KeyAtom): bigint {
+  let mask = masks.get(atom);
+  if (mask === undefined) {
+    mask = (atom.t === "all" ? atom.ok : atom.hit).reduce((m, bit, i) => (bit ? m | (1n << BigInt(i)) : m), 0n);
+    masks.set(atom, mask);
+  }
+  return mask;
+}
+
+function bitsOf(mask: bigint): number[] {
+  const out: number[] = [];
+  for (let i = 0; mask > 0n; i++, mask >>= 1n) if (mask & 1n) out.push(i);
+  return out;
+}
+
+const lowestBit = (mask: bigint): number => bitsOf(mask & -mask)[0]!;
 
 /** A smallest set meeting every list, if it has at most `max` members (lists are short: classes of one key). */
 function hittingSet(lists: readonly (readonly number[])[], max: number): number[] | undefined {

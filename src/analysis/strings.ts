@@ -128,12 +128,16 @@ class PatternAutomaton {
   }
 
   /**
-   * The characters this pattern tells apart; when it folds, every character that lower-cases to one of them
-   * (`K`, and the Kelvin sign for `k`) and `İ`, whose lower case is two units.
+   * The characters this pattern tells apart in a state: those that match one of the units it is at; when it
+   * folds, every character that lower-cases to one of them (`K`, and the Kelvin sign for `k`) and `İ`, whose
+   * lower case is two units.
    */
-  letters(): string[] {
-    const out = this.units.filter((_, i) => !this.star[i] && !this.any[i]);
-    return this.pattern.fold ? [...out.flatMap((u) => [u, ...foldingTo(u)]), "\u0130"] : out;
+  relevant(state: readonly number[]): string[] {
+    return this.spellingsOf(state.flatMap((i) => (i < this.units.length && !this.star[i] && !this.any[i] ? [this.units[i]!] : [])));
+  }
+
+  private spellingsOf(units: readonly string[]): string[] {
+    return this.pattern.fold ? [...units.flatMap((u) => [u, ...foldingTo(u)]), "\u0130"] : [...units];
   }
 }
 
@@ -181,6 +185,10 @@ class InternedAutomaton {
   accepts(id: number): boolean {
     return this.automaton.accepts(this.states[id]!);
   }
+
+  relevant(id: number): readonly string[] {
+    return this.automaton.relevant(this.states[id]!);
+  }
 }
 
 /** Classes found per domain, by pattern list: a policy set is analysed against many others with the same patterns. */
@@ -212,7 +220,8 @@ interface Component {
   step(state: number, ch: string): number;
   /** Sets `matches[i]` for each pattern index `i` it owns. */
   accept(state: number, matches: boolean[]): void;
-  letters(): string[];
+  /** The characters that lead from `state` elsewhere than any other character does. */
+  relevant(state: number): readonly string[];
 }
 
 function automatonComponent(pattern: StringPattern, index: number): Component {
@@ -221,7 +230,7 @@ function automatonComponent(pattern: StringPattern, index: number): Component {
     start: automaton.start,
     step: (state, ch) => automaton.step(state, ch),
     accept: (state, matches) => (matches[index] = automaton.accepts(state)),
-    letters: () => automaton.automaton.letters(),
+    relevant: (state) => automaton.relevant(state),
   };
 }
 
@@ -232,10 +241,8 @@ function automatonComponent(pattern: StringPattern, index: number): Component {
 function literalComponent(patterns: readonly (readonly [StringPattern, number])[], fold: boolean): Component {
   const children: Map<string, number>[] = [new Map()];
   const owners = new Map<number, number[]>();
-  const letters = new Set<string>();
   for (const [pattern, index] of patterns) {
-    // The same checks, and the same letters, as the pattern's own automaton.
-    for (const ch of new PatternAutomaton(pattern).letters()) letters.add(ch);
+    new PatternAutomaton(pattern); // the same checks as the pattern's own automaton
     let node = 0;
     for (const ch of fold ? pattern.text.toLowerCase() : pattern.text) {
       let next = children[node]!.get(ch);
@@ -261,7 +268,11 @@ function literalComponent(patterns: readonly (readonly [StringPattern, number])[
       for (const index of all) matches[index] = false;
       for (const index of owners.get(state) ?? []) matches[index] = true;
     },
-    letters: () => [...letters],
+    relevant(state) {
+      if (state < 0) return [];
+      const next = [...children[state]!.keys()];
+      return fold ? [...next.flatMap((c) => [c, ...foldingTo(c)]), "\u0130"] : next;
+    },
   };
 }
 
@@ -276,7 +287,6 @@ function walkProduct<S>(patterns: readonly StringPattern[], domain: Domain<S>, m
       return literals.length > 0 ? [literalComponent(literals, fold)] : [];
     }),
   ];
-  const named = new Set(automata.flatMap((a) => a.letters()));
   interface Node {
     readonly domain: S;
     readonly states: readonly number[];
@@ -299,6 +309,8 @@ function walkProduct<S>(patterns: readonly StringPattern[], domain: Domain<S>, m
       }
       const edges = domain.edges(node.domain);
       const other = edges.find((e) => e.chars === "any");
+      // Characters no component tells apart here lead everywhere alike: one fresh one stands for them.
+      const named = new Set(automata.flatMap((a, i) => a.relevant(node.states[i]!)));
       for (const ch of candidateChars(edges, named)) {
         const target = edges.find((e) => e.chars !== "any" && e.chars.includes(ch)) ?? other;
         if (!target) continue;
