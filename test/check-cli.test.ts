@@ -51,6 +51,19 @@ t.test("check no-new-access --format json and sarif", async (t) => {
   t.same(pass.runs[0].results, [], "no results when it holds");
 });
 
+t.test("check no-new-access --format sarif points into the Terraform file that embeds the policy", async (t) => {
+  const tf = (name: string, region: string): string => {
+    const path = join(tmp, name);
+    const statement = `        "Resource": "acs:ess:${region}:${ACCOUNT}:scalinggroup/asg-bp17np35ywjwh2cx0001"`;
+    const lines = ['resource "alicloud_ram_policy" "ess" {', '  policy_name     = "ess"', "  policy_document = <<EOF", "  {", '    "Version": "1",', '    "Statement": [', "      {", '        "Effect": "Allow",', '        "Action": "ess:*",', statement, "      }", "    ]", "  }", "  EOF", "}"];
+    writeFileSync(path, lines.join("\n") + "\n");
+    return path;
+  };
+  const log = JSON.parse((await cli("check", "no-new-access", "--format", "sarif", tf("old.tf", "cn-hangzhou"), tf("new.tf", "*"))).out);
+  // The statement's "{" is on line 7, column 7 of the file (line 4 of the embedded document).
+  t.match(log.runs[0].results[0].locations[0].physicalLocation, { artifactLocation: { uri: /new\.tf$/ }, region: { startLine: 7, startColumn: 7, endLine: 11, endColumn: 8 } });
+});
+
 t.test("check no-new-access: 2 when undecided or invalid, never a pass", async (t) => {
   const mixed = write("mixed.json", [{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringLike: { "acs:SourceIp": ["10.*"] }, IpAddress: { "acs:SourceIp": ["10.0.0.0/8"] } } }]);
   const r = await cli("check", "no-new-access", oldPolicy, mixed);
