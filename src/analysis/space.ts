@@ -8,7 +8,7 @@ import type { EssOperation } from "../ess/types.js";
 import { wireOf } from "../diff/universe.js";
 import { and, not, or, TRUE, type Formula, type SearchSpace } from "./solve.js";
 import { KNOWN_REGIONS } from "../lint/regions.js";
-import { actionNameDomain, anyStringDomain, arnParts, ESS_ARN_DOMAIN, matchVector, stringClasses, Undecided, type ArnParts, type StringPattern } from "./strings.js";
+import { actionNameDomain, anyStringDomain, arnParts, essResourceClasses, matchVector, stringClasses, Undecided, type ArnParts, type StringPattern } from "./strings.js";
 import { valueClasses, type Outcome, type ValueClass } from "./values.js";
 
 /**
@@ -114,7 +114,7 @@ export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = 
   ];
   const resourceVector = matchVector(resourcePatterns);
   const resourceClasses: ResourceClass[] = [
-    ...stringClasses(resourcePatterns, ESS_ARN_DOMAIN).map((c) => ({ witness: readableArn(resourceVector, c.witness), shape: c.shape as ResourceShape })),
+    ...essResourceClasses(resourcePatterns).map((c) => ({ witness: readableArn(resourceVector, c.witness), shape: c.shape as ResourceShape })),
     ...stringClasses(resourcePatterns, ANY_STRING).map((c) => ({ witness: c.witness, shape: "any" as const })),
   ];
   const byKey = new Map<string, Condition[]>();

@@ -414,43 +414,66 @@ const ARN_HEAD = "acs:ess:";
 const GROUP_HEAD = ":scalinggroup/";
 
 type ArnState =
-  | { readonly at: "start" | "star" | "region" | "account" | "create" | "id" }
+  | { readonly at: "start" | "star" | "create" }
   | { readonly at: "head" | "groupHead"; readonly i: number }
-  | { readonly at: "region0" | "account0" };
+  /** `n`: characters of the field so far (counted up to 1 only, when lengths are not bounded). */
+  | { readonly at: "region" | "account" | "id"; readonly n: number };
+
+/** The longest region, account and group id an ESS request can carry (`isRegionId`, `ACCOUNT_ID`, `isEssId`). */
+const ESS_LIMITS = { region: 64, account: 32, id: 256 } as const;
 
 /**
  * What an ESS request can be authorized against (docs/semantics.md §5): `*`, `acs:ess:{region}:{account}:scalinggroup/*`
- * (create) and `acs:ess:{region}:{account}:scalinggroup/{id}`, with the region, account and id ESS accepts. Lengths
- * are not bounded here: `arnWithinLimits` checks a witness.
+ * (create) and `acs:ess:{region}:{account}:scalinggroup/{id}`, with the characters ESS accepts in each field and,
+ * when `bounded`, no more of them than ESS accepts (more product states: used only when a class's shortest
+ * member is too long).
  */
-export const ESS_ARN_DOMAIN: Domain<ArnState> = {
-  start: { at: "start" },
-  key: (s) => ("i" in s ? `${s.at}${s.i}` : s.at),
-  edges(s): DomainEdge<ArnState>[] {
-    switch (s.at) {
-      case "start":
-        return [{ chars: "*", next: { at: "star" } }, { chars: "a", next: { at: "head", i: 1 } }];
-      case "head":
-        return [{ chars: ARN_HEAD[s.i]!, next: s.i + 1 === ARN_HEAD.length ? { at: "region0" } : { at: "head", i: s.i + 1 } }];
-      case "region0":
-        return [{ chars: REGION_CHARS, next: { at: "region" } }];
-      case "region":
-        return [{ chars: REGION_CHARS, next: { at: "region" } }, { chars: ":", next: { at: "account0" } }];
-      case "account0":
-        return [{ chars: DIGITS, next: { at: "account" } }];
-      case "account":
-        return [{ chars: DIGITS, next: { at: "account" } }, { chars: ":", next: { at: "groupHead", i: 1 } }];
-      case "groupHead":
-        if (s.i === GROUP_HEAD.length) return [{ chars: "*", next: { at: "create" } }, { chars: ID_CHARS, next: { at: "id" } }];
-        return [{ chars: GROUP_HEAD[s.i]!, next: { at: "groupHead", i: s.i + 1 } }];
-      case "id":
-        return [{ chars: ID_CHARS, next: { at: "id" } }];
-      default:
-        return [];
-    }
-  },
-  accepts: (s) => (s.at === "star" ? "all" : s.at === "create" ? "create" : s.at === "id" ? "group" : undefined),
+function essArnDomain(bounded: boolean): Domain<ArnState> {
+  const field = (at: "region" | "account" | "id", n: number, chars: string): DomainEdge<ArnState>[] =>
+    !bounded || n < ESS_LIMITS[at] ? [{ chars, next: { at, n: bounded ? n + 1 : 1 } }] : [];
+  return {
+    start: { at: "start" },
+    key: (s) => `${s.at}${"i" in s ? s.i : ""},${"n" in s ? s.n : ""}`,
+    edges(s): DomainEdge<ArnState>[] {
+      switch (s.at) {
+        case "start":
+          return [{ chars: "*", next: { at: "star" } }, { chars: "a", next: { at: "head", i: 1 } }];
+        case "head":
+          return [{ chars: ARN_HEAD[s.i]!, next: s.i + 1 === ARN_HEAD.length ? { at: "region", n: 0 } : { at: "head", i: s.i + 1 } }];
+        case "region":
+          return [...field("region", s.n, REGION_CHARS), ...(s.n > 0 ? [{ chars: ":", next: { at: "account", n: 0 } as const }] : [])];
+        case "account":
+          return [...field("account", s.n, DIGITS), ...(s.n > 0 ? [{ chars: ":", next: { at: "groupHead", i: 1 } as const }] : [])];
+        case "groupHead":
+          if (s.i === GROUP_HEAD.length) return [{ chars: "*", next: { at: "create" } }, ...field("id", 0, ID_CHARS)];
+          return [{ chars: GROUP_HEAD[s.i]!, next: { at: "groupHead", i: s.i + 1 } }];
+        case "id":
+          return field("id", s.n, ID_CHARS);
+        default:
+          return [];
+      }
+    },
+    accepts: (s) => (s.at === "star" ? "all" : s.at === "create" ? "create" : s.at === "id" ? "group" : undefined),
+  };
+}
+
+const ESS_ARN_DOMAIN = essArnDomain(false);
+const ESS_ARN_DOMAIN_BOUNDED = essArnDomain(true);
+
+const withinLimits = (arn: string): boolean => {
+  const { region, account, groupId } = splitArn(arn);
+  return region.length <= ESS_LIMITS.region && account.length <= ESS_LIMITS.account && (groupId?.length ?? 0) <= ESS_LIMITS.id;
 };
+
+/**
+ * The classes of ESS resources under the patterns. The shortest member of each class usually fits ESS's field
+ * lengths; when one does not, the classes are walked again with the lengths bounded, so that a class only ESS
+ * would refuse is left out and every other one gets a member ESS accepts.
+ */
+export function essResourceClasses(patterns: readonly StringPattern[]): StringClass[] {
+  const classes = stringClasses(patterns, ESS_ARN_DOMAIN);
+  return classes.every((c) => c.shape === "all" || withinLimits(c.witness)) ? classes : stringClasses(patterns, ESS_ARN_DOMAIN_BOUNDED);
+}
 
 export interface ArnParts {
   readonly region: string;
@@ -459,12 +482,14 @@ export interface ArnParts {
   readonly groupId?: string;
 }
 
-/** Region, account and group id of an ESS ARN witness; throws Undecided when one is longer than ESS accepts. */
-export function arnParts(arn: string): ArnParts {
+function splitArn(arn: string): ArnParts {
   const [region = "", account = "", rest = ""] = arn.slice(ARN_HEAD.length).split(":");
   const id = rest.slice("scalinggroup/".length);
-  if (region.length > 64 || account.length > 32 || id.length > 256) {
-    throw new Undecided(`the shortest resource of one class (${arn}) is longer than ESS accepts`);
-  }
   return { region, account, ...(id === "*" ? {} : { groupId: id }) };
+}
+
+/** Region, account and group id of an ESS ARN witness (one `essResourceClasses` gave: within ESS's lengths). */
+export function arnParts(arn: string): ArnParts {
+  if (!withinLimits(arn)) throw new Undecided(`internal: the resource ${arn} is longer than ESS accepts`);
+  return splitArn(arn);
 }
