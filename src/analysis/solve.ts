@@ -211,7 +211,7 @@ export function solve(formula: Formula, space: SearchSpace, budget: Budget): Sol
       for (const group of space.groupsFor(action, resource)) {
         const fg = simplify(fr, { action, resource, group, atoms: new Map() }, budget);
         if (fg.t === "const" && !fg.value) continue;
-        const chosen = searchAtoms(fg, new Map(), space, limits, budget);
+        const chosen = searchAtoms(fg, { atoms: new Map(), byKey: space.keyClasses.map(() => []) }, space, limits, budget);
         if (chosen) return { action, resource, group, chosen };
       }
     }
@@ -219,24 +219,28 @@ export function solve(formula: Formula, space: SearchSpace, budget: Budget): Sol
   return undefined;
 }
 
-type AtomValues = ReadonlyMap<string, { readonly atom: KeyAtom; readonly value: boolean }>;
+type Chosen = { readonly atom: KeyAtom; readonly value: boolean };
 
-function valuesOfKey(atoms: AtomValues, key: number, space: SearchSpace, limits: readonly number[]): number[] | undefined {
-  return keyValues([...atoms.values()].filter((x) => x.atom.key === key), space.keyClasses[key]!, limits[key]!);
+/** The atoms chosen so far: by signature (for `simplify`) and by key (for what each key's values can do). */
+interface Choices {
+  readonly atoms: ReadonlyMap<string, Chosen>;
+  readonly byKey: readonly (readonly Chosen[])[];
 }
 
-function searchAtoms(f: Formula, atoms: AtomValues, space: SearchSpace, limits: readonly number[], budget: Budget): number[][] | undefined {
+function searchAtoms(f: Formula, choices: Choices, space: SearchSpace, limits: readonly number[], budget: Budget): number[][] | undefined {
+  const valuesOf = (byKey: Choices["byKey"], key: number) => keyValues(byKey[key]!, space.keyClasses[key]!, limits[key]!);
   if (f.t === "const") {
     if (!f.value) return undefined;
     // True whatever the open atoms are: each key takes values meeting the atoms chosen on it (absent if none).
-    return space.keyClasses.map((_, k) => valuesOfKey(atoms, k, space, limits)!);
+    return space.keyClasses.map((_, k) => valuesOf(choices.byKey, k)!);
   }
   const atom = firstAtom(f);
   if (!atom) throw new Undecided("internal: an open formula without open atoms");
   for (const value of [true, false]) {
-    const next = new Map(atoms).set(signature(atom), { atom, value });
-    if (valuesOfKey(next, atom.key, space, limits) === undefined) continue;
-    const found = searchAtoms(simplify(f, { atoms: next }, budget), next, space, limits, budget);
+    const byKey = choices.byKey.map((list, k) => (k === atom.key ? [...list, { atom, value }] : list));
+    if (valuesOf(byKey, atom.key) === undefined) continue;
+    const atoms = new Map(choices.atoms).set(signature(atom), { atom, value });
+    const found = searchAtoms(simplify(f, { atoms }, budget), { atoms, byKey }, space, limits, budget);
     if (found) return found;
   }
   return undefined;

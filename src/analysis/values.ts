@@ -1,6 +1,6 @@
 import ipaddr from "ipaddr.js";
 import type { Condition } from "../policy/ast.js";
-import { compileCondition } from "../conditions/evaluate.js";
+import { compileCondition, type CompiledCondition } from "../conditions/evaluate.js";
 import { OPERATORS, type Family } from "../conditions/operators.js";
 import { parseInstant, parseTyped } from "../conditions/values.js";
 import { anyStringDomain, stringClasses, Undecided, type StringPattern } from "./strings.js";
@@ -15,8 +15,11 @@ import { anyStringDomain, stringClasses, Undecided, type StringPattern } from ".
 /** A condition's outcome for one request value (docs/semantics.md §3): holds, does not, or cannot be read. */
 export type Outcome = "true" | "false" | "indeterminate";
 
+const compiledConditions = new WeakMap<Condition, CompiledCondition>();
+
 export function outcomeOf(condition: Condition, value: string): Outcome {
-  const compiled = compileCondition(condition);
+  let compiled = compiledConditions.get(condition);
+  if (!compiled) compiledConditions.set(condition, (compiled = compileCondition(condition)));
   const values = new Map([[condition.keyLower, [value]]]);
   if (compiled.holds(values, "Allow")) return "true";
   return compiled.holds(values, "Deny") ? "indeterminate" : "false";
