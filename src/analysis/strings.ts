@@ -239,22 +239,10 @@ function automatonComponent(pattern: StringPattern, index: number): Component {
  * matches the pattern whose node it ends on. Many literal ARNs then cost one step, not one per pattern.
  */
 function literalComponent(patterns: readonly (readonly [StringPattern, number])[], fold: boolean): Component {
-  const children: Map<string, number>[] = [new Map()];
+  for (const [pattern] of patterns) new PatternAutomaton(pattern); // the same checks as the pattern's own automaton
+  const { children, ends } = trieOf(patterns.map(([p]) => (fold ? p.text.toLowerCase() : p.text)));
   const owners = new Map<number, number[]>();
-  for (const [pattern, index] of patterns) {
-    new PatternAutomaton(pattern); // the same checks as the pattern's own automaton
-    let node = 0;
-    for (const ch of fold ? pattern.text.toLowerCase() : pattern.text) {
-      let next = children[node]!.get(ch);
-      if (next === undefined) {
-        next = children.length;
-        children.push(new Map());
-        children[node]!.set(ch, next);
-      }
-      node = next;
-    }
-    owners.set(node, [...(owners.get(node) ?? []), index]);
-  }
+  ends.forEach((node, i) => owners.set(node, [...(owners.get(node) ?? []), patterns[i]![1]]));
   const all = patterns.map(([, index]) => index);
   const child = (node: number, c: string): number => (node < 0 ? -1 : (children[node]!.get(c) ?? -1));
   return {
@@ -368,7 +356,8 @@ const PHASE_AFTER_CHAR: Record<ActionPhase, ActionPhase> = { service0: "service"
  * along as a trie (node -1: the name has left it).
  */
 export function actionNameDomain(excluded: readonly string[]): Domain<{ readonly node: number; readonly phase: ActionPhase }> {
-  const { children, terminal } = trieOf(excluded);
+  const { children, ends } = trieOf(excluded);
+  const terminal = new Set(ends);
   type State = { readonly node: number; readonly phase: ActionPhase };
   const child = (node: number, ch: string): number => (node < 0 ? -1 : (children[node]!.get(ch) ?? -1));
   return {
@@ -388,10 +377,10 @@ export function actionNameDomain(excluded: readonly string[]): Domain<{ readonly
   };
 }
 
-function trieOf(words: readonly string[]): { children: Map<string, number>[]; terminal: Set<number> } {
+/** The words as a trie (node 0 the root), and the node each word ends on. */
+function trieOf(words: readonly string[]): { children: Map<string, number>[]; ends: number[] } {
   const children: Map<string, number>[] = [new Map()];
-  const terminal = new Set<number>();
-  for (const word of words) {
+  const ends = words.map((word) => {
     let node = 0;
     for (const ch of word) {
       let next = children[node]!.get(ch);
@@ -402,9 +391,9 @@ function trieOf(words: readonly string[]): { children: Map<string, number>[]; te
       }
       node = next;
     }
-    terminal.add(node);
-  }
-  return { children, terminal };
+    return node;
+  });
+  return { children, ends };
 }
 
 const REGION_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-";
