@@ -19,8 +19,10 @@ import { policyOf } from "./helpers/policies.js";
  * every value the patterns cannot tell from it, and sets of values stand for case-variant tags or keys. A
  * request needs at most one value per condition that must fail or hold somewhere (the others only confine):
  * without set qualifiers only OLD's two statements ask for one, so two values are enough; with them NEW's
- * statements can too, so the qualifier domain has sets of up to four values. A second domain attaches policies
- * at resource-group scope and puts the target in each of those groups, in another one, or in none.
+ * statements can too, so the qualifier domain has sets of up to four values. A third domain attaches policies
+ * at resource-group scope and puts the target in each of those groups, in another one, or in none (sets of up
+ * to three values: NEW's account-scope Allow not applying can need one). A fourth compares one key as several
+ * types at once.
  */
 
 const ACTION_PATTERNS = ["ess:DeleteScalingGroup", "ess:Delete*", "ess:*", "*", "ess:CreateScalingGroup", "ess:*ScalingGroup?", "ess:TagResources", "ESS:DESCRIBEREGIONS"];
@@ -127,7 +129,8 @@ interface Domain {
 
 const PLAIN: Domain = { conditions: CONDITIONS, values: VALUES, maxSet: 2, resourceGroups: [undefined] };
 const SETS: Domain = { conditions: QUALIFIED, values: QUALIFIED_VALUES, maxSet: 4, resourceGroups: [undefined] };
-const SCOPED: Domain = { ...PLAIN, resourceGroups: [undefined, "rg-1", "rg-2", "rg-3"] };
+// NEW's account-scope Allow must not apply for its resource-group one to decide: one more value can be needed.
+const SCOPED: Domain = { ...PLAIN, maxSet: 3, resourceGroups: [undefined, "rg-1", "rg-2", "rg-3"] };
 const TYPES: Domain = { conditions: MIXED, values: MIXED_VALUES, maxSet: 2, resourceGroups: [undefined], twoOperators: true };
 
 type Shape = "all" | "create" | "group" | "any";
