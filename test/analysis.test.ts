@@ -8,6 +8,9 @@ import { stringClasses, anyStringDomain, Undecided } from "../src/analysis/strin
 import { keyValues } from "../src/analysis/solve.js";
 import { valueClasses } from "../src/analysis/values.js";
 import { policyOf } from "./helpers/policies.js";
+import { authorizePlan } from "../src/ess/authorize.js";
+import { buildPlan } from "../src/ess/request.js";
+import { storeFromJson } from "../src/ess/store.js";
 
 /** Known widenings and narrowings, with answers from the contract; every witness is replayed. */
 
@@ -120,6 +123,60 @@ t.test("control and session stages", async (t) => {
   const session = policyOf([{ Effect: "Allow", Action: "ess:DescribeRegions", Resource: "*" }], "session", "session");
   t.equal((await findNewAccess(wide, { identity, session, principalType: "AssumedRoleUser" })).status, "holds");
   t.equal((await findNewAccess({ identity: [] }, { identity: [], principalType: "Root" })).status, "violated", "the owner is allowed without policies");
+  // A list of policies is placed by kind, as `eval` places a request file's: the control policy restricts.
+  t.equal((await findNewAccess([identity[0]!.policy, guard], [identity[0]!.policy])).status, "violated", "dropping a control policy from a list widens");
+  t.equal((await findNewAccess([identity[0]!.policy], [identity[0]!.policy, guard])).status, "holds", "adding one narrows");
+});
+
+t.test("set qualifiers: ForAllValues holds without the key, ForAnyValue needs one value and no unreadable one", async (t) => {
+  const on = (operator: string, key: string, values: string[], name: string): Policy[] => [policyOf([allow("*", { Condition: { [operator]: { [key]: values } } })], name)];
+  const plain = on("StringEquals", "acs:RequestTag/team", ["a"], "plain");
+  const all = on("ForAllValues:StringEquals", "acs:RequestTag/team", ["a"], "all");
+  const any = on("ForAnyValue:StringEquals", "acs:RequestTag/team", ["a"], "any");
+  const untagged = witnesses(t, await findNewAccess(plain, all));
+  t.ok(untagged.length > 0 && untagged.every((w) => w.requestTags.length === 0), "ForAllValues: a request without the tag (docs/semantics.md §3)");
+  for (const w of untagged) await replayed(t, plain, all, w);
+  const [pair] = witnesses(t, await findNewAccess(plain, any));
+  t.same(new Set(pair?.requestTags.map(([, v]) => v)), new Set(["a", pair?.requestTags.find(([, v]) => v !== "a")?.[1]]), "ForAnyValue: a second value besides a");
+  t.equal(pair?.requestTags.length, 2);
+  if (pair) await replayed(t, plain, any, pair);
+  t.equal((await findNewAccess(any, plain)).status, "holds", "every value a is one value a");
+  const [mixed] = witnesses(t, await findNewAccess(all, any));
+  t.ok(mixed?.requestTags.some(([, v]) => v !== "a"), "ForAnyValue allows a beside another value, which ForAllValues does not");
+
+  const ips = (operator: string, name: string) => on(operator, "acs:SourceIp", ["10.0.0.0/8"], name);
+  t.equal((await findNewAccess(ips("IpAddress", "old"), ips("ForAnyValue:IpAddress", "new"))).status, "violated", "one address inside is enough for ForAnyValue");
+  t.equal((await findNewAccess(ips("ForAllValues:IpAddress", "old"), ips("ForAnyValue:NotIpAddress", "new"))).status, "violated");
+  const deny = (operator: string, name: string): Policy[] => [policyOf([allow("*"), { Effect: "Deny", Action: "ess:*", Resource: "*", Condition: { [operator]: { "acs:ResourceTag/env": ["prod"] } } }], name)];
+  // A Deny with ForAllValues fires on a group without the tag; with ForAnyValue it does not.
+  const [untaggedGroup] = witnesses(t, await findNewAccess(deny("ForAllValues:StringNotEquals", "old"), deny("ForAnyValue:StringEquals", "new")));
+  t.ok(untaggedGroup !== undefined && untaggedGroup.resourceTags.every(([, v]) => v !== "prod"), `no prod tag (${JSON.stringify(untaggedGroup?.resourceTags)})`);
+  if (untaggedGroup) await replayed(t, deny("ForAllValues:StringNotEquals", "old"), deny("ForAnyValue:StringEquals", "new"), untaggedGroup);
+});
+
+t.test("resource-group-scope attachments decide only where account scope says ImplicitDeny", async (t) => {
+  const describe = policyOf([{ Effect: "Allow", Action: "ess:Describe*", Resource: "*" }], "describe");
+  const everything = policyOf([allow("*")], "everything");
+  const noDelete = policyOf([{ Effect: "Deny", Action: "ess:Delete*", Resource: "*" }], "no-delete");
+  const inGroup = (policy: Policy, resourceGroupId = "rg-1") => ({ policy, scope: { resourceGroupId } });
+  const before = { identity: [{ policy: describe }] };
+  const after = { identity: [{ policy: describe }, inGroup(everything)] };
+  const r = await findNewAccess(before, after);
+  const found = witnesses(t, r);
+  for (const w of found) {
+    t.equal(w.resourceGroupId, "rg-1", "the target is in the group the attachment names");
+    t.match(w.request?.store, { scalingGroups: [{ ResourceGroupId: "rg-1" }] }, "and the request file's group says so");
+    const decided = async (input: typeof before) => authorizePlan(await buildPlan(w.request!.request, storeFromJson(w.request!.store)), input).decision;
+    t.equal(await decided(after), "Allow");
+    t.not(await decided(before), "Allow");
+  }
+  t.equal((await findNewAccess(after, before)).status, "holds", "dropping the attachment narrows");
+  const denied = { identity: [{ policy: noDelete }, inGroup(everything)] };
+  t.equal((await findAccessGranted(denied, { actions: ["ess:DeleteScalingGroup"] })).status, "holds", "an ExplicitDeny at account scope ends step 3");
+  t.equal((await findAccessGranted(denied, { actions: ["ess:ModifyScalingGroup"] })).status, "violated");
+  const wide = { identity: [{ policy: everything }] };
+  t.equal((await findNewAccess(wide, { identity: [{ policy: everything }, inGroup(noDelete)] })).status, "holds", "an Allow at account scope ends step 3 too");
+  t.equal((await findNewAccess({ identity: [inGroup(everything)] }, { identity: [inGroup(everything, "rg-2")] })).status, "violated", "another group is other targets");
 });
 
 t.test("undecided, never a silent pass", async (t) => {
@@ -131,15 +188,51 @@ t.test("undecided, never a silent pass", async (t) => {
   const r1 = await findNewAccess([base], [qualified]);
   t.equal(r1.status, "undecided");
   t.match(r1.status === "undecided" ? r1.reason : "", /operator ForAnyValue:StringEquals is not analysed/);
-  const withField = { ...base, statements: base.statements.map((s) => ({ ...s, conditions: s.conditions.map((c) => ({ ...c, qualifier: "ForAllValues" })) })) } as Policy;
-  t.match(await findNewAccess([base], [withField]), { status: "undecided", reason: /has "qualifier", which is not analysed/ });
+  const withField = { ...base, statements: base.statements.map((s) => ({ ...s, conditions: s.conditions.map((c) => ({ ...c, ifExists: true })) })) } as Policy;
+  t.match(await findNewAccess([base], [withField]), { status: "undecided", reason: /has "ifExists", which is not analysed/ });
   const mixed = policyOf([allow("*", { Condition: { StringLike: { "acs:SourceIp": ["10.*"] }, IpAddress: { "acs:SourceIp": ["10.0.0.0/8"] } } })], "mixed");
-  t.match(await findNewAccess([base], [mixed]), { status: "undecided", reason: /compared as string and ip/ });
+  t.match(await findNewAccess([base], [mixed]), { status: "undecided", reason: /key acs:SourceIp is compared with StringLike patterns and as ip at once/ });
   t.match(await findNewAccess([base], [mixed].slice(0, 0).concat(policyOf([allow("*")], "wide")), { maxSteps: 5 }), { status: "undecided", reason: /more than 5 steps/ });
-  const rg = { identity: [{ policy: base, scope: { resourceGroupId: "rg-1" } }] };
-  t.match(await findNewAccess([base], rg), { status: "undecided", reason: /resource-group-scope/ });
-  const longRegion = policyOf([allow(`acs:ess:${"r".repeat(65)}:${ACCOUNT}:scalinggroup/*`)], "long");
-  t.match(await findNewAccess([base], [longRegion]), { status: "undecided", reason: /longer than ESS accepts/ });
+});
+
+t.test("resources longer than ESS accepts: a class only they are in is no ESS request", async (t) => {
+  const long = (region: string, name: string): Policy[] => [policyOf([{ Effect: "Allow", Action: "ess:DeleteScalingGroup", Resource: `acs:ess:${region}:${ACCOUNT}:scalinggroup/*` }], name)];
+  // Region ids have at most 64 characters (ESS refuses longer ones), so the 65-character one names no group.
+  t.equal((await findNewAccess([], long("r".repeat(65), "too-long"))).status, "holds");
+  const [w] = witnesses(t, await findNewAccess([], long(`${"r".repeat(63)}*`, "starts-long")));
+  t.equal(w?.resource, `acs:ess:${"r".repeat(63)}:${ACCOUNT}:scalinggroup/asg-example0001`, "the shortest fits");
+  const [x] = witnesses(t, await findNewAccess(long(`${"r".repeat(64)}*`, "old"), long(`${"r".repeat(63)}*`, "new")));
+  t.equal(x?.resource.split(":")[2], "r".repeat(63), "63 r's is the one region id the new version adds (64 is the old one's)");
+  if (x) await replayed(t, long(`${"r".repeat(64)}*`, "old"), long(`${"r".repeat(63)}*`, "new"), x);
+  t.equal((await findNewAccess(long(`${"r".repeat(63)}`, "old"), long(`${"r".repeat(63)}*`, "new"))).status, "violated", "a longer region id still fits");
+  t.equal((await findNewAccess(long(`${"r".repeat(64)}`, "old"), long(`${"r".repeat(64)}*`, "new"))).status, "holds", "a longer one does not");
+});
+
+t.test("one key compared as several types: each type reads its own texts, the others find them unreadable", async (t) => {
+  const on = (Condition: object, name: string): Policy[] => [policyOf([allow("*", { Condition })], name)];
+  const numeric = on({ NumericLessThan: { "ess:Count": ["10"] } }, "numeric");
+  // Allow needs the value to be a number below 10 and not the text "5": "5.0" is that number, spelled otherwise.
+  const notFive = on({ NumericLessThan: { "ess:Count": ["10"] }, StringNotEquals: { "ess:Count": ["5"] } }, "not-five");
+  t.equal((await findNewAccess(numeric, notFive)).status, "holds", "a string condition only narrows");
+  const [five] = witnesses(t, await findNewAccess(notFive, numeric));
+  t.equal(Object.values(five?.context ?? {})[0], "5", "the one text the string condition refuses");
+  if (five) await replayed(t, notFive, numeric, five);
+  const onlyFive = on({ NumericEquals: { "ess:Count": ["5"] }, StringNotEquals: { "ess:Count": ["5", "5.0", "05"] } }, "only-five");
+  const [spelled] = witnesses(t, await findNewAccess([], onlyFive));
+  t.ok(spelled && !["5", "5.0", "05"].includes(Object.values(spelled.context)[0]!), `five, spelled as no string value is (${Object.values(spelled?.context ?? {})[0]})`);
+  if (spelled) await replayed(t, [], onlyFive, spelled);
+  // Bool reads exactly "true": once the string condition refuses that text, nothing satisfies both.
+  const never = on({ Bool: { "ess:flag": ["true"] }, StringNotEqualsIgnoreCase: { "ess:flag": ["TRUE"] } }, "never");
+  t.equal((await findNewAccess([], never)).status, "holds");
+  // A group's tag "1" has one value (its key has no case): only another spelling of TRUE is neither Bool true nor unlike TRUE.
+  const either = [policyOf([allow("*", { Condition: { Bool: { "acs:ResourceTag/1": ["true"] } } }), allow("*", { Condition: { StringNotEqualsIgnoreCase: { "acs:ResourceTag/1": ["TRUE"] } } })], "either")];
+  const [otherCase] = witnesses(t, await findNewAccess(either, [policyOf([allow("*")], "all")]));
+  t.ok(otherCase && otherCase.resourceTags.length === 1 && otherCase.resourceTags.every(([, v]) => v.toLowerCase() === "true" && v !== "true"), `TRUE in another case (${JSON.stringify(otherCase?.resourceTags)})`);
+  if (otherCase) await replayed(t, either, [policyOf([allow("*")], "all")], otherCase);
+  const twoTypes = on({ NumericGreaterThan: { "ess:x": ["1"] }, DateLessThan: { "ess:x": ["2026-01-01T00:00:00Z"] } }, "two-types");
+  t.equal((await findNewAccess([], twoTypes)).status, "holds", "no text is both a number and a date");
+  const deny = [policyOf([allow("*"), { Effect: "Deny", Action: "ess:*", Resource: "*", Condition: { NumericGreaterThan: { "ess:x": ["1"] }, DateLessThan: { "ess:x": ["2026-01-01T00:00:00Z"] } } }], "deny")];
+  t.equal((await findNewAccess(deny, [policyOf([allow("*")], "all")])).status, "violated", "but a Deny on both fires on any text (one of them is unreadable)");
 });
 
 t.test("access-not-granted: proven, or a witness eval allows", async (t) => {

@@ -51,11 +51,24 @@ t.test("check no-new-access --format json and sarif", async (t) => {
   t.same(pass.runs[0].results, [], "no results when it holds");
 });
 
+t.test("check no-new-access --format sarif points into the Terraform file that embeds the policy", async (t) => {
+  const tf = (name: string, region: string): string => {
+    const path = join(tmp, name);
+    const statement = `        "Resource": "acs:ess:${region}:${ACCOUNT}:scalinggroup/asg-bp17np35ywjwh2cx0001"`;
+    const lines = ['resource "alicloud_ram_policy" "ess" {', '  policy_name     = "ess"', "  policy_document = <<EOF", "  {", '    "Version": "1",', '    "Statement": [', "      {", '        "Effect": "Allow",', '        "Action": "ess:*",', statement, "      }", "    ]", "  }", "  EOF", "}"];
+    writeFileSync(path, lines.join("\n") + "\n");
+    return path;
+  };
+  const log = JSON.parse((await cli("check", "no-new-access", "--format", "sarif", tf("old.tf", "cn-hangzhou"), tf("new.tf", "*"))).out);
+  // The statement's "{" is on line 7, column 7 of the file (line 4 of the embedded document).
+  t.match(log.runs[0].results[0].locations[0].physicalLocation, { artifactLocation: { uri: /new\.tf$/ }, region: { startLine: 7, startColumn: 7, endLine: 11, endColumn: 8 } });
+});
+
 t.test("check no-new-access: 2 when undecided or invalid, never a pass", async (t) => {
   const mixed = write("mixed.json", [{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringLike: { "acs:SourceIp": ["10.*"] }, IpAddress: { "acs:SourceIp": ["10.0.0.0/8"] } } }]);
   const r = await cli("check", "no-new-access", oldPolicy, mixed);
   t.equal(r.code, 2);
-  t.match(r.out, /UNDECIDED .*\n {2}could not decide: key acs:SourceIp is compared as string and ip at once/);
+  t.match(r.out, /UNDECIDED .*\n {2}could not decide: key acs:SourceIp is compared with StringLike patterns and as ip at once/);
   const json = JSON.parse((await cli("check", "no-new-access", "--format", "json", oldPolicy, mixed)).out);
   t.equal(json.result, "undecided");
   const sarif = JSON.parse((await cli("check", "no-new-access", "--format", "sarif", oldPolicy, mixed)).out);
@@ -97,8 +110,8 @@ t.test("diff --fail-on-new-access asks the exact analysis and writes its witness
   const md = await cli("diff", "--format", "markdown", "--fail-on-new-access", regionWide, oldPolicy);
   t.equal(md.code, 0);
   t.match(md.out, /### New access \(exact check\)\n\n```\nno-new-access: PASS/);
-  const mixed = write("mixed2.json", [{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { Bool: { "acs:x": ["true"] }, NumericEquals: { "acs:x": ["1"] } } }]);
+  const mixed = write("mixed2.json", [{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringNotLike: { "acs:x": ["1*"] }, NumericEquals: { "acs:x": ["1"] } } }]);
   const undecided = await cli("diff", "--fail-on-new-access", oldPolicy, mixed);
   t.equal(undecided.code, 2);
-  t.match(undecided.err, /new access could not be decided: key acs:x is compared as bool and numeric at once/);
+  t.match(undecided.err, /new access could not be decided: key acs:x is compared with StringNotLike patterns and as numeric at once/);
 });

@@ -4,7 +4,7 @@ import { evaluate } from "../evaluate/evaluate.js";
 import { compileGlob } from "../match/glob.js";
 import { makeContext } from "../evaluate/context.js";
 import { authorizePlan } from "../ess/authorize.js";
-import type { RequestFile } from "../ess/decide.js";
+import { inputFor, type RequestFile } from "../ess/decide.js";
 import { buildPlan } from "../ess/request.js";
 import { storeFromJson } from "../ess/store.js";
 import { canonicalAction } from "../ess/catalog.js";
@@ -26,6 +26,8 @@ export interface Witness {
   readonly requestTags: readonly Tag[];
   /** The target group's tags; empty when the resource is not a scaling group. */
   readonly resourceTags: readonly Tag[];
+  /** The resource group the target is in, when an attachment scoped to it decides. */
+  readonly resourceGroupId?: string;
   /** Global condition keys, by name (case variants when a key carries several values). */
   readonly context: Readonly<Record<string, string>>;
   /** The request file `ess-authz eval` decides the same way; absent for actions outside the ESS catalog. */
@@ -62,7 +64,8 @@ function spelling(lower: string, i: number): string {
     .join("");
 }
 
-const asInput = (x: EvaluationInput | readonly Policy[]): EvaluationInput => ("identity" in x ? x : { identity: x.map((policy) => ({ policy })) });
+/** Policies placed by kind, as `ess-authz eval` places them (a control policy restricts, it does not grant). */
+const asInput = (x: EvaluationInput | readonly Policy[]): EvaluationInput => ("identity" in x ? x : inputFor(x, undefined));
 
 interface Values {
   readonly requestTags: Tag[];
@@ -88,7 +91,8 @@ function witnessOf(space: Space, a: Solution, fixed: ReadonlyMap<string, readonl
   const action = space.actionClasses[a.action]!;
   const resource = space.resourceClasses[a.resource]!;
   const values = valuesOf(space, a, fixed);
-  const base = { action: action.witness, resource: resource.witness, ...values };
+  const resourceGroupId = space.resourceGroups[a.group];
+  const base = { action: action.witness, resource: resource.witness, ...(resourceGroupId === undefined ? {} : { resourceGroupId }), ...values };
   if (action.operations.length === 0) return base;
   const op = action.operations.find((o) => supportsShape(o, resource.shape) && (values.requestTags.length === 0 || wireOf(o).wire.tags !== undefined))!;
   let shape: Shape;
@@ -99,7 +103,7 @@ function witnessOf(space: Space, a: Solution, fixed: ReadonlyMap<string, readonl
     shape =
       groupId === undefined
         ? { target: "create", region, account }
-        : { target: "group", region, account, group: { id: groupId, region, account, tags: values.resourceTags } };
+        : { target: "group", region, account, group: { id: groupId, region, account, tags: values.resourceTags, ...(resourceGroupId === undefined ? {} : { resourceGroupId }) } };
   }
   const cell = requestCell(op, shape, values);
   return { ...base, request: cell.request, operation: op.name };
@@ -116,6 +120,7 @@ const decideWitness: Decide = async (input, w) => {
   const ctx = makeContext({
     action: w.action,
     resource: w.resource,
+    ...(w.resourceGroupId === undefined ? {} : { resourceGroupId: w.resourceGroupId }),
     keys: Object.entries(w.context),
     requestTags: w.requestTags,
     ...(w.resourceTags.length > 0 ? { resourceTags: w.resourceTags } : {}),
@@ -130,7 +135,7 @@ function run<T>(budget: Budget, body: () => Promise<T>): Promise<T | AnalysisRes
   });
 }
 
-const witnessKey = (w: Omit<Witness, "allowedBy">): string => JSON.stringify([w.action, w.resource, w.requestTags, w.resourceTags, w.context]);
+const witnessKey = (w: Omit<Witness, "allowedBy">): string => JSON.stringify([w.action, w.resource, w.resourceGroupId, w.requestTags, w.resourceTags, w.context]);
 
 /**
  * Is there a request NEW allows and OLD does not? One witness per NEW Allow statement that grants new access

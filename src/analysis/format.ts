@@ -1,5 +1,6 @@
 import type { SarifLocation, SarifLog, SarifResult } from "../lint/format/sarif-types.js";
 import type { Policy } from "../policy/ast.js";
+import type { Span } from "../policy/findings.js";
 import type { StatementRef } from "../evaluate/decision.js";
 import { requestFileJson } from "../diff/format.js";
 import { artifactUri, SARIF_SCHEMA } from "../lint/format/sarif.js";
@@ -19,6 +20,8 @@ export interface CheckReport {
   /** The policies of the version that allows the witnesses, with where each was read from (SARIF locations). */
   readonly policies: readonly Policy[];
   readonly labels: readonly string[];
+  /** Per policy, where a span of its document is in its file (absent: the document is the whole file). */
+  readonly toHost?: readonly ((span: Span, path: string) => Span)[];
 }
 
 const VERDICT = { holds: "PASS", violated: "FAIL", undecided: "UNDECIDED" } as const;
@@ -33,6 +36,7 @@ const refText = (refs: readonly StatementRef[]): string => refs.map((r) => `${r.
 /** The witness's tags and keys, in words. */
 export function valuesText(w: Witness): string {
   const parts = [
+    ...(w.resourceGroupId === undefined ? [] : [`resource group ${w.resourceGroupId}`]),
     ...w.requestTags.map(([k, v]) => `request tag ${k}=${v}`),
     ...w.resourceTags.map(([k, v]) => `group tag ${k}=${v}`),
     ...Object.entries(w.context).map(([k, v]) => `${k}=${v}`),
@@ -65,6 +69,7 @@ export function witnessJson(w: Witness): object {
     action: w.action,
     resource: w.resource,
     ...(w.operation ? { operation: w.operation } : {}),
+    ...(w.resourceGroupId === undefined ? {} : { resourceGroupId: w.resourceGroupId }),
     requestTags: w.requestTags,
     resourceTags: w.resourceTags,
     context: w.context,
@@ -99,7 +104,7 @@ function locationOf(report: CheckReport, ref: StatementRef | undefined): SarifLo
   const i = report.policies.findIndex((p) => p.name === ref?.policy);
   const statement = report.policies[i]?.statements.find((s) => s.index === ref?.statement);
   if (!statement) return [];
-  const { line, column, endLine, endColumn } = statement.span;
+  const { line, column, endLine, endColumn } = report.toHost?.[i]?.(statement.span, statement.pointer) ?? statement.span;
   return [{ physicalLocation: { artifactLocation: { uri: artifactUri(report.labels[i]!) }, region: { startLine: line, startColumn: column, endLine, endColumn } } }];
 }
 

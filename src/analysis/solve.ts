@@ -2,16 +2,16 @@ import { Undecided } from "./strings.js";
 
 /**
  * A propositional encoding of access questions over the classes of each dimension, and a search for a
- * satisfying request. The action and the resource are one class each; a condition key holds a set of value
- * classes (one bit per class: several values when tags differ only in case), empty when the key is absent.
- * The search assigns the action, then the resource, then key bits, simplifying the formula after each choice
+ * satisfying request. The action, the resource and the target's resource group are one class each; a condition
+ * key holds a set of value classes (several values when tags differ only in case or repeat), empty when the key
+ * is absent. The search assigns the action, then the resource and its resource group, then key atoms, simplifying the formula after each choice
  * and dropping a branch as soon as it is false: it never walks the product of the classes blindly.
  */
 export type Formula =
   | { readonly t: "const"; readonly value: boolean }
   | { readonly t: "and" | "or"; readonly xs: readonly Formula[] }
   | { readonly t: "not"; readonly x: Formula }
-  | { readonly t: "action" | "resource"; readonly classes: ReadonlySet<number> }
+  | { readonly t: "action" | "resource" | "group"; readonly classes: ReadonlySet<number> }
   /** Present: every chosen class is `ok`; absent: `absent`. (A condition in an Allow statement.) */
   | { readonly t: "all"; readonly key: number; readonly ok: readonly boolean[]; readonly absent: boolean }
   /** Present: some chosen class is `hit`; absent: `absent`. (A condition in a Deny statement.) */
@@ -42,6 +42,7 @@ function signature(atom: KeyAtom): string {
 export interface Assignment {
   action?: number;
   resource?: number;
+  group?: number;
   /** Truth values chosen for key atoms, by signature, with the atom. */
   readonly atoms: ReadonlyMap<string, { readonly atom: KeyAtom; readonly value: boolean }>;
 }
@@ -50,6 +51,8 @@ export interface Assignment {
 export interface Solution {
   readonly action: number;
   readonly resource: number;
+  /** The resource group class of the target. */
+  readonly group: number;
   readonly chosen: readonly (readonly number[])[];
 }
 
@@ -69,8 +72,9 @@ export function simplify(f: Formula, a: Assignment, budget: Budget): Formula {
     case "const":
       return f;
     case "action":
-    case "resource": {
-      const chosen = f.t === "action" ? a.action : a.resource;
+    case "resource":
+    case "group": {
+      const chosen = a[f.t];
       return chosen === undefined ? f : f.classes.has(chosen) ? TRUE : FALSE;
     }
     case "all":
@@ -101,9 +105,12 @@ export function simplify(f: Formula, a: Assignment, budget: Budget): Formula {
 }
 
 export interface SearchSpace {
-  readonly actions: number;
+  /** The action classes to try: one of each group that no statement or question tells apart. */
+  readonly actions: readonly number[];
   /** The resource classes a request of this action can be authorized against. */
   resourcesFor(action: number): readonly number[];
+  /** The resource group classes a target of this action and resource can be in. */
+  groupsFor(action: number, resource: number): readonly number[];
   /** Per key: how many classes it has, and how many values a request of this action and resource can carry for it. */
   readonly keyClasses: readonly number[];
   maxValues(key: number, action: number, resource: number): number;
@@ -117,22 +124,39 @@ export interface SearchSpace {
 export function keyValues(atoms: readonly { readonly atom: KeyAtom; readonly value: boolean }[], classes: number, max: number): number[] | undefined {
   if (atoms.every(({ atom, value }) => atom.absent === value)) return [];
   if (max === 0) return undefined;
-  const allowed = new Array<boolean>(classes).fill(true);
-  const needs: boolean[][] = [];
+  let allowed = (1n << BigInt(classes)) - 1n;
+  const needs: bigint[] = [];
   for (const { atom, value } of atoms) {
-    const good = atom.t === "all" ? atom.ok : atom.hit;
+    const mask = maskOf(atom);
     // all=true and some=false confine every value; all=false and some=true need one value of a kind.
-    if ((atom.t === "all") === value) good.forEach((g, i) => (allowed[i] = allowed[i]! && g === (atom.t === "all")));
-    else needs.push(good.map((g) => g !== (atom.t === "all")));
+    if ((atom.t === "all") === value) allowed &= atom.t === "all" ? mask : ~mask;
+    else needs.push(atom.t === "all" ? ~mask : mask);
   }
-  const usable = needs.map((need) => need.flatMap((n, i) => (n && allowed[i] ? [i] : [])));
-  if (usable.some((u) => u.length === 0)) return undefined;
-  if (needs.length === 0) {
-    const first = allowed.indexOf(true);
-    return first < 0 ? undefined : [first];
-  }
-  return hittingSet(usable, max);
+  const usable = needs.map((need) => need & allowed);
+  if (usable.some((u) => u === 0n)) return undefined;
+  if (needs.length === 0) return allowed === 0n ? undefined : [lowestBit(allowed)];
+  return hittingSet(usable.map(bitsOf), max);
 }
+
+/** The classes an atom names (`ok` or `hit`), as bits: the search asks for them at every choice. */
+const masks = new WeakMap<KeyAtom, bigint>();
+
+function maskOf(atom: KeyAtom): bigint {
+  let mask = masks.get(atom);
+  if (mask === undefined) {
+    mask = (atom.t === "all" ? atom.ok : atom.hit).reduce((m, bit, i) => (bit ? m | (1n << BigInt(i)) : m), 0n);
+    masks.set(atom, mask);
+  }
+  return mask;
+}
+
+function bitsOf(mask: bigint): number[] {
+  const out: number[] = [];
+  for (let i = 0; mask > 0n; i++, mask >>= 1n) if (mask & 1n) out.push(i);
+  return out;
+}
+
+const lowestBit = (mask: bigint): number => bitsOf(mask & -mask)[0]!;
 
 /** A smallest set meeting every list, if it has at most `max` members (lists are short: classes of one key). */
 function hittingSet(lists: readonly (readonly number[])[], max: number): number[] | undefined {
@@ -171,44 +195,52 @@ function firstAtom(f: Formula): KeyAtom | undefined {
 }
 
 /**
- * A request satisfying the formula, or undefined when there is none. Action and resource classes are chosen
- * first; then truth values of the condition atoms left open, each choice checked against what its key's values
+ * A request satisfying the formula, or undefined when there is none. Action, resource and resource group
+ * classes are chosen first; then truth values of the condition atoms left open, each choice checked against what its key's values
  * can do (so a contradiction such as "team is a" and "team is not a" dies as soon as both are chosen).
  * Throws Undecided past the budget.
  */
 export function solve(formula: Formula, space: SearchSpace, budget: Budget): Solution | undefined {
-  for (let action = 0; action < space.actions; action++) {
+  for (const action of space.actions) {
     const fa = simplify(formula, { action, atoms: new Map() }, budget);
     if (fa.t === "const" && !fa.value) continue;
     for (const resource of space.resourcesFor(action)) {
       const fr = simplify(fa, { action, resource, atoms: new Map() }, budget);
       if (fr.t === "const" && !fr.value) continue;
       const limits = space.keyClasses.map((_, k) => space.maxValues(k, action, resource));
-      const chosen = searchAtoms(fr, new Map(), space, limits, budget);
-      if (chosen) return { action, resource, chosen };
+      for (const group of space.groupsFor(action, resource)) {
+        const fg = simplify(fr, { action, resource, group, atoms: new Map() }, budget);
+        if (fg.t === "const" && !fg.value) continue;
+        const chosen = searchAtoms(fg, { atoms: new Map(), byKey: space.keyClasses.map(() => []) }, space, limits, budget);
+        if (chosen) return { action, resource, group, chosen };
+      }
     }
   }
   return undefined;
 }
 
-type AtomValues = ReadonlyMap<string, { readonly atom: KeyAtom; readonly value: boolean }>;
+type Chosen = { readonly atom: KeyAtom; readonly value: boolean };
 
-function valuesOfKey(atoms: AtomValues, key: number, space: SearchSpace, limits: readonly number[]): number[] | undefined {
-  return keyValues([...atoms.values()].filter((x) => x.atom.key === key), space.keyClasses[key]!, limits[key]!);
+/** The atoms chosen so far: by signature (for `simplify`) and by key (for what each key's values can do). */
+interface Choices {
+  readonly atoms: ReadonlyMap<string, Chosen>;
+  readonly byKey: readonly (readonly Chosen[])[];
 }
 
-function searchAtoms(f: Formula, atoms: AtomValues, space: SearchSpace, limits: readonly number[], budget: Budget): number[][] | undefined {
+function searchAtoms(f: Formula, choices: Choices, space: SearchSpace, limits: readonly number[], budget: Budget): number[][] | undefined {
+  const valuesOf = (byKey: Choices["byKey"], key: number) => keyValues(byKey[key]!, space.keyClasses[key]!, limits[key]!);
   if (f.t === "const") {
     if (!f.value) return undefined;
     // True whatever the open atoms are: each key takes values meeting the atoms chosen on it (absent if none).
-    return space.keyClasses.map((_, k) => valuesOfKey(atoms, k, space, limits)!);
+    return space.keyClasses.map((_, k) => valuesOf(choices.byKey, k)!);
   }
   const atom = firstAtom(f);
   if (!atom) throw new Undecided("internal: an open formula without open atoms");
   for (const value of [true, false]) {
-    const next = new Map(atoms).set(signature(atom), { atom, value });
-    if (valuesOfKey(next, atom.key, space, limits) === undefined) continue;
-    const found = searchAtoms(simplify(f, { atoms: next }, budget), next, space, limits, budget);
+    const byKey = choices.byKey.map((list, k) => (k === atom.key ? [...list, { atom, value }] : list));
+    if (valuesOf(byKey, atom.key) === undefined) continue;
+    const atoms = new Map(choices.atoms).set(signature(atom), { atom, value });
+    const found = searchAtoms(simplify(f, { atoms }, budget), { atoms, byKey }, space, limits, budget);
     if (found) return found;
   }
   return undefined;

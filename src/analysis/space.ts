@@ -1,14 +1,15 @@
-import type { Condition, Policy, Statement } from "../policy/ast.js";
+import type { Condition, Effect, Policy, Statement } from "../policy/ast.js";
 import type { EvaluationInput } from "../evaluate/decision.js";
 import { compiledStatement, flowOf } from "../evaluate/evaluate.js";
-import { OPERATORS } from "../conditions/operators.js";
+import { holdsWhenAbsent, OPERATORS } from "../conditions/operators.js";
 import { OPERATIONS } from "../ess/catalog.js";
+import { compileGlob } from "../match/glob.js";
 import type { EssOperation } from "../ess/types.js";
 import { wireOf } from "../diff/universe.js";
 import { and, not, or, TRUE, type Formula, type SearchSpace } from "./solve.js";
 import { KNOWN_REGIONS } from "../lint/regions.js";
-import { actionNameDomain, anyStringDomain, arnParts, ESS_ARN_DOMAIN, matchVector, stringClasses, Undecided, type ArnParts, type StringPattern } from "./strings.js";
-import { valueClasses, type ValueClass } from "./values.js";
+import { actionNameDomain, anyStringDomain, arnParts, essResourceClasses, matchVector, stringClasses, Undecided, type ArnParts, type StringPattern } from "./strings.js";
+import { valueClasses, type Outcome, type ValueClass } from "./values.js";
 
 /**
  * The dimensions of an access question and its encoding: action classes (each ESS action of the catalog, and
@@ -39,13 +40,18 @@ export interface KeyDimension {
 export interface Space extends SearchSpace {
   readonly actionClasses: readonly ActionClass[];
   readonly resourceClasses: readonly ResourceClass[];
+  /**
+   * The resource groups a target can be in: each one an attachment is scoped to, and (first) none of them, which
+   * stands for no resource group and for every group no attachment names.
+   */
+  readonly resourceGroups: readonly (string | undefined)[];
   readonly keys: readonly KeyDimension[];
 }
 
 const STATEMENT_FIELDS = new Set(["index", "sid", "effect", "actionKind", "actions", "resources", "conditions", "pointer", "span"]);
-const CONDITION_FIELDS = new Set(["operator", "key", "keyLower", "values", "pointer"]);
+const CONDITION_FIELDS = new Set(["operator", "qualifier", "key", "keyLower", "values", "pointer"]);
 
-/** Refuses any construct this analysis was not written for (a set qualifier, a new statement element…). */
+/** Refuses any construct this analysis was not written for (a new statement element, condition field or operator). */
 function assertUnderstood(statement: Statement, policy: Policy): void {
   const where = `${policy.name} statement ${statement.index}`;
   for (const field of Object.keys(statement)) if (!STATEMENT_FIELDS.has(field)) throw new Undecided(`${where}: element "${field}" is not analysed`);
@@ -97,9 +103,10 @@ export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = 
     }
   }
   const actionPatterns: StringPattern[] = [...statements.flatMap((s) => s.actions), ...(extras.actionPatterns ?? [])].map((text) => ({ text: text.toLowerCase(), glob: true, fold: false }));
+  const actionVector = matchVector(actionPatterns);
   const actionClasses: ActionClass[] = [
     ...CATALOG.map(([lower, action]) => ({ witness: action, operations: OPERATIONS.filter((op) => op.ramAction.toLowerCase() === lower) })),
-    ...stringClasses(actionPatterns, OUTSIDE_CATALOG).map((c) => ({ witness: readableAction(matchVector(actionPatterns), c.witness), operations: [] })),
+    ...stringClasses(actionPatterns, OUTSIDE_CATALOG).map((c) => ({ witness: readableAction(actionVector, c.witness), operations: [] })),
   ];
   const resourcePatterns: StringPattern[] = [
     ...statements.flatMap((s) => (s.resources ?? []).map((text) => ({ text, glob: true, fold: s.effect === "Deny" }))),
@@ -107,7 +114,7 @@ export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = 
   ];
   const resourceVector = matchVector(resourcePatterns);
   const resourceClasses: ResourceClass[] = [
-    ...stringClasses(resourcePatterns, ESS_ARN_DOMAIN).map((c) => ({ witness: readableArn(resourceVector, c.witness), shape: c.shape as ResourceShape })),
+    ...essResourceClasses(resourcePatterns).map((c) => ({ witness: readableArn(resourceVector, c.witness), shape: c.shape as ResourceShape })),
     ...stringClasses(resourcePatterns, ANY_STRING).map((c) => ({ witness: c.witness, shape: "any" as const })),
   ];
   const byKey = new Map<string, Condition[]>();
@@ -118,6 +125,14 @@ export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = 
     return { keyLower, conditions, classes: valueClasses(conditions, extras.requiredValues?.get(keyLower) ?? []) };
   });
 
+  const resourceGroups = [undefined, ...new Set(inputs.flatMap((input) => input.identity.flatMap((a) => (a.scope && a.scope !== "account" ? [a.scope.resourceGroupId] : []))))];
+  // Only a scaling group is in a resource group (docs/semantics.md §4, §5); outside the catalog, any resource may be.
+  const noGroup = [0];
+  const everyGroup = resourceGroups.map((_, i) => i);
+  const groupsFor = (_action: number, resource: number): readonly number[] => {
+    const shape = resourceClasses[resource]!.shape;
+    return shape === "group" || shape === "any" ? everyGroup : noGroup;
+  };
   const resourcesByShape = new Map<ResourceShape, number[]>();
   resourceClasses.forEach((r, i) => resourcesByShape.set(r.shape, [...(resourcesByShape.get(r.shape) ?? []), i]));
   const resourcesFor = (action: number): number[] => {
@@ -141,12 +156,36 @@ export function buildSpace(inputs: readonly EvaluationInput[], extras: Extras = 
   return {
     actionClasses,
     resourceClasses,
+    resourceGroups,
     keys,
-    actions: actionClasses.length,
+    actions: distinctActions(actionClasses, statements, extras.actionPatterns ?? []),
     resourcesFor,
+    groupsFor,
     keyClasses: keys.map((k) => k.classes.length),
     maxValues,
   };
+}
+
+/**
+ * One action class of each group that every statement's Action / NotAction and every pattern of the question
+ * match alike, and whose operations reach the same resource shapes with the same tag parameters: the members of
+ * a group answer every question alike, so the search tries one (of ~100 catalog actions, typically a dozen).
+ */
+function distinctActions(actionClasses: readonly ActionClass[], statements: readonly Statement[], questionPatterns: readonly string[]): number[] {
+  const targets = statements.map((s) => compiledStatement(s).target);
+  const globs = questionPatterns.map((p) => compileGlob(p.toLowerCase()));
+  const seen = new Set<string>();
+  return actionClasses.flatMap((a, i) => {
+    const lower = a.witness.toLowerCase();
+    const reach = (["all", "create", "group"] as const).map((shape) => {
+      const ops = a.operations.filter((op) => supportsShape(op, shape));
+      return ops.length === 0 ? "-" : ops.some((op) => wireOf(op).wire.tags !== undefined) ? "t" : "r";
+    });
+    const profile = `${a.operations.length === 0 ? "outside" : reach.join("")}|${targets.map((t) => Number(t.matchAction(lower))).join("")}|${globs.map((g) => Number(g.test(lower))).join("")}`;
+    if (seen.has(profile)) return [];
+    seen.add(profile);
+    return [i];
+  });
 }
 
 const READABLE = { region: ["cn-hangzhou", ...[...KNOWN_REGIONS].sort()], account: ["1609982529920904", "1234567812345678"], groupId: ["asg-example0001"] } as const;
@@ -189,14 +228,28 @@ export function appliesFormula(space: Space, statement: Statement): Formula {
     const key = space.keys.findIndex((k) => k.keyLower === c.keyLower);
     const dim = space.keys[key]!;
     const j = dim.conditions.indexOf(c);
-    const { negated } = OPERATORS[c.operator];
-    parts.push(
-      statement.effect === "Allow"
-        ? { t: "all", key, ok: dim.classes.map((v) => v.outcomes[j] === "true"), absent: negated }
-        : { t: "some", key, hit: dim.classes.map((v) => v.outcomes[j] !== "false"), absent: negated },
-    );
+    parts.push(conditionFormula(c, statement.effect, key, dim.classes.map((v) => v.outcomes[j]!)));
   }
   return and(...parts);
+}
+
+/**
+ * Whether one condition holds, from the outcomes of its key's value classes (docs/semantics.md §3): an
+ * indeterminate value decides for the effect; otherwise an unqualified Allow and `ForAllValues:` need every
+ * value to satisfy the operator, an unqualified Deny and `ForAnyValue:` one; an absent key is as `holdsWhenAbsent`.
+ */
+function conditionFormula(c: Condition, effect: Effect, key: number, outcomes: readonly Outcome[]): Formula {
+  const where = (...wanted: Outcome[]): boolean[] => outcomes.map((o) => wanted.includes(o));
+  const absent = holdsWhenAbsent(OPERATORS[c.operator], c.qualifier);
+  const needsEvery = c.qualifier === undefined ? effect === "Allow" : c.qualifier === "ForAllValues";
+  if (effect === "Allow") {
+    // Every value satisfies; or, for one that must, no value is indeterminate.
+    if (needsEvery) return { t: "all", key, ok: where("true"), absent };
+    return and({ t: "some", key, hit: where("true"), absent }, { t: "all", key, ok: where("true", "false"), absent });
+  }
+  // In a Deny an indeterminate value makes the condition hold, whatever the others are.
+  if (needsEvery) return or({ t: "some", key, hit: where("indeterminate"), absent }, { t: "all", key, ok: where("true"), absent });
+  return { t: "some", key, hit: where("true", "indeterminate"), absent };
 }
 
 interface StepFormula {
@@ -213,7 +266,9 @@ export function allowFormula(space: Space, input: EvaluationInput): Formula {
       deny: or(...statements.filter((s) => s.effect === "Deny").map((s) => appliesFormula(space, s))),
     };
   });
-  if (flow.resourceGroups.size > 0) throw new Undecided("resource-group-scope attachments are not analysed");
   const allows = (step: StepFormula): Formula => and(step.allow, not(step.deny));
-  return and(...flow.control.map(allows), flow.session ? allows(flow.session) : TRUE, flow.owner ? TRUE : allows(flow.account));
+  // Step 3: the target's resource-group attachments decide only when those at account scope say ImplicitDeny.
+  const inGroup = [...flow.resourceGroups].map(([id, step]): Formula => and({ t: "group", classes: new Set([space.resourceGroups.indexOf(id)]) }, allows(step)));
+  const identity = inGroup.length === 0 ? allows(flow.account) : or(allows(flow.account), and(not(flow.account.allow), not(flow.account.deny), or(...inGroup)));
+  return and(...flow.control.map(allows), flow.session ? allows(flow.session) : TRUE, flow.owner ? TRUE : identity);
 }

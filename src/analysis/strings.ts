@@ -7,6 +7,8 @@
  * Characters no pattern names behave alike, so one fresh character stands for all of them.
  */
 
+import { compileGlob } from "../match/glob.js";
+
 /** Raised when the analysis meets something it cannot decide exactly: the caller answers "undecided". */
 export class Undecided extends Error {
   constructor(message: string) {
@@ -126,26 +128,27 @@ class PatternAutomaton {
   }
 
   /**
-   * The characters this pattern tells apart; when it folds, every character that lower-cases to one of them
-   * (`K`, and the Kelvin sign for `k`) and `İ`, whose lower case is two units.
+   * The characters this pattern tells apart in a state: those that match one of the units it is at; when it
+   * folds, every character that lower-cases to one of them (`K`, and the Kelvin sign for `k`) and `İ`, whose
+   * lower case is two units.
    */
-  letters(): string[] {
-    const out = this.units.filter((_, i) => !this.star[i] && !this.any[i]);
-    return this.pattern.fold ? [...out.flatMap((u) => [u, ...foldingTo(u)]), "\u0130"] : out;
+  relevant(state: readonly number[]): string[] {
+    return this.spellingsOf(state.flatMap((i) => (i < this.units.length && !this.star[i] && !this.any[i] ? [this.units[i]!] : [])));
+  }
+
+  private spellingsOf(units: readonly string[]): string[] {
+    return this.pattern.fold ? [...units.flatMap((u) => [u, ...foldingTo(u)]), "\u0130"] : [...units];
   }
 }
 
-/** A matcher telling which of the patterns match a text, as a string of 0s and 1s (automata built once). */
+/** A matcher telling which of the patterns match a text, as a string of 0s and 1s (the evaluator's matchers, built once). */
 export function matchVector(patterns: readonly StringPattern[]): (text: string) => string {
-  const automata = patterns.map((p) => new PatternAutomaton(p));
-  return (text) =>
-    automata
-      .map((automaton) => {
-        let state = automaton.start();
-        for (const ch of text) state = automaton.step(state, ch);
-        return automaton.accepts(state) ? "1" : "0";
-      })
-      .join("");
+  const tests = patterns.map((p): ((text: string) => boolean) => {
+    const text = p.fold ? p.text.toLowerCase() : p.text;
+    const test = p.glob ? compileGlob(text).test : (input: string) => input === text;
+    return p.fold ? (input) => test(input.toLowerCase()) : test;
+  });
+  return (text) => tests.map((test) => (test(text) ? "1" : "0")).join("");
 }
 
 /** A pattern automaton with its states numbered and its transitions remembered: the walk repeats them a lot. */
@@ -182,6 +185,10 @@ class InternedAutomaton {
   accepts(id: number): boolean {
     return this.automaton.accepts(this.states[id]!);
   }
+
+  relevant(id: number): readonly string[] {
+    return this.automaton.relevant(this.states[id]!);
+  }
 }
 
 /** Classes found per domain, by pattern list: a policy set is analysed against many others with the same patterns. */
@@ -207,9 +214,67 @@ export function stringClasses<S>(patterns: readonly StringPattern[], domain: Dom
   return classes;
 }
 
+/** One part of the product the walk steps through: it reads the text and says which of its patterns match. */
+interface Component {
+  readonly start: number;
+  step(state: number, ch: string): number;
+  /** Sets `matches[i]` for each pattern index `i` it owns. */
+  accept(state: number, matches: boolean[]): void;
+  /** The characters that lead from `state` elsewhere than any other character does. */
+  relevant(state: number): readonly string[];
+}
+
+function automatonComponent(pattern: StringPattern, index: number): Component {
+  const automaton = new InternedAutomaton(new PatternAutomaton(pattern));
+  return {
+    start: automaton.start,
+    step: (state, ch) => automaton.step(state, ch),
+    accept: (state, matches) => (matches[index] = automaton.accepts(state)),
+    relevant: (state) => automaton.relevant(state),
+  };
+}
+
+/**
+ * Literal patterns (no wildcard, or StringEquals values) of one kind, all folded or none, as one trie: a text
+ * matches the pattern whose node it ends on. Many literal ARNs then cost one step, not one per pattern.
+ */
+function literalComponent(patterns: readonly (readonly [StringPattern, number])[], fold: boolean): Component {
+  for (const [pattern] of patterns) new PatternAutomaton(pattern); // the same checks as the pattern's own automaton
+  const { children, ends } = trieOf(patterns.map(([p]) => (fold ? p.text.toLowerCase() : p.text)));
+  const owners = new Map<number, number[]>();
+  ends.forEach((node, i) => owners.set(node, [...(owners.get(node) ?? []), patterns[i]![1]]));
+  const all = patterns.map(([, index]) => index);
+  const child = (node: number, c: string): number => (node < 0 ? -1 : (children[node]!.get(c) ?? -1));
+  return {
+    start: 0,
+    step(state, ch) {
+      if (!fold) return child(state, ch);
+      for (const c of ch.toLowerCase()) state = child(state, c);
+      return state;
+    },
+    accept(state, matches) {
+      for (const index of all) matches[index] = false;
+      for (const index of owners.get(state) ?? []) matches[index] = true;
+    },
+    relevant(state) {
+      if (state < 0) return [];
+      const next = [...children[state]!.keys()];
+      return fold ? [...next.flatMap((c) => [c, ...foldingTo(c)]), "\u0130"] : next;
+    },
+  };
+}
+
+const isLiteral = (p: StringPattern): boolean => !p.glob || !/[*?]/.test(p.text);
+
 function walkProduct<S>(patterns: readonly StringPattern[], domain: Domain<S>, maxStates: number): StringClass[] {
-  const automata = patterns.map((p) => new InternedAutomaton(new PatternAutomaton(p)));
-  const named = new Set(automata.flatMap((a) => a.automaton.letters()));
+  const indexed = patterns.map((p, i) => [p, i] as const);
+  const automata: Component[] = [
+    ...indexed.filter(([p]) => !isLiteral(p)).map(([p, i]) => automatonComponent(p, i)),
+    ...[false, true].flatMap((fold) => {
+      const literals = indexed.filter(([p]) => isLiteral(p) && p.fold === fold);
+      return literals.length > 0 ? [literalComponent(literals, fold)] : [];
+    }),
+  ];
   interface Node {
     readonly domain: S;
     readonly states: readonly number[];
@@ -225,12 +290,15 @@ function walkProduct<S>(patterns: readonly StringPattern[], domain: Domain<S>, m
     for (const node of queue) {
       const shape = domain.accepts(node.domain);
       if (shape !== undefined) {
-        const matches = automata.map((a, i) => a.accepts(node.states[i]!));
+        const matches = new Array<boolean>(patterns.length);
+        automata.forEach((a, i) => a.accept(node.states[i]!, matches));
         const id = `${shape}|${matches.map(Number).join("")}`;
         if (!classes.has(id)) classes.set(id, { matches, shape, witness: node.text });
       }
       const edges = domain.edges(node.domain);
       const other = edges.find((e) => e.chars === "any");
+      // Characters no component tells apart here lead everywhere alike: one fresh one stands for them.
+      const named = new Set(automata.flatMap((a, i) => a.relevant(node.states[i]!)));
       for (const ch of candidateChars(edges, named)) {
         const target = edges.find((e) => e.chars !== "any" && e.chars.includes(ch)) ?? other;
         if (!target) continue;
@@ -288,7 +356,8 @@ const PHASE_AFTER_CHAR: Record<ActionPhase, ActionPhase> = { service0: "service"
  * along as a trie (node -1: the name has left it).
  */
 export function actionNameDomain(excluded: readonly string[]): Domain<{ readonly node: number; readonly phase: ActionPhase }> {
-  const { children, terminal } = trieOf(excluded);
+  const { children, ends } = trieOf(excluded);
+  const terminal = new Set(ends);
   type State = { readonly node: number; readonly phase: ActionPhase };
   const child = (node: number, ch: string): number => (node < 0 ? -1 : (children[node]!.get(ch) ?? -1));
   return {
@@ -308,10 +377,10 @@ export function actionNameDomain(excluded: readonly string[]): Domain<{ readonly
   };
 }
 
-function trieOf(words: readonly string[]): { children: Map<string, number>[]; terminal: Set<number> } {
+/** The words as a trie (node 0 the root), and the node each word ends on. */
+function trieOf(words: readonly string[]): { children: Map<string, number>[]; ends: number[] } {
   const children: Map<string, number>[] = [new Map()];
-  const terminal = new Set<number>();
-  for (const word of words) {
+  const ends = words.map((word) => {
     let node = 0;
     for (const ch of word) {
       let next = children[node]!.get(ch);
@@ -322,9 +391,9 @@ function trieOf(words: readonly string[]): { children: Map<string, number>[]; te
       }
       node = next;
     }
-    terminal.add(node);
-  }
-  return { children, terminal };
+    return node;
+  });
+  return { children, ends };
 }
 
 const REGION_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-";
@@ -334,43 +403,66 @@ const ARN_HEAD = "acs:ess:";
 const GROUP_HEAD = ":scalinggroup/";
 
 type ArnState =
-  | { readonly at: "start" | "star" | "region" | "account" | "create" | "id" }
+  | { readonly at: "start" | "star" | "create" }
   | { readonly at: "head" | "groupHead"; readonly i: number }
-  | { readonly at: "region0" | "account0" };
+  /** `n`: characters of the field so far (counted up to 1 only, when lengths are not bounded). */
+  | { readonly at: "region" | "account" | "id"; readonly n: number };
+
+/** The longest region, account and group id an ESS request can carry (`isRegionId`, `ACCOUNT_ID`, `isEssId`). */
+const ESS_LIMITS = { region: 64, account: 32, id: 256 } as const;
 
 /**
  * What an ESS request can be authorized against (docs/semantics.md §5): `*`, `acs:ess:{region}:{account}:scalinggroup/*`
- * (create) and `acs:ess:{region}:{account}:scalinggroup/{id}`, with the region, account and id ESS accepts. Lengths
- * are not bounded here: `arnWithinLimits` checks a witness.
+ * (create) and `acs:ess:{region}:{account}:scalinggroup/{id}`, with the characters ESS accepts in each field and,
+ * when `bounded`, no more of them than ESS accepts (more product states: used only when a class's shortest
+ * member is too long).
  */
-export const ESS_ARN_DOMAIN: Domain<ArnState> = {
-  start: { at: "start" },
-  key: (s) => ("i" in s ? `${s.at}${s.i}` : s.at),
-  edges(s): DomainEdge<ArnState>[] {
-    switch (s.at) {
-      case "start":
-        return [{ chars: "*", next: { at: "star" } }, { chars: "a", next: { at: "head", i: 1 } }];
-      case "head":
-        return [{ chars: ARN_HEAD[s.i]!, next: s.i + 1 === ARN_HEAD.length ? { at: "region0" } : { at: "head", i: s.i + 1 } }];
-      case "region0":
-        return [{ chars: REGION_CHARS, next: { at: "region" } }];
-      case "region":
-        return [{ chars: REGION_CHARS, next: { at: "region" } }, { chars: ":", next: { at: "account0" } }];
-      case "account0":
-        return [{ chars: DIGITS, next: { at: "account" } }];
-      case "account":
-        return [{ chars: DIGITS, next: { at: "account" } }, { chars: ":", next: { at: "groupHead", i: 1 } }];
-      case "groupHead":
-        if (s.i === GROUP_HEAD.length) return [{ chars: "*", next: { at: "create" } }, { chars: ID_CHARS, next: { at: "id" } }];
-        return [{ chars: GROUP_HEAD[s.i]!, next: { at: "groupHead", i: s.i + 1 } }];
-      case "id":
-        return [{ chars: ID_CHARS, next: { at: "id" } }];
-      default:
-        return [];
-    }
-  },
-  accepts: (s) => (s.at === "star" ? "all" : s.at === "create" ? "create" : s.at === "id" ? "group" : undefined),
+function essArnDomain(bounded: boolean): Domain<ArnState> {
+  const field = (at: "region" | "account" | "id", n: number, chars: string): DomainEdge<ArnState>[] =>
+    !bounded || n < ESS_LIMITS[at] ? [{ chars, next: { at, n: bounded ? n + 1 : 1 } }] : [];
+  return {
+    start: { at: "start" },
+    key: (s) => `${s.at}${"i" in s ? s.i : ""},${"n" in s ? s.n : ""}`,
+    edges(s): DomainEdge<ArnState>[] {
+      switch (s.at) {
+        case "start":
+          return [{ chars: "*", next: { at: "star" } }, { chars: "a", next: { at: "head", i: 1 } }];
+        case "head":
+          return [{ chars: ARN_HEAD[s.i]!, next: s.i + 1 === ARN_HEAD.length ? { at: "region", n: 0 } : { at: "head", i: s.i + 1 } }];
+        case "region":
+          return [...field("region", s.n, REGION_CHARS), ...(s.n > 0 ? [{ chars: ":", next: { at: "account", n: 0 } as const }] : [])];
+        case "account":
+          return [...field("account", s.n, DIGITS), ...(s.n > 0 ? [{ chars: ":", next: { at: "groupHead", i: 1 } as const }] : [])];
+        case "groupHead":
+          if (s.i === GROUP_HEAD.length) return [{ chars: "*", next: { at: "create" } }, ...field("id", 0, ID_CHARS)];
+          return [{ chars: GROUP_HEAD[s.i]!, next: { at: "groupHead", i: s.i + 1 } }];
+        case "id":
+          return field("id", s.n, ID_CHARS);
+        default:
+          return [];
+      }
+    },
+    accepts: (s) => (s.at === "star" ? "all" : s.at === "create" ? "create" : s.at === "id" ? "group" : undefined),
+  };
+}
+
+const ESS_ARN_DOMAIN = essArnDomain(false);
+const ESS_ARN_DOMAIN_BOUNDED = essArnDomain(true);
+
+const withinLimits = (arn: string): boolean => {
+  const { region, account, groupId } = splitArn(arn);
+  return region.length <= ESS_LIMITS.region && account.length <= ESS_LIMITS.account && (groupId?.length ?? 0) <= ESS_LIMITS.id;
 };
+
+/**
+ * The classes of ESS resources under the patterns. The shortest member of each class usually fits ESS's field
+ * lengths; when one does not, the classes are walked again with the lengths bounded, so that a class only ESS
+ * would refuse is left out and every other one gets a member ESS accepts.
+ */
+export function essResourceClasses(patterns: readonly StringPattern[]): StringClass[] {
+  const classes = stringClasses(patterns, ESS_ARN_DOMAIN);
+  return classes.every((c) => c.shape === "all" || withinLimits(c.witness)) ? classes : stringClasses(patterns, ESS_ARN_DOMAIN_BOUNDED);
+}
 
 export interface ArnParts {
   readonly region: string;
@@ -379,12 +471,14 @@ export interface ArnParts {
   readonly groupId?: string;
 }
 
-/** Region, account and group id of an ESS ARN witness; throws Undecided when one is longer than ESS accepts. */
-export function arnParts(arn: string): ArnParts {
+function splitArn(arn: string): ArnParts {
   const [region = "", account = "", rest = ""] = arn.slice(ARN_HEAD.length).split(":");
   const id = rest.slice("scalinggroup/".length);
-  if (region.length > 64 || account.length > 32 || id.length > 256) {
-    throw new Undecided(`the shortest resource of one class (${arn}) is longer than ESS accepts`);
-  }
   return { region, account, ...(id === "*" ? {} : { groupId: id }) };
+}
+
+/** Region, account and group id of an ESS ARN witness (one `essResourceClasses` gave: within ESS's lengths). */
+export function arnParts(arn: string): ArnParts {
+  if (!withinLimits(arn)) throw new Undecided(`internal: the resource ${arn} is longer than ESS accepts`);
+  return splitArn(arn);
 }

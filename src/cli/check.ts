@@ -4,7 +4,7 @@ import { renderCheckJson, renderCheckSarif, renderCheckText, type CheckName, typ
 import { canonicalAction } from "../ess/catalog.js";
 import type { Tag } from "../diff/universe.js";
 import { loadVersion, type LoadedVersion } from "./diff.js";
-import { kindOption } from "./policy-files.js";
+import { kindOption, type HostSpan } from "./policy-files.js";
 import type { PolicyKind } from "../policy/ast.js";
 import { EXIT, InputError, type Io } from "./io.js";
 import { writeWitnesses } from "./witnesses.js";
@@ -22,7 +22,15 @@ const EXIT_OF: Record<AnalysisResult["status"], number> = { holds: EXIT.ok, viol
 
 function report(io: Io, check: CheckName, subject: string, result: AnalysisResult, allowing: LoadedVersion, options: { format: Format; witness?: string }): number {
   const witnessPaths = result.status === "violated" && options.witness !== undefined ? writeWitnesses(io, options.witness, result.witnesses) : undefined;
-  const checkReport: CheckReport = { check, subject, result, policies: allowing.policies, labels: allowing.labels, ...(witnessPaths ? { witnessPaths } : {}) };
+  const checkReport: CheckReport = {
+    check,
+    subject,
+    result,
+    policies: allowing.policies,
+    labels: allowing.labels,
+    ...(allowing.toHost ? { toHost: allowing.toHost } : {}),
+    ...(witnessPaths ? { witnessPaths } : {}),
+  };
   io.stdout(RENDERERS[options.format](checkReport));
   return EXIT_OF[result.status];
 }
@@ -58,7 +66,12 @@ function parseTag(text: string): Tag {
 export async function runAccessNotGranted(io: Io, options: AccessNotGrantedOptions): Promise<number> {
   const sources: LoadedVersion[] = [];
   for (const p of options.policy) sources.push(await loadVersion(io, p, options.kind));
-  const version: LoadedVersion = { label: options.policy.join(", "), policies: sources.flatMap((s) => s.policies), labels: sources.flatMap((s) => s.labels) };
+  const version: LoadedVersion = {
+    label: options.policy.join(", "),
+    policies: sources.flatMap((s) => s.policies),
+    labels: sources.flatMap((s) => s.labels),
+    toHost: sources.flatMap((s) => s.toHost ?? s.policies.map((): HostSpan => (span) => span)),
+  };
   for (const action of options.action) if (canonicalAction(action) === undefined) throw new InputError(`--action ${action}: not an ESS action of the catalog`);
   const resourceTags = (options.resourceTag ?? []).map(parseTag);
   const result = await findAccessGranted(version.policies, { actions: options.action, ...(options.resource === undefined ? {} : { resource: options.resource }), resourceTags });

@@ -10,7 +10,7 @@ import { renderCheckJson, renderCheckText, type CheckReport } from "../analysis/
 import { writeWitnesses } from "./witnesses.js";
 import { EXIT, InputError, readText, type Io } from "./io.js";
 import { documentsOf, isSourceFile, type FileDocuments } from "../sources/discover.js";
-import { kindOption, loadFileDocuments, loadPolicyPaths } from "./policy-files.js";
+import { kindOption, loadFileDocuments, loadPolicyPaths, type HostSpan } from "./policy-files.js";
 import type { PolicyKind } from "../policy/ast.js";
 
 /**
@@ -32,6 +32,8 @@ export interface LoadedVersion extends PolicyVersion {
   readonly files?: readonly string[];
   /** Where each policy was read from (a path or `git:<ref>:<path>`), in the order of `policies`. */
   readonly labels: readonly string[];
+  /** Where each policy's spans are in its file (a document embedded in Terraform starts further down). */
+  readonly toHost?: readonly HostSpan[];
 }
 
 const GIT_SOURCE = /^git:([^:]+):(.+)$/;
@@ -145,6 +147,7 @@ async function gateOnNewAccess(io: Io, oldVersion: LoadedVersion, newVersion: Lo
     result,
     policies: newVersion.policies,
     labels: newVersion.labels,
+    ...(newVersion.toHost ? { toHost: newVersion.toHost } : {}),
     ...(witnessPaths ? { witnessPaths } : {}),
   };
   if (options.format === "json") io.stdout(JSON.stringify({ ...JSON.parse(rendered), newAccess: JSON.parse(renderCheckJson(report)) }, null, 2) + "\n");

@@ -1,6 +1,6 @@
 import { Option } from "commander";
 import type { Policy, PolicyKind } from "../policy/ast.js";
-import { formatFindingLine, type Finding } from "../policy/findings.js";
+import { formatFindingLine, type Finding, type Span } from "../policy/findings.js";
 import { loadLintedPolicies, loadLintedPolicy, type PolicySource } from "../lint/lint.js";
 import { policyName } from "../policy/name.js";
 import { hostFindings } from "../sources/document.js";
@@ -23,6 +23,9 @@ export function loadPolicySources(sources: readonly PolicySource[], kind?: Polic
   return loaded.policies;
 }
 
+/** A span of a policy document (with its node's JSON Pointer) → where it is in the file the document is written in. */
+export type HostSpan = (span: Span, path: string) => Span;
+
 export const POLICY_KINDS: readonly PolicyKind[] = ["identity", "trust", "session", "control"];
 
 /** `--kind`: which grammar and rules the policy files follow; without it, a trust policy is recognised by its content. */
@@ -40,13 +43,14 @@ export function checkSessionCount(kind: PolicyKind | undefined, documents: numbe
  * user's `--kind`; without it a document's kind is its source's (a role's document is a trust policy) or read
  * from its content. Trust policies decide only sts:AssumeRole: they load, and `note` says they take no part.
  */
-export function loadFileDocuments(files: readonly FileDocuments[], note: (message: string) => void, kind?: PolicyKind): { policies: Policy[]; labels: string[] } {
+export function loadFileDocuments(files: readonly FileDocuments[], note: (message: string) => void, kind?: PolicyKind): { policies: Policy[]; labels: string[]; toHost: HostSpan[] } {
   const documents = files.flatMap((f) => f.documents);
   checkSessionCount(kind, documents.length);
   const problems: Finding[] = files.flatMap((f) => f.findings);
   const policies: Policy[] = [];
   // Where each policy was read from, in the order of `policies` (reports point at the file).
   const labels: string[] = [];
+  const toHost: HostSpan[] = [];
   for (const doc of documents) {
     const docKind = kind ?? (doc.kind === "identity" ? undefined : doc.kind);
     const loaded = loadLintedPolicy(doc.text, { name: doc.name, file: doc.file, ...(docKind ? { kind: docKind } : {}) });
@@ -56,6 +60,7 @@ export function loadFileDocuments(files: readonly FileDocuments[], note: (messag
     if (loaded.policy) {
       policies.push(loaded.policy);
       labels.push(doc.file);
+      toHost.push((span, path) => doc.toHost(span, path));
     }
   }
   if (problems.length > 0) throw new InputError(problems.map(formatFindingLine).join("\n"));
@@ -66,14 +71,14 @@ export function loadFileDocuments(files: readonly FileDocuments[], note: (messag
   if (!policies.some((p) => p.kind === "identity")) {
     note(`no identity policy among the inputs, so nothing can allow the request (${[...new Set(policies.map((p) => p.kind))].join(", ")} policies only restrict identity policies or decide sts:AssumeRole)`);
   }
-  return { policies, labels };
+  return { policies, labels, toHost };
 }
 
 /**
  * Loads the policies of files and folders (a folder's own policy files, not its sub-folders': one principal's
  * set) in any source format; a path that holds no policy is an input error.
  */
-export async function loadPolicyPaths(io: Io, paths: readonly string[], kind: PolicyKind | undefined, note: (message: string) => void): Promise<{ policies: Policy[]; labels: string[]; files: string[] }> {
+export async function loadPolicyPaths(io: Io, paths: readonly string[], kind: PolicyKind | undefined, note: (message: string) => void): Promise<{ policies: Policy[]; labels: string[]; toHost: HostSpan[]; files: string[] }> {
   const discovery = await discoverPolicies(paths, io, SOURCE_FILES_HERE);
   const errors = [
     ...discovery.problems.map((p) => `${p.path}: cannot read file (${p.reason})`),
