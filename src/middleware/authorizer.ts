@@ -5,7 +5,8 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { EvaluationInput, StatementTrace } from "../evaluate/decision.js";
 import { authorizePlan } from "../ess/authorize.js";
-import { buildPlan } from "../ess/request.js";
+import { isPending } from "../ess/maybe.js";
+import { planFor } from "../ess/request.js";
 import {
   EssRequestError,
   type AuthorizationPlan,
@@ -13,7 +14,7 @@ import {
   type EssDecision,
   type GroupSource,
 } from "../ess/types.js";
-import { authenticate, type SignedHttpRequest } from "./authenticate.js";
+import { verifyRequest, type SignedHttpRequest } from "./authenticate.js";
 import { compileTrust, type ClientOrigin, type ConnectionFacts, type TrustOptions } from "./client-address.js";
 import { DEFAULT_DEPENDENCY_TIMEOUT_MS, DependencyTimeoutError, withDeadline } from "./deadline.js";
 import { buildDiagnostic, encodeDiagnostic } from "./diagnostic.js";
@@ -286,9 +287,11 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     let authenticatedFormat: ResponseFormat | undefined;
     const format = (): ResponseFormat => authenticatedFormat ?? responseFormat(sentParams().get("Format"));
     try {
+      // Awaited only when pending: in-memory host sources answer at once, and a microtask per step adds up.
       let authenticated;
       try {
-        authenticated = await authenticate(facts, { credentials, nonces, timestampWindowMs: options.timestampWindowMs, now });
+        authenticated = verifyRequest(facts, { credentials, nonces, timestampWindowMs: options.timestampWindowMs, now });
+        if (isPending(authenticated)) authenticated = await authenticated;
       } catch (e) {
         if (e instanceof EssHttpError) {
           log?.warn({ requestId, code: e.code, accessKeyId: claimedAccessKeyId(facts, sentParams()) }, "request rejected");
@@ -300,7 +303,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       const principal = credential.principal;
       authenticatedFormat = responseFormat(params.get("Format"));
       const at = now();
-      const plan = await buildPlan(
+      let plan = planFor(
         {
           account: principal.accountId,
           params,
@@ -309,6 +312,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         },
         { groups, resolver, policies: principal.policies },
       );
+      if (isPending(plan)) plan = await plan;
       const decision = authorizePlan(plan, principal.policies, { trace: false });
       const hash = policySetHash(principal.policies);
       // The record is built only for a logger that will write it.
