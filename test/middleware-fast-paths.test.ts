@@ -15,7 +15,8 @@ import { parseFormInto } from "../src/middleware/form.js";
 import { runJobs } from "./helpers/work-lane.js";
 import { badEscapes } from "./reference/big-inputs.js";
 import { MemoryNonceStore } from "../src/middleware/nonce.js";
-import { canonicalQuery, percentEncode, signV1, stringToSignV1 } from "../src/middleware/signature.js";
+import { canonicalQuery, HmacKeys, percentEncode, signV1, signV3, stringToSignV1 } from "../src/middleware/signature.js";
+import { createHmac } from "node:crypto";
 import { policyOf } from "./helpers/policies.js";
 import { ACCOUNT, GROUP1, timestamp } from "./helpers/service.js";
 
@@ -78,6 +79,46 @@ t.test("the one-pass v1 string-to-sign is METHOD&%2F&percentEncode(canonicalQuer
   const repeated = [["a", "1"], ["a", "2"]] as const;
   t.equal(stringToSignV1("GET", repeated), `GET&%2F&${percentEncode(canonicalQuery(repeated))}`, "a client's pair list is signed as given, repeats included");
   t.equal(signV1("GET", [["b", "2"], ["a", "1"]], "s"), signV1("GET", new Map([["a", "1"], ["b", "2"], ["Signature", "ignored"]]), "s"), "Signature is never signed");
+});
+
+t.test("form parsing that falls back takes back only its own pairs", async (t) => {
+  // A body read after the query: the query's parameters stay, the body's are read again by URLSearchParams.
+  const body = "a=1&b=%zz&c=%C3%A9";
+  const into = new Map([["Action", "X"]]);
+  parseFormInto(body, into, repeated);
+  t.same([...into], [["Action", "X"], ...new URLSearchParams(`&${body}`)]);
+  t.throws(() => parseFormInto("a=1&b=%zz&Action=2", new Map([["Action", "X"]]), repeated), { message: "Action" }, "a repeat after the fallback is still refused");
+});
+
+t.test("the v1 string-to-sign follows each request's own names, whatever the one before sent", async (t) => {
+  const expected = (pairs: [string, string][]): string => `GET&%2F&${percentEncode(canonicalQuery(pairs.filter(([k]) => k !== "Signature")))}`;
+  const requests: [string, string][][] = [
+    [["b", "1"], ["a", "2"], ["Signature", "s"]],
+    [["b", "3"], ["a", "4 5"], ["Signature", "t"]], // same names, same order, other values
+    [["a", "6"], ["b", "7"], ["Signature", "u"]], // same names, other order
+    [["b", "8"], ["c", "9"], ["Signature", "v"]], // same size, another name
+    [["b", "8"], ["a b", "9"], ["Signature", "w"]], // a name that needs encoding
+    [["b", "1"], ["a", "2"]], // no Signature
+    [["b", "1"], ["a", "2"], ["Signature", "s"]],
+  ];
+  for (const pairs of requests) t.equal(stringToSignV1("GET", new Map(pairs)), expected(pairs), JSON.stringify(pairs));
+});
+
+t.test("HMAC keys are made per secret: a rotated secret signs with its own key, and the cache stays bounded", async (t) => {
+  const message = "GET&%2F&a%3D1";
+  const v1 = (secret: string): string => createHmac("sha1", `${secret}&`).update(`GET&%2F&${percentEncode("a=1")}`).digest("base64");
+  t.equal(signV1("GET", [["a", "1"]], "old"), v1("old"));
+  t.equal(signV1("GET", [["a", "1"]], "new"), v1("new"), "a changed secret is not served the old key");
+  t.equal(signV1("GET", [["a", "1"]], "old"), v1("old"));
+  const v3 = { method: "POST", path: "/", query: [], headers: { host: "h" }, signedHeaders: ["host"], payloadHash: "x" } as const;
+  t.not(signV3(v3, "old"), signV3(v3, "new"));
+
+  const keys = new HmacKeys((secret) => `${secret}&`, 3);
+  for (const secret of ["a", "b", "c", "d", "e"]) {
+    t.equal(createHmac("sha1", keys.of(secret)).update(message).digest("hex"), createHmac("sha1", `${secret}&`).update(message).digest("hex"), `the key of ${secret}`);
+    t.ok(keys.size <= 3, `${keys.size} keys kept`);
+  }
+  t.equal(createHmac("sha1", keys.of("a")).update(message).digest("hex"), createHmac("sha1", "a&").update(message).digest("hex"), "a key dropped when full is made again");
 });
 
 t.test("one request's resources share its values without seeing each other's tags", async (t) => {
