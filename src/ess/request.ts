@@ -112,13 +112,14 @@ export function planFor(req: EssRequest, deps: PlanDeps): MaybePromise<Authoriza
   if (wire.tagKeys !== undefined) scalarList(listOf(params, wire.tagKeys), wire.tagKeys);
   // Create, tag and tag-filter parameters alike (docs/semantics.md §5); `Tags` JSON strings are not in `wire.tags`.
   const requestTags = wire.tags === undefined ? [] : tagList(listOf(params, wire.tags), wire.tags);
-  const keys = globalKeys(req.context);
+  const known = req.context === undefined ? undefined : checkedContexts.get(req.context);
+  const keys = known?.keys ?? globalKeys(req.context);
   const scope: Scope = {
     action: op.ramAction,
     region: planRegion(all, req, op),
     account: req.account,
     requestTags,
-    values: sharedValues(keys, requestTags),
+    values: known && requestTags.length === 0 ? known.values : sharedValues(keys, requestTags),
     keys,
   };
   // Read once for both the region-list question and the targets (groups first: their errors come first).
@@ -263,6 +264,24 @@ function planRegion(params: Params, req: EssRequest, op: EssOperation): string {
   return "";
 }
 
+/** Contexts made by `checkedContext`, with their keys checked and folded (`sharedValues` without request tags). */
+const checkedContexts = new WeakMap<object, { readonly keys: readonly (readonly [string, string])[]; readonly values: ReadonlyMap<string, readonly string[]> }>();
+
+/**
+ * A frozen copy of `context` whose keys are checked and folded now, once for every plan that uses it: the
+ * middleware's keys of one caller, place and second. A context that would be refused is left to each plan to refuse.
+ */
+export function checkedContext(context: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  const copy = Object.freeze({ ...context });
+  try {
+    const keys = globalKeys(copy);
+    checkedContexts.set(copy, { keys, values: sharedValues(keys, []) });
+  } catch {
+    // refused by the plan, in its turn
+  }
+  return copy;
+}
+
 function globalKeys(context: EssRequest["context"]): [string, string][] {
   const keys: [string, string][] = [];
   for (const [key, value] of Object.entries(context ?? {})) {
@@ -280,8 +299,13 @@ function context(scope: Scope, resource: string, group?: GroupInfo): RequestCont
 
 const groupArn = (scope: Scope, id: string): string => groupArnPrefix(scope.region, scope.account) + id;
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+// Targets are built by assignment rather than conditional spreads: this runs for every target of every request.
 function everything(scope: Scope, origin?: string): AuthTarget {
-  return { arn: "*", context: context(scope, "*"), ...(origin === undefined ? {} : { origin }) };
+  const target: Mutable<AuthTarget> = { arn: "*", context: context(scope, "*") };
+  if (origin !== undefined) target.origin = origin;
+  return target;
 }
 
 /** `scalinggroup/*`: the resource of CreateScalingGroup, and the probe of a list call that finds no group. */
@@ -296,13 +320,10 @@ function anyGroup(scope: Scope): AuthTarget {
  */
 function groupTarget(scope: Scope, id: string, group: GroupInfo | undefined, origin?: string): AuthTarget {
   const arn = groupArn(scope, id);
-  return {
-    arn,
-    scalingGroupId: id,
-    context: context(scope, arn, group),
-    ...(origin === undefined ? {} : { origin }),
-    ...(group ? {} : { groupNotFound: true }),
-  };
+  const target: Mutable<AuthTarget> = { arn, scalingGroupId: id, context: context(scope, arn, group) };
+  if (origin !== undefined) target.origin = origin;
+  if (!group) target.groupNotFound = true;
+  return target;
 }
 
 /** Never evaluated: the resource is unknown, so the ARN is empty and the target is ImplicitDeny. */
@@ -367,7 +388,8 @@ function groupRefs(params: GatheredParams, wire: WireParams): Item[] {
     ...(wire.groupId === undefined ? [] : items(params, wire.groupId, false)),
     ...(wire.groupIds === undefined ? [] : items(params, wire.groupIds, true)),
   ];
-  return named.map((item) => ({ ...item, value: essId(item) }));
+  for (const item of named) essId(item);
+  return named;
 }
 
 function childRefs(params: GatheredParams, wire: WireParams): ChildRef[] {

@@ -6,7 +6,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { EvaluationInput, StatementTrace } from "../evaluate/decision.js";
 import { authorizePlan } from "../ess/authorize.js";
 import { isPending } from "../ess/maybe.js";
-import { planFor } from "../ess/request.js";
+import { checkedContext, planFor } from "../ess/request.js";
 import {
   EssRequestError,
   type AuthorizationPlan,
@@ -146,6 +146,18 @@ function conditionKeys(credential: Credential, now: number, origin: ClientOrigin
   return keys;
 }
 
+/** The keys of the last request, kept while the next ones come from the same caller and place in the same second. */
+interface KeptKeys {
+  readonly accessKeyId: string;
+  readonly principalArn: string;
+  readonly second: number;
+  readonly origin: ClientOrigin;
+  readonly context: Readonly<Record<string, string>>;
+}
+
+const sameOrigin = (a: ClientOrigin, b: ClientOrigin): boolean =>
+  a.sourceIp === b.sourceIp && a.secureTransport === b.secureTransport && a.sourceVpc === b.sourceVpc;
+
 /**
  * The parameters as a plain object for the host. Assignment is several times faster than `Object.fromEntries`;
  * `__proto__` alone needs defining, as assigning it would set the prototype instead of a parameter.
@@ -256,6 +268,18 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     );
   }
 
+  // Checked and folded once for the requests that share them (`checkedContext`), rather than per request.
+  let kept: KeptKeys | undefined;
+  function contextOf(credential: Credential, at: number, origin: ClientOrigin): Readonly<Record<string, string>> {
+    const second = Math.floor(at / 1000);
+    if (kept?.second === second && kept.accessKeyId === credential.accessKeyId && kept.principalArn === credential.principal.arn && sameOrigin(kept.origin, origin)) {
+      return kept.context;
+    }
+    const context = checkedContext(conditionKeys(credential, at, origin));
+    kept = { accessKeyId: credential.accessKeyId, principalArn: credential.principal.arn, second, origin, context };
+    return context;
+  }
+
   const reject = (requestId: string, format: ResponseFormat, error: EssHttpError, detail?: AccessDeniedDetail): AuthorizationResult => ({
     ok: false,
     rejected: { requestId, status: error.status, format, body: errorBody(error, requestId, hostId, detail) },
@@ -307,7 +331,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         {
           account: principal.accountId,
           params,
-          context: conditionKeys(credential, at, originOf(facts)),
+          context: contextOf(credential, at, originOf(facts)),
           ...(options.endpointRegion ? { endpointRegion: options.endpointRegion } : {}),
         },
         { groups, resolver, policies: principal.policies },

@@ -42,8 +42,30 @@ export function canonicalQuery(params: ParamPairs): string {
 /** Percent-encodes text that is already percent-encoded: only its `%` needs it, the rest is unreserved. */
 const encodeAgain = (encoded: string): string => (encoded.includes("%") ? encoded.replaceAll("%", "%25") : encoded);
 
-/** A value as the v1 string-to-sign carries it: percent-encoded twice (plain values, most of them, as they are). */
-const encodedTwice = (value: string): string => (UNRESERVED_ONLY.test(value) ? value : encodeAgain(percentEncode(value)));
+/** `%25XX` for each ASCII character but the unreserved ones, which stay as they are (undefined). */
+const ASCII_TWICE: readonly (string | undefined)[] = Array.from({ length: 128 }, (_, c) =>
+  UNRESERVED_ONLY.test(String.fromCharCode(c)) ? undefined : `%25${c.toString(16).toUpperCase().padStart(2, "0")}`,
+);
+
+/**
+ * A value as the v1 string-to-sign carries it: percent-encoded twice. Plain values, most of them, stay as they
+ * are; ASCII ones (a timestamp's `:`) are encoded from a table; anything else the long way.
+ */
+function encodedTwice(value: string): string {
+  if (UNRESERVED_ONLY.test(value)) return value;
+  let encoded = "";
+  let plainFrom = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 128) return encodeAgain(percentEncode(value));
+    const escape = ASCII_TWICE[code];
+    if (escape !== undefined) {
+      encoded += value.slice(plainFrom, i) + escape;
+      plainFrom = i + 1;
+    }
+  }
+  return encoded + value.slice(plainFrom);
+}
 
 /** The last parameter names read, as sent and in canonical order: a client sends the same names in the same order. */
 let lastNames: { readonly sent: readonly string[]; readonly sorted: readonly string[] } = { sent: [], sorted: [] };
