@@ -268,6 +268,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     );
   }
 
+  const authentication = { credentials, nonces, timestampWindowMs: options.timestampWindowMs, now };
+
   // Checked and folded once for the requests that share them (`checkedContext`), rather than per request.
   let kept: KeptKeys | undefined;
   function contextOf(credential: Credential, at: number, origin: ClientOrigin): Readonly<Record<string, string>> {
@@ -314,7 +316,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       // Awaited only when pending: in-memory host sources answer at once, and a microtask per step adds up.
       let authenticated;
       try {
-        authenticated = verifyRequest(facts, { credentials, nonces, timestampWindowMs: options.timestampWindowMs, now });
+        authenticated = verifyRequest(facts, authentication);
         if (isPending(authenticated)) authenticated = await authenticated;
       } catch (e) {
         if (e instanceof EssHttpError) {
