@@ -1,7 +1,8 @@
 /**
  * Where one `authorize()` call spends its CPU: the middleware benchmark's in-process probe (same principal, store and
  * signed requests) under V8's sampling profiler, self time summed per area of the code. Run:
- *   node --import ./bench/loader.mjs bench/profile-middleware.ts
+ *   node --import ./bench/loader.mjs bench/profile-middleware.ts [--functions N]
+ * `--functions N` also lists the N functions with the most self time.
  */
 import { Session } from "node:inspector/promises";
 import { createAuthorizer } from "../src/middleware/authorizer.js";
@@ -44,6 +45,7 @@ const { profile } = await session.post("Profiler.stop");
 const samplesOf = new Map<number, number>();
 for (const id of profile.samples ?? []) samplesOf.set(id, (samplesOf.get(id) ?? 0) + 1);
 const shares = new Map<string, number>();
+const byFunction = new Map<string, number>();
 let total = 0;
 for (const node of profile.nodes) {
   const samples = samplesOf.get(node.id) ?? 0;
@@ -51,7 +53,15 @@ for (const node of profile.nodes) {
   const where = `${node.callFrame.url} ${node.callFrame.functionName}`;
   const area = AREAS.find(([, path]) => path.test(node.callFrame.url) || path.test(node.callFrame.functionName))?.[0] ?? (where.includes("/src/") ? "other ess-authz" : "runtime");
   shares.set(area, (shares.get(area) ?? 0) + samples);
+  const name = `${node.callFrame.functionName || "(anonymous)"} ${node.callFrame.url.replace(/^.*\/(src|node_modules)\//, "")}`;
+  byFunction.set(name, (byFunction.get(name) ?? 0) + samples);
   total += samples;
 }
 console.log(`authorize(): ${usPerCall.toFixed(1)} µs per call back to back (100,000 calls; self time by area, sampled every 50 µs)`);
 for (const [area, samples] of [...shares].sort((a, b) => b[1] - a[1])) console.log(`${((100 * samples) / total).toFixed(1).padStart(5)} %  ${area}`);
+const listed = process.argv.indexOf("--functions");
+if (listed >= 0) {
+  const count = Number(process.argv[listed + 1] ?? 20);
+  console.log(`\nthe ${count} functions with the most self time:`);
+  for (const [name, samples] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, count)) console.log(`${((100 * samples) / total).toFixed(1).padStart(5)} %  ${name}`);
+}

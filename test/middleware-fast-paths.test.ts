@@ -8,6 +8,7 @@ import Fastify from "fastify";
 import pino from "pino";
 import t from "tap";
 import { makeContext, resourceContext, sharedValues } from "../src/evaluate/context.js";
+import { buildPlan, checkedContext } from "../src/ess/request.js";
 import { storeFromJson } from "../src/ess/store.js";
 import { createAuthorizer } from "../src/middleware/authorizer.js";
 import { essAuthz } from "../src/middleware/fastify.js";
@@ -15,7 +16,9 @@ import { parseFormInto } from "../src/middleware/form.js";
 import { runJobs } from "./helpers/work-lane.js";
 import { badEscapes } from "./reference/big-inputs.js";
 import { MemoryNonceStore } from "../src/middleware/nonce.js";
-import { canonicalQuery, percentEncode, signV1, stringToSignV1 } from "../src/middleware/signature.js";
+import { canonicalQuery, HmacKeys, percentEncode, sha256Hex, signV1, signV3, stringToSignV1 } from "../src/middleware/signature.js";
+import { authenticate } from "../src/middleware/authenticate.js";
+import { createHmac } from "node:crypto";
 import { policyOf } from "./helpers/policies.js";
 import { ACCOUNT, GROUP1, timestamp } from "./helpers/service.js";
 
@@ -78,6 +81,74 @@ t.test("the one-pass v1 string-to-sign is METHOD&%2F&percentEncode(canonicalQuer
   const repeated = [["a", "1"], ["a", "2"]] as const;
   t.equal(stringToSignV1("GET", repeated), `GET&%2F&${percentEncode(canonicalQuery(repeated))}`, "a client's pair list is signed as given, repeats included");
   t.equal(signV1("GET", [["b", "2"], ["a", "1"]], "s"), signV1("GET", new Map([["a", "1"], ["b", "2"], ["Signature", "ignored"]]), "s"), "Signature is never signed");
+});
+
+t.test("form parsing that falls back takes back only its own pairs", async (t) => {
+  // A body read after the query: the query's parameters stay, the body's are read again by URLSearchParams.
+  const body = "a=1&b=%zz&c=%C3%A9";
+  const into = new Map([["Action", "X"]]);
+  parseFormInto(body, into, repeated);
+  t.same([...into], [["Action", "X"], ...new URLSearchParams(`&${body}`)]);
+  t.throws(() => parseFormInto("a=1&b=%zz&Action=2", new Map([["Action", "X"]]), repeated), { message: "Action" }, "a repeat after the fallback is still refused");
+});
+
+t.test("the v1 string-to-sign follows each request's own names, whatever the one before sent", async (t) => {
+  const expected = (pairs: [string, string][]): string => `GET&%2F&${percentEncode(canonicalQuery(pairs.filter(([k]) => k !== "Signature")))}`;
+  const requests: [string, string][][] = [
+    [["b", "1"], ["a", "2"], ["Signature", "s"]],
+    [["b", "3"], ["a", "4 5"], ["Signature", "t"]], // same names, same order, other values
+    [["a", "6"], ["b", "7"], ["Signature", "u"]], // same names, other order
+    [["b", "8"], ["c", "9"], ["Signature", "v"]], // same size, another name
+    [["b", "8"], ["a b", "9"], ["Signature", "w"]], // a name that needs encoding
+    [["b", "1"], ["a", "2"]], // no Signature
+    [["b", "1"], ["a", "2"], ["Signature", "s"]],
+  ];
+  for (const pairs of requests) t.equal(stringToSignV1("GET", new Map(pairs)), expected(pairs), JSON.stringify(pairs));
+});
+
+t.test("HMAC keys are made per secret: a rotated secret signs with its own key, and the cache stays bounded", async (t) => {
+  const message = "GET&%2F&a%3D1";
+  const v1 = (secret: string): string => createHmac("sha1", `${secret}&`).update(`GET&%2F&${percentEncode("a=1")}`).digest("base64");
+  t.equal(signV1("GET", [["a", "1"]], "old"), v1("old"));
+  t.equal(signV1("GET", [["a", "1"]], "new"), v1("new"), "a changed secret is not served the old key");
+  t.equal(signV1("GET", [["a", "1"]], "old"), v1("old"));
+  const v3 = { method: "POST", path: "/", query: [], headers: { host: "h" }, signedHeaders: ["host"], payloadHash: "x" } as const;
+  t.not(signV3(v3, "old"), signV3(v3, "new"));
+
+  const keys = new HmacKeys((secret) => `${secret}&`, 3);
+  for (const secret of ["a", "b", "c", "d", "e"]) {
+    t.equal(createHmac("sha1", keys.of(secret)).update(message).digest("hex"), createHmac("sha1", `${secret}&`).update(message).digest("hex"), `the key of ${secret}`);
+    t.ok(keys.size <= 3, `${keys.size} keys kept`);
+  }
+  t.equal(createHmac("sha1", keys.of("a")).update(message).digest("hex"), createHmac("sha1", "a&").update(message).digest("hex"), "a key dropped when full is made again");
+});
+
+t.test("a timestamp read before is still checked against the clock, and an empty one is refused", async (t) => {
+  const secret = "s";
+  const principal = { type: "RamUser" as const, accountId: ACCOUNT, displayName: "p", arn: `acs:ram::${ACCOUNT}:user/p`, policies: { identity: [] } };
+  const credentials = { findAccessKey: (id: string) => (id === "AKID" ? { accessKeyId: id, accessKeySecret: secret, principal } : undefined) };
+  const v3 = (date: string, nonce: string) => {
+    const headers: Record<string, string> = {
+      host: "ess.aliyuncs.com",
+      "x-acs-action": "DescribeScalingGroups",
+      "x-acs-version": "2014-08-28",
+      "x-acs-date": date,
+      "x-acs-signature-nonce": nonce,
+      "x-acs-content-sha256": sha256Hex(""),
+    };
+    const signedHeaders = Object.keys(headers);
+    const signature = signV3({ method: "GET", path: "/", query: [["RegionId", "cn-hangzhou"]], headers, signedHeaders, payloadHash: sha256Hex("") }, secret);
+    headers["authorization"] = `ACS3-HMAC-SHA256 Credential=AKID,SignedHeaders=${signedHeaders.join(";")},Signature=${signature}`;
+    return { method: "GET", path: "/", rawQuery: "RegionId=cn-hangzhou", headers };
+  };
+  await t.rejects(authenticate(v3("", "n-0"), { credentials, nonces: new MemoryNonceStore() }), { code: "InvalidParameter" }, "an empty x-acs-date");
+  const date = "2026-01-01T00:00:00Z";
+  const at = Date.parse(date);
+  const nonces = new MemoryNonceStore();
+  const accepted = await authenticate(v3(date, "n-1"), { credentials, nonces, now: () => at + 1000 });
+  t.equal(accepted.credential.accessKeyId, "AKID");
+  await t.rejects(authenticate(v3(date, "n-2"), { credentials, nonces, now: () => at + 16 * 60_000 }), { code: "InvalidTimeStamp.Expired" }, "the same text, later");
+  await t.rejects(authenticate(v3("2026-01-01 00:00:00", "n-3"), { credentials, nonces, now: () => at }), { code: "InvalidParameter" }, "another shape");
 });
 
 t.test("one request's resources share its values without seeing each other's tags", async (t) => {
@@ -177,4 +248,48 @@ t.test("an authorizer without a nonce store says, once, that replays are refused
   t.equal(lines.length, 1, "only the authorizer left without a store warns");
   t.equal(lines[0]?.level, 40, "a warning");
   t.match(lines[0]?.msg, /no nonce store given.*replayed after a restart/);
+});
+
+t.test("global keys kept for one second stay each caller's and each address's own", async (t) => {
+  const policy = policyOf(
+    [{ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*", Condition: { StringEquals: { "acs:AccessId": "AK1" }, IpAddress: { "acs:SourceIp": "10.0.0.0/8" } } }],
+    "ak1-from-10",
+  );
+  const principal = { type: "RamUser" as const, accountId: ACCOUNT, displayName: "p", arn: `acs:ram::${ACCOUNT}:user/p`, policies: { identity: [{ policy }] } };
+  const store = storeFromJson({ scalingGroups: [{ ScalingGroupId: GROUP1, RegionId: "cn-hangzhou" }] });
+  const at = Date.parse("2026-12-06T04:00:00Z");
+  const authorizer = createAuthorizer({
+    credentials: { findAccessKey: (id: string) => ({ accessKeyId: id, accessKeySecret: "s", principal }) },
+    groups: store.groups,
+    resolver: store.resolver,
+    nonces: new MemoryNonceStore(),
+    diagnosticKey: "a-diagnostic-key-of-some-length",
+    now: () => at, // every request in the same second
+  });
+  let n = 0;
+  const call = async (accessKeyId: string, remoteAddress: string): Promise<string> => {
+    const params = describeParams(`n-${n++}`, ["Format", "JSON"]).map(([k, v]): [string, string] => [k, k === "AccessKeyId" ? accessKeyId : k === "Timestamp" ? timestamp(at) : v]);
+    const rawQuery = new URLSearchParams([...params, ["Signature", signV1("GET", params, "s")]]).toString();
+    const result = await authorizer.authorize({ method: "GET", path: "/", rawQuery, headers: {}, remoteAddress, encrypted: false });
+    return result.ok ? "Allow" : result.rejected.body.Code;
+  };
+  t.equal(await call("AK1", "10.1.1.1"), "Allow");
+  t.equal(await call("AK2", "10.1.1.1"), "Forbidden.Unauthorized", "another AccessKey, same place and second");
+  t.equal(await call("AK1", "10.1.1.1"), "Allow");
+  t.equal(await call("AK1", "192.168.1.1"), "Forbidden.Unauthorized", "the same AccessKey from another address");
+  t.equal(await call("AK1", "10.2.2.2"), "Allow");
+});
+
+t.test("a checked context plans as the context itself does, and a refused one is still refused", async (t) => {
+  const store = storeFromJson({ scalingGroups: [{ ScalingGroupId: GROUP1, RegionId: "cn-hangzhou", Tags: { team: "a" } }] });
+  const keys = { "acs:SourceIp": "10.0.0.1", "acs:CurrentTime": "2026-12-06T04:00:00Z" };
+  const params = { Action: "CreateScalingGroup", Version: "2014-08-28", RegionId: "cn-hangzhou", "Tag.1.Key": "team", "Tag.1.Value": "b" };
+  const describe = { Action: "DescribeScalingGroups", Version: "2014-08-28", RegionId: "cn-hangzhou", "ScalingGroupId.1": GROUP1 };
+  for (const request of [params, describe]) {
+    const plain = await buildPlan({ account: ACCOUNT, params: request, context: keys }, store);
+    t.same(await buildPlan({ account: ACCOUNT, params: request, context: checkedContext(keys) }, store), plain, request.Action);
+  }
+  const reserved = checkedContext({ "acs:RequestTag/team": "a" });
+  await t.rejects(buildPlan({ account: ACCOUNT, params: describe, context: reserved }, store), { code: "InvalidParameter" });
+  t.ok(Object.isFrozen(checkedContext(keys)), "frozen: what was checked cannot change");
 });

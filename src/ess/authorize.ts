@@ -66,10 +66,24 @@ function aggregate(mode: AuthorizationPlan["mode"], resources: readonly Resource
 // Stage and statement index hold no newline, so with the policy name last the key is unambiguous.
 const refKey = (r: StatementRef): string => `${r.stage}\n${r.statement}\n${r.policy}`;
 
+const sameRef = (a: StatementRef, b: StatementRef): boolean => a.statement === b.statement && a.stage === b.stage && a.policy === b.policy;
+
+/** Up to this many statements, repeats are looked for pair by pair rather than through keys. */
+const PAIRWISE_LIMIT = 16;
+
+function hasRepeats(refs: readonly StatementRef[]): boolean {
+  for (let i = 1; i < refs.length; i++) for (let j = 0; j < i; j++) if (sameRef(refs[i]!, refs[j]!)) return true;
+  return false;
+}
+
 /** The statements behind the answer: those of the resources whose own decision is the answer, each once. */
 function determiningOf(resources: readonly ResourceDecision[], decision: DecisionKind): readonly StatementRef[] {
-  // One resource with at most one statement needs no de-duplication (a policy attached twice lists its statements twice).
-  if (resources.length === 1 && resources[0]!.determining.length <= 1) return resources[0]!.decision === decision ? resources[0]!.determining : [];
+  // One resource's list is kept when it has no repeats (a policy attached twice lists its statements twice).
+  if (resources.length === 1 && resources[0]!.determining.length <= PAIRWISE_LIMIT) {
+    const only = resources[0]!;
+    if (only.decision !== decision) return [];
+    if (!hasRepeats(only.determining)) return only.determining;
+  }
   const determining = new Map<string, StatementRef>();
   for (const r of resources) {
     if (r.decision !== decision) continue;

@@ -6,6 +6,18 @@ import { EssRequestError } from "./types.js";
  */
 export type Params = ReadonlyMap<string, string>;
 
+/**
+ * Where a repeat list is read from: all the parameters, or just those a plan has already gathered under the list's
+ * name (one pass over a request serves every list it reads).
+ */
+export type Sent = Iterable<readonly [name: string, value: string]>;
+
+/** A request's parameters, with those of its repeat lists gathered by list name (`Tag` → `Tag.1.Key`, ...). */
+export interface GatheredParams {
+  readonly all: Params;
+  readonly lists: ReadonlyMap<string, Sent>;
+}
+
 /** A parameter value with the wire name it came from (`ResourceIds.2`), for errors and target origins. */
 export interface Item {
   readonly origin: string;
@@ -50,10 +62,10 @@ interface ListEntry {
 const LIST_INDEX = /^[1-9][0-9]*$/;
 
 /** Entries of the repeat list `prefix.N` / `prefix.N.Field`, ordered by N (gaps allowed, as the SDKs send them). */
-function listEntries(params: Params, prefix: string): ListEntry[] {
+function listEntries(sent: Sent, prefix: string): ListEntry[] {
   const entries: ListEntry[] = [];
   const start = `${prefix}.`;
-  for (const [name, value] of params) {
+  for (const [name, value] of sent) {
     if (!name.startsWith(start)) continue;
     const rest = name.slice(prefix.length + 1);
     const dot = rest.indexOf(".");
@@ -68,15 +80,15 @@ function listEntries(params: Params, prefix: string): ListEntry[] {
 }
 
 /** The values of a parameter: a scalar repeat list `name.N` ordered by N, or a single `name` if present. */
-export function items(params: Params, name: string, list: boolean): Item[] {
-  if (list) return scalarList(params, name);
-  const item = single(params, name);
+export function items(params: GatheredParams, name: string, list: boolean): Item[] {
+  if (list) return scalarList(params.lists.get(name) ?? [], name);
+  const item = single(params.all, name);
   return item ? [item] : [];
 }
 
 /** Values of the scalar repeat list `prefix.N`, ordered by N. */
-export function scalarList(params: Params, prefix: string): Item[] {
-  return listEntries(params, prefix).map((e) => {
+export function scalarList(sent: Sent, prefix: string): Item[] {
+  return listEntries(sent, prefix).map((e) => {
     if (e.field !== undefined) throw invalidParameter(e.name, `${prefix}.N takes no sub-fields`);
     return { origin: e.name, value: e.value };
   });
@@ -88,9 +100,9 @@ const TAG_FIELDS: readonly string[] = ["Key", "Value", "Propagate"];
  * Key/value pairs of the tag list `prefix.N.Key` / `prefix.N.Value`, ordered by N. A tag without `Value`
  * has the empty value (ESS allows empty tag values); `Propagate` is accepted but is not part of the tag.
  */
-export function tagList(params: Params, prefix: string): [string, string][] {
+export function tagList(sent: Sent, prefix: string): [string, string][] {
   const byIndex = new Map<number, Map<string, string>>();
-  for (const e of listEntries(params, prefix)) {
+  for (const e of listEntries(sent, prefix)) {
     if (e.field === undefined || !TAG_FIELDS.includes(e.field)) {
       throw invalidParameter(e.name, `expected ${prefix}.N.Key, ${prefix}.N.Value or ${prefix}.N.Propagate`);
     }

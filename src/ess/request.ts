@@ -1,7 +1,8 @@
-import { foldKey, resourceContext, sharedValues, type RequestContext } from "../evaluate/context.js";
+import { appendTo, foldKey, resourceContext, sharedValues, type RequestContext } from "../evaluate/context.js";
 import type { EvaluationInput } from "../evaluate/decision.js";
 import { groupArnPrefix, residual, type ListResidual } from "../residual/residual.js";
 import { getOperation } from "./catalog.js";
+import { mapReady, whenReady } from "./maybe.js";
 import {
   essId,
   invalidParameter,
@@ -13,9 +14,11 @@ import {
   single,
   tagList,
   toParams,
+  type GatheredParams,
   type Item,
   type Params,
   type RuleAri,
+  type Sent,
 } from "./params.js";
 import {
   API_VERSIONS,
@@ -29,6 +32,7 @@ import {
   type EssRequest,
   type GroupInfo,
   type GroupSource,
+  type MaybePromise,
   type WireParams,
 } from "./types.js";
 
@@ -63,6 +67,12 @@ interface ChildRef {
   readonly ari?: RuleAri;
 }
 
+/** The groups and children a group operation's request names, each validated. */
+interface Locators {
+  readonly groups: readonly Item[];
+  readonly children: readonly ChildRef[];
+}
+
 /** Only these may be bound to no group; they are then authorized on `*` (docs/semantics.md §5). */
 export const UNBINDABLE: ReadonlySet<ChildKind> = new Set<ChildKind>(["ScheduledTask", "AlarmTask"]);
 
@@ -84,35 +94,41 @@ export const ACCOUNT_ID = /^[0-9]{1,32}$/;
  * missing or malformed parameters); errors of `deps` propagate.
  */
 export async function buildPlan(req: EssRequest, deps: PlanDeps): Promise<AuthorizationPlan> {
+  return planFor(req, deps);
+}
+
+/**
+ * `buildPlan`, answered at once when every answer of `deps` is (in-memory sources): the middleware's path, which
+ * then needs no promise per lookup. Throws where `buildPlan` rejects.
+ */
+export function planFor(req: EssRequest, deps: PlanDeps): MaybePromise<AuthorizationPlan> {
   if (!ACCOUNT_ID.test(req.account)) throw new TypeError(`EssRequest.account must be a numeric account id, got ${JSON.stringify(req.account)}`);
-  const params = toParams(req.params);
-  const op = operation(params);
-  const { apiVersion, wire } = version(params, op);
-  rejectForeignNames(params, op, apiVersion, wire);
-  checkResourceType(params, wire);
+  const all = toParams(req.params);
+  const op = operation(all);
+  const { apiVersion, wire } = version(all, op);
+  const params = gatherNames(all, op, apiVersion, wire);
+  checkResourceType(all, wire);
   // UntagResources' TagKey(s).N name keys only: validated, but they carry no acs:RequestTag values.
-  if (wire.tagKeys !== undefined) scalarList(params, wire.tagKeys);
+  if (wire.tagKeys !== undefined) scalarList(listOf(params, wire.tagKeys), wire.tagKeys);
   // Create, tag and tag-filter parameters alike (docs/semantics.md §5); `Tags` JSON strings are not in `wire.tags`.
-  const requestTags = wire.tags === undefined ? [] : tagList(params, wire.tags);
-  const keys = globalKeys(req.context);
+  const requestTags = wire.tags === undefined ? [] : tagList(listOf(params, wire.tags), wire.tags);
+  const known = req.context === undefined ? undefined : checkedContexts.get(req.context);
+  const keys = known?.keys ?? globalKeys(req.context);
   const scope: Scope = {
     action: op.ramAction,
-    region: planRegion(params, req, op),
+    region: planRegion(all, req, op),
     account: req.account,
     requestTags,
-    values: sharedValues(keys, requestTags),
+    values: known && requestTags.length === 0 ? known.values : sharedValues(keys, requestTags),
     keys,
   };
-  const list = regionList(op, wire, params, scope, deps);
-  return {
-    operation: op.name,
-    action: op.ramAction,
-    apiVersion,
-    regionId: scope.region,
-    mode: op.mode,
-    targets: await targets(op, wire, params, scope, deps, list?.residual),
-    ...(list ? { list } : {}),
-  };
+  // Read once for both the region-list question and the targets (groups first: their errors come first).
+  const named = op.resource === "group" ? { groups: groupRefs(params, wire), children: childRefs(params, wire) } : undefined;
+  const list = regionList(op, named, scope, deps);
+  return whenReady(targets(op, wire, named, scope, deps, list?.residual), (planned): AuthorizationPlan => {
+    const plan = { operation: op.name, action: op.ramAction, apiVersion, regionId: scope.region, mode: op.mode, targets: planned };
+    return list ? { ...plan, list } : plan;
+  });
 }
 
 function operation(params: Params): EssOperation {
@@ -204,22 +220,30 @@ function nameRules(op: EssOperation, apiVersion: ApiVersion, wire: WireParams): 
 }
 
 /**
- * Refuses authorization-relevant parameters spelled another way: in other case (`regionid`, `LifecycleHookId`
- * for RecordLifecycleActionHeartbeat's `lifecycleHookId`) or in the other version's form (`Tags.1.Key` in a
+ * Gathers the items of the operation's own repeat lists by list name, in the one pass that refuses
+ * authorization-relevant parameters spelled another way: in other case (`regionid`, `LifecycleHookId` for
+ * RecordLifecycleActionHeartbeat's `lifecycleHookId`) or in the other version's form (`Tags.1.Key` in a
  * 2014-08-28 request). If ESS honoured such a name while we ignored it, a Deny on its tag or resource would not
- * fire; refusing it fails closed.
+ * fire; refusing it fails closed. (No catalog name has a dot of its own: `Tag.1.Key` is in list `Tag`.)
  */
-function rejectForeignNames(params: Params, op: EssOperation, apiVersion: ApiVersion, wire: WireParams): void {
+function gatherNames(all: Params, op: EssOperation, apiVersion: ApiVersion, wire: WireParams): GatheredParams {
   const { own, knownLower, plainScalars } = nameRules(op, apiVersion, wire);
-  for (const name of params.keys()) {
+  const lists = new Map<string, [string, string][]>();
+  for (const [name, value] of all) {
     const dot = name.indexOf(".");
-    if (dot < 0 && plainScalars.has(name)) continue;
-    const base = dot < 0 ? name : name.slice(0, dot);
-    const kind = dot < 0 ? "scalar" : "list";
-    if (knownLower[kind].has(base.toLowerCase()) && !own[kind].has(base)) {
-      throw invalidParameter(name, `not a parameter of ${op.name} in version ${apiVersion} (names are case-sensitive and differ between versions)`);
+    if (dot < 0) {
+      if (plainScalars.has(name) || !knownLower.scalar.has(name.toLowerCase())) continue;
+    } else {
+      const base = name.slice(0, dot);
+      if (own.list.has(base)) {
+        appendTo(lists, base, [name, value]);
+        continue;
+      }
+      if (!knownLower.list.has(base.toLowerCase())) continue;
     }
+    throw invalidParameter(name, `not a parameter of ${op.name} in version ${apiVersion} (names are case-sensitive and differ between versions)`);
   }
+  return { all, lists };
 }
 
 function checkResourceType(params: Params, wire: WireParams): void {
@@ -240,6 +264,24 @@ function planRegion(params: Params, req: EssRequest, op: EssOperation): string {
   return "";
 }
 
+/** Contexts made by `checkedContext`, with their keys checked and folded (`sharedValues` without request tags). */
+const checkedContexts = new WeakMap<object, { readonly keys: readonly (readonly [string, string])[]; readonly values: ReadonlyMap<string, readonly string[]> }>();
+
+/**
+ * A frozen copy of `context` whose keys are checked and folded now, once for every plan that uses it: the
+ * middleware's keys of one caller, place and second. A context that would be refused is left to each plan to refuse.
+ */
+export function checkedContext(context: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  const copy = Object.freeze({ ...context });
+  try {
+    const keys = globalKeys(copy);
+    checkedContexts.set(copy, { keys, values: sharedValues(keys, []) });
+  } catch {
+    // refused by the plan, in its turn
+  }
+  return copy;
+}
+
 function globalKeys(context: EssRequest["context"]): [string, string][] {
   const keys: [string, string][] = [];
   for (const [key, value] of Object.entries(context ?? {})) {
@@ -257,8 +299,13 @@ function context(scope: Scope, resource: string, group?: GroupInfo): RequestCont
 
 const groupArn = (scope: Scope, id: string): string => groupArnPrefix(scope.region, scope.account) + id;
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+// Targets are built by assignment rather than conditional spreads: this runs for every target of every request.
 function everything(scope: Scope, origin?: string): AuthTarget {
-  return { arn: "*", context: context(scope, "*"), ...(origin === undefined ? {} : { origin }) };
+  const target: Mutable<AuthTarget> = { arn: "*", context: context(scope, "*") };
+  if (origin !== undefined) target.origin = origin;
+  return target;
 }
 
 /** `scalinggroup/*`: the resource of CreateScalingGroup, and the probe of a list call that finds no group. */
@@ -273,13 +320,10 @@ function anyGroup(scope: Scope): AuthTarget {
  */
 function groupTarget(scope: Scope, id: string, group: GroupInfo | undefined, origin?: string): AuthTarget {
   const arn = groupArn(scope, id);
-  return {
-    arn,
-    scalingGroupId: id,
-    context: context(scope, arn, group),
-    ...(origin === undefined ? {} : { origin }),
-    ...(group ? {} : { groupNotFound: true }),
-  };
+  const target: Mutable<AuthTarget> = { arn, scalingGroupId: id, context: context(scope, arn, group) };
+  if (origin !== undefined) target.origin = origin;
+  if (!group) target.groupNotFound = true;
+  return target;
 }
 
 /** Never evaluated: the resource is unknown, so the ARN is empty and the target is ImplicitDeny. */
@@ -293,29 +337,29 @@ function unresolved(scope: Scope, ref: ChildRef, why: string): AuthTarget {
 }
 
 /** Whether the call lists the groups of the whole region: it names no group and no child. */
-const listsRegion = (op: EssOperation, wire: WireParams, params: Params): boolean =>
-  op.resource === "group" && op.withoutLocator === "regionGroups" && groupRefs(params, wire).length === 0 && childRefs(params, wire).length === 0;
+const listsRegion = (op: EssOperation, named: Locators): boolean =>
+  op.withoutLocator === "regionGroups" && named.groups.length === 0 && named.children.length === 0;
 
-function regionList(op: EssOperation, wire: WireParams, params: Params, scope: Scope, deps: PlanDeps): AuthorizationPlan["list"] {
-  if (!deps.policies || !listsRegion(op, wire, params)) return undefined;
+function regionList(op: EssOperation, named: Locators | undefined, scope: Scope, deps: PlanDeps): AuthorizationPlan["list"] {
+  if (!deps.policies || !named || !listsRegion(op, named)) return undefined;
   const knowns = { region: scope.region, account: scope.account, keys: scope.keys, requestTags: scope.requestTags };
   return { residual: residual(deps.policies, scope.action, knowns), requestTags: scope.requestTags };
 }
 
-async function targets(op: EssOperation, wire: WireParams, params: Params, scope: Scope, deps: PlanDeps, allowed?: ListResidual): Promise<AuthTarget[]> {
+/** `named` is set for group operations. */
+function targets(op: EssOperation, wire: WireParams, named: Locators | undefined, scope: Scope, deps: PlanDeps, allowed?: ListResidual): MaybePromise<AuthTarget[]> {
   switch (op.resource) {
     case "all":
       return [everything(scope)];
     case "create":
       return [anyGroup(scope)];
     case "group":
-      return groupTargets(op, wire, params, scope, deps, allowed);
+      return groupTargets(op, wire, named!, scope, deps, allowed);
   }
 }
 
-async function groupTargets(op: EssOperation, wire: WireParams, params: Params, scope: Scope, deps: PlanDeps, allowed?: ListResidual): Promise<AuthTarget[]> {
-  const groups = groupRefs(params, wire);
-  const children = childRefs(params, wire);
+function groupTargets(op: EssOperation, wire: WireParams, named: Locators, scope: Scope, deps: PlanDeps, allowed?: ListResidual): MaybePromise<AuthTarget[]> {
+  const { groups, children } = named;
   if (groups.length === 0 && children.length === 0) {
     switch (op.withoutLocator) {
       case "unbound":
@@ -328,22 +372,27 @@ async function groupTargets(op: EssOperation, wire: WireParams, params: Params, 
   }
   // A list call is scoped by the groups it names, its child ids only filter inside them. Any other call needs
   // every resource it names allowed, e.g. ModifyScheduledTask both the task's current group and the new one.
-  const locatedChildren = op.mode === "filter" && groups.length > 0 ? [] : children;
-  return Promise.all([
-    ...groups.map(async (g) => groupTarget(scope, g.value, await deps.groups.getGroup(g.value, scope.region), g.origin)),
-    ...locatedChildren.map((c) => childTarget(c, scope, deps)),
-  ]);
+  const located: readonly (Item | ChildRef)[] = op.mode === "filter" && groups.length > 0 ? groups : [...groups, ...children];
+  // Every lookup is started before any is waited for.
+  return mapReady(located, (ref) =>
+    "kind" in ref
+      ? childTarget(ref, scope, deps)
+      : whenReady(deps.groups.getGroup(ref.value, scope.region), (group) => groupTarget(scope, ref.value, group, ref.origin)),
+  );
 }
 
-function groupRefs(params: Params, wire: WireParams): Item[] {
+const listOf = (params: GatheredParams, name: string): Sent => params.lists.get(name) ?? [];
+
+function groupRefs(params: GatheredParams, wire: WireParams): Item[] {
   const named = [
     ...(wire.groupId === undefined ? [] : items(params, wire.groupId, false)),
     ...(wire.groupIds === undefined ? [] : items(params, wire.groupIds, true)),
   ];
-  return named.map((item) => ({ ...item, value: essId(item) }));
+  for (const item of named) essId(item);
+  return named;
 }
 
-function childRefs(params: Params, wire: WireParams): ChildRef[] {
+function childRefs(params: GatheredParams, wire: WireParams): ChildRef[] {
   return wire.children.flatMap((c) =>
     items(params, c.param, c.list).map((item): ChildRef => {
       if (!c.ari) return { kind: c.kind, origin: item.origin, id: essId(item) };
@@ -361,25 +410,27 @@ function locatorNames(wire: WireParams): string[] {
   ];
 }
 
-async function childTarget(ref: ChildRef, scope: Scope, deps: PlanDeps): Promise<AuthTarget> {
+function childTarget(ref: ChildRef, scope: Scope, deps: PlanDeps): MaybePromise<AuthTarget> {
   if (ref.ari && (ref.ari.regionId !== scope.region || ref.ari.account !== scope.account)) {
     return unresolved(scope, ref, `the ARI names region ${ref.ari.regionId} and account ${ref.ari.account}, not ${scope.region} and ${scope.account}`);
   }
-  const resolution = await deps.resolver.resolve(ref.kind, ref.id, scope.region);
-  switch (resolution.kind) {
-    case "group": {
-      const group = await deps.groups.getGroup(resolution.scalingGroupId, scope.region);
-      if (!group) return unresolved(scope, ref, `resolved to scaling group ${resolution.scalingGroupId}, which is unknown`);
-      return groupTarget(scope, resolution.scalingGroupId, group, ref.origin);
+  return whenReady(deps.resolver.resolve(ref.kind, ref.id, scope.region), (resolution) => {
+    switch (resolution.kind) {
+      case "group":
+        return whenReady(deps.groups.getGroup(resolution.scalingGroupId, scope.region), (group) =>
+          group
+            ? groupTarget(scope, resolution.scalingGroupId, group, ref.origin)
+            : unresolved(scope, ref, `resolved to scaling group ${resolution.scalingGroupId}, which is unknown`),
+        );
+      case "unbound":
+        return UNBINDABLE.has(ref.kind) ? everything(scope, ref.origin) : unresolved(scope, ref, "reported unbound, but only scheduled and alarm tasks can be");
+      case "notFound":
+        return unresolved(scope, ref, `not found in region ${scope.region}`);
+      default:
+        // A host written in JavaScript may return anything: fail closed.
+        return unresolved(scope, ref, "the resolver gave no usable answer");
     }
-    case "unbound":
-      return UNBINDABLE.has(ref.kind) ? everything(scope, ref.origin) : unresolved(scope, ref, "reported unbound, but only scheduled and alarm tasks can be");
-    case "notFound":
-      return unresolved(scope, ref, `not found in region ${scope.region}`);
-    default:
-      // A host written in JavaScript may return anything: fail closed.
-      return unresolved(scope, ref, "the resolver gave no usable answer");
-  }
+  });
 }
 
 /** Whether the group carries every tag filter of a list call (exact key and value), as ESS filters. */
@@ -392,15 +443,19 @@ export const carriesEvery = (group: GroupInfo, filters: readonly (readonly [stri
  * are left to ESS: extra targets only add items the host filters out anyway. When no group remains, one probe
  * on `scalinggroup/*` without resource tags decides whether the caller may make the call at all.
  */
-async function regionTargets(op: EssOperation, scope: Scope, deps: PlanDeps, allowed?: ListResidual): Promise<AuthTarget[]> {
+function regionTargets(op: EssOperation, scope: Scope, deps: PlanDeps, allowed?: ListResidual): MaybePromise<AuthTarget[]> {
   // Tasks bound to no group can be listed too; they are authorized on `*`.
   const unbound = op.unboundTasks ? [everything(scope)] : [];
   // One allowed group decides a list call: the store finds it, the engine decides it. Without one (a denial,
   // which needs every group's decision to explain itself), the call is decided group by group.
-  const probe = allowed && deps.groups.findAllowed ? await deps.groups.findAllowed(scope.region, allowed, scope.requestTags) : undefined;
-  if (probe?.group) return [groupTarget(scope, probe.group.scalingGroupId, probe.group), ...unbound];
-  const groups = probe?.candidates === false ? [] : (await deps.groups.listGroups(scope.region)).filter((g) => carriesEvery(g, scope.requestTags));
-  const result = groups.map((g) => groupTarget(scope, g.scalingGroupId, g));
-  if (result.length === 0) result.push(anyGroup(scope));
-  return [...result, ...unbound];
+  const probe = allowed && deps.groups.findAllowed ? deps.groups.findAllowed(scope.region, allowed, scope.requestTags) : undefined;
+  return whenReady(probe, (found) => {
+    if (found?.group) return [groupTarget(scope, found.group.scalingGroupId, found.group), ...unbound];
+    const listed = found?.candidates === false ? [] : deps.groups.listGroups(scope.region);
+    return whenReady(listed, (groups) => {
+      const result = groups.filter((g) => carriesEvery(g, scope.requestTags)).map((g) => groupTarget(scope, g.scalingGroupId, g));
+      if (result.length === 0) result.push(anyGroup(scope));
+      return [...result, ...unbound];
+    });
+  });
 }

@@ -2,6 +2,8 @@
  * Verifies an RPC request's AccessKey signature (v1 HMAC-SHA1 or v3 ACS3-HMAC-SHA256), its timestamp and nonce,
  * and returns its parameters and signer. Every failure is an `EssHttpError` with the code of docs/semantics.md §6.
  */
+import { whenReady } from "../ess/maybe.js";
+import type { MaybePromise } from "../ess/types.js";
 import { EssHttpError } from "./errors.js";
 import { parseFormInto } from "./form.js";
 import type { NonceStore } from "./nonce.js";
@@ -163,11 +165,17 @@ function pickHeaders(req: SignedHttpRequest): Record<string, string | undefined>
   return out;
 }
 
+/** The last valid timestamp read and its time: the requests of one second carry the same text. */
+let lastTimestamp: { readonly text: string; readonly at: number } | undefined;
+
 function checkTimestamp(timestamp: Claimed["timestamp"], now: number, windowMs: number): void {
-  if (!TIMESTAMP_SHAPE.test(timestamp.value)) throw EssHttpError.invalid(timestamp.name, "Use the UTC form YYYY-MM-DDThh:mm:ssZ.");
-  const at = Date.parse(timestamp.value);
-  if (Number.isNaN(at)) throw EssHttpError.invalid(timestamp.name);
-  if (Math.abs(now - at) > windowMs) throw new EssHttpError("InvalidTimeStamp.Expired");
+  if (timestamp.value !== lastTimestamp?.text) {
+    if (!TIMESTAMP_SHAPE.test(timestamp.value)) throw EssHttpError.invalid(timestamp.name, "Use the UTC form YYYY-MM-DDThh:mm:ssZ.");
+    const at = Date.parse(timestamp.value);
+    if (Number.isNaN(at)) throw EssHttpError.invalid(timestamp.name);
+    lastTimestamp = { text: timestamp.value, at };
+  }
+  if (Math.abs(now - lastTimestamp.at) > windowMs) throw new EssHttpError("InvalidTimeStamp.Expired");
 }
 
 function checkSecurityToken(credential: Credential, token: string | undefined, now: number): void {
@@ -186,25 +194,34 @@ function checkSecurityToken(credential: Credential, token: string | undefined, n
  * authentic requests, so nobody can burn another caller's nonces.
  */
 export async function authenticate(req: SignedHttpRequest, options: AuthenticationOptions): Promise<AuthenticatedRequest> {
+  return verifyRequest(req, options);
+}
+
+/**
+ * `authenticate`, answered at once when the credential source and the nonce store answer at once (in-memory
+ * ones): no promise per request. Throws where `authenticate` rejects.
+ */
+export function verifyRequest(req: SignedHttpRequest, options: AuthenticationOptions): MaybePromise<AuthenticatedRequest> {
   const now = (options.now ?? Date.now)();
   const windowMs = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS;
   const collected = collectParams(req);
   const authorization = header(req, "authorization");
   const claimed = authorization !== undefined ? claimV3(req, authorization, collected) : claimV1(req, collected.params);
 
-  const credential = await options.credentials.findAccessKey(claimed.accessKeyId);
-  if (!credential) throw new EssHttpError("InvalidAccessKeyId.NotFound");
-  // A host that lost the secret must not make it one everybody knows (`${undefined}&` signs as "undefined"):
-  // a fault of the host, answered InternalError.
-  if (typeof credential.accessKeySecret !== "string" || credential.accessKeySecret === "") {
-    throw new Error(`the credential of AccessKey ${claimed.accessKeyId} has no usable secret`);
-  }
-  if (!claimed.verify(credential.accessKeySecret)) throw new EssHttpError("SignatureDoesNotMatch");
-  checkTimestamp(claimed.timestamp, now, windowMs);
-  checkSecurityToken(credential, claimed.securityToken, now);
-  // A nonce must outlive every moment its timestamp is still acceptable: at most two windows.
-  const fresh = await options.nonces.remember(`${claimed.accessKeyId}\n${claimed.nonce}`, 2 * windowMs, now);
-  if (!fresh) throw new EssHttpError("SignatureNonceUsed");
-
-  return { credential, params: claimed.params, signatureVersion: claimed.signatureVersion };
+  return whenReady(options.credentials.findAccessKey(claimed.accessKeyId), (credential) => {
+    if (!credential) throw new EssHttpError("InvalidAccessKeyId.NotFound");
+    // A host that lost the secret must not make it one everybody knows (`${undefined}&` signs as "undefined"):
+    // a fault of the host, answered InternalError.
+    if (typeof credential.accessKeySecret !== "string" || credential.accessKeySecret === "") {
+      throw new Error(`the credential of AccessKey ${claimed.accessKeyId} has no usable secret`);
+    }
+    if (!claimed.verify(credential.accessKeySecret)) throw new EssHttpError("SignatureDoesNotMatch");
+    checkTimestamp(claimed.timestamp, now, windowMs);
+    checkSecurityToken(credential, claimed.securityToken, now);
+    // A nonce must outlive every moment its timestamp is still acceptable: at most two windows.
+    return whenReady(options.nonces.remember(`${claimed.accessKeyId}\n${claimed.nonce}`, 2 * windowMs, now), (fresh): AuthenticatedRequest => {
+      if (!fresh) throw new EssHttpError("SignatureNonceUsed");
+      return { credential, params: claimed.params, signatureVersion: claimed.signatureVersion };
+    });
+  });
 }

@@ -5,7 +5,8 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { EvaluationInput, StatementTrace } from "../evaluate/decision.js";
 import { authorizePlan } from "../ess/authorize.js";
-import { buildPlan } from "../ess/request.js";
+import { isPending } from "../ess/maybe.js";
+import { checkedContext, planFor } from "../ess/request.js";
 import {
   EssRequestError,
   type AuthorizationPlan,
@@ -13,7 +14,7 @@ import {
   type EssDecision,
   type GroupSource,
 } from "../ess/types.js";
-import { authenticate, type SignedHttpRequest } from "./authenticate.js";
+import { verifyRequest, type SignedHttpRequest } from "./authenticate.js";
 import { compileTrust, type ClientOrigin, type ConnectionFacts, type TrustOptions } from "./client-address.js";
 import { DEFAULT_DEPENDENCY_TIMEOUT_MS, DependencyTimeoutError, withDeadline } from "./deadline.js";
 import { buildDiagnostic, encodeDiagnostic } from "./diagnostic.js";
@@ -145,6 +146,18 @@ function conditionKeys(credential: Credential, now: number, origin: ClientOrigin
   return keys;
 }
 
+/** The keys of the last request, kept while the next ones come from the same caller and place in the same second. */
+interface KeptKeys {
+  readonly accessKeyId: string;
+  readonly principalArn: string;
+  readonly second: number;
+  readonly origin: ClientOrigin;
+  readonly context: Readonly<Record<string, string>>;
+}
+
+const sameOrigin = (a: ClientOrigin, b: ClientOrigin): boolean =>
+  a.sourceIp === b.sourceIp && a.secureTransport === b.secureTransport && a.sourceVpc === b.sourceVpc;
+
 /**
  * The parameters as a plain object for the host. Assignment is several times faster than `Object.fromEntries`;
  * `__proto__` alone needs defining, as assigning it would set the prototype instead of a parameter.
@@ -255,6 +268,20 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     );
   }
 
+  const authentication = { credentials, nonces, timestampWindowMs: options.timestampWindowMs, now };
+
+  // Checked and folded once for the requests that share them (`checkedContext`), rather than per request.
+  let kept: KeptKeys | undefined;
+  function contextOf(credential: Credential, at: number, origin: ClientOrigin): Readonly<Record<string, string>> {
+    const second = Math.floor(at / 1000);
+    if (kept?.second === second && kept.accessKeyId === credential.accessKeyId && kept.principalArn === credential.principal.arn && sameOrigin(kept.origin, origin)) {
+      return kept.context;
+    }
+    const context = checkedContext(conditionKeys(credential, at, origin));
+    kept = { accessKeyId: credential.accessKeyId, principalArn: credential.principal.arn, second, origin, context };
+    return context;
+  }
+
   const reject = (requestId: string, format: ResponseFormat, error: EssHttpError, detail?: AccessDeniedDetail): AuthorizationResult => ({
     ok: false,
     rejected: { requestId, status: error.status, format, body: errorBody(error, requestId, hostId, detail) },
@@ -286,9 +313,11 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     let authenticatedFormat: ResponseFormat | undefined;
     const format = (): ResponseFormat => authenticatedFormat ?? responseFormat(sentParams().get("Format"));
     try {
+      // Awaited only when pending: in-memory host sources answer at once, and a microtask per step adds up.
       let authenticated;
       try {
-        authenticated = await authenticate(facts, { credentials, nonces, timestampWindowMs: options.timestampWindowMs, now });
+        authenticated = verifyRequest(facts, authentication);
+        if (isPending(authenticated)) authenticated = await authenticated;
       } catch (e) {
         if (e instanceof EssHttpError) {
           log?.warn({ requestId, code: e.code, accessKeyId: claimedAccessKeyId(facts, sentParams()) }, "request rejected");
@@ -300,15 +329,16 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       const principal = credential.principal;
       authenticatedFormat = responseFormat(params.get("Format"));
       const at = now();
-      const plan = await buildPlan(
+      let plan = planFor(
         {
           account: principal.accountId,
           params,
-          context: conditionKeys(credential, at, originOf(facts)),
+          context: contextOf(credential, at, originOf(facts)),
           ...(options.endpointRegion ? { endpointRegion: options.endpointRegion } : {}),
         },
         { groups, resolver, policies: principal.policies },
       );
+      if (isPending(plan)) plan = await plan;
       const decision = authorizePlan(plan, principal.policies, { trace: false });
       const hash = policySetHash(principal.policies);
       // The record is built only for a logger that will write it.

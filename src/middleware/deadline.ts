@@ -1,3 +1,4 @@
+import { isPending } from "../ess/maybe.js";
 import type { MaybePromise } from "../ess/types.js";
 
 /** How long one call to a host dependency (credential directory, group source, resolver, nonce store) may take. */
@@ -20,7 +21,7 @@ export class DependencyTimeoutError extends Error {
  * a late rejection is already handled by the race.
  */
 export function withDeadline<T>(answer: MaybePromise<T>, dependency: string, timeoutMs: number): MaybePromise<T> {
-  if (typeof (answer as { then?: unknown } | null | undefined)?.then !== "function") return answer;
+  if (!isPending(answer)) return answer;
   let timer: NodeJS.Timeout | undefined;
   const expiry = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new DependencyTimeoutError(dependency, timeoutMs)), timeoutMs);

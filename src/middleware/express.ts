@@ -8,7 +8,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { TLSSocket } from "node:tls";
 import { createAuthorizer, newRequestId, type AuthorizedRequest, type AuthorizerOptions, type RejectedRequest } from "./authorizer.js";
-import { encodeBody, readBodyLimited } from "./wire.js";
+import { encodeBody, isBodyless, readBodyLimited } from "./wire.js";
 
 declare global {
   namespace Express {
@@ -29,6 +29,7 @@ export interface EssAuthzExpressOptions extends AuthorizerOptions {
 /** The raw body: kept by an earlier parser, or read here. A body already consumed without a copy cannot be verified. */
 async function rawBody(req: Request, limit: number): Promise<Buffer | undefined> {
   if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
+  if (isBodyless(req)) return undefined;
   if (req.readableEnded) {
     if (req.body !== undefined && Object.keys(req.body as object).length > 0) {
       throw new Error("ess-authz: the body was parsed before the middleware ran and its raw bytes were not kept");

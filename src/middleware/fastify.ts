@@ -11,7 +11,7 @@ import { PassThrough } from "node:stream";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { createAuthorizer, type AuthorizedRequest, type AuthorizerOptions, type RejectedRequest } from "./authorizer.js";
-import { encodeBody, readBodyLimited } from "./wire.js";
+import { encodeBody, isBodyless, readBodyLimited } from "./wire.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -47,17 +47,16 @@ const plugin: FastifyPluginAsync<EssAuthzFastifyOptions> = async (fastify, optio
     });
   }
 
-  // The v3 signature covers the body's SHA-256, so the exact bytes are kept before any parser sees them.
-  fastify.addHook("preParsing", async (request, _reply, payload) => {
-    // Without either header an HTTP/1.x request has no body (RFC 9112 §6.3): nothing to keep or replay. HTTP/2
-    // bodies need no content-length, so they are always read.
-    const bodyless = request.raw.httpVersionMajor === 1 && request.headers["content-length"] === undefined && request.headers["transfer-encoding"] === undefined;
-    if (bodyless) return payload;
-    const raw = await readBodyLimited(payload, bodyLimit);
-    rawBodies.set(request, raw);
-    const replay = Object.assign(new PassThrough(), { receivedEncodedLength: raw.length });
-    replay.end(raw);
-    return replay;
+  // The v3 signature covers the body's SHA-256, so the exact bytes are kept before any parser sees them. In
+  // callback style, so that a bodyless request passes without a promise.
+  fastify.addHook("preParsing", (request, _reply, payload, done) => {
+    if (isBodyless(request.raw)) return done(null, payload);
+    readBodyLimited(payload, bodyLimit).then((raw) => {
+      rawBodies.set(request, raw);
+      const replay = Object.assign(new PassThrough(), { receivedEncodedLength: raw.length });
+      replay.end(raw);
+      done(null, replay);
+    }, done);
   });
 
   fastify.addHook("preHandler", async (request, reply) => {

@@ -16,24 +16,38 @@ function decodePiece(piece: string): string | undefined {
   }
 }
 
-/** The pairs of well-formed text, or undefined as soon as one piece needs the full algorithm. */
-function plainPairs(text: string): [string, string][] | undefined {
-  const pairs: [string, string][] = [];
-  // Walked with indexOf rather than split("&"): no array of pieces per request.
+/**
+ * Adds the pairs of well-formed text to `into`, straight from the text (no piece or pair is built); false as soon
+ * as one piece needs the full algorithm, after taking back what it added.
+ */
+function addPlainPairs(text: string, into: Map<string, string>, onRepeat: (name: string) => never): boolean {
+  const sizeBefore = into.size;
+  // The next `=` at or after `start`, searched again only once passed: linear however many pieces lack one.
+  let eq = -1;
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf("&", start);
     if (end < 0) end = text.length;
     if (end > start) {
-      const piece = text.slice(start, end);
-      const eq = piece.indexOf("=");
-      const name = decodePiece(eq < 0 ? piece : piece.slice(0, eq));
-      const value = eq < 0 ? "" : decodePiece(piece.slice(eq + 1));
-      if (name === undefined || value === undefined) return undefined;
-      pairs.push([name, value]);
+      if (eq < start) eq = text.indexOf("=", start);
+      const nameEnd = eq < 0 || eq > end ? end : eq;
+      const name = decodePiece(text.slice(start, nameEnd));
+      const value = nameEnd === end ? "" : decodePiece(text.slice(nameEnd + 1, end));
+      if (name === undefined || value === undefined) {
+        takeBack(into, sizeBefore);
+        return false;
+      }
+      if (into.has(name)) onRepeat(name);
+      into.set(name, value);
     }
     start = end + 1;
   }
-  return pairs;
+  return true;
+}
+
+/** Deletes the entries added after the first `size` (a Map keeps insertion order). */
+function takeBack(map: Map<string, string>, size: number): void {
+  let kept = 0;
+  for (const name of [...map.keys()]) if (kept++ >= size) map.delete(name);
 }
 
 /**
@@ -44,7 +58,8 @@ function plainPairs(text: string): [string, string][] | undefined {
 export function parseFormInto(text: string, into: Map<string, string>, onRepeat: (name: string) => never): void {
   const wellFormed = text.isWellFormed() ? text : text.toWellFormed();
   // One fallback per text, not per piece: a body of a million bad escapes costs what URLSearchParams costs.
-  for (const [name, value] of plainPairs(wellFormed) ?? new URLSearchParams(`&${wellFormed}`)) {
+  if (addPlainPairs(wellFormed, into, onRepeat)) return;
+  for (const [name, value] of new URLSearchParams(`&${wellFormed}`)) {
     if (into.has(name)) onRepeat(name);
     into.set(name, value);
   }

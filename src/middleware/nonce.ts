@@ -26,7 +26,8 @@ export class MemoryNonceStore implements NonceStore {
     const seen = this.expiries.get(key);
     if (seen !== undefined && seen > now) return false;
     if (this.expiries.size >= this.capacity) throw new NonceCapacityError();
-    this.expiries.delete(key);
+    // An expired entry is moved to the end: insertion order stays expiry order.
+    if (seen !== undefined) this.expiries.delete(key);
     this.expiries.set(key, now + ttlMs);
     if (this.expiries.size === 1) this.oldest = now + ttlMs;
     return true;

@@ -7,7 +7,7 @@
  *
  * Pure functions: the verifier (`authenticate.ts`) and test clients share them.
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
 
 const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
 /** What `encodeURIComponent` leaves alone but RFC 3986 reserves. */
@@ -42,33 +42,73 @@ export function canonicalQuery(params: ParamPairs): string {
 /** Percent-encodes text that is already percent-encoded: only its `%` needs it, the rest is unreserved. */
 const encodeAgain = (encoded: string): string => (encoded.includes("%") ? encoded.replaceAll("%", "%25") : encoded);
 
-/** Parameter names in canonical order; undefined when some name needs encoding, which can change the order. */
-function plainNamesSorted(params: ReadonlyMap<string, string>): string[] | undefined {
+/** `%25XX` for each ASCII character but the unreserved ones, which stay as they are (undefined). */
+const ASCII_TWICE: readonly (string | undefined)[] = Array.from({ length: 128 }, (_, c) =>
+  UNRESERVED_ONLY.test(String.fromCharCode(c)) ? undefined : `%25${c.toString(16).toUpperCase().padStart(2, "0")}`,
+);
+
+/**
+ * A value as the v1 string-to-sign carries it: percent-encoded twice. Plain values, most of them, stay as they
+ * are; ASCII ones (a timestamp's `:`) are encoded from a table; anything else the long way.
+ */
+function encodedTwice(value: string): string {
+  if (UNRESERVED_ONLY.test(value)) return value;
+  let encoded = "";
+  let plainFrom = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 128) return encodeAgain(percentEncode(value));
+    const escape = ASCII_TWICE[code];
+    if (escape !== undefined) {
+      encoded += value.slice(plainFrom, i) + escape;
+      plainFrom = i + 1;
+    }
+  }
+  return encoded + value.slice(plainFrom);
+}
+
+/** The last parameter names read, as sent and in canonical order: a client sends the same names in the same order. */
+let lastNames: { readonly sent: readonly string[]; readonly sorted: readonly string[] } = { sent: [], sorted: [] };
+
+/**
+ * Parameter names but `Signature` in canonical order; undefined when some name needs encoding, which can change
+ * the order.
+ */
+function plainNamesSorted(params: ReadonlyMap<string, string>): readonly string[] | undefined {
+  const { sent, sorted } = lastNames;
+  if (params.size === sent.length) {
+    let i = 0;
+    for (const name of params.keys()) {
+      if (name !== sent[i]) break;
+      i++;
+    }
+    if (i === sent.length) return sorted;
+  }
   const names: string[] = [];
   for (const name of params.keys()) {
     if (name === "Signature") continue;
     if (!UNRESERVED_ONLY.test(name)) return undefined;
     names.push(name);
   }
-  return names.sort();
+  lastNames = { sent: [...params.keys()], sorted: names.sort() };
+  return names;
 }
 
 const isPairList = (params: ParamPairs | ReadonlyMap<string, string>): params is ParamPairs => Array.isArray(params);
-
-/** A verifier's parameters (names unique): sorted by name without encoding them when no name needs it. */
-function encodedFromMap(params: ReadonlyMap<string, string>): EncodedPair[] {
-  const names = plainNamesSorted(params);
-  if (!names) return encodedSorted([...params].filter(([name]) => name !== "Signature"));
-  return names.map((name): EncodedPair => [name, percentEncode(params.get(name)!)]);
-}
 
 /**
  * v1 step 4: `METHOD&%2F&percentEncode(canonicalQuery)` over every parameter but `Signature`. Built in one
  * pass: encoding the canonical query again only turns `%` into `%25`, `=` into `%3D` and `&` into `%26`.
  */
 export function stringToSignV1(method: string, params: ParamPairs | ReadonlyMap<string, string>): string {
-  const pairs = isPairList(params) ? encodedSorted(params.filter(([name]) => name !== "Signature")) : encodedFromMap(params);
   let text = `${method.toUpperCase()}&%2F&`;
+  // A verifier's parameters (names unique) with plain names: sorted without encoding the names.
+  const names = isPairList(params) ? undefined : plainNamesSorted(params);
+  if (names) {
+    for (let i = 0; i < names.length; i++) text += `${i === 0 ? "" : "%26"}${names[i]!}%3D${encodedTwice((params as ReadonlyMap<string, string>).get(names[i]!)!)}`;
+    return text;
+  }
+  const pairs = encodedSorted((isPairList(params) ? params : [...params]).filter(([name]) => name !== "Signature"));
   for (let i = 0; i < pairs.length; i++) {
     const [k, v] = pairs[i]!;
     text += `${i === 0 ? "" : "%26"}${encodeAgain(k)}%3D${encodeAgain(v)}`;
@@ -76,9 +116,41 @@ export function stringToSignV1(method: string, params: ParamPairs | ReadonlyMap<
   return text;
 }
 
+/**
+ * HMAC keys by AccessKey secret: HMAC from a key object skips converting the text on every call. Keyed by the
+ * secret itself, so a rotated secret never meets its predecessor's key; bounded, as the AccessKeys a process
+ * verifies are the host's to choose: when full it starts over.
+ */
+export class HmacKeys {
+  private readonly keys = new Map<string, KeyObject>();
+
+  /** `keyText` gives the text a secret's key is made of. */
+  constructor(
+    private readonly keyText: (secret: string) => string,
+    readonly limit = 1024,
+  ) {}
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  of(secret: string): KeyObject {
+    let key = this.keys.get(secret);
+    if (key === undefined) {
+      if (this.keys.size >= this.limit) this.keys.clear();
+      key = createSecretKey(Buffer.from(this.keyText(secret), "utf8"));
+      this.keys.set(secret, key);
+    }
+    return key;
+  }
+}
+
+const v1Keys = new HmacKeys((secret) => `${secret}&`);
+const v3Keys = new HmacKeys((secret) => secret);
+
 /** v1 step 5: Base64(HMAC-SHA1(secret + "&", StringToSign)). */
 export function signV1(method: string, params: ParamPairs | ReadonlyMap<string, string>, accessKeySecret: string): string {
-  return createHmac("sha1", `${accessKeySecret}&`).update(stringToSignV1(method, params)).digest("base64");
+  return createHmac("sha1", v1Keys.of(accessKeySecret)).update(stringToSignV1(method, params)).digest("base64");
 }
 
 export const ACS3_ALGORITHM = "ACS3-HMAC-SHA256";
@@ -126,7 +198,7 @@ export function canonicalRequestV3(parts: V3SignedParts): string {
 /** Hex HMAC-SHA256(secret, "ACS3-HMAC-SHA256\n" + hex SHA-256(CanonicalRequest)). */
 export function signV3(parts: V3SignedParts, accessKeySecret: string): string {
   const stringToSign = `${ACS3_ALGORITHM}\n${sha256Hex(canonicalRequestV3(parts))}`;
-  return createHmac("sha256", accessKeySecret).update(stringToSign).digest("hex");
+  return createHmac("sha256", v3Keys.of(accessKeySecret)).update(stringToSign).digest("hex");
 }
 
 export interface Acs3Authorization {

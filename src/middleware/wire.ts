@@ -1,4 +1,5 @@
 /** Response encoding of RPC APIs: JSON by default, XML when the request says `Format=XML`. */
+import type { IncomingHttpHeaders } from "node:http";
 import { EssHttpError } from "./errors.js";
 
 export type ResponseFormat = "JSON" | "XML";
@@ -48,6 +49,14 @@ export function encodeBody(body: object, format: ResponseFormat, root: string): 
     return { contentType: "text/xml; charset=utf-8", payload: `<?xml version="1.0" encoding="UTF-8"?>${toXml(root, body)}` };
   }
   return { contentType: "application/json; charset=utf-8", payload: JSON.stringify(body) };
+}
+
+/**
+ * Without either header an HTTP/1.x request has no body (RFC 9112 §6.3): nothing to read, keep or replay. HTTP/2
+ * bodies need no content-length, so they are always read.
+ */
+export function isBodyless(request: { readonly httpVersionMajor: number; readonly headers: IncomingHttpHeaders }): boolean {
+  return request.httpVersionMajor === 1 && request.headers["content-length"] === undefined && request.headers["transfer-encoding"] === undefined;
 }
 
 /** Reads a request body whole, as bytes; more than `limit` bytes is `RequestTooLarge`. */
