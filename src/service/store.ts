@@ -151,6 +151,29 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX scaling_group_tags_context ON scaling_group_tags (group_id, context_key, value);
   CREATE INDEX scaling_groups_region_order ON scaling_groups (region_id, creation_time, id);
   `,
+  // List calls visit only the groups a tag condition names (src/service/list.ts seeks them by key and value, or
+  // by key and lower-cased value), and read a region's group count from a counter the triggers keep.
+  `
+  CREATE INDEX scaling_group_tags_value ON scaling_group_tags (context_key, value, group_id);
+  CREATE INDEX scaling_group_tags_value_lower ON scaling_group_tags (context_key, value_lower, group_id);
+  CREATE TABLE scaling_group_region_counts (
+    region_id TEXT PRIMARY KEY,
+    group_count INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO scaling_group_region_counts (region_id, group_count) SELECT region_id, COUNT(*) FROM scaling_groups GROUP BY region_id;
+  CREATE TRIGGER scaling_groups_counted_insert AFTER INSERT ON scaling_groups BEGIN
+    INSERT INTO scaling_group_region_counts (region_id, group_count) VALUES (NEW.region_id, 1)
+      ON CONFLICT (region_id) DO UPDATE SET group_count = group_count + 1;
+  END;
+  CREATE TRIGGER scaling_groups_counted_delete AFTER DELETE ON scaling_groups BEGIN
+    UPDATE scaling_group_region_counts SET group_count = group_count - 1 WHERE region_id = OLD.region_id;
+  END;
+  CREATE TRIGGER scaling_groups_counted_move AFTER UPDATE OF region_id ON scaling_groups WHEN NEW.region_id IS NOT OLD.region_id BEGIN
+    UPDATE scaling_group_region_counts SET group_count = group_count - 1 WHERE region_id = OLD.region_id;
+    INSERT INTO scaling_group_region_counts (region_id, group_count) VALUES (NEW.region_id, 1)
+      ON CONFLICT (region_id) DO UPDATE SET group_count = group_count + 1;
+  END;
+  `,
 ];
 
 
