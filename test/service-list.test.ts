@@ -10,7 +10,10 @@ import { makeContext } from "../src/evaluate/context.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
 import type { EvaluationInput } from "../src/evaluate/decision.js";
 import { loadPolicy } from "../src/policy/parse.js";
+import { residual } from "../src/residual/residual.js";
+import { pageGroups } from "../src/service/list.js";
 import { SqliteStore } from "../src/service/store.js";
+import { policyOf } from "./helpers/policies.js";
 import { ACCOUNT, client, failure, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, UNBOUND_TASK } from "./helpers/service.js";
 
 const REGION = "cn-hangzhou";
@@ -173,4 +176,32 @@ t.test("tags written before the folded columns existed are folded when the datab
   const store = new SqliteStore(dbFile);
   t.teardown(() => store.close());
   t.strictSame(store.db.prepare("SELECT context_key, value_lower FROM scaling_group_tags").all(), [{ context_key: "acs:resourcetag/team", value_lower: "game" }]);
+});
+
+t.test("a region's group count is backfilled when the database is upgraded, then kept by every insert, move and delete", async (t) => {
+  const dbFile = join(tempDir(t), "ess.db");
+  const old = new SqliteStore(dbFile);
+  ["asg-1", "asg-2", "asg-3"].forEach((id, i) =>
+    old.groups.insert(groupRow({ id, regionId: i === 2 ? "cn-beijing" : REGION, name: id, creationTime: `2030-01-01T00:00:0${i}Z` })),
+  );
+  old.db.exec(`
+    DROP TRIGGER scaling_groups_counted_insert;
+    DROP TRIGGER scaling_groups_counted_delete;
+    DROP TRIGGER scaling_groups_counted_move;
+    DROP TABLE scaling_group_region_counts;
+    DROP INDEX scaling_group_tags_value;
+    DROP INDEX scaling_group_tags_value_lower;
+  `);
+  old.db.pragma("user_version = 3");
+  old.close();
+  const store = new SqliteStore(dbFile);
+  t.teardown(() => store.close());
+  const counts = () => store.db.prepare("SELECT region_id, group_count FROM scaling_group_region_counts ORDER BY region_id").raw().all();
+  t.strictSame(counts(), [["cn-beijing", 1], [REGION, 2]], "counted from the rows already there");
+  store.groups.insert(groupRow({ id: "asg-4", regionId: REGION, name: "asg-4", creationTime: "2030-01-01T00:00:04Z" }));
+  store.db.prepare("UPDATE scaling_groups SET region_id = 'cn-shanghai' WHERE id = 'asg-1'").run();
+  store.db.prepare("DELETE FROM scaling_groups WHERE id = 'asg-3'").run();
+  t.strictSame(counts(), [["cn-beijing", 0], [REGION, 2], ["cn-shanghai", 1]]);
+  const admin = residual([policyOf([{ Effect: "Allow", Action: "*", Resource: "*" }])], "ess:DescribeScalingGroups", { region: REGION, account: ACCOUNT });
+  t.strictSame(pageGroups(store, admin, { regionId: REGION, offset: 1, limit: 5 }), { ids: ["asg-4"], total: 2 }, "a whole region's TotalCount is the counter");
 });

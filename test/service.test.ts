@@ -150,6 +150,12 @@ t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is
   const old = new SqliteStore(dbFile);
   // The schema before nonces were persisted (and before the tag columns list calls filter on).
   old.db.exec(`
+    DROP TRIGGER scaling_groups_counted_insert;
+    DROP TRIGGER scaling_groups_counted_delete;
+    DROP TRIGGER scaling_groups_counted_move;
+    DROP TABLE scaling_group_region_counts;
+    DROP INDEX scaling_group_tags_value;
+    DROP INDEX scaling_group_tags_value_lower;
     DROP TABLE signature_nonces;
     DROP INDEX scaling_group_tags_context;
     DROP INDEX scaling_groups_region_order;
@@ -161,7 +167,7 @@ t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is
 
   const store = new SqliteStore(dbFile);
   t.teardown(() => store.close());
-  t.equal(store.db.pragma("user_version", { simple: true }), 3, "migrated on open");
+  t.equal(store.db.pragma("user_version", { simple: true }), 4, "migrated on open");
   t.ok(store.nonces.remember("a", 1000, 0));
   t.notOk(store.nonces.remember("a", 1000, 500), "replayed within its lifetime");
   t.ok(store.nonces.remember("b", 1000, 600));

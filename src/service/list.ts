@@ -1,11 +1,13 @@
 /**
  * Pages the scaling groups a residual allows (or their configurations, rules or lifecycle hooks) in SQL: the filter, `ORDER BY creation_time, id`, `LIMIT/OFFSET`
- * and `COUNT(*)` all run in SQLite, so a page costs about the same over a thousand groups or a hundred thousand.
- * When the residual is not exact in SQL, the SQL selects a superset and every row is re-checked with `matches`,
- * reading the superset in batches in the same order, so the page and the count stay those of the exact filter.
+ * and `COUNT(*)` all run in SQLite. Each query visits either the region's groups in page order, or only the
+ * groups carrying a tag the residual needs (its `candidates`, sought in the tag indexes), whichever looks
+ * shorter; a count of a whole region is read from the counter the store keeps. When the residual is not exact in
+ * SQL, the SQL selects a superset and every row is re-checked with `matches`, reading the superset in batches in
+ * the same order, so the page and the count stay those of the exact filter.
  */
 import type { ListResidual } from "../residual/residual.js";
-import { toSql, type SqlSchema } from "../residual/sql.js";
+import { toSql, type SqlFilter, type SqlSchema } from "../residual/sql.js";
 import type { SqliteStore } from "./store.js";
 
 /** Where the residual SQL finds groups (alias `g`) and their tags. */
@@ -40,6 +42,8 @@ export interface GroupQuery {
   readonly where?: readonly SqlClause[];
   /** Count every allowed group (default); when false, `total` counts only up to the end of the page. */
   readonly count?: boolean;
+  /** Visit the region's groups in order (`scan`) or the tag filter's candidates (`seek`); chosen by size when unset. */
+  readonly plan?: "scan" | "seek";
 }
 
 export interface GroupPage {
@@ -51,6 +55,16 @@ export interface GroupPage {
 
 /** Rows read per query while re-checking an inexact filter. */
 const RECHECK_BATCH = 500;
+
+/** How many groups of the ordered scan cost what one sought candidate costs (measured by bench/list.ts, roughly). */
+const SEEK_COST = 4;
+
+/** The candidates' rows, or undefined when there are more than `limit` (then seeking is not worth it). */
+function seekSize(store: SqliteStore, candidates: NonNullable<SqlFilter["candidates"]>, limit: number): number | undefined {
+  // LIMIT -1 is no limit in SQLite.
+  const rows = store.statement(`SELECT COUNT(*) FROM (${candidates.sql} LIMIT ?)`).pluck().get(...candidates.params, Number.isFinite(limit) ? Math.floor(limit) + 1 : -1) as number;
+  return rows > limit ? undefined : rows;
+}
 
 interface OrderedId {
   readonly id: string;
@@ -70,9 +84,35 @@ export function pageGroups(store: SqliteStore, allowed: ListResidual, query: Gro
   const params = clauses.flatMap((c) => c.params);
   const statement = (sql: string) => store.statement(sql);
   if (filter.exact) {
-    const ids = statement(`SELECT ${listed}.id ${from} ORDER BY ${order} LIMIT ? OFFSET ?`).pluck().all(...params, query.limit, query.offset) as string[];
-    const total = query.count === false ? query.offset + ids.length : (statement(`SELECT COUNT(*) ${from}`).pluck().get(...params) as number);
-    return { ids, total };
+    const regionGroups = (statement("SELECT group_count FROM scaling_group_region_counts WHERE region_id = ?").pluck().get(query.regionId) as number | undefined) ?? 0;
+    const { candidates } = filter;
+    const wholeRegion = allowed.tree.kind === "true" && !query.children && (query.where ?? []).length === 0;
+    const counting = query.count !== false && !wholeRegion;
+    // Seeking costs a few times more per group than the ordered scan (a lookup by id, then the filter), so a
+    // count seeks when the candidates are under a share of the region, and a page when they are fewer than the
+    // groups the scan would read to fill it: (offset + limit) × region / allowed, at least the square root of
+    // (offset + limit) × region as allowed ≤ candidates. Candidates are counted only up to the larger bound.
+    const pageBound = Math.sqrt(((query.offset + query.limit) * regionGroups) / SEEK_COST);
+    const bound = query.plan === "seek" ? Infinity : Math.max(pageBound, counting ? regionGroups / SEEK_COST : 0);
+    const sought = candidates && query.plan !== "scan" ? seekSize(store, candidates, bound) : undefined;
+    const seekFrom = sought === undefined ? undefined : `${from} AND g.id IN (${candidates!.sql})`;
+    const seekParams = [...params, ...(candidates?.params ?? [])];
+    const total =
+      query.count === false
+        ? undefined
+        : wholeRegion
+          ? regionGroups
+          : seekFrom === undefined || (query.plan !== "seek" && sought! > regionGroups / SEEK_COST)
+            ? (statement(`SELECT COUNT(*) ${from}`).pluck().get(...params) as number)
+            : (statement(`SELECT COUNT(*) ${seekFrom}`).pluck().get(...seekParams) as number);
+    if (total !== undefined && total <= query.offset) return { ids: [], total };
+    const allowedGuess = Math.max(total ?? sought ?? 1, 1);
+    const seekPage = sought !== undefined && (query.plan === "seek" || ((query.offset + query.limit) * regionGroups) / allowedGuess > sought * SEEK_COST);
+    const page = `ORDER BY ${order} LIMIT ? OFFSET ?`;
+    const ids = (
+      seekPage ? statement(`SELECT ${listed}.id ${seekFrom} ${page}`).pluck().all(...seekParams, query.limit, query.offset) : statement(`SELECT ${listed}.id ${from} ${page}`).pluck().all(...params, query.limit, query.offset)
+    ) as string[];
+    return { ids, total: total ?? query.offset + ids.length };
   }
   const batch = statement(
     `SELECT ${listed}.id, ${listed}.creation_time, g.id AS group_id, g.resource_group_id ${from} AND (${order}) > (?, ?) ORDER BY ${order} LIMIT ?`,
