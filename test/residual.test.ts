@@ -4,17 +4,18 @@
  */
 import t from "tap";
 import fc from "fast-check";
-import { makeContext } from "../src/evaluate/context.js";
+import { makeContext, resourceTagKey } from "../src/evaluate/context.js";
 import type { EvaluationInput, PolicyAttachment } from "../src/evaluate/decision.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
 import type { Policy } from "../src/policy/ast.js";
 import { parsePolicy } from "../src/policy/parse.js";
-import { residual, type Knowns, type ResidualRow } from "../src/residual/residual.js";
-import { remainders, toSql } from "../src/residual/sql.js";
+import { residual, type Knowns, type ListResidual, type ResidualRow } from "../src/residual/residual.js";
+import { remainders, toSql, type SqlSchema } from "../src/residual/sql.js";
 import { pageGroups, pageTagRows, RESIDUAL_SCHEMA } from "../src/service/list.js";
 import { SqliteStore } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
 import { groupRow } from "./helpers/service.js";
+import { testPostgres } from "./helpers/servers.js";
 
 const ACCOUNT = "1609982529920904";
 const REGION = "cn-hangzhou";
@@ -190,21 +191,42 @@ const group = fc.record({
 const store = fc.uniqueArray(fc.tuple(fc.constantFrom(...ID_POOL), group), { minLength: 3, maxLength: ID_POOL.length, selector: ([id]) => id });
 const requestTags = fc.constantFrom<readonly (readonly [string, string])[]>([], [["team", "game"]], [["Team", "dev"]]);
 
-function seed(db: SqliteStore, groups: readonly (readonly [string, fc.RecordValue<{ region: string; tags: [string, string][]; resourceGroupId: string | undefined }>])[]): void {
+function seed(db: SqliteStore, groups: Groups): void {
   groups.forEach(([id, g], i) => {
     db.groups.insert(
       groupRow({
         id,
         regionId: g.region,
         name: id,
-        // Two groups share each timestamp, so the id breaks ties in the order.
-        creationTime: `2026-01-01T00:00:${String(Math.floor(i / 2)).padStart(6, "0")}Z`,
+        creationTime: creationTime(i),
         ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}),
       }),
     );
     db.putTags(id, g.tags.map(([key, value]) => ({ key, value, propagate: false })));
   });
 }
+
+type Groups = readonly (readonly [string, fc.RecordValue<{ region: string; tags: [string, string][]; resourceGroupId: string | undefined }>])[];
+
+/**
+ * The region's groups the engine allows, oldest first and ties by id (the order pageGroups promises), checking on
+ * the way that `matches` agrees with `evaluate` on every group.
+ */
+function allowedInOrder(input: EvaluationInput, knowns: Knowns, groups: Groups, r: ListResidual): string[] {
+  const expected: string[] = [];
+  const ordered = groups.map(([id, g], i) => ({ id, g, i })).sort((a, b) => Math.floor(a.i / 2) - Math.floor(b.i / 2) || (a.id < b.id ? -1 : 1));
+  for (const { id, g } of ordered) {
+    if (g.region !== REGION) continue;
+    const row: ResidualRow = { scalingGroupId: id, tags: g.tags, ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}) };
+    const engine = allowedByEngine(input, knowns, row);
+    if (r.matches(row) !== engine) throw new Error(`matches ≠ evaluate for ${id} ${JSON.stringify(row)}`);
+    if (engine) expected.push(id);
+  }
+  return expected;
+}
+
+/** Two groups share each timestamp, so the id breaks ties in the order. */
+const creationTime = (i: number): string => `2026-01-01T00:00:${String(Math.floor(i / 2)).padStart(6, "0")}Z`;
 
 t.test("random policy sets × random stores: matches, SQL pages and counts equal the per-group decision", async (t) => {
   let compared = 0;
@@ -219,17 +241,8 @@ t.test("random policy sets × random stores: matches, SQL pages and counts equal
       seed(db, groups);
       const knowns: Knowns = { ...KNOWNS, requestTags: tags };
       const r = residual(input, ACTION, knowns);
-      const expected: string[] = [];
-      // Oldest first, ties by id: the order pageGroups promises.
-      const ordered = groups.map(([id, g], i) => ({ id, g, i })).sort((a, b) => Math.floor(a.i / 2) - Math.floor(b.i / 2) || (a.id < b.id ? -1 : 1));
-      for (const { id, g } of ordered) {
-        if (g.region !== REGION) continue;
-        const row: ResidualRow = { scalingGroupId: id, tags: g.tags, ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}) };
-        const engine = allowedByEngine(input, knowns, row);
-        if (r.matches(row) !== engine) throw new Error(`matches ≠ evaluate for ${id} ${JSON.stringify(row)}`);
-        if (engine) expected.push(id);
-        compared++;
-      }
+      const expected = allowedInOrder(input, knowns, groups, r);
+      compared += groups.filter(([, g]) => g.region === REGION).length;
       allowed += expected.length;
       const filter = toSql(r, { dialect: "sqlite", schema: RESIDUAL_SCHEMA, asciiIds: true });
       if (!filter.exact) inexact++;
@@ -275,4 +288,59 @@ t.test("re-checking reads the superset in batches and keeps order and count", as
   t.strictSame(db.findAllowed(REGION, residual([], ACTION, KNOWNS), [["size", "1"]]), { candidates: true }, "groups carry it, none is allowed");
   t.equal(pageTagRows(db, r, { regionId: REGION, offset: 0, limit: 5 }), undefined, "tag rows are paged in SQL only when the filter is exact");
   t.strictSame(pageTagRows(db, residual([], ACTION, KNOWNS), { regionId: REGION, offset: 0, limit: 5 }), { rows: [], total: 0 }, "nothing allowed, no query");
+});
+
+t.test("the PostgreSQL dialect selects, pages and counts as the engine decides, on a real server", async (t) => {
+  const pg = await testPostgres(t);
+  if (!pg) return;
+  const { pool, schema } = pg;
+  const schemaOf: SqlSchema = { ...RESIDUAL_SCHEMA, tags: { ...RESIDUAL_SCHEMA.tags, table: `${schema}.scaling_group_tags` } };
+  await pool.query(`
+    CREATE TABLE ${schema}.scaling_groups (id text PRIMARY KEY, region_id text NOT NULL, resource_group_id text, creation_time text NOT NULL);
+    CREATE TABLE ${schema}.scaling_group_tags (group_id text NOT NULL, key text NOT NULL, value text NOT NULL, context_key text NOT NULL, value_lower text NOT NULL);
+    CREATE INDEX ON ${schema}.scaling_group_tags (context_key, value, group_id);
+  `);
+  let exact = 0;
+  let sought = 0;
+  await fc.assert(
+    fc.asyncProperty(evaluationInput, store, requestTags, fc.nat(4), fc.integer({ min: 1, max: 4 }), async (input, groups, tags, offset, limit) => {
+      const knowns: Knowns = { ...KNOWNS, requestTags: tags };
+      const r = residual(input, ACTION, knowns);
+      const expected = allowedInOrder(input, knowns, groups, r);
+      await pool.query(`DELETE FROM ${schema}.scaling_groups; DELETE FROM ${schema}.scaling_group_tags`);
+      for (const [i, [id, g]] of groups.entries()) {
+        await pool.query(`INSERT INTO ${schema}.scaling_groups VALUES ($1, $2, $3, $4)`, [id, g.region, g.resourceGroupId ?? null, creationTime(i)]);
+        for (const [key, value] of g.tags) {
+          await pool.query(`INSERT INTO ${schema}.scaling_group_tags VALUES ($1, $2, $3, $4, $5)`, [id, key, value, resourceTagKey(key), value.toLowerCase()]);
+        }
+      }
+      const filter = toSql(r, { dialect: "postgres", schema: schemaOf, asciiIds: true });
+      const ways = [{ sql: filter.sql, params: filter.params }];
+      if (filter.candidates) {
+        sought++;
+        ways.push({ sql: `g.id IN (${filter.candidates.sql}) AND ${filter.sql}`, params: [...filter.params, ...filter.candidates.params] });
+      }
+      for (const way of ways) {
+        const n = way.params.length;
+        // SQLite and the engine order text by code point; PostgreSQL needs the C collation for that.
+        const from = `FROM ${schema}.scaling_groups g WHERE ${way.sql} AND g.region_id = $${n + 1}`;
+        const rows = await pool.query(`SELECT g.id ${from} ORDER BY g.creation_time, g.id COLLATE "C"`, [...way.params, REGION]);
+        const selected = rows.rows.map((row: { id: string }) => row.id);
+        if (!filter.exact) {
+          const missing = expected.find((id) => !selected.includes(id));
+          if (missing !== undefined) throw new Error(`${missing} is allowed but not in the superset ${way.sql}`);
+          continue;
+        }
+        exact++;
+        const page = await pool.query(`SELECT g.id ${from} ORDER BY g.creation_time, g.id COLLATE "C" LIMIT $${n + 2} OFFSET $${n + 3}`, [...way.params, REGION, limit, offset]);
+        const count = await pool.query(`SELECT COUNT(*)::int AS n ${from}`, [...way.params, REGION]);
+        const got = { ids: page.rows.map((row: { id: string }) => row.id), total: count.rows[0].n };
+        const want = { ids: expected.slice(offset, offset + limit), total: expected.length };
+        if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`PostgreSQL gave ${JSON.stringify(got)}, the engine ${JSON.stringify(want)} for ${way.sql}`);
+      }
+    }),
+    { numRuns: Number(process.env.RESIDUAL_PG_RUNS ?? 300), seed: 20261206 },
+  );
+  t.ok(exact > 150, `${exact} exact pages and counts compared, either way`);
+  t.ok(sought > 20, `${sought} of them also through the tag candidates`);
 });
