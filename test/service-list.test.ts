@@ -14,7 +14,7 @@ import { residual } from "../src/residual/residual.js";
 import { pageGroups } from "../src/service/list.js";
 import { SqliteStore } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
-import { ACCOUNT, client, failure, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, UNBOUND_TASK } from "./helpers/service.js";
+import { ACCOUNT, client, failure, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, UNBOUND_TASK, UNDO_SCHEMA_4 } from "./helpers/service.js";
 
 const REGION = "cn-hangzhou";
 const TAGS: readonly (readonly [string, string])[][] = [
@@ -184,14 +184,7 @@ t.test("a region's group count is backfilled when the database is upgraded, then
   ["asg-1", "asg-2", "asg-3"].forEach((id, i) =>
     old.groups.insert(groupRow({ id, regionId: i === 2 ? "cn-beijing" : REGION, name: id, creationTime: `2030-01-01T00:00:0${i}Z` })),
   );
-  old.db.exec(`
-    DROP TRIGGER scaling_groups_counted_insert;
-    DROP TRIGGER scaling_groups_counted_delete;
-    DROP TRIGGER scaling_groups_counted_move;
-    DROP TABLE scaling_group_region_counts;
-    DROP INDEX scaling_group_tags_value;
-    DROP INDEX scaling_group_tags_value_lower;
-  `);
+  old.db.exec(UNDO_SCHEMA_4);
   old.db.pragma("user_version = 3");
   old.close();
   const store = new SqliteStore(dbFile);

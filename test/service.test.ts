@@ -30,6 +30,7 @@ import {
   serve,
   tempDir,
   timestamp,
+  UNDO_SCHEMA_4,
   writeConfig,
   type LogLine,
   type V1Request,
@@ -150,12 +151,7 @@ t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is
   const old = new SqliteStore(dbFile);
   // The schema before nonces were persisted (and before the tag columns list calls filter on).
   old.db.exec(`
-    DROP TRIGGER scaling_groups_counted_insert;
-    DROP TRIGGER scaling_groups_counted_delete;
-    DROP TRIGGER scaling_groups_counted_move;
-    DROP TABLE scaling_group_region_counts;
-    DROP INDEX scaling_group_tags_value;
-    DROP INDEX scaling_group_tags_value_lower;
+    ${UNDO_SCHEMA_4}
     DROP TABLE signature_nonces;
     DROP INDEX scaling_group_tags_context;
     DROP INDEX scaling_groups_region_order;

@@ -252,3 +252,13 @@ export const groupRow = (fields: Pick<ScalingGroupRow, "id" | "regionId" | "name
   groupDeletionProtection: false,
   ...fields,
 });
+
+/** Undoes schema version 4 (tag seek indexes, the region group counter and its triggers), to build an older database. */
+export const UNDO_SCHEMA_4 = `
+  DROP TRIGGER scaling_groups_counted_insert;
+  DROP TRIGGER scaling_groups_counted_delete;
+  DROP TRIGGER scaling_groups_counted_move;
+  DROP TABLE scaling_group_region_counts;
+  DROP INDEX scaling_group_tags_value;
+  DROP INDEX scaling_group_tags_value_lower;
+`;
