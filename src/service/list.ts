@@ -92,26 +92,18 @@ export function pageGroups(store: SqliteStore, allowed: ListResidual, query: Gro
     // count seeks when the candidates are under a share of the region, and a page when they are fewer than the
     // groups the scan would read to fill it: (offset + limit) × region / allowed, at least the square root of
     // (offset + limit) × region as allowed ≤ candidates. Candidates are counted only up to the larger bound.
+    const forced = query.plan === "seek";
     const pageBound = Math.sqrt(((query.offset + query.limit) * regionGroups) / SEEK_COST);
-    const bound = query.plan === "seek" ? Infinity : Math.max(pageBound, counting ? regionGroups / SEEK_COST : 0);
+    const bound = forced ? Infinity : Math.max(pageBound, counting ? regionGroups / SEEK_COST : 0);
     const sought = candidates && query.plan !== "scan" ? seekSize(store, candidates, bound) : undefined;
-    const seekFrom = sought === undefined ? undefined : `${from} AND g.id IN (${candidates!.sql})`;
-    const seekParams = [...params, ...(candidates?.params ?? [])];
-    const total =
-      query.count === false
-        ? undefined
-        : wholeRegion
-          ? regionGroups
-          : seekFrom === undefined || (query.plan !== "seek" && sought! > regionGroups / SEEK_COST)
-            ? (statement(`SELECT COUNT(*) ${from}`).pluck().get(...params) as number)
-            : (statement(`SELECT COUNT(*) ${seekFrom}`).pluck().get(...seekParams) as number);
+    const scanning = { from, params };
+    const seeking = sought === undefined ? scanning : { from: `${from} AND g.id IN (${candidates!.sql})`, params: [...params, ...candidates!.params] };
+    const countBy = forced || (sought !== undefined && sought <= regionGroups / SEEK_COST) ? seeking : scanning;
+    const total = !counting ? (wholeRegion && query.count !== false ? regionGroups : undefined) : (statement(`SELECT COUNT(*) ${countBy.from}`).pluck().get(...countBy.params) as number);
     if (total !== undefined && total <= query.offset) return { ids: [], total };
     const allowedGuess = Math.max(total ?? sought ?? 1, 1);
-    const seekPage = sought !== undefined && (query.plan === "seek" || ((query.offset + query.limit) * regionGroups) / allowedGuess > sought * SEEK_COST);
-    const page = `ORDER BY ${order} LIMIT ? OFFSET ?`;
-    const ids = (
-      seekPage ? statement(`SELECT ${listed}.id ${seekFrom} ${page}`).pluck().all(...seekParams, query.limit, query.offset) : statement(`SELECT ${listed}.id ${from} ${page}`).pluck().all(...params, query.limit, query.offset)
-    ) as string[];
+    const pageBy = forced || (sought !== undefined && ((query.offset + query.limit) * regionGroups) / allowedGuess > sought * SEEK_COST) ? seeking : scanning;
+    const ids = statement(`SELECT ${listed}.id ${pageBy.from} ORDER BY ${order} LIMIT ? OFFSET ?`).pluck().all(...pageBy.params, query.limit, query.offset) as string[];
     return { ids, total: total ?? query.offset + ids.length };
   }
   const batch = statement(
