@@ -32,6 +32,10 @@ const PRINCIPALS: Record<string, EvaluationInput> = {
   ]),
   "arn-based": principal([{ Effect: "Allow", Action: "ess:Describe*", Resource: `acs:ess:${REGION}:${ACCOUNT}:scalinggroup/asg-*7` }]),
   "rare-tag": principal([{ Effect: "Allow", Action: "ess:Describe*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/project": "p1" } } }]),
+  "deny-tag": principal([
+    { Effect: "Allow", Action: "*", Resource: "*" },
+    { Effect: "Deny", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/project": "p1" } } },
+  ]),
   mixed: principal([
     { Effect: "Allow", Action: "ess:*", Resource: `acs:ess:${REGION}:*:scalinggroup/asg-00*` },
     { Effect: "Allow", Action: "ess:Describe*", Resource: "*", Condition: { StringLike: { "acs:ResourceTag/Team": "game*" } } },

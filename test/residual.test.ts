@@ -233,6 +233,7 @@ t.test("random policy sets × random stores: matches, SQL pages and counts equal
   let allowed = 0;
   let inexact = 0;
   let sought = 0;
+  let subtracted = 0;
   const db = new SqliteStore(":memory:");
   t.teardown(() => db.close());
   fc.assert(
@@ -246,6 +247,12 @@ t.test("random policy sets × random stores: matches, SQL pages and counts equal
       allowed += expected.length;
       const filter = toSql(r, { dialect: "sqlite", schema: RESIDUAL_SCHEMA, asciiIds: true });
       if (!filter.exact) inexact++;
+      if (filter.rejected) {
+        subtracted++;
+        const rejected = new Set(db.db.prepare(filter.rejected.sql).pluck().all(...filter.rejected.params) as string[]);
+        const missing = groups.find(([id, g]) => g.region === REGION && !expected.includes(id) && !rejected.has(id));
+        if (missing !== undefined) throw new Error(`${missing[0]} is rejected but not among the rejected candidates ${filter.rejected.sql}`);
+      }
       if (filter.candidates) {
         sought++;
         const candidates = new Set(db.db.prepare(filter.candidates.sql).pluck().all(...filter.candidates.params) as string[]);
@@ -253,7 +260,7 @@ t.test("random policy sets × random stores: matches, SQL pages and counts equal
         if (missing !== undefined) throw new Error(`${missing} is allowed but not among the candidates ${filter.candidates.sql}`);
       }
       const want = { ids: expected.slice(offset, offset + limit), total: expected.length };
-      for (const plan of [undefined, "scan", "seek"] as const) {
+      for (const plan of [undefined, "scan", "seek", "subtract"] as const) {
         const page = pageGroups(db, r, { regionId: REGION, offset, limit, ...(plan ? { plan } : {}) });
         if (JSON.stringify(page) !== JSON.stringify(want)) throw new Error(`pageGroups (${plan ?? "chosen"}) gave ${JSON.stringify(page)}, the engine ${JSON.stringify(want)}`);
         const uncounted = pageGroups(db, r, { regionId: REGION, offset, limit, count: false, ...(plan ? { plan } : {}) });
@@ -266,6 +273,7 @@ t.test("random policy sets × random stores: matches, SQL pages and counts equal
   t.ok(allowed > compared / 10, `${allowed} allowed: the generator reaches both answers`);
   t.ok(inexact > 50, `${inexact} policy sets re-checked row by row`);
   t.ok(sought > 50, `${sought} policy sets counted by seeking tag candidates as well as by scanning`);
+  t.ok(subtracted > 30, `${subtracted} policy sets counted as the region less the groups sought as rejected`);
 });
 
 t.test("re-checking reads the superset in batches and keeps order and count", async (t) => {
@@ -302,6 +310,7 @@ t.test("the PostgreSQL dialect selects, pages and counts as the engine decides, 
   `);
   let exact = 0;
   let sought = 0;
+  let subtracted = 0;
   await fc.assert(
     fc.asyncProperty(evaluationInput, store, requestTags, fc.nat(4), fc.integer({ min: 1, max: 4 }), async (input, groups, tags, offset, limit) => {
       const knowns: Knowns = { ...KNOWNS, requestTags: tags };
@@ -316,6 +325,17 @@ t.test("the PostgreSQL dialect selects, pages and counts as the engine decides, 
       }
       const filter = toSql(r, { dialect: "postgres", schema: schemaOf, asciiIds: true });
       const ways = [{ sql: filter.sql, params: filter.params }];
+      if (filter.rejected) {
+        subtracted++;
+        const n = filter.params.length + filter.rejected.params.length;
+        const regionWide = await pool.query(`SELECT COUNT(*)::int AS n FROM ${schema}.scaling_groups WHERE region_id = $1`, [REGION]);
+        const rejected = await pool.query(
+          `SELECT COUNT(*)::int AS n FROM ${schema}.scaling_groups g WHERE g.region_id = $${n + 1} AND NOT (${filter.sql}) AND g.id IN (${filter.rejected.sql})`,
+          [...filter.params, ...filter.rejected.params, REGION],
+        );
+        const total = regionWide.rows[0].n - rejected.rows[0].n;
+        if (total !== expected.length) throw new Error(`PostgreSQL counted ${total} as the region less the rejected, the engine ${expected.length}`);
+      }
       if (filter.candidates) {
         sought++;
         ways.push({ sql: `g.id IN (${filter.candidates.sql}) AND ${filter.sql}`, params: [...filter.params, ...filter.candidates.params] });
@@ -343,4 +363,5 @@ t.test("the PostgreSQL dialect selects, pages and counts as the engine decides, 
   );
   t.ok(exact > 150, `${exact} exact pages and counts compared, either way`);
   t.ok(sought > 20, `${sought} of them also through the tag candidates`);
+  t.ok(subtracted > 5, `${subtracted} counted as the region less the groups sought as rejected`);
 });

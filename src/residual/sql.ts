@@ -59,6 +59,12 @@ export interface SqlFilter {
    * numbers them on from the filter's last).
    */
   readonly candidates?: { readonly sql: string; readonly params: readonly string[] };
+  /**
+   * The same for the groups the filter rejects: when it is exact and every group it rejects carries some tag a
+   * Deny (or another negated part) names, a superset of them, so that a count of most of a region can subtract
+   * the few it rejects (`NOT (sql) AND g.id IN (…)`). Its placeholders follow the filter's.
+   */
+  readonly rejected?: { readonly sql: string; readonly params: readonly string[] };
 }
 
 /**
@@ -252,8 +258,13 @@ export function toSql(residual: ListResidual, options: SqlOptions): SqlFilter {
   const renderer = new Renderer(options, residual.arnPrefix);
   const sql = renderer.render(residual.tree, true);
   const filter = { sql, params: renderer.params, exact: renderer.exact, none: residual.tree.kind === "false" };
-  const seek = renderer.exact ? seekOf(residual.tree, true) : undefined;
-  if (!seek) return filter;
-  const seeker = new Renderer(options, residual.arnPrefix, renderer.params.length);
-  return { ...filter, candidates: { sql: seeker.seek(seek), params: seeker.params } };
+  if (!renderer.exact) return filter;
+  const render = (seek: Seek | undefined): SqlFilter["candidates"] => {
+    if (!seek) return undefined;
+    const seeker = new Renderer(options, residual.arnPrefix, renderer.params.length);
+    return { sql: seeker.seek(seek), params: seeker.params };
+  };
+  const candidates = render(seekOf(residual.tree, true));
+  const rejected = render(seekOf(residual.tree, false));
+  return { ...filter, ...(candidates ? { candidates } : {}), ...(rejected ? { rejected } : {}) };
 }

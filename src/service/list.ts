@@ -2,7 +2,8 @@
  * Pages the scaling groups a residual allows (or their configurations, rules or lifecycle hooks) in SQL: the filter, `ORDER BY creation_time, id`, `LIMIT/OFFSET`
  * and `COUNT(*)` all run in SQLite. Each query visits either the region's groups in page order, or only the
  * groups carrying a tag the residual needs (its `candidates`, sought in the tag indexes), whichever looks
- * shorter; a count of a whole region is read from the counter the store keeps. When the residual is not exact in
+ * shorter; a count of a whole region is read from the counter the store keeps, and a count of most of it is that
+ * counter less the few groups a Deny on a tag rejects. When the residual is not exact in
  * SQL, the SQL selects a superset and every row is re-checked with `matches`, reading the superset in batches in
  * the same order, so the page and the count stay those of the exact filter.
  */
@@ -42,8 +43,11 @@ export interface GroupQuery {
   readonly where?: readonly SqlClause[];
   /** Count every allowed group (default); when false, `total` counts only up to the end of the page. */
   readonly count?: boolean;
-  /** Visit the region's groups in order (`scan`) or the tag filter's candidates (`seek`); chosen by size when unset. */
-  readonly plan?: "scan" | "seek";
+  /**
+   * Visit the region's groups in order (`scan`), the tag filter's candidates (`seek`), or count the region less
+   * the groups it rejects (`subtract`, when it can); chosen by size when unset.
+   */
+  readonly plan?: "scan" | "seek" | "subtract";
 }
 
 export interface GroupPage {
@@ -98,8 +102,16 @@ export function pageGroups(store: SqliteStore, allowed: ListResidual, query: Gro
     const sought = candidates && query.plan !== "scan" ? seekSize(store, candidates, bound) : undefined;
     const scanning = { from, params };
     const seeking = sought === undefined ? scanning : { from: `${from} AND g.id IN (${candidates!.sql})`, params: [...params, ...candidates!.params] };
-    const countBy = forced || (sought !== undefined && sought <= regionGroups / SEEK_COST) ? seeking : scanning;
-    const total = !counting ? (wholeRegion && query.count !== false ? regionGroups : undefined) : (statement(`SELECT COUNT(*) ${countBy.from}`).pluck().get(...countBy.params) as number);
+    const count = (by: { from: string; params: readonly unknown[] }): number => statement(`SELECT COUNT(*) ${by.from}`).pluck().get(...by.params) as number;
+    const countRejected = (): number | undefined => {
+      // The counter counts the region's groups, so it can stand for "all" only when nothing else filters them.
+      const { rejected } = filter;
+      if (!rejected || query.children || (query.where ?? []).length > 0 || query.plan === "scan" || forced) return undefined;
+      if (query.plan !== "subtract" && seekSize(store, rejected, regionGroups / SEEK_COST) === undefined) return undefined;
+      return regionGroups - count({ from: `FROM scaling_groups g WHERE g.region_id = ? AND NOT (${filter.sql}) AND g.id IN (${rejected.sql})`, params: [query.regionId, ...filter.params, ...rejected.params] });
+    };
+    const seekCount = sought !== undefined && query.plan !== "subtract" && (forced || sought <= regionGroups / SEEK_COST);
+    const total = !counting ? (wholeRegion && query.count !== false ? regionGroups : undefined) : seekCount ? count(seeking) : (countRejected() ?? count(scanning));
     if (total !== undefined && total <= query.offset) return { ids: [], total };
     const allowedGuess = Math.max(total ?? sought ?? 1, 1);
     const pageBy = forced || (sought !== undefined && ((query.offset + query.limit) * regionGroups) / allowedGuess > sought * SEEK_COST) ? seeking : scanning;
