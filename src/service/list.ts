@@ -66,7 +66,7 @@ const SEEK_COST = 4;
 /** The candidates' rows, or undefined when there are more than `limit` (then seeking is not worth it). */
 function seekSize(store: SqliteStore, candidates: NonNullable<SqlFilter["candidates"]>, limit: number): number | undefined {
   // LIMIT -1 is no limit in SQLite.
-  const rows = store.statement(`SELECT COUNT(*) FROM (${candidates.sql} LIMIT ?)`).pluck().get(...candidates.params, Number.isFinite(limit) ? Math.floor(limit) + 1 : -1) as number;
+  const rows = store.statement(`SELECT COUNT(*) FROM (${candidates.sql} LIMIT ?) AS candidates`).pluck().get(...candidates.params, Number.isFinite(limit) ? Math.floor(limit) + 1 : -1) as number;
   return rows > limit ? undefined : rows;
 }
 
