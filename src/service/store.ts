@@ -169,7 +169,8 @@ const MIGRATIONS: readonly (string | { readonly sqlite: string; readonly postgre
   },
   // List calls visit only the groups a tag condition names (src/service/list.ts seeks them by key and value, or
   // by key and lower-cased value), and read a region's group count from a counter the triggers keep.
-  // PostgreSQL: one plpgsql trigger function; the counter row's update locks it until commit, so replicas
+  // PostgreSQL: an id index by code point, so an ARN pattern's id prefix (LIKE 'asg-00%') seeks it whatever the
+  // database's collation; one plpgsql trigger function; the counter row's update locks it until commit, so replicas
   // creating or deleting groups of one region at once each count (READ COMMITTED re-reads the locked row).
   {
     sqlite: `
@@ -196,6 +197,7 @@ const MIGRATIONS: readonly (string | { readonly sqlite: string; readonly postgre
     postgres: `
     CREATE INDEX scaling_group_tags_value ON scaling_group_tags (context_key, value, group_id);
     CREATE INDEX scaling_group_tags_value_lower ON scaling_group_tags (context_key, value_lower, group_id);
+    CREATE INDEX scaling_groups_id_pattern ON scaling_groups (id text_pattern_ops);
     CREATE TABLE scaling_group_region_counts (
       region_id TEXT PRIMARY KEY,
       group_count BIGINT NOT NULL

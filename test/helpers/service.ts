@@ -290,6 +290,7 @@ export const UNDO_SCHEMA_5: Readonly<Record<Dialect, string>> = {
     DROP TRIGGER scaling_groups_counted_delete ON scaling_groups;
     DROP TRIGGER scaling_groups_counted_move ON scaling_groups;
     DROP FUNCTION scaling_groups_count_region();
+    DROP INDEX scaling_groups_id_pattern;
     DROP TABLE scaling_group_region_counts;
     DROP INDEX scaling_group_tags_value;
     DROP INDEX scaling_group_tags_value_lower;
