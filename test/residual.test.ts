@@ -5,14 +5,14 @@
  */
 import t from "tap";
 import fc from "fast-check";
-import { makeContext } from "../src/evaluate/context.js";
+import { makeContext, resourceTagKey } from "../src/evaluate/context.js";
 import type { EvaluationInput, PolicyAttachment } from "../src/evaluate/decision.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
 import type { Policy } from "../src/policy/ast.js";
 import { parsePolicy } from "../src/policy/parse.js";
-import { residual, type Knowns, type ResidualRow } from "../src/residual/residual.js";
-import { toSql } from "../src/residual/sql.js";
-import { pageGroups, pageTagRows, RESIDUAL_SCHEMA } from "../src/service/list.js";
+import { residual, type Knowns, type ListResidual, type ResidualRow } from "../src/residual/residual.js";
+import { remainders, toSql, type SqlSchema } from "../src/residual/sql.js";
+import { pageGroups, pageTagRows, RESIDUAL_SCHEMA, residualFilter } from "../src/service/list.js";
 import { Store } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
 import { DIALECTS, groupRow, type Dialect } from "./helpers/service.js";
@@ -87,13 +87,14 @@ t.test("SQL rendering: bound parameters, exactness, dialects", async (t) => {
   const sqlite = toSql(r, { dialect: "sqlite", schema: RESIDUAL_SCHEMA, asciiIds: true });
   t.ok(sqlite.exact);
   t.notMatch(sqlite.sql, /pro|asg|ASG|env/, "no value is spliced into the SQL text");
-  t.ok(sqlite.params.includes(`acs:ess:${REGION}:${ACCOUNT}:scalinggroup/asg-[[]a]?*`), "GLOB escapes [");
-  t.ok(sqlite.params.includes(`acs:ess:${REGION}:${ACCOUNT}:scalinggroup/asg-x*`), "Deny patterns are compared lower-cased");
+  t.ok(sqlite.params.includes("asg-[[]a]?*"), "ids are compared with what remains of the pattern past the ARN prefix; GLOB escapes [");
+  t.ok(sqlite.params.includes("asg-x*"), "Deny patterns are compared lower-cased");
+  t.match(sqlite.sql, /lower\(g\.id\) GLOB \?/, "… with the lower-cased id");
   const unsure = toSql(r, { dialect: "sqlite", schema: RESIDUAL_SCHEMA });
   t.notOk(unsure.exact, "any-case ARN matching needs ASCII ids to be exact in SQL");
   const pg = toSql(r, { dialect: "postgres", schema: RESIDUAL_SCHEMA, asciiIds: true });
   t.match(pg.sql, /\$1/);
-  t.ok(pg.params.includes(`acs:ess:${REGION}:${ACCOUNT}:scalinggroup/asg-[a]_%`), "LIKE maps ? and *");
+  t.ok(pg.params.includes("asg-[a]_%"), "LIKE maps ? and *");
   const numeric = policyOf([{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { NumericLessThan: { "acs:ResourceTag/size": "3" } } }]);
   t.notOk(toSql(residual([numeric], ACTION, KNOWNS), { dialect: "sqlite", schema: RESIDUAL_SCHEMA }).exact, "numeric tag conditions are re-checked");
   const nul = policyOf([{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/a": "x\u0000" } } }]);
@@ -112,9 +113,25 @@ t.test("SQL rendering: bound parameters, exactness, dialects", async (t) => {
   t.same([none.none, none.sql], [true, "1 = 0"]);
 });
 
+t.test("ARN patterns reduce to globs on the id past the region's ARN prefix", async (t) => {
+  const prefix = `acs:ess:${REGION}:${ACCOUNT}:scalinggroup/`;
+  t.strictSame(remainders(arn(REGION, "asg-*"), prefix), ["asg-*"]);
+  t.strictSame(remainders(arn(REGION, "asg-1"), prefix), ["asg-1"], "an exact ARN leaves an exact id");
+  t.strictSame(remainders("*", prefix), ["*"]);
+  t.strictSame(remainders(arn("cn-beijing", "*"), prefix), [], "another region's pattern leaves nothing");
+  t.strictSame(remainders(`acs:ess:${REGION}:${ACCOUNT}:scalinggroup`, prefix), [], "a pattern shorter than the prefix leaves nothing");
+  t.strictSame(
+    remainders("acs:ess:*:*:scalinggroup/asg-b*", prefix).sort(),
+    ["*:*:scalinggroup/asg-b*", "*:scalinggroup/asg-b*", "asg-b*"],
+    "either `*` before the id may also run into it (an id holding :scalinggroup/asg-b)",
+  );
+  t.strictSame(remainders("a?b/*", "a\u{1F600}b/"), ["*"], "`?` reads one code point");
+});
+
 // ---- random policy sets × random stores ----
 
-const ID_POOL = ["asg-a1", "asg-a2", "asg-b1", "asg-B2", "asg-ab", "asg-[x]", "asg-c_1", "asg-%d"];
+// An id holding `:scalinggroup/` lets a `*` before the id in a pattern reach into the id.
+const ID_POOL = ["asg-a1", "asg-a2", "asg-b1", "asg-B2", "asg-ab", "asg-[x]", "asg-c_1", "asg-%d", "x:scalinggroup/asg-b1"];
 const TAG_KEYS = ["team", "Team", "TEAM", "env"];
 const TAG_VALUES = ["game", "Game", "dev", "g*", "", "5"];
 const RG_IDS = ["rg-A", "rg-B"];
@@ -122,6 +139,7 @@ const RG_IDS = ["rg-A", "rg-B"];
 const resourcePattern = fc.constantFrom(
   "*", arn(REGION, "*"), arn(REGION, "asg-a*"), arn(REGION, "ASG-A*"), arn(REGION, "asg-?1"), arn(REGION, "asg-[x]"), arn(REGION, "asg-c_1"),
   arn(REGION, "asg-%*"), arn("cn-beijing", "*"), "acs:ess:*:*:scalinggroup/asg-b*", `acs:ess:${REGION}:${ACCOUNT}:*`, "acs:ess:*", arn(REGION, "asg-a1"),
+  "acs:ess:cn-hang?hou:*:*/asg-?1", "*scalinggroup/*b1",
 );
 const tagCondition = fc.record({
   op: fc.constantFrom("StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike"),
@@ -174,6 +192,8 @@ const group = fc.record({
 const store = fc.uniqueArray(fc.tuple(fc.constantFrom(...ID_POOL), group), { minLength: 3, maxLength: ID_POOL.length, selector: ([id]) => id });
 const requestTags = fc.constantFrom<readonly (readonly [string, string])[]>([], [["team", "game"]], [["Team", "dev"]]);
 
+type Groups = readonly (readonly [string, fc.RecordValue<{ region: string; tags: [string, string][]; resourceGroupId: string | undefined }>])[];
+
 /** An empty store of the dialect, closed when the test ends; undefined when PostgreSQL is unreachable (skipped). */
 async function emptyStore(t: Parameters<typeof testPostgres>[0], dialect: Dialect): Promise<Store | undefined> {
   const target = dialect === "sqlite" ? ":memory:" : (await testPostgres(t))?.url;
@@ -183,15 +203,17 @@ async function emptyStore(t: Parameters<typeof testPostgres>[0], dialect: Dialec
   return db;
 }
 
-async function seed(db: Store, groups: readonly (readonly [string, fc.RecordValue<{ region: string; tags: [string, string][]; resourceGroupId: string | undefined }>])[]): Promise<void> {
+/** Two groups share each timestamp, so the id breaks ties in the order. */
+const creationTime = (i: number): string => `2026-01-01T00:00:${String(Math.floor(i / 2)).padStart(6, "0")}Z`;
+
+async function seed(db: Store, groups: Groups): Promise<void> {
   for (const [i, [id, g]] of groups.entries()) {
     await db.groups.insert(
       groupRow({
         id,
         regionId: g.region,
         name: id,
-        // Two groups share each timestamp, so the id breaks ties in the order.
-        creationTime: `2026-01-01T00:00:${String(Math.floor(i / 2)).padStart(6, "0")}Z`,
+        creationTime: creationTime(i),
         ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}),
       }),
     );
@@ -199,14 +221,34 @@ async function seed(db: Store, groups: readonly (readonly [string, fc.RecordValu
   }
 }
 
-for (const dialect of DIALECTS) t.test(`random policy sets × random stores: matches, SQL pages and counts equal the per-group decision (${dialect})`, async (t) => {
+/**
+ * The region's groups the engine allows, oldest first and ties by id (the order pageGroups promises), checking on
+ * the way that `matches` agrees with `evaluate` on every group.
+ */
+function allowedInOrder(input: EvaluationInput, knowns: Knowns, groups: Groups, r: ListResidual): string[] {
+  const expected: string[] = [];
+  const ordered = groups.map(([id, g], i) => ({ id, g, i })).sort((a, b) => Math.floor(a.i / 2) - Math.floor(b.i / 2) || (a.id < b.id ? -1 : 1));
+  for (const { id, g } of ordered) {
+    if (g.region !== REGION) continue;
+    const row: ResidualRow = { scalingGroupId: id, tags: g.tags, ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}) };
+    const engine = allowedByEngine(input, knowns, row);
+    if (r.matches(row) !== engine) throw new Error(`matches ≠ evaluate for ${id} ${JSON.stringify(row)}`);
+    if (engine) expected.push(id);
+  }
+  return expected;
+}
+
+for (const dialect of DIALECTS) t.test(`random policy sets × random stores: matches, SQL pages and counts (scanning, seeking, subtracting) equal the per-group decision (${dialect})`, async (t) => {
   let compared = 0;
   let allowed = 0;
   let inexact = 0;
+  let sought = 0;
+  let subtracted = 0;
   const db = await emptyStore(t, dialect);
   if (!db) return;
   // Fewer on PostgreSQL, where every query is a round trip to another process.
-  const runs = Number(process.env.RESIDUAL_RUNS ?? (dialect === "sqlite" ? 1500 : 500));
+  const runs = Number(process.env.RESIDUAL_RUNS ?? (dialect === "sqlite" ? 1500 : 300));
+  const ids = async (part: { readonly sql: string; readonly params: readonly string[] }) => new Set((await db.query<{ group_id: string }>(part.sql, part.params)).map((row) => row.group_id));
   await fc.assert(
     fc.asyncProperty(evaluationInput, store, requestTags, fc.nat(4), fc.integer({ min: 1, max: 4 }), async (input, groups, tags, offset, limit) => {
       // One transaction per store: one commit (one WAL flush) rather than one per row.
@@ -216,28 +258,38 @@ for (const dialect of DIALECTS) t.test(`random policy sets × random stores: mat
       });
       const knowns: Knowns = { ...KNOWNS, requestTags: tags };
       const r = residual(input, ACTION, knowns);
-      const expected: string[] = [];
-      // Oldest first, ties by id: the order pageGroups promises.
-      const ordered = groups.map(([id, g], i) => ({ id, g, i })).sort((a, b) => Math.floor(a.i / 2) - Math.floor(b.i / 2) || (a.id < b.id ? -1 : 1));
-      for (const { id, g } of ordered) {
-        if (g.region !== REGION) continue;
-        const row: ResidualRow = { scalingGroupId: id, tags: g.tags, ...(g.resourceGroupId ? { resourceGroupId: g.resourceGroupId } : {}) };
-        const engine = allowedByEngine(input, knowns, row);
-        if (r.matches(row) !== engine) throw new Error(`matches ≠ evaluate for ${id} ${JSON.stringify(row)}`);
-        if (engine) expected.push(id);
-        compared++;
-      }
+      const expected = allowedInOrder(input, knowns, groups, r);
+      compared += groups.filter(([, g]) => g.region === REGION).length;
       allowed += expected.length;
-      if (!toSql(r, { dialect, schema: RESIDUAL_SCHEMA, asciiIds: true }).exact) inexact++;
-      const page = await pageGroups(db, r, { regionId: REGION, offset, limit });
+      const filter = residualFilter(db, r);
+      if (!filter.exact) inexact++;
+      if (filter.rejected) {
+        subtracted++;
+        const rejected = await ids(filter.rejected);
+        const missing = groups.find(([id, g]) => g.region === REGION && !expected.includes(id) && !rejected.has(id));
+        if (missing !== undefined) throw new Error(`${missing[0]} is rejected but not among the rejected candidates ${filter.rejected.sql}`);
+      }
+      if (filter.candidates) {
+        sought++;
+        const candidates = await ids(filter.candidates);
+        const missing = expected.find((id) => !candidates.has(id));
+        if (missing !== undefined) throw new Error(`${missing} is allowed but not among the candidates ${filter.candidates.sql}`);
+      }
       const want = { ids: expected.slice(offset, offset + limit), total: expected.length };
-      if (JSON.stringify(page) !== JSON.stringify(want)) throw new Error(`pageGroups gave ${JSON.stringify(page)}, the engine ${JSON.stringify(want)}`);
+      for (const plan of [undefined, "scan", "seek", "subtract"] as const) {
+        const page = await pageGroups(db, r, { regionId: REGION, offset, limit, ...(plan ? { plan } : {}) });
+        if (JSON.stringify(page) !== JSON.stringify(want)) throw new Error(`pageGroups (${plan ?? "chosen"}) gave ${JSON.stringify(page)}, the engine ${JSON.stringify(want)}`);
+        const uncounted = await pageGroups(db, r, { regionId: REGION, offset, limit, count: false, ...(plan ? { plan } : {}) });
+        if (JSON.stringify(uncounted.ids) !== JSON.stringify(want.ids)) throw new Error(`pageGroups (${plan ?? "chosen"}, no count) gave ${JSON.stringify(uncounted.ids)}, the engine ${JSON.stringify(want.ids)}`);
+      }
     }),
     { numRuns: runs, seed: 20261206 },
   );
   t.ok(compared > runs * 2, `${compared} group decisions compared`);
   t.ok(allowed > compared / 10, `${allowed} allowed: the generator reaches both answers`);
   t.ok(inexact > runs / 30, `${inexact} policy sets re-checked row by row`);
+  t.ok(sought > runs / 30, `${sought} policy sets counted by seeking tag candidates as well as by scanning`);
+  t.ok(subtracted > runs / 50, `${subtracted} policy sets counted as the region less the groups sought as rejected`);
 });
 
 for (const dialect of DIALECTS) t.test(`re-checking reads the superset in batches and keeps order and count (${dialect})`, async (t) => {

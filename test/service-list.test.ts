@@ -10,8 +10,11 @@ import { makeContext } from "../src/evaluate/context.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
 import type { EvaluationInput } from "../src/evaluate/decision.js";
 import { loadPolicy } from "../src/policy/parse.js";
+import { residual } from "../src/residual/residual.js";
+import { pageGroups } from "../src/service/list.js";
 import { Store, type TagRow } from "../src/service/store.js";
-import { ACCOUNT, client, DIALECTS, failure, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, testDatabase, UNBOUND_TASK } from "./helpers/service.js";
+import { policyOf } from "./helpers/policies.js";
+import { ACCOUNT, client, DIALECTS, failure, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, testDatabase, UNBOUND_TASK, UNDO_SCHEMA_5 } from "./helpers/service.js";
 
 const REGION = "cn-hangzhou";
 const TAGS: readonly (readonly [string, string])[][] = [
@@ -178,4 +181,45 @@ t.test("tags written before the folded columns existed are folded when the datab
   const store = await Store.open(dbFile);
   t.teardown(() => store.close());
   t.strictSame(await store.query("SELECT context_key, value_lower FROM scaling_group_tags"), [{ context_key: "acs:resourcetag/team", value_lower: "game" }]);
+});
+
+for (const dialect of DIALECTS) t.test(`a region's group count is backfilled when the database is upgraded, then kept by every insert, move and delete, of replicas at once too (${dialect})`, async (t) => {
+  const target = await testDatabase(t, dialect, tempDir(t));
+  if (target === undefined) return;
+  const old = await Store.open(target);
+  for (const [i, id] of ["asg-1", "asg-2", "asg-3"].entries()) {
+    await old.groups.insert(groupRow({ id, regionId: i === 2 ? "cn-beijing" : REGION, name: id, creationTime: `2030-01-01T00:00:0${i}Z` }));
+  }
+  for (const statement of UNDO_SCHEMA_5[dialect].split(";").filter((s) => s.trim() !== "")) await old.execute(statement);
+  await old.execute(dialect === "sqlite" ? "PRAGMA user_version = 4" : "UPDATE ess_authz_schema_version SET version = 4");
+  await old.close();
+  const store = await Store.open(target);
+  t.teardown(() => store.close());
+  const counts = async () =>
+    (await store.query<{ region_id: string; group_count: number }>("SELECT region_id, group_count FROM scaling_group_region_counts ORDER BY region_id")).map((r) => [r.region_id, Number(r.group_count)]);
+  t.strictSame(await counts(), [["cn-beijing", 1], [REGION, 2]], "counted from the rows already there");
+  await store.groups.insert(groupRow({ id: "asg-4", regionId: REGION, name: "asg-4", creationTime: "2030-01-01T00:00:04Z" }));
+  await store.execute("UPDATE scaling_groups SET region_id = 'cn-shanghai' WHERE id = 'asg-1'");
+  await store.execute("UPDATE scaling_groups SET name = 'renamed' WHERE id = 'asg-2'");
+  await store.execute("DELETE FROM scaling_groups WHERE id = 'asg-3'");
+  t.strictSame(await counts(), [["cn-beijing", 0], [REGION, 2], ["cn-shanghai", 1]]);
+  const admin = residual([policyOf([{ Effect: "Allow", Action: "*", Resource: "*" }])], "ess:DescribeScalingGroups", { region: REGION, account: ACCOUNT });
+  t.strictSame(await pageGroups(store, admin, { regionId: REGION, offset: 1, limit: 5 }), { ids: ["asg-4"], total: 2 }, "a whole region's TotalCount is the counter");
+
+  // Two replicas creating and deleting groups of one region, each write its own transaction: at once on
+  // PostgreSQL, where the counter row's lock orders them; in turn on SQLite, whose write lock orders writers
+  // anyway (two connections of one process at once would block the thread that must commit).
+  const replica = await Store.open(target);
+  t.teardown(() => replica.close());
+  const writes = [
+    ...Array.from({ length: 20 }, (_, i) => () =>
+      (i % 2 === 0 ? store : replica).transaction((tx) =>
+        tx.groups.insert(groupRow({ id: `asg-r${i}`, regionId: REGION, name: `r${i}`, creationTime: `2030-01-02T00:00:${String(i).padStart(2, "0")}Z` })),
+      ),
+    ),
+    ...["asg-2", "asg-4"].map((id, i) => () => (i % 2 === 0 ? store : replica).execute("DELETE FROM scaling_groups WHERE id = ?", [id])),
+  ];
+  if (dialect === "postgres") await Promise.all(writes.map((write) => write()));
+  else for (const write of writes) await write();
+  t.strictSame(await counts(), [["cn-beijing", 0], [REGION, 20], ["cn-shanghai", 1]], "2 + 20 created − 2 deleted");
 });

@@ -35,6 +35,7 @@ import {
   tempDir,
   testDatabase,
   timestamp,
+  UNDO_SCHEMA_5,
   writeConfig,
   type LogLine,
   type V1Request,
@@ -155,8 +156,9 @@ t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is
   const dbFile = join(dir, "ess.db");
   await (await Store.open(dbFile)).close();
   const old = new Database(dbFile);
-  // The schema before nonces were persisted (and before the tag columns list calls filter on, and shared secrets).
+  // The schema before nonces were persisted (and before the tag columns list calls filter on, shared secrets, and the seek indexes and region counter).
   old.exec(`
+    ${UNDO_SCHEMA_5.sqlite}
     DROP TABLE service_secrets;
     DROP TABLE signature_nonces;
     DROP INDEX scaling_group_tags_context;
@@ -169,7 +171,7 @@ t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is
 
   const store = await Store.open(dbFile);
   t.teardown(() => store.close());
-  t.same(await store.query("PRAGMA user_version"), [{ user_version: 4 }], "migrated on open, to the latest version");
+  t.same(await store.query("PRAGMA user_version"), [{ user_version: 5 }], "migrated on open, to the latest version");
   const keys = async (): Promise<string[]> => (await store.query<{ key: string }>("SELECT key FROM signature_nonces ORDER BY key")).map((r) => r.key);
   t.ok(await store.nonces.remember("a", 1000, 0));
   t.notOk(await store.nonces.remember("a", 1000, 500), "replayed within its lifetime");

@@ -1,8 +1,11 @@
 /**
  * Pages the scaling groups a residual allows (or their configurations, rules or lifecycle hooks) in SQL: the filter, `ORDER BY creation_time, id`, `LIMIT/OFFSET`
- * and `COUNT(*)` all run in the database (SQLite or PostgreSQL), so a page costs about the same over a thousand groups or a hundred thousand.
- * When the residual is not exact in SQL, the SQL selects a superset and every row is re-checked with `matches`,
- * reading the superset in batches in the same order, so the page and the count stay those of the exact filter.
+ * and `COUNT(*)` all run in the database (SQLite or PostgreSQL). Each query visits either the region's groups in page order, or only the
+ * groups carrying a tag the residual needs (its `candidates`, sought in the tag indexes), whichever looks
+ * shorter; a count of a whole region is read from the counter the store keeps, and a count of most of it is that
+ * counter less the few groups a Deny on a tag rejects. When the residual is not exact in
+ * SQL, the SQL selects a superset and every row is re-checked with `matches`, reading the superset in batches in
+ * the same order, so the page and the count stay those of the exact filter.
  */
 import type { ListResidual } from "../residual/residual.js";
 import { toSql, type SqlFilter, type SqlSchema } from "../residual/sql.js";
@@ -40,6 +43,11 @@ export interface GroupQuery {
   readonly where?: readonly SqlClause[];
   /** Count every allowed group (default); when false, `total` counts only up to the end of the page. */
   readonly count?: boolean;
+  /**
+   * Visit the region's groups in order (`scan`), the tag filter's candidates (`seek`), or count the region less
+   * the groups it rejects (`subtract`, when it can); chosen by size when unset.
+   */
+  readonly plan?: "scan" | "seek" | "subtract";
 }
 
 export interface GroupPage {
@@ -51,21 +59,48 @@ export interface GroupPage {
 
 /**
  * The residual's filter in the store's dialect, with `?` placeholders as every other clause here has. The
- * PostgreSQL form numbers its parameters (`$1`…, each once); they are put back in the order they appear.
+ * PostgreSQL form numbers its parameters (`$1`…, each once; its candidates and rejected sets number on from the
+ * filter's last); they are put back in the order they appear.
  */
-function residualFilter(store: Store, allowed: ListResidual): SqlFilter {
+export function residualFilter(store: Store, allowed: ListResidual): SqlFilter {
   const filter = toSql(allowed, { dialect: store.dialect, schema: RESIDUAL_SCHEMA, asciiIds: true });
   if (store.dialect === "sqlite") return filter;
-  const params: string[] = [];
-  const sql = filter.sql.replace(/\$(\d+)/g, (_, n: string) => {
-    params.push(filter.params[Number(n) - 1]!);
-    return "?";
-  });
-  return { ...filter, sql, params };
+  const unnumbered = (part: { readonly sql: string; readonly params: readonly string[] }, before: number) => {
+    const params: string[] = [];
+    const sql = part.sql.replace(/\$(\d+)/g, (_, n: string) => {
+      params.push(part.params[Number(n) - 1 - before]!);
+      return "?";
+    });
+    return { sql, params };
+  };
+  const before = filter.params.length;
+  return {
+    ...filter,
+    ...unnumbered(filter, 0),
+    ...(filter.candidates ? { candidates: unnumbered(filter.candidates, before) } : {}),
+    ...(filter.rejected ? { rejected: unnumbered(filter.rejected, before) } : {}),
+  };
 }
+
+/**
+ * Ids in the order SQLite and the engine give them, by code point: PostgreSQL would otherwise order by the
+ * database's collation (`en_US` puts `a-b` after `ab`).
+ */
+const byCodePoint = (store: Store): string => (store.dialect === "postgres" ? ' COLLATE "C"' : "");
 
 /** Rows read per query while re-checking an inexact filter. */
 const RECHECK_BATCH = 500;
+
+/** How many groups of the ordered scan cost what one sought candidate costs (measured by bench/list.ts, roughly). */
+const SEEK_COST = 4;
+
+/** The candidates' rows, or undefined when there are more than `limit` (then seeking is not worth it). */
+async function seekSize(store: Store, candidates: NonNullable<SqlFilter["candidates"]>, limit: number): Promise<number | undefined> {
+  const rows = Number.isFinite(limit)
+    ? await count(store, `FROM (${candidates.sql} LIMIT ?) AS candidates`, [...candidates.params, Math.floor(limit) + 1])
+    : await count(store, `FROM (${candidates.sql}) AS candidates`, candidates.params);
+  return rows > limit ? undefined : rows;
+}
 
 interface OrderedId {
   readonly id: string;
@@ -81,12 +116,40 @@ export async function pageGroups(store: Store, allowed: ListResidual, query: Gro
   const clauses = [{ sql: `${listed}.region_id = ?`, params: [query.regionId] }, ...(query.where ?? []), filter];
   const tables = query.children ? `${query.children} c JOIN scaling_groups g ON g.id = c.group_id` : "scaling_groups g";
   const from = `FROM ${tables} WHERE ${clauses.map((c) => c.sql).join(" AND ")}`;
-  const order = `${listed}.creation_time, ${listed}.id`;
+  const order = `${listed}.creation_time, ${listed}.id${byCodePoint(store)}`;
   const params = clauses.flatMap((c) => c.params);
   if (filter.exact) {
-    const ids = (await store.query<{ id: string }>(`SELECT ${listed}.id ${from} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, query.limit, query.offset])).map((r) => r.id);
-    const total = query.count === false ? query.offset + ids.length : await count(store, from, params);
-    return { ids, total };
+    const [counter] = await store.query<{ group_count: number }>("SELECT group_count FROM scaling_group_region_counts WHERE region_id = ?", [query.regionId]);
+    const regionGroups = Number(counter?.group_count ?? 0);
+    const { candidates } = filter;
+    const wholeRegion = allowed.tree.kind === "true" && !query.children && (query.where ?? []).length === 0;
+    const counting = query.count !== false && !wholeRegion;
+    // Seeking costs a few times more per group than the ordered scan (a lookup by id, then the filter), so a
+    // count seeks when the candidates are under a share of the region, and a page when they are fewer than the
+    // groups the scan would read to fill it: (offset + limit) × region / allowed, at least the square root of
+    // (offset + limit) × region as allowed ≤ candidates. Candidates are counted only up to the larger bound.
+    const forced = query.plan === "seek";
+    const pageBound = Math.sqrt(((query.offset + query.limit) * regionGroups) / SEEK_COST);
+    const bound = forced ? Infinity : Math.max(pageBound, counting ? regionGroups / SEEK_COST : 0);
+    const sought = candidates && query.plan !== "scan" ? await seekSize(store, candidates, bound) : undefined;
+    const scanning = { from, params };
+    const seeking = sought === undefined ? scanning : { from: `${from} AND g.id IN (${candidates!.sql})`, params: [...params, ...candidates!.params] };
+    const countRejected = async (): Promise<number | undefined> => {
+      // The counter counts the region's groups, so it can stand for "all" only when nothing else filters them.
+      const { rejected } = filter;
+      if (!rejected || query.children || (query.where ?? []).length > 0 || query.plan === "scan" || forced) return undefined;
+      if (query.plan !== "subtract" && (await seekSize(store, rejected, regionGroups / SEEK_COST)) === undefined) return undefined;
+      return regionGroups - (await count(store, `FROM scaling_groups g WHERE g.region_id = ? AND NOT (${filter.sql}) AND g.id IN (${rejected.sql})`, [query.regionId, ...filter.params, ...rejected.params]));
+    };
+    const seekCount = sought !== undefined && query.plan !== "subtract" && (forced || sought <= regionGroups / SEEK_COST);
+    const total = !counting
+      ? wholeRegion && query.count !== false ? regionGroups : undefined
+      : seekCount ? await count(store, seeking.from, seeking.params) : ((await countRejected()) ?? (await count(store, from, params)));
+    if (total !== undefined && total <= query.offset) return { ids: [], total };
+    const allowedGuess = Math.max(total ?? sought ?? 1, 1);
+    const pageBy = forced || (sought !== undefined && ((query.offset + query.limit) * regionGroups) / allowedGuess > sought * SEEK_COST) ? seeking : scanning;
+    const ids = (await store.query<{ id: string }>(`SELECT ${listed}.id ${pageBy.from} ORDER BY ${order} LIMIT ? OFFSET ?`, [...pageBy.params, query.limit, query.offset])).map((r) => r.id);
+    return { ids, total: total ?? query.offset + ids.length };
   }
   const batch = `SELECT ${listed}.id, ${listed}.creation_time, g.id AS group_id, g.resource_group_id ${from} AND (${order}) > (?, ?) ORDER BY ${order} LIMIT ?`;
   const ids: string[] = [];
@@ -131,7 +194,7 @@ export async function pageTagRows(store: Store, allowed: ListResidual, query: Om
   const from = `FROM scaling_group_tags tag JOIN scaling_groups g ON g.id = tag.group_id WHERE ${clauses.map((c) => c.sql).join(" AND ")}`;
   const params = clauses.flatMap((c) => c.params);
   const rows = await store.query<{ group_id: string; key: string; value: string; propagate: number }>(
-    `SELECT tag.group_id, tag.key, tag.value, tag.propagate ${from} ORDER BY g.creation_time, g.id, tag.rowid LIMIT ? OFFSET ?`,
+    `SELECT tag.group_id, tag.key, tag.value, tag.propagate ${from} ORDER BY g.creation_time, g.id${byCodePoint(store)}, tag.rowid LIMIT ? OFFSET ?`,
     [...params, query.limit, query.offset],
   );
   const total = await count(store, from, params);

@@ -167,7 +167,76 @@ const MIGRATIONS: readonly (string | { readonly sqlite: string; readonly postgre
     ALTER TABLE scaling_group_tags ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY;
     `,
   },
+  // List calls visit only the groups a tag condition names (src/service/list.ts seeks them by key and value, or
+  // by key and lower-cased value), and read a region's group count from a counter the triggers keep.
+  // PostgreSQL: an id index by code point, so an ARN pattern's id prefix (LIKE 'asg-00%') seeks it whatever the
+  // database's collation; one plpgsql trigger function; the counter row's update locks it until commit, so replicas
+  // creating or deleting groups of one region at once each count (READ COMMITTED re-reads the locked row).
+  {
+    sqlite: `
+    CREATE INDEX scaling_group_tags_value ON scaling_group_tags (context_key, value, group_id);
+    CREATE INDEX scaling_group_tags_value_lower ON scaling_group_tags (context_key, value_lower, group_id);
+    CREATE TABLE scaling_group_region_counts (
+      region_id TEXT PRIMARY KEY,
+      group_count INTEGER NOT NULL
+    ) STRICT;
+    INSERT INTO scaling_group_region_counts (region_id, group_count) SELECT region_id, COUNT(*) FROM scaling_groups GROUP BY region_id;
+    CREATE TRIGGER scaling_groups_counted_insert AFTER INSERT ON scaling_groups BEGIN
+      INSERT INTO scaling_group_region_counts (region_id, group_count) VALUES (NEW.region_id, 1)
+        ON CONFLICT (region_id) DO UPDATE SET group_count = group_count + 1;
+    END;
+    CREATE TRIGGER scaling_groups_counted_delete AFTER DELETE ON scaling_groups BEGIN
+      UPDATE scaling_group_region_counts SET group_count = group_count - 1 WHERE region_id = OLD.region_id;
+    END;
+    CREATE TRIGGER scaling_groups_counted_move AFTER UPDATE OF region_id ON scaling_groups WHEN NEW.region_id IS NOT OLD.region_id BEGIN
+      UPDATE scaling_group_region_counts SET group_count = group_count - 1 WHERE region_id = OLD.region_id;
+      INSERT INTO scaling_group_region_counts (region_id, group_count) VALUES (NEW.region_id, 1)
+        ON CONFLICT (region_id) DO UPDATE SET group_count = group_count + 1;
+    END;
+  `,
+    postgres: `
+    CREATE INDEX scaling_group_tags_value ON scaling_group_tags (context_key, value, group_id);
+    CREATE INDEX scaling_group_tags_value_lower ON scaling_group_tags (context_key, value_lower, group_id);
+    CREATE INDEX scaling_groups_id_pattern ON scaling_groups (id text_pattern_ops);
+    CREATE TABLE scaling_group_region_counts (
+      region_id TEXT PRIMARY KEY,
+      group_count BIGINT NOT NULL
+    );
+    INSERT INTO scaling_group_region_counts (region_id, group_count) SELECT region_id, COUNT(*) FROM scaling_groups GROUP BY region_id;
+    CREATE FUNCTION scaling_groups_count_region() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP <> 'INSERT' THEN
+        UPDATE scaling_group_region_counts SET group_count = group_count - 1 WHERE region_id = OLD.region_id;
+      END IF;
+      IF TG_OP <> 'DELETE' THEN
+        INSERT INTO scaling_group_region_counts AS c (region_id, group_count) VALUES (NEW.region_id, 1)
+          ON CONFLICT (region_id) DO UPDATE SET group_count = c.group_count + 1;
+      END IF;
+      RETURN NULL;
+    END
+    $$;
+    CREATE TRIGGER scaling_groups_counted_insert AFTER INSERT ON scaling_groups
+      FOR EACH ROW EXECUTE FUNCTION scaling_groups_count_region();
+    CREATE TRIGGER scaling_groups_counted_delete AFTER DELETE ON scaling_groups
+      FOR EACH ROW EXECUTE FUNCTION scaling_groups_count_region();
+    CREATE TRIGGER scaling_groups_counted_move AFTER UPDATE OF region_id ON scaling_groups
+      FOR EACH ROW WHEN (NEW.region_id IS DISTINCT FROM OLD.region_id) EXECUTE FUNCTION scaling_groups_count_region();
+    `,
+  },
 ];
+
+/** A script's statements, one per query as SQLite runs them; a trigger's body (`BEGIN … END;`) stays whole. */
+function sqliteStatements(script: string): string[] {
+  const statements: string[] = [];
+  let pending = "";
+  for (const part of script.split(";")) {
+    pending = pending === "" ? part : `${pending};${part}`;
+    if (/^\s*CREATE\s+TRIGGER\b/i.test(pending) && !/\bEND\s*$/i.test(pending)) continue;
+    if (pending.trim() !== "") statements.push(pending);
+    pending = "";
+  }
+  return statements;
+}
 
 /** A migration's SQL in the dialect: PostgreSQL has no STRICT tables, and its INTEGER and REAL are 4 bytes. */
 function forDialect(entry: (typeof MIGRATIONS)[number], dialect: SqlDialect): string {
@@ -575,7 +644,7 @@ export class Store implements GroupSource, ChildResolver, SqlRunner {
     for (const [i, entry] of MIGRATIONS.slice(current).entries()) {
       const script = forDialect(entry, this.dialect);
       // Kysely runs one statement per query in SQLite; PostgreSQL takes the script whole.
-      const statements = this.dialect === "sqlite" ? script.split(";").filter((s) => s.trim() !== "") : [script];
+      const statements = this.dialect === "sqlite" ? sqliteStatements(script) : [script];
       for (const statement of statements) await this.db.executeQuery(CompiledQuery.raw(statement));
       await setVersion(current + i + 1);
     }

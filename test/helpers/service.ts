@@ -274,3 +274,25 @@ export const groupRow = (fields: Pick<ScalingGroupRow, "id" | "regionId" | "name
   groupDeletionProtection: false,
   ...fields,
 });
+
+/** Undoes schema version 5 (tag seek indexes, the region group counter and its triggers), to build an older database. */
+export const UNDO_SCHEMA_5: Readonly<Record<Dialect, string>> = {
+  sqlite: `
+    DROP TRIGGER scaling_groups_counted_insert;
+    DROP TRIGGER scaling_groups_counted_delete;
+    DROP TRIGGER scaling_groups_counted_move;
+    DROP TABLE scaling_group_region_counts;
+    DROP INDEX scaling_group_tags_value;
+    DROP INDEX scaling_group_tags_value_lower;
+  `,
+  postgres: `
+    DROP TRIGGER scaling_groups_counted_insert ON scaling_groups;
+    DROP TRIGGER scaling_groups_counted_delete ON scaling_groups;
+    DROP TRIGGER scaling_groups_counted_move ON scaling_groups;
+    DROP FUNCTION scaling_groups_count_region();
+    DROP INDEX scaling_groups_id_pattern;
+    DROP TABLE scaling_group_region_counts;
+    DROP INDEX scaling_group_tags_value;
+    DROP INDEX scaling_group_tags_value_lower;
+  `,
+};
