@@ -59,6 +59,25 @@ export class DatabaseTargetError extends Error {
   }
 }
 
+/** PostgreSQL SQLSTATEs of a server that is shutting down, starting or out of connections (class 57P, 53300). */
+const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300"]);
+/** Socket errors of a server that is unreachable or went away. */
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
+
+/**
+ * Whether a query failed because the database could not serve it for now (the pool waited out its connection
+ * timeout, the server is down or full, SQLite stayed locked past its busy timeout), rather than because of the
+ * query: the service answers those with 503 `ServiceUnavailable` (docs/semantics.md §6), which a client retries.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  // Not only `Error`s: what reaches the service from the SQLite driver through Kysely is not always one.
+  if (typeof error !== "object" || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === "string" && (UNAVAILABLE_STATES.has(code) || UNREACHABLE_CODES.has(code) || code === "SQLITE_BUSY")) return true;
+  // pg's pool and client raise these as plain Errors, without a code.
+  return typeof message === "string" && /^(timeout exceeded when trying to connect|Connection terminated)/.test(message);
+}
+
 /** better-sqlite3 compiles anew on every `prepare`, and Kysely prepares every query: keep one statement per SQL text. */
 function cachingStatements(db: SqliteDatabase): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();

@@ -21,7 +21,7 @@ import { HANDLERS, type OperationContext, type Visibility } from "./operations/i
 import { seedFromFile } from "./seed.js";
 import { Store } from "./store.js";
 import { openNonceStore } from "./nonce-store.js";
-import { isPostgresTarget } from "./database.js";
+import { isDatabaseUnavailable, isPostgresTarget } from "./database.js";
 import type { AllowedGroupProbe, ChildKind, ChildResolution, ChildResolver, GroupInfo, GroupSource } from "../ess/types.js";
 import type { ListResidual } from "../residual/residual.js";
 
@@ -81,13 +81,25 @@ interface DecisionRead {
   readonly child?: { readonly kind: ChildKind; readonly id: string };
 }
 
+/** A database that can't serve for now answers 503 `ServiceUnavailable` (retried by clients), not `InternalError`. */
+function unavailableAsService(error: unknown, log: Logger): unknown {
+  if (!isDatabaseUnavailable(error)) return error;
+  log.error({ err: { code: (error as { code?: unknown }).code, message: (error as { message?: unknown }).message } }, "database unavailable");
+  return new EssHttpError("ServiceUnavailable");
+}
+
 class RecordingSource implements GroupSource, ChildResolver {
   readonly reads = new AsyncLocalStorage<DecisionRead[]>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+  ) {}
 
   private async record<T>(read: (source: Store) => Promise<T>, groupIds: (result: T) => readonly string[], child?: DecisionRead["child"]): Promise<T> {
-    const result = await read(this.store);
+    const result = await read(this.store).catch((e: unknown) => {
+      throw unavailableAsService(e, this.log);
+    });
     this.reads.getStore()?.push({ seen: JSON.stringify(result) ?? "undefined", again: read, groupIds: groupIds(result), ...(child ? { child } : {}) });
     return result;
   }
@@ -218,7 +230,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   app.setNotFoundHandler((request, reply) => fail(reply, request, new EssHttpError("UnsupportedOperation", "Only the RPC endpoint / is served.", 404)));
 
-  const source = new RecordingSource(store);
+  const source = new RecordingSource(store, log);
   const readsOf = new WeakMap<FastifyRequest, DecisionRead[]>();
 
   await app.register(async (scope) => {
@@ -277,7 +289,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           result = plan.mode === "all" ? await commitAsDecided(store, readsOf.get(request) ?? [], decidedGroups, mutate) : await handler(ctx(store));
         } catch (e) {
           if (RETRIABLE_SQLSTATES.has(String((e as { code?: unknown }).code))) throw new EssHttpError("OperationConflict", CONFLICT_MESSAGE, 409);
-          throw e;
+          throw unavailableAsService(e, log);
         }
         const { contentType, payload } = encodeBody({ RequestId: authz.requestId, ...result }, authz.format, `${plan.operation}Response`);
         return reply.header("content-type", contentType).send(payload);

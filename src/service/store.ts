@@ -10,7 +10,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { CompiledQuery, type Kysely } from "kysely";
 import type { AllowedGroupProbe, ChildKind, ChildResolution, ChildResolver, GroupInfo, GroupSource } from "../ess/types.js";
-import type { NonceStore } from "../middleware/nonce.js";
+import { storeCall, type NonceStore } from "../middleware/nonce.js";
 import { resourceTagKey } from "../evaluate/context.js";
 import type { ListResidual } from "../residual/residual.js";
 import { DatabaseTargetError, openDatabase, type OpenDatabaseOptions, type SqlDialect } from "./database.js";
@@ -473,13 +473,16 @@ export const nowIso = (): string => new Date().toISOString().replace(/\.\d{3}Z$/
 export class DatabaseNonceStore implements NonceStore {
   constructor(private readonly sql: SqlRunner) {}
 
-  async remember(key: string, ttlMs: number, now: number): Promise<boolean> {
-    await this.sql.execute("DELETE FROM signature_nonces WHERE expires_at <= ?", [now]);
-    const inserted = await this.sql.execute(
-      "INSERT INTO signature_nonces AS n (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE n.expires_at <= ?",
-      [key, now + ttlMs, now],
-    );
-    return inserted === 1;
+  /** Any failure of the database is the store being unavailable: 503, as for the shared stores. */
+  remember(key: string, ttlMs: number, now: number): Promise<boolean> {
+    return storeCall("the service database's", async () => {
+      await this.sql.execute("DELETE FROM signature_nonces WHERE expires_at <= ?", [now]);
+      const inserted = await this.sql.execute(
+        "INSERT INTO signature_nonces AS n (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE n.expires_at <= ?",
+        [key, now + ttlMs, now],
+      );
+      return inserted === 1;
+    });
   }
 }
 
