@@ -14,7 +14,7 @@
  * - any other positive operator: filed under its key, visited whenever the key has a value.
  * These are necessary conditions only: every visited statement is still decided by its own matchers, so
  * negated operators, case-variant tags, indeterminate values and everything else keep their exact semantics.
- * Statements with no such condition are visited on every request.
+ * A statement with no such condition is not filed here (compile.ts files it by its resource).
  */
 import type { Condition } from "../policy/ast.js";
 import { OPERATORS } from "../conditions/operators.js";
@@ -36,7 +36,7 @@ export interface CandidateSink<S> {
   visit(statement: S): void;
 }
 
-type Anchor =
+export type Anchor =
   | { readonly kind: "equals" | "equalsIgnoreCase"; readonly key: string; readonly values: readonly string[] }
   | { readonly kind: "prefix"; readonly key: string; readonly prefixes: readonly string[] }
   | { readonly kind: "bool"; readonly key: string; readonly values: readonly string[] }
@@ -109,19 +109,33 @@ function entriesOf(anchor: Anchor): string[] {
   }
 }
 
+/** A statement's most selective anchor, with how many statements its entries hold (see `chooseAnchors`). */
+export interface ChosenAnchor {
+  readonly anchor: Anchor;
+  readonly shared: number;
+}
+
 /**
  * Each statement's most selective anchor: the one whose entries the fewest statements share, so that a request
  * meeting it visits the fewest others (the statements an entry holds stand in for how often requests reach it;
  * a key-presence entry is reached by every request with the key, so it counts as all statements).
+ * Undefined for a statement no request value narrows.
  */
-function chooseAnchors(conditionsOf: readonly (readonly { readonly condition: Condition }[])[]): (Anchor | undefined)[] {
-  const options = conditionsOf.map((conditions) => conditions.map((c) => anchorOf(c.condition)).filter((a): a is Anchor => a !== undefined));
+export function chooseAnchors(conditionsOf: readonly (readonly { readonly condition: Condition }[])[]): (ChosenAnchor | undefined)[] {
+  const options = conditionsOf.map((conditions) =>
+    conditions.flatMap((c) => {
+      const anchor = anchorOf(c.condition);
+      return anchor === undefined ? [] : [{ anchor, entries: entriesOf(anchor) }];
+    }),
+  );
   const shared = new Map<string, number>();
-  for (const anchors of options) for (const a of anchors) for (const e of entriesOf(a)) shared.set(e, (shared.get(e) ?? 0) + 1);
-  const cost = (a: Anchor): number => (a.kind === "present" ? conditionsOf.length : entriesOf(a).reduce((sum, e) => sum + shared.get(e)!, 0));
+  for (const anchors of options) for (const { entries } of anchors) for (const e of entries) shared.set(e, (shared.get(e) ?? 0) + 1);
   return options.map((anchors) => {
-    let best: Anchor | undefined;
-    for (const a of anchors) if (best === undefined || cost(a) < cost(best)) best = a;
+    let best: ChosenAnchor | undefined;
+    for (const { anchor, entries } of anchors) {
+      const cost = anchor.kind === "present" ? conditionsOf.length : entries.reduce((sum, e) => sum + shared.get(e)!, 0);
+      if (best === undefined || cost < best.shared) best = { anchor, shared: cost };
+    }
     return best;
   });
 }
@@ -148,20 +162,22 @@ interface KeyTable<S> {
   ips?: IpTable<S>;
 }
 
+/** Statements filed by their anchors (chosen by `chooseAnchors`, or by a caller that weighs other indexes too). */
 export class ConditionIndex<S extends Anchorable> {
-  private readonly everywhere: S[] = [];
   private readonly byKey = new Map<string, KeyTable<S>>();
   /** The sink of the `collect` under way (evaluation is synchronous and never re-enters). */
   private sink: CandidateSink<S> | undefined;
 
-  constructor(statements: readonly S[]) {
-    const anchors = chooseAnchors(statements.map((s) => s.conditions));
-    statements.forEach((s, i) => this.file(s, anchors[i]));
+  constructor(anchored: readonly (readonly [statement: S, anchor: Anchor])[]) {
+    for (const [s, anchor] of anchored) this.file(s, anchor);
     for (const table of this.byKey.values()) if (table.prefixes) table.prefixes.lengths = [...new Set([...table.prefixes.byPrefix.keys()].map((p) => p.length))];
   }
 
-  private file(s: S, anchor: Anchor | undefined): void {
-    if (anchor === undefined) return void this.everywhere.push(s);
+  get empty(): boolean {
+    return this.byKey.size === 0;
+  }
+
+  private file(s: S, anchor: Anchor): void {
     let table = this.byKey.get(anchor.key);
     if (table === undefined) this.byKey.set(anchor.key, (table = {}));
     switch (anchor.kind) {
@@ -197,7 +213,6 @@ export class ConditionIndex<S extends Anchorable> {
 
   /** Hands `sink` every statement the request's values may satisfy, once a round, in no particular order. */
   collect(values: ReadonlyMap<string, readonly string[]>, sink: CandidateSink<S>): void {
-    visitOnce(this.everywhere, sink);
     if (this.byKey.size === 0) return;
     // The request has few keys; the index may have many: walk the request's (forEach: no entry arrays).
     this.sink = sink;
@@ -236,7 +251,7 @@ export class ConditionIndex<S extends Anchorable> {
   };
 }
 
-function visitOnce<S extends Anchorable>(list: readonly S[] | undefined, sink: CandidateSink<S>): void {
+export function visitOnce<S extends Anchorable>(list: readonly S[] | undefined, sink: CandidateSink<S>): void {
   if (list === undefined) return;
   const round = sink.round;
   for (const s of list) {
