@@ -28,9 +28,15 @@ interface IndexedStatement extends Anchorable {
   readonly alone: Decision;
   readonly target: CompiledTarget;
   readonly conditions: readonly CompiledCondition[];
-  /** The Resource element as written; undefined in trust policies. */
-  readonly resources: readonly string[] | undefined;
+  /** Where the per-action indexes file it, chosen once for the step. */
+  filing: Filing;
 }
+
+/** A statement is filed once: by its resource, or by a condition's anchor. */
+type Filing = { readonly resource: ResourceFilter } | { readonly condition: Anchor };
+
+/** Every resource starts with the empty prefix. */
+const ANYWHERE: Filing = { resource: { prefix: "" } };
 
 /**
  * A necessary condition on the lower-cased resource, whatever the effect's case rule: equal to one of the
@@ -136,11 +142,11 @@ const filterKey = (f: ResourceFilter): string =>
  * a resource visits few statements besides its own; with how many share it (all of them for the empty prefix,
  * which every resource reaches).
  */
-function chooseResourceFilters(statements: readonly IndexedStatement[]): { filter: ResourceFilter; shared: number }[] {
-  const options = statements.map(({ resources }) => [prefixFilter(resources), ...tokenFilters(resources)]);
+function chooseResourceFilters(resourcesOf: readonly (readonly string[] | undefined)[]): { filter: ResourceFilter; shared: number }[] {
+  const options = resourcesOf.map((resources) => [prefixFilter(resources), ...tokenFilters(resources)]);
   const shared = new Map<string, number>();
   for (const filters of options) for (const f of filters) shared.set(filterKey(f), (shared.get(filterKey(f)) ?? 0) + 1);
-  const cost = (f: ResourceFilter): number => ("prefix" in f && f.prefix === "" ? statements.length : shared.get(filterKey(f))!);
+  const cost = (f: ResourceFilter): number => ("prefix" in f && f.prefix === "" ? resourcesOf.length : shared.get(filterKey(f))!);
   return options.map((filters) => {
     let best = filters[0]!;
     for (const f of filters) if (cost(f) < cost(best)) best = f;
@@ -148,7 +154,22 @@ function chooseResourceFilters(statements: readonly IndexedStatement[]): { filte
   });
 }
 
-/** Files each statement by its resource filter or by its most selective condition, whichever fewer share. */
+/**
+ * Each statement's filing: by its resource filter or by its most selective condition, whichever fewer
+ * statements of the step share. Chosen once for the step, so that the indexes of each action only sort the
+ * statements into place.
+ */
+function chooseFilings(statements: readonly IndexedStatement[], resourcesOf: readonly (readonly string[] | undefined)[]): void {
+  const filters = chooseResourceFilters(resourcesOf);
+  const anchors = chooseAnchors(statements.map((s) => s.conditions));
+  statements.forEach((s, i) => {
+    const { filter, shared } = filters[i]!;
+    const anchor = anchors[i];
+    s.filing = anchor !== undefined && anchor.shared < shared ? { condition: anchor.anchor } : { resource: filter };
+  });
+}
+
+/** Files each statement as chosen for its step. */
 function candidatesOf(statements: readonly IndexedStatement[]): Candidates {
   if (statements.length === 0) return NO_CANDIDATES;
   const literal = new Map<string, IndexedStatement[]>();
@@ -156,17 +177,18 @@ function candidatesOf(statements: readonly IndexedStatement[]): Candidates {
   const byToken = new Map<string, IndexedStatement[]>();
   const byTokenStart = new Map<string, IndexedStatement[]>();
   const byCondition: (readonly [IndexedStatement, Anchor])[] = [];
-  const filters = chooseResourceFilters(statements);
-  const anchors = chooseAnchors(statements.map((s) => s.conditions));
-  statements.forEach((s, i) => {
-    const { filter, shared } = filters[i]!;
-    const anchor = anchors[i];
-    if (anchor !== undefined && anchor.shared < shared) byCondition.push([s, anchor.anchor]);
-    else if ("literals" in filter) for (const r of filter.literals) appendTo(literal, r, s);
+  for (const s of statements) {
+    const filing = s.filing;
+    if ("condition" in filing) {
+      byCondition.push([s, filing.condition]);
+      continue;
+    }
+    const filter = filing.resource;
+    if ("literals" in filter) for (const r of filter.literals) appendTo(literal, r, s);
     else if ("prefix" in filter) appendTo(prefixed, filter.prefix, s);
     else if ("token" in filter) appendTo(byToken, filter.token, s);
     else appendTo(byTokenStart, filter.tokenPrefix, s);
-  });
+  }
   return {
     literal,
     prefixed: [...prefixed],
@@ -303,6 +325,8 @@ class IndexedStep {
     this.stage = stage;
     this.implicitDeny = frozenDecision("ImplicitDeny", [], stage);
     const groups = new Map<string, ActionGroup>();
+    const statements: IndexedStatement[] = [];
+    const resourcesOf: (readonly string[] | undefined)[] = [];
     let order = 0;
     for (const policy of policies) {
       for (const statement of policy.statements) {
@@ -315,9 +339,11 @@ class IndexedStep {
           alone: frozenDecision(statement.effect === "Deny" ? "ExplicitDeny" : "Allow", [statementRef], stage),
           target,
           conditions,
-          resources: statement.resources,
+          filing: ANYWHERE, // chosen below, once every statement of the step is known
           visited: 0,
         };
+        statements.push(s);
+        resourcesOf.push(statement.resources);
         const patterns = [...new Set(statement.actions.map((a) => a.toLowerCase()))].sort();
         const groupKey = `${statement.actionKind} ${JSON.stringify(patterns)}`;
         const known = groups.get(groupKey);
@@ -339,6 +365,7 @@ class IndexedStep {
         }
       }
     }
+    chooseFilings(statements, resourcesOf);
   }
 
   decide(ctx: RequestContext): Decision {
