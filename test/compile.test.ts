@@ -407,3 +407,27 @@ t.test("resource index: broad ARN globs are filed by a token of the id, not by t
     t.ok(counted.reads() <= 12, `team ${team}: ${counted.reads()} condition reads, not ${TEAMS}`);
   }
 });
+
+t.test("each statement is filed by its resource or by a condition, whichever fewer statements share", async (t) => {
+  // 500 statements on one group each, all asking for the same environment: the resource tells them apart.
+  // 500 statements on every group, each for one team: the team condition tells them apart.
+  const ARN = (i: number): string => `acs:ess:cn-hangzhou:1609982529920904:scalinggroup/asg-${i}`;
+  const byGroup = Array.from({ length: 500 }, (_, i) => ({ Effect: "Allow", Action: "ess:*", Resource: ARN(i), Condition: { StringEquals: { "acs:ResourceTag/environment": "prod" } } }));
+  const byTeam = Array.from({ length: 500 }, (_, i) => ({
+    Effect: i % 5 === 0 ? "Deny" : "Allow",
+    Action: "ess:*",
+    Resource: ["acs:ess:*:1609982529920904:scalinggroup/*", "*"][i % 2]!,
+    Condition: { StringEquals: { "acs:ResourceTag/team": `team-${i}`, "acs:ResourceTag/environment": "prod" } },
+  }));
+  const statements = [...byGroup, ...byTeam];
+  const input: EvaluationInput = { identity: Array.from({ length: statements.length / 10 }, (_, p) => ({ policy: policyOf(statements.slice(p * 10, p * 10 + 10), `mixed-${p}`) })) };
+  const set = compile(input);
+  for (const [group, team, expected] of [[3, 7, "Allow"], [3, 10, "ExplicitDeny"], [600, 7, "Allow"], [600, 9999, "ImplicitDeny"]] as const) {
+    const request = makeContext({ action: "ess:DeleteScalingGroup", resource: ARN(group), resourceTags: [["environment", "prod"], ["team", `team-${team}`]] });
+    const counted = countingContext(request);
+    t.equal(set.evaluate(counted.ctx).decision, expected, `group ${group}, team ${team}`);
+    t.same(set.evaluate(request), evaluate(input, request), `group ${group}, team ${team}: as the interpreter decides`);
+    // At most its own group's statement and its own team's, two conditions each.
+    t.ok(counted.reads() <= 4, `group ${group}, team ${team}: ${counted.reads()} condition reads, not ${statements.length}`);
+  }
+});

@@ -10,7 +10,7 @@
  */
 import t from "tap";
 import fc from "fast-check";
-import { caseArb, qualifierOf, valueCaseArb } from "./reference/generators.js";
+import { caseArb, qualifierOf, valueCaseArb, type GenCase } from "./reference/generators.js";
 import { runCase, runValueCase, type Mismatch } from "./reference/differential.js";
 import { refEvaluate } from "./reference/interpreter.js";
 import { cmpDec, parseAddr, parseBlock, inBlock, parseDec, parseInstant, cmpInstant, refGlob } from "./reference/values.js";
@@ -120,4 +120,73 @@ t.test(`differential: single conditions, value by value (seed ${SEED})`, async (
   for (const q of ["unqualified", "ForAnyValue", "ForAllValues"]) {
     for (const d of ["Allow", "ExplicitDeny", "ImplicitDeny"]) t.ok((decisions.get(`${q} ${d}`) ?? 0) > 0, `some ${d} under ${q}`);
   }
+});
+
+// Many statements on the same actions and resources that differ in their conditions: the compiled path files each
+// statement by its resource or by one of its conditions, whichever fewer statements share, and a request visits
+// only what its resource and condition values reach. The reference walks every statement. Keys and values come
+// from small pools, so that requests meet the indexed conditions (equal, equal but for case, prefix-matched,
+// unreadable as the operator's type) as often as they miss them.
+const CONDITION_HEAVY_CASES = Number(process.env.DIFF_CONDITION_HEAVY_CASES ?? 300);
+const TAG_VALUES = ["g1", "G1", "g2", "g10", "gg", "", "true", "10.1.1.1"];
+const indexedCondition = fc
+  .record({
+    qualifier: fc.constantFrom("", "", "ForAnyValue:", "ForAllValues:"),
+    op: fc.constantFrom("StringEquals", "StringEqualsIgnoreCase", "StringLike", "StringNotEquals", "StringNotLike", "Bool", "IpAddress", "NotIpAddress", "NumericEquals"),
+    key: fc.constantFrom("acs:RequestTag/team", "acs:RequestTag/TEAM", "acs:ResourceTag/env", "acs:SourceIp", "acs:SecureTransport"),
+    values: fc.array(fc.constantFrom("g1", "G1", "g2", "g*", "g1*", "*1", "g?", ""), { minLength: 1, maxLength: 3 }),
+    pick: fc.nat(5),
+  })
+  .map(({ qualifier, op, key, values, pick }) => {
+    // Typed operators take values of their type; the key stays random, so they may meet string values.
+    const typed: Record<string, string[]> = {
+      Bool: pick % 2 === 0 ? ["true"] : ["false"],
+      IpAddress: [["10.0.0.0/8", "10.1.0.0/16", "10.1.1.1", "::ffff:10.1.1.0/120", "2001:db8::/32", "0.0.0.0/0"][pick]!],
+      NotIpAddress: ["10.1.0.0/16"],
+      NumericEquals: ["1"],
+    };
+    return [`${qualifier}${op}`, key, typed[op] ?? values] as const;
+  });
+const conditionHeavyStatement = fc
+  .record({
+    effect: fc.constantFrom("Allow", "Allow", "Deny"),
+    action: fc.constantFrom("ess:*", "*", "ess:Describe*", "ess:DescribeScalingGroups"),
+    resource: fc.constantFrom("*", "acs:ess:*:*:scalinggroup/*", "acs:ess:cn-hangzhou:1609982529920904:*", "acs:ess:*:*:scalinggroup/asg-0*", "acs:ess:cn-hangzhou:1609982529920904:scalinggroup/asg-001"),
+    conditions: fc.array(indexedCondition, { maxLength: 3 }),
+  })
+  .map(({ effect, action, resource, conditions }) => {
+    const Condition: Record<string, Record<string, string[]>> = {};
+    for (const [op, key, values] of conditions) (Condition[op] ??= {})[key] = values;
+    return { Effect: effect, Action: action, Resource: resource, ...(conditions.length > 0 ? { Condition } : {}) };
+  });
+const tagPairs = (keys: string[]) => fc.array(fc.tuple(fc.constantFrom(...keys), fc.constantFrom(...TAG_VALUES)), { maxLength: 3 });
+const conditionHeavyRequest = fc.record({
+  action: fc.constantFrom("ess:DescribeScalingGroups", "ess:DeleteScalingGroup"),
+  resource: fc.constantFrom("acs:ess:cn-hangzhou:1609982529920904:scalinggroup/asg-001", "acs:ess:cn-beijing:1609982529920904:scalinggroup/asg-002", "*"),
+  keys: fc.array(fc.tuple(fc.constantFrom("acs:SourceIp", "acs:SecureTransport"), fc.constantFrom("10.1.1.1", "10.2.0.1", "::ffff:10.1.1.9", "2001:db8::1", "true", "false", "TRUE", "g1")), { maxLength: 2 }),
+  requestTags: tagPairs(["team", "Team", "TEAM"]),
+  resourceTags: tagPairs(["env", "ENV"]),
+});
+const conditionHeavyCase: fc.Arbitrary<GenCase> = fc
+  .record({
+    // Six statements a document keep each inside RAM's size limit for identity policies.
+    docs: fc.array(fc.array(conditionHeavyStatement, { minLength: 4, maxLength: 6 }), { minLength: 2, maxLength: 5 }),
+    requests: fc.array(conditionHeavyRequest, { minLength: 8, maxLength: 16 }),
+  })
+  .map(({ docs, requests }) => ({ identity: docs.map((Statement) => ({ doc: { Version: "1", Statement } })), requests }));
+
+t.test(`differential: condition-heavy sets, the compiled path's indexes against the reference (seed ${SEED})`, async (t) => {
+  let requests = 0;
+  const decisions = new Map<string, number>();
+  fc.assert(
+    fc.property(conditionHeavyCase, (c) => {
+      const r = runCase(c);
+      requests += r.requests;
+      for (const d of r.decisions) decisions.set(d, (decisions.get(d) ?? 0) + 1);
+      if (r.mismatches.length > 0) throw new Error(show(r.mismatches[0]!));
+    }),
+    { numRuns: CONDITION_HEAVY_CASES, seed: SEED + 2 },
+  );
+  t.comment(`${requests} request decisions: ${[...decisions].map(([k, n]) => `${k} ${n}`).join(", ")}`);
+  for (const k of ["Allow/identity", "ExplicitDeny/identity", "ImplicitDeny/identity"]) t.ok((decisions.get(k) ?? 0) > requests / 20, `some ${k} (${decisions.get(k) ?? 0})`);
 });

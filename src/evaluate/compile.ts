@@ -1,19 +1,20 @@
 /**
  * Compiled policy sets: the same decisions as `evaluate`, for many requests over the same policies.
  *
- * `compile` walks RAM's flow once and, for every step of it, indexes the statements by their Action patterns
- * (exact names, `prefix*` patterns, other wildcards and NotAction). A request looks up the statements its
- * action can match, once per distinct action; those are filed by resource (literal ARNs by ARN, the others by
- * the text their matches start with), so only the ones that can match the request's resource are tested.
- * The indexes only narrow the search: every remaining statement is decided by the matchers `evaluate` uses
- * (`compiledStatement`), in the flow `evaluate` uses (`decideFlow`). A trace is the interpreter's, built only
- * when asked.
+ * `compile` walks RAM's flow once and, for every step of it, groups the statements by their Action element and
+ * indexes the groups by their patterns (exact names, `prefix*` patterns, other wildcards and NotAction). A
+ * request looks up the statements its action can match, once per distinct action; each of those is filed once,
+ * by its resource (literal ARNs by ARN, wildcard ones by a literal prefix or token) or by the request values one
+ * of its conditions needs (`condition-index.ts`), whichever fewer statements share — so a request visits few
+ * statements besides the ones that apply. The indexes only narrow the search: every visited statement is
+ * decided by the matchers `evaluate` uses (`compiledStatement`), in the flow `evaluate` uses (`decideFlow`),
+ * Denies first. A trace is the interpreter's, built only when asked.
  */
 import type { Effect, Policy } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
 import { hasPrefix, hasWildcard, lowerCase } from "../match/glob.js";
 import type { CompiledTarget } from "../match/statement.js";
-import { ConditionIndex, type Anchorable, type CandidateSink } from "./condition-index.js";
+import { chooseAnchors, ConditionIndex, visitOnce, type Anchor, type Anchorable, type CandidateSink } from "./condition-index.js";
 import { appendTo, type RequestContext } from "./context.js";
 import type { Decision, DecisionKind, EvaluationInput, Stage, StatementRef } from "./decision.js";
 import { appliesToResource, compiledStatement, decideFlow, evaluate, failedDecision, flowOf, ref, type EvaluateOptions, type Flow } from "./evaluate.js";
@@ -27,9 +28,15 @@ interface IndexedStatement extends Anchorable {
   readonly alone: Decision;
   readonly target: CompiledTarget;
   readonly conditions: readonly CompiledCondition[];
-  /** What a resource must be for the statement to have a chance; the matcher decides. Chosen per step. */
-  resourceFilter: ResourceFilter;
+  /** Where the per-action indexes file it, chosen once for the step. */
+  filing: Filing;
 }
+
+/** A statement is filed once: by its resource, or by a condition's anchor. */
+type Filing = { readonly resource: ResourceFilter } | { readonly condition: Anchor };
+
+/** Every resource starts with the empty prefix. */
+const ANYWHERE: Filing = { resource: { prefix: "" } };
 
 /**
  * A necessary condition on the lower-cased resource, whatever the effect's case rule: equal to one of the
@@ -43,24 +50,28 @@ type ResourceFilter =
   | { readonly tokenPrefix: string };
 
 /**
- * Statements of one effect whose Action element matches one action, filed by their resource filter, and within
- * each resource group by the request values their conditions need.
+ * The statements whose Action element matches one action (both effects), each filed once: by its resource filter
+ * or by one of its conditions, whichever fewer of them share. A request visits the statements its resource or its
+ * condition values reach; each visited statement is then decided by its own matchers.
  */
 interface Candidates {
-  readonly literal: ReadonlyMap<string, ConditionIndex<IndexedStatement>>;
-  readonly prefixed: readonly (readonly [prefix: string, statements: ConditionIndex<IndexedStatement>])[];
+  readonly literal: ReadonlyMap<string, IndexedStatement[]>;
+  readonly prefixed: readonly (readonly [prefix: string, statements: IndexedStatement[]])[];
   /** By a whole token of the resource, and by the start of one (with the lengths to cut tokens at). */
-  readonly byToken: ReadonlyMap<string, ConditionIndex<IndexedStatement>>;
-  readonly byTokenStart: ReadonlyMap<string, ConditionIndex<IndexedStatement>>;
+  readonly byToken: ReadonlyMap<string, IndexedStatement[]>;
+  readonly byTokenStart: ReadonlyMap<string, IndexedStatement[]>;
   readonly tokenStartLengths: readonly number[];
+  readonly byCondition: ConditionIndex<IndexedStatement>;
 }
 
-interface ActionCandidates {
-  readonly denies: Candidates;
-  readonly allows: Candidates;
-}
-
-const NO_CANDIDATES: Candidates = { literal: new Map(), prefixed: [], byToken: new Map(), byTokenStart: new Map(), tokenStartLengths: [] };
+const NO_CANDIDATES: Candidates = {
+  literal: new Map(),
+  prefixed: [],
+  byToken: new Map(),
+  byTokenStart: new Map(),
+  tokenStartLengths: [],
+  byCondition: new ConditionIndex([]),
+};
 
 /**
  * Candidate lists are kept per distinct action string. Requests choose the action, so the memo is bounded:
@@ -102,20 +113,25 @@ function prefixFilter(resources: readonly string[] | undefined): ResourceFilter 
 const TOKEN_DELIMITER = /[:/]/;
 
 /**
- * Filters by one token of a wildcard ARN pattern, for patterns whose literal head says little
+ * Filters by one token of a wildcard ARN pattern's resource id, for patterns whose literal head says little
  * (`acs:ess:*:…:scalinggroup/asg-team7-*`). Between two literal delimiters the pattern's text is a whole token
- * of every resource it matches; after a literal delimiter and before a wildcard, the start of one. Only for a
+ * of every resource it matches; after a literal delimiter and before a wildcard, the start of one. Only tokens
+ * after a `/` (the id, not the service, region, account or resource type every request names), and only for a
  * single ASCII pattern: its tokens lower-case letter by letter, whatever the effect's case rule.
  */
 function tokenFilters(resources: readonly string[] | undefined): ResourceFilter[] {
   if (resources?.length !== 1 || NON_ASCII.test(resources[0]!) || !hasWildcard(resources[0]!)) return [];
   const pieces = resources[0]!.toLowerCase().split(/[*?]/);
   const filters: ResourceFilter[] = [];
+  let inId = false;
   pieces.forEach((piece, p) => {
     const parts = piece.split(TOKEN_DELIMITER);
+    let at = 0;
     parts.forEach((part, i) => {
+      if (i > 0 && piece[at - 1] === "/") inId = true;
+      at += part.length + 1;
       const startsAtDelimiter = i > 0 || p === 0;
-      if (!startsAtDelimiter || part === "") return;
+      if (!inId || !startsAtDelimiter || part === "") return;
       const endsAtDelimiter = i < parts.length - 1 || p === pieces.length - 1;
       filters.push(endsAtDelimiter ? { token: part } : { tokenPrefix: part });
     });
@@ -127,43 +143,69 @@ const filterKey = (f: ResourceFilter): string =>
   "literals" in f ? `l ${f.literals.join(" ")}` : "prefix" in f ? `p ${f.prefix}` : "token" in f ? `t ${f.token}` : `s ${f.tokenPrefix}`;
 
 /**
- * Each statement's resource filter: the one the fewest statements of the step share (a literal ARN list
- * always), so that a resource visits few statements besides its own.
+ * Each statement's resource filter: the one the fewest statements share (a literal ARN list always), so that
+ * a resource visits few statements besides its own; with how many share it (all of them for the empty prefix,
+ * which every resource reaches).
  */
-function chooseResourceFilters(statements: readonly { statement: IndexedStatement; resources: readonly string[] | undefined }[]): void {
-  const options = statements.map(({ resources }) => [prefixFilter(resources), ...tokenFilters(resources)]);
+function chooseResourceFilters(resourcesOf: readonly (readonly string[] | undefined)[]): { filter: ResourceFilter; shared: number }[] {
+  const options = resourcesOf.map((resources) => [prefixFilter(resources), ...tokenFilters(resources)]);
   const shared = new Map<string, number>();
   for (const filters of options) for (const f of filters) shared.set(filterKey(f), (shared.get(filterKey(f)) ?? 0) + 1);
-  statements.forEach(({ statement }, i) => {
-    let best = options[i]![0]!;
-    for (const f of options[i]!) if (shared.get(filterKey(f))! < shared.get(filterKey(best))!) best = f;
-    statement.resourceFilter = best;
+  const cost = (f: ResourceFilter): number => ("prefix" in f && f.prefix === "" ? resourcesOf.length : shared.get(filterKey(f))!);
+  return options.map((filters) => {
+    let best = filters[0]!;
+    for (const f of filters) if (cost(f) < cost(best)) best = f;
+    return { filter: best, shared: cost(best) };
   });
 }
 
+/**
+ * Each statement's filing: by its resource filter or by its most selective condition, whichever fewer
+ * statements of the step share. Chosen once for the step, so that the indexes of each action only sort the
+ * statements into place.
+ */
+function chooseFilings(statements: readonly IndexedStatement[], resourcesOf: readonly (readonly string[] | undefined)[]): void {
+  const filters = chooseResourceFilters(resourcesOf);
+  const anchors = chooseAnchors(statements.map((s) => s.conditions));
+  statements.forEach((s, i) => {
+    const { filter, shared } = filters[i]!;
+    const anchor = anchors[i];
+    // A prefix that stops before the resource id (`acs:ess:cn-hangzhou:<account>:`) is reached by most requests,
+    // however few statements share it: a condition's values narrow more.
+    const reach = "prefix" in filter && !filter.prefix.includes("/") ? statements.length : shared;
+    s.filing = anchor !== undefined && anchor.shared < reach ? { condition: anchor.anchor } : { resource: filter };
+  });
+}
+
+/** Files each statement as chosen for its step. */
 function candidatesOf(statements: readonly IndexedStatement[]): Candidates {
   if (statements.length === 0) return NO_CANDIDATES;
   const literal = new Map<string, IndexedStatement[]>();
   const prefixed = new Map<string, IndexedStatement[]>();
   const byToken = new Map<string, IndexedStatement[]>();
   const byTokenStart = new Map<string, IndexedStatement[]>();
+  const byCondition: (readonly [IndexedStatement, Anchor])[] = [];
   for (const s of statements) {
-    const filter = s.resourceFilter;
+    const filing = s.filing;
+    if ("condition" in filing) {
+      byCondition.push([s, filing.condition]);
+      continue;
+    }
+    const filter = filing.resource;
     if ("literals" in filter) for (const r of filter.literals) appendTo(literal, r, s);
     else if ("prefix" in filter) appendTo(prefixed, filter.prefix, s);
     else if ("token" in filter) appendTo(byToken, filter.token, s);
     else appendTo(byTokenStart, filter.tokenPrefix, s);
   }
-  const indexed = (lists: Map<string, IndexedStatement[]>) => new Map([...lists].map(([k, list]) => [k, new ConditionIndex(list)]));
   return {
-    literal: indexed(literal),
-    prefixed: [...indexed(prefixed)],
-    byToken: indexed(byToken),
-    byTokenStart: indexed(byTokenStart),
+    literal,
+    prefixed: [...prefixed],
+    byToken,
+    byTokenStart,
     tokenStartLengths: [...new Set([...byTokenStart.keys()].map((t) => t.length))],
+    byCondition: new ConditionIndex(byCondition),
   };
 }
-
 
 /** A decision per set of hits seen, found by walking the hits in order. */
 interface MemoNode {
@@ -175,30 +217,47 @@ interface MemoNode {
 const MAX_REMEMBERED_SETS = 4096;
 
 /**
- * The statements of one step that apply to a request, kept in policy order by insertion (hits from several
- * candidate groups interleave; they are few, so this beats sorting). A step decides one request at a time
- * (evaluation is synchronous and never re-enters), so it reuses one collector and remembers the decision of
- * each set of hits: deciding a request usually allocates nothing.
+ * The statements of one step that apply to a request. Candidates are gathered first, Denies apart from Allows,
+ * and decided afterwards: when a Deny applies, no Allow needs deciding. Hits are kept in policy order by
+ * insertion (they are few, so this beats sorting). A step decides one request at a time (evaluation is
+ * synchronous and never re-enters), so it reuses its lists and remembers the decision of each set of hits:
+ * deciding a request usually allocates nothing.
  */
 class Hits implements CandidateSink<IndexedStatement> {
+  private readonly denies: IndexedStatement[] = [];
+  private readonly allows: IndexedStatement[] = [];
+  private denyCount = 0;
+  private allowCount = 0;
   private readonly list: IndexedStatement[] = [];
   private count = 0;
   private readonly memo: MemoNode = {};
   private remembered = 0;
-  private ctx: RequestContext | undefined;
-  private resourceLower = "";
   round = 0;
 
-  /** Starts a request: candidates handed to `visit` are kept when they apply to `ctx`. */
-  reset(ctx: RequestContext, resourceLower: string): void {
-    this.count = 0;
+  /** Starts a request's candidates. */
+  reset(): void {
+    this.denyCount = 0;
+    this.allowCount = 0;
     this.round++;
-    this.ctx = ctx;
-    this.resourceLower = resourceLower;
   }
 
   visit(s: IndexedStatement): void {
-    if (appliesToResource(s, s.effect, this.ctx!, this.resourceLower)) this.add(s);
+    if (s.effect === "Deny") this.denies[this.denyCount++] = s;
+    else this.allows[this.allowCount++] = s;
+  }
+
+  /** The step's decision: the applying Denies if any, else the applying Allows; undefined when none applies. */
+  decision(ctx: RequestContext, resourceLower: string, stage: Stage): Decision | undefined {
+    return this.applying(this.denies, this.denyCount, ctx, resourceLower, stage) ?? this.applying(this.allows, this.allowCount, ctx, resourceLower, stage);
+  }
+
+  private applying(candidates: readonly IndexedStatement[], n: number, ctx: RequestContext, resourceLower: string, stage: Stage): Decision | undefined {
+    this.count = 0;
+    for (let i = 0; i < n; i++) {
+      const s = candidates[i]!;
+      if (appliesToResource(s, s.effect, ctx, resourceLower)) this.add(s);
+    }
+    return this.memoized(stage);
   }
 
   private add(s: IndexedStatement): void {
@@ -208,8 +267,8 @@ class Hits implements CandidateSink<IndexedStatement> {
     list[i] = s;
   }
 
-  /** All hits have the candidates' effect; undefined when there are none. */
-  decision(stage: Stage): Decision | undefined {
+  /** All hits have one effect; undefined when there are none. */
+  private memoized(stage: Stage): Decision | undefined {
     if (this.count <= 1) return this.count === 0 ? undefined : this.list[0]!.alone;
     let node = this.memo;
     for (let i = 0; i < this.count; i++) {
@@ -231,29 +290,41 @@ class Hits implements CandidateSink<IndexedStatement> {
   }
 }
 
-/** The step's decision from the statements of `candidates` that apply to the request; undefined when none does. */
-function applying(candidates: Candidates, ctx: RequestContext, resourceLower: string, stage: Stage, hits: Hits): Decision | undefined {
-  hits.reset(ctx, resourceLower);
-  candidates.literal.get(resourceLower)?.collect(ctx.values, hits);
-  for (const [prefix, statements] of candidates.prefixed) if (hasPrefix(resourceLower, prefix)) statements.collect(ctx.values, hits);
+/** Hands `hits` the statements of `candidates` that the request's resource or condition values reach. */
+function collect(candidates: Candidates, ctx: RequestContext, resourceLower: string, hits: Hits): void {
+  hits.reset();
+  visitOnce(candidates.literal.get(resourceLower), hits);
+  for (const [prefix, statements] of candidates.prefixed) if (hasPrefix(resourceLower, prefix)) visitOnce(statements, hits);
   if (candidates.byToken.size + candidates.byTokenStart.size > 0) {
     for (const token of resourceLower.split(TOKEN_DELIMITER)) {
-      candidates.byToken.get(token)?.collect(ctx.values, hits);
-      for (const length of candidates.tokenStartLengths) if (length <= token.length) candidates.byTokenStart.get(token.slice(0, length))?.collect(ctx.values, hits);
+      visitOnce(candidates.byToken.get(token), hits);
+      for (const length of candidates.tokenStartLengths) if (length <= token.length) visitOnce(candidates.byTokenStart.get(token.slice(0, length)), hits);
     }
   }
-  return hits.decision(stage);
+  candidates.byCondition.collect(ctx.values, hits);
+}
+
+/**
+ * The statements of a step that name the same actions (the same patterns, lower-cased, under Action or under
+ * NotAction): one action test decides for all of them. Policies repeat a handful of Action elements across
+ * many statements, so a new action is tested against these, not against every statement.
+ */
+interface ActionGroup {
+  readonly id: number;
+  readonly statements: IndexedStatement[];
+  /** The first statement's matcher: every statement of the group matches the same actions. */
+  readonly target: CompiledTarget;
 }
 
 /** One step of the flow (a control level, the session policy, an identity scope) with its indexes. */
 class IndexedStep {
-  private readonly exact = new Map<string, IndexedStatement[]>();
-  private readonly prefixed = new Map<string, IndexedStatement[]>();
-  /** Statements with other wildcard patterns (`*:ListTagResources`, `ess:Describe?*`) or NotAction. */
-  private readonly general: IndexedStatement[] = [];
-  private readonly byAction = new Map<string, ActionCandidates>();
-  /** Candidates by the statements they hold; at most one entry per distinct set of matching statements. */
-  private readonly bySameStatements = new Map<string, ActionCandidates>();
+  private readonly exact = new Map<string, ActionGroup[]>();
+  private readonly prefixed = new Map<string, ActionGroup[]>();
+  /** Groups with other wildcard patterns (`*:ListTagResources`, `ess:Describe?*`) or NotAction. */
+  private readonly general: ActionGroup[] = [];
+  private readonly byAction = new Map<string, Candidates>();
+  /** Candidates by the groups they hold; at most one entry per distinct set of matching groups. */
+  private readonly bySameGroups = new Map<string, Candidates>();
   private readonly stage: Stage;
   private readonly implicitDeny: Decision;
   private readonly hits = new Hits();
@@ -261,7 +332,9 @@ class IndexedStep {
   constructor(policies: readonly Policy[], stage: Stage) {
     this.stage = stage;
     this.implicitDeny = frozenDecision("ImplicitDeny", [], stage);
-    const filed: { statement: IndexedStatement; resources: readonly string[] | undefined }[] = [];
+    const groups = new Map<string, ActionGroup>();
+    const statements: IndexedStatement[] = [];
+    const resourcesOf: (readonly string[] | undefined)[] = [];
     let order = 0;
     for (const policy of policies) {
       for (const statement of policy.statements) {
@@ -274,33 +347,44 @@ class IndexedStep {
           alone: frozenDecision(statement.effect === "Deny" ? "ExplicitDeny" : "Allow", [statementRef], stage),
           target,
           conditions,
-          resourceFilter: { prefix: "" }, // chosen below, once every statement of the step is known
+          filing: ANYWHERE, // chosen below, once every statement of the step is known
           visited: 0,
         };
-        filed.push({ statement: s, resources: statement.resources });
-        if (statement.actionKind === "NotAction") {
-          this.general.push(s);
+        statements.push(s);
+        resourcesOf.push(statement.resources);
+        const patterns = [...new Set(statement.actions.map((a) => a.toLowerCase()))].sort();
+        const groupKey = `${statement.actionKind} ${JSON.stringify(patterns)}`;
+        const known = groups.get(groupKey);
+        if (known !== undefined) {
+          known.statements.push(s);
           continue;
         }
-        for (const pattern of new Set(statement.actions.map((a) => a.toLowerCase()))) {
+        const group: ActionGroup = { id: groups.size, statements: [s], target };
+        groups.set(groupKey, group);
+        if (statement.actionKind === "NotAction") {
+          this.general.push(group);
+          continue;
+        }
+        for (const pattern of patterns) {
           const key = actionKey(pattern);
-          if (key === undefined) this.general.push(s);
-          else if ("exact" in key) appendTo(this.exact, key.exact, s);
-          else appendTo(this.prefixed, key.prefix, s);
+          if (key === undefined) this.general.push(group);
+          else if ("exact" in key) appendTo(this.exact, key.exact, group);
+          else appendTo(this.prefixed, key.prefix, group);
         }
       }
     }
-    chooseResourceFilters(filed);
+    chooseFilings(statements, resourcesOf);
   }
 
   decide(ctx: RequestContext): Decision {
-    const { denies, allows } = this.candidates(ctx.action);
-    if (denies === NO_CANDIDATES && allows === NO_CANDIDATES) return this.implicitDeny;
+    const candidates = this.candidates(ctx.action);
+    if (candidates === NO_CANDIDATES) return this.implicitDeny;
     const resourceLower = lowerCase(ctx.resource);
-    return applying(denies, ctx, resourceLower, this.stage, this.hits) ?? applying(allows, ctx, resourceLower, this.stage, this.hits) ?? this.implicitDeny;
+    collect(candidates, ctx, resourceLower, this.hits);
+    return this.hits.decision(ctx, resourceLower, this.stage) ?? this.implicitDeny;
   }
 
-  private candidates(action: string): ActionCandidates {
+  private candidates(action: string): Candidates {
     let c = this.byAction.get(action);
     if (c === undefined) {
       if (this.byAction.size >= MAX_REMEMBERED_ACTIONS) this.byAction.clear();
@@ -310,20 +394,20 @@ class IndexedStep {
     return c;
   }
 
-  /** The index narrows the statements down; each statement's own action matcher has the last word. */
-  private lookUp(actionLower: string): ActionCandidates {
-    const found = new Set<IndexedStatement>(this.exact.get(actionLower));
-    for (const [prefix, list] of this.prefixed) if (actionLower.startsWith(prefix)) for (const s of list) found.add(s);
-    for (const s of this.general) found.add(s);
-    const matching = [...found].filter((s) => s.target.matchAction(actionLower)).sort((a, b) => a.order - b.order);
-    // Actions that match the same statements (every `Describe*` under `ess:Describe*`) share one set of indexes:
+  /** The index narrows the groups down; the group's action matcher has the last word. */
+  private lookUp(actionLower: string): Candidates {
+    const found = new Set<ActionGroup>(this.exact.get(actionLower));
+    for (const [prefix, list] of this.prefixed) if (actionLower.startsWith(prefix)) for (const g of list) found.add(g);
+    for (const g of this.general) found.add(g);
+    const matching = [...found].filter((g) => g.target.matchAction(actionLower)).sort((a, b) => a.id - b.id);
+    // Actions that match the same groups (every `Describe*` under `ess:Describe*`) share one set of indexes:
     // built once, and small enough to stay in the CPU's caches.
-    const key = matching.map((s) => s.order).join(",");
-    let shared = this.bySameStatements.get(key);
+    const key = matching.map((g) => g.id).join(",");
+    let shared = this.bySameGroups.get(key);
     if (shared === undefined) {
-      if (this.bySameStatements.size >= MAX_REMEMBERED_ACTIONS) this.bySameStatements.clear();
-      shared = { denies: candidatesOf(matching.filter((s) => s.effect === "Deny")), allows: candidatesOf(matching.filter((s) => s.effect === "Allow")) };
-      this.bySameStatements.set(key, shared);
+      if (this.bySameGroups.size >= MAX_REMEMBERED_ACTIONS) this.bySameGroups.clear();
+      shared = candidatesOf(matching.flatMap((g) => g.statements));
+      this.bySameGroups.set(key, shared);
     }
     return shared;
   }

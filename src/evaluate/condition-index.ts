@@ -14,8 +14,9 @@
  * - any other positive operator: filed under its key, visited whenever the key has a value.
  * These are necessary conditions only: every visited statement is still decided by its own matchers, so
  * negated operators, case-variant tags, indeterminate values and everything else keep their exact semantics.
- * Statements with no such condition are visited on every request.
+ * A statement with no such condition is not filed here (compile.ts files it by its resource).
  */
+import type { IPv4 } from "ipaddr.js";
 import type { Condition } from "../policy/ast.js";
 import { OPERATORS } from "../conditions/operators.js";
 import { parseTyped, requestValueParser, type TypedValue } from "../conditions/values.js";
@@ -36,11 +37,11 @@ export interface CandidateSink<S> {
   visit(statement: S): void;
 }
 
-type Anchor =
+export type Anchor =
   | { readonly kind: "equals" | "equalsIgnoreCase"; readonly key: string; readonly values: readonly string[] }
   | { readonly kind: "prefix"; readonly key: string; readonly prefixes: readonly string[] }
   | { readonly kind: "bool"; readonly key: string; readonly values: readonly string[] }
-  | { readonly kind: "ip"; readonly key: string; readonly blocks: readonly (readonly [width: string, network: string])[] }
+  | { readonly kind: "ip"; readonly key: string; readonly blocks: readonly IpBlock[] }
   | { readonly kind: "present"; readonly key: string };
 
 /** Text before the first wildcard of a `StringLike` value: every matching request value starts with it. */
@@ -52,16 +53,31 @@ const literalPrefix = (pattern: string): string => {
 const parseBool = requestValueParser("bool");
 const parseRequestIp = requestValueParser("ip");
 
-/** A block's width (`ipv4/16`) and its network address with the host bits cleared. */
-function ipBlock(value: TypedValue, prefix?: number): readonly [width: string, network: string] | undefined {
-  if (value.family !== "ip") return undefined;
-  const bits = prefix ?? value.prefix;
-  const bytes = value.address.toByteArray();
-  for (let i = 0; i < bytes.length; i++) {
-    const keep = Math.max(0, Math.min(8, bits - i * 8));
-    bytes[i]! &= (0xff << (8 - keep)) & 0xff;
+/** An address family and prefix length (`ipv4/16`), and a network of that width. */
+interface IpBlock {
+  readonly width: string;
+  readonly bits: number;
+  readonly network: NetworkKey;
+}
+
+/** A network as the index keys it: IPv4 as the address number, IPv6 as its bytes' text (host bits cleared). */
+type NetworkKey = number | string;
+
+type Address = Extract<TypedValue, { family: "ip" }>["address"];
+
+const widthOf = (address: Address, bits: number): string => `${address.kind()}/${bits}`;
+
+/** The network of `address` with all but its first `bits` bits cleared. */
+function networkKey(address: Address, bits: number): NetworkKey {
+  if (address.kind() === "ipv4") {
+    const [a, b, c, d] = (address as IPv4).octets as [number, number, number, number];
+    const n = ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+    // `<< 32` would shift by 0: a /0 block is every address.
+    return bits === 0 ? 0 : (n & (~0 << (32 - bits))) >>> 0;
   }
-  return [`${value.address.kind()}/${bits}`, bytes.join(".")];
+  const bytes = address.toByteArray();
+  for (let i = 0; i < bytes.length; i++) bytes[i]! &= (0xff << (8 - Math.max(0, Math.min(8, bits - i * 8)))) & 0xff;
+  return bytes.join(".");
 }
 
 function anchorOf(condition: Condition): Anchor | undefined {
@@ -79,11 +95,13 @@ function anchorOf(condition: Condition): Anchor | undefined {
     return prefixes.includes("") ? { kind: "present", key } : { kind: "prefix", key, prefixes: [...new Set(prefixes)] };
   }
   if (spec.family === "ip") {
-    const blocks = condition.values.map((v) => {
+    const blocks = condition.values.map((v): IpBlock | undefined => {
       const parsed = parseTyped("ip", v, "policy");
-      return parsed.ok ? ipBlock(parsed.value) : undefined;
+      if (!parsed.ok || parsed.value.family !== "ip") return undefined;
+      const { address, prefix } = parsed.value;
+      return { width: widthOf(address, prefix), bits: prefix, network: networkKey(address, prefix) };
     });
-    return blocks.includes(undefined) ? { kind: "present", key } : { kind: "ip", key, blocks: blocks as (readonly [string, string])[] };
+    return blocks.includes(undefined) ? { kind: "present", key } : { kind: "ip", key, blocks: blocks as IpBlock[] };
   }
   if (spec.family === "bool") {
     const values = condition.values.map((v) => parseBool(v)).map((p) => (p.ok && p.value.family === "bool" ? String(p.value.bool) : undefined));
@@ -103,25 +121,39 @@ function entriesOf(anchor: Anchor): string[] {
     case "prefix":
       return anchor.prefixes.map((p) => `prefix\u0000${anchor.key}\u0000${p}`);
     case "ip":
-      return anchor.blocks.map(([width, network]) => `ip\u0000${anchor.key}\u0000${width}\u0000${network}`);
+      return anchor.blocks.map(({ width, network }) => `ip\u0000${anchor.key}\u0000${width}\u0000${network}`);
     case "present":
       return [`present\u0000${anchor.key}`];
   }
+}
+
+/** A statement's most selective anchor, with how many statements its entries hold (see `chooseAnchors`). */
+export interface ChosenAnchor {
+  readonly anchor: Anchor;
+  readonly shared: number;
 }
 
 /**
  * Each statement's most selective anchor: the one whose entries the fewest statements share, so that a request
  * meeting it visits the fewest others (the statements an entry holds stand in for how often requests reach it;
  * a key-presence entry is reached by every request with the key, so it counts as all statements).
+ * Undefined for a statement no request value narrows.
  */
-function chooseAnchors(conditionsOf: readonly (readonly { readonly condition: Condition }[])[]): (Anchor | undefined)[] {
-  const options = conditionsOf.map((conditions) => conditions.map((c) => anchorOf(c.condition)).filter((a): a is Anchor => a !== undefined));
+export function chooseAnchors(conditionsOf: readonly (readonly { readonly condition: Condition }[])[]): (ChosenAnchor | undefined)[] {
+  const options = conditionsOf.map((conditions) =>
+    conditions.flatMap((c) => {
+      const anchor = anchorOf(c.condition);
+      return anchor === undefined ? [] : [{ anchor, entries: entriesOf(anchor) }];
+    }),
+  );
   const shared = new Map<string, number>();
-  for (const anchors of options) for (const a of anchors) for (const e of entriesOf(a)) shared.set(e, (shared.get(e) ?? 0) + 1);
-  const cost = (a: Anchor): number => (a.kind === "present" ? conditionsOf.length : entriesOf(a).reduce((sum, e) => sum + shared.get(e)!, 0));
+  for (const anchors of options) for (const { entries } of anchors) for (const e of entries) shared.set(e, (shared.get(e) ?? 0) + 1);
   return options.map((anchors) => {
-    let best: Anchor | undefined;
-    for (const a of anchors) if (best === undefined || cost(a) < cost(best)) best = a;
+    let best: ChosenAnchor | undefined;
+    for (const { anchor, entries } of anchors) {
+      const cost = anchor.kind === "present" ? conditionsOf.length : entries.reduce((sum, e) => sum + shared.get(e)!, 0);
+      if (best === undefined || cost < best.shared) best = { anchor, shared: cost };
+    }
     return best;
   });
 }
@@ -132,10 +164,11 @@ interface PrefixTable<S> {
   lengths: number[];
 }
 
-/** Blocks of one key by width and network, with the widths a request address is masked to. */
-interface IpTable<S> {
-  readonly byBlock: Map<string, S[]>;
-  readonly widths: Map<string, number>;
+/** Networks of one width: a request address is masked to the width, then looked up. */
+interface IpWidth<S> {
+  readonly kind: string;
+  readonly bits: number;
+  readonly byNetwork: Map<NetworkKey, S[]>;
 }
 
 /** The statements anchored on one key, by how their anchor reads the key's values. */
@@ -145,23 +178,25 @@ interface KeyTable<S> {
   lower?: Map<string, S[]>;
   prefixes?: PrefixTable<S>;
   bools?: Map<string, S[]>;
-  ips?: IpTable<S>;
+  ips?: Map<string, IpWidth<S>>;
 }
 
+/** Statements filed by their anchors (chosen by `chooseAnchors`, or by a caller that weighs other indexes too). */
 export class ConditionIndex<S extends Anchorable> {
-  private readonly everywhere: S[] = [];
   private readonly byKey = new Map<string, KeyTable<S>>();
   /** The sink of the `collect` under way (evaluation is synchronous and never re-enters). */
   private sink: CandidateSink<S> | undefined;
 
-  constructor(statements: readonly S[]) {
-    const anchors = chooseAnchors(statements.map((s) => s.conditions));
-    statements.forEach((s, i) => this.file(s, anchors[i]));
+  constructor(anchored: readonly (readonly [statement: S, anchor: Anchor])[]) {
+    for (const [s, anchor] of anchored) this.file(s, anchor);
     for (const table of this.byKey.values()) if (table.prefixes) table.prefixes.lengths = [...new Set([...table.prefixes.byPrefix.keys()].map((p) => p.length))];
   }
 
-  private file(s: S, anchor: Anchor | undefined): void {
-    if (anchor === undefined) return void this.everywhere.push(s);
+  get empty(): boolean {
+    return this.byKey.size === 0;
+  }
+
+  private file(s: S, anchor: Anchor): void {
     let table = this.byKey.get(anchor.key);
     if (table === undefined) this.byKey.set(anchor.key, (table = {}));
     switch (anchor.kind) {
@@ -182,10 +217,11 @@ export class ConditionIndex<S extends Anchorable> {
         return;
       }
       case "ip": {
-        const ips = (table.ips ??= { byBlock: new Map(), widths: new Map() });
-        for (const [width, network] of anchor.blocks) {
-          appendTo(ips.byBlock, `${width} ${network}`, s);
-          ips.widths.set(width, Number(width.slice(width.indexOf("/") + 1)));
+        const ips = (table.ips ??= new Map());
+        for (const { width, bits, network } of anchor.blocks) {
+          let networks = ips.get(width);
+          if (networks === undefined) ips.set(width, (networks = { kind: width.slice(0, width.indexOf("/")), bits, byNetwork: new Map() }));
+          appendTo(networks.byNetwork, network, s);
         }
         return;
       }
@@ -197,7 +233,6 @@ export class ConditionIndex<S extends Anchorable> {
 
   /** Hands `sink` every statement the request's values may satisfy, once a round, in no particular order. */
   collect(values: ReadonlyMap<string, readonly string[]>, sink: CandidateSink<S>): void {
-    visitOnce(this.everywhere, sink);
     if (this.byKey.size === 0) return;
     // The request has few keys; the index may have many: walk the request's (forEach: no entry arrays).
     this.sink = sink;
@@ -224,19 +259,19 @@ export class ConditionIndex<S extends Anchorable> {
       }
       if (ips) {
         const parsed = parseRequestIp(v);
-        if (!parsed.ok) for (const list of ips.byBlock.values()) visitOnce(list, sink);
-        else
-          for (const [width, bits] of ips.widths) {
-            // An address of the other kind gets another width name, which the table does not hold.
-            const [ownWidth, network] = ipBlock(parsed.value, bits)!;
-            if (ownWidth === width) visitOnce(ips.byBlock.get(`${width} ${network}`), sink);
-          }
+        if (!parsed.ok || parsed.value.family !== "ip") for (const networks of ips.values()) for (const list of networks.byNetwork.values()) visitOnce(list, sink);
+        else {
+          const address = parsed.value.address;
+          const kind = address.kind();
+          // An address of the other kind never falls in a block of this width.
+          for (const networks of ips.values()) if (networks.kind === kind) visitOnce(networks.byNetwork.get(networkKey(address, networks.bits)), sink);
+        }
       }
     }
   };
 }
 
-function visitOnce<S extends Anchorable>(list: readonly S[] | undefined, sink: CandidateSink<S>): void {
+export function visitOnce<S extends Anchorable>(list: readonly S[] | undefined, sink: CandidateSink<S>): void {
   if (list === undefined) return;
   const round = sink.round;
   for (const s of list) {
