@@ -35,6 +35,36 @@ t.test("check no-new-access: 1 with witnesses eval allows under NEW and not unde
   }
 });
 
+t.test("a witness for an action outside the ESS catalog is a context file that eval --context decides as reported", async (t) => {
+  const narrow = write("ess-only.json", [{ Effect: "Allow", Action: "ess:*", Resource: "*" }]);
+  const unlisted = write("every-service.json", [{ Effect: "Allow", Action: "*", Resource: "*", Condition: { StringEquals: { "acs:RequestTag/team": "blue" } } }]);
+  const dir = join(tmp, "witness-unlisted");
+  const r = await cli("check", "no-new-access", narrow, unlisted, "--witness", dir);
+  t.equal(r.code, 1);
+  t.match(r.out, /replay its context file with `ess-authz eval --context`/);
+  const files = readdirSync(dir);
+  t.ok(files.length > 0 && files.every((f) => f.endsWith(".context.json")), "no ESS request names the action");
+  for (const f of files) {
+    const witness = JSON.parse(readFileSync(join(dir, f), "utf8"));
+    t.notOk(String(witness.action).toLowerCase().startsWith("ess:"), `an action of another service (${witness.action})`);
+    t.same(witness.requestTags.map(([k, v]: [string, string]) => [k.toLowerCase(), v]), [["team", "blue"]], "the witness carries the tag the condition needs");
+    const now = await cli("eval", "--policy", unlisted, "--context", join(dir, f));
+    t.equal(now.code, 0, `${f}: NEW allows`);
+    t.match(now.out, new RegExp(`^Allow {2}${witness.action.replace(/[^A-Za-z0-9]/g, ".")} on `));
+    t.equal((await cli("eval", "--policy", narrow, "--context", join(dir, f))).code, 1, `${f}: OLD does not`);
+    // Without the tag the condition fails: the file's values are what decides.
+    writeFileSync(join(tmp, "untagged.json"), JSON.stringify({ ...witness, requestTags: [] }));
+    t.equal((await cli("eval", "--policy", unlisted, "--context", join(tmp, "untagged.json"))).code, 1, "untagged: denied");
+  }
+  const both = await cli("eval", "--policy", unlisted, "--context", join(dir, files[0]!), "--request", join(dir, files[0]!));
+  t.equal(both.code, 2);
+  t.match(both.err, /give one of --request .* or --context/);
+  writeFileSync(join(tmp, "bad-context.json"), '{\n  "action": "ess:UnlistedThing",\n  "resource": "*",\n  "requestTags": "team=blue"\n}\n');
+  const bad = await cli("eval", "--policy", unlisted, "--context", join(tmp, "bad-context.json"));
+  t.equal(bad.code, 2);
+  t.match(bad.err, /bad-context\.json:4:\d+ \/requestTags must be an array of \[key, value\] pairs/);
+});
+
 t.test("check no-new-access --format json and sarif", async (t) => {
   const json = await cli("check", "no-new-access", "--format", "json", oldPolicy, regionWide);
   t.equal(json.code, 1);

@@ -47,7 +47,7 @@ export function valuesText(w: Witness): string {
 function witnessLine(w: Witness, report: CheckReport, i: number): string[] {
   const change = w.before === undefined ? "Allow" : `${w.before} → Allow`;
   const lines = [`  ${w.action} on ${w.resource}: ${change} (${refText(w.allowedBy)})`, `      with ${valuesText(w)}`];
-  if (!w.request) lines.push("      an action outside the ESS catalog: no ESS request names it, so `ess-authz eval` cannot replay it");
+  if (!w.request) lines.push("      an action outside the ESS catalog: no ESS request names it; replay its context file with `ess-authz eval --context`");
   const path = report.witnessPaths?.[i];
   if (path) lines.push(`      witness: ${path}`);
   return lines;

@@ -9,7 +9,7 @@ const fileStem = (w: Witness): string => (w.operation ?? w.action).replace(/[^A-
 
 /**
  * Writes each witness to `dir/NN-<operation>.json` (a request file `eval` reads), or `NN-<action>.context.json`
- * for an action outside the catalog (no ESS request can carry it); returns the paths in witness order.
+ * for an action outside the catalog (no ESS request can carry it; `eval --context` decides it); returns the paths in witness order.
  */
 export function writeWitnesses(io: Io, dir: string, witnesses: readonly Witness[], prefix = ""): string[] {
   try {
