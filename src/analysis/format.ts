@@ -1,9 +1,9 @@
-import type { SarifLocation, SarifLog, SarifResult } from "../lint/format/sarif-types.js";
+import type { SarifLocation, SarifResult } from "../lint/format/sarif-types.js";
 import type { Policy } from "../policy/ast.js";
 import type { Span } from "../policy/findings.js";
 import type { StatementRef } from "../evaluate/decision.js";
 import { requestFileJson } from "../diff/format.js";
-import { artifactUri, SARIF_SCHEMA } from "../lint/format/sarif.js";
+import { artifactUri, sarifLog } from "../lint/format/sarif.js";
 import type { AnalysisResult, Witness } from "./analyze.js";
 
 /** Renders an access check's answer as text, JSON or SARIF 2.1.0 (one result per witness). Pure: no files. */
@@ -122,21 +122,6 @@ export function renderCheckSarif(report: CheckReport): string {
             locations: locationOf(report, w.allowedBy[0]),
             properties: { witness: witnessJson(w) },
           }));
-  const log: SarifLog = {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "ess-authz",
-            informationUri: "https://github.com/ess-authz/ess-authz",
-            rules: [{ id: report.check, shortDescription: { text: PASS_TEXT[report.check] } }],
-          },
-        },
-        results,
-      },
-    ],
-  };
+  const log = sarifLog({ rules: [{ id: report.check, shortDescription: { text: PASS_TEXT[report.check] } }] }, { results });
   return JSON.stringify(log, null, 2) + "\n";
 }

@@ -5,7 +5,7 @@ import { parseJsonSource, type JsonSource } from "../../policy/json-source.js";
 import { STDIN_NAME, type Unreadable } from "../files.js";
 import { editSpan, verifiedEdit } from "../fixes.js";
 import { CONFIG_RULES, RULES, docsUrl, type RuleMeta } from "../rules.js";
-import type { SarifFix, SarifLevel, SarifLog, SarifRegion, SarifReportingDescriptor, SarifResult } from "./sarif-types.js";
+import type { SarifFix, SarifLevel, SarifLog, SarifRegion, SarifReportingDescriptor, SarifResult, SarifRun } from "./sarif-types.js";
 import { WIDENING_LABEL, type FileReport } from "./text.js";
 
 /** SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html) with one rule per ruleId. */
@@ -94,6 +94,27 @@ export function toSarif(reports: readonly FileReport[], unreadable: readonly Unr
       };
     });
   });
+  return sarifLog(
+    { semanticVersion: version, rules: ALL_RULES.map(descriptor) },
+    {
+      invocations: [
+        {
+          executionSuccessful: unreadable.length === 0,
+          toolExecutionNotifications: unreadable.map((u) => ({
+            level: "error" as const,
+            message: { text: `cannot read ${u.path} (${u.reason})` },
+            locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(u.path) } } }],
+          })),
+        },
+      ],
+      columnKind: "utf16CodeUnits",
+      results,
+    },
+  );
+}
+
+/** The SARIF log of one run of ess-authz: the envelope `lint` and `check` share, around the run's own parts. */
+export function sarifLog(driver: { rules: SarifReportingDescriptor[]; semanticVersion?: string }, run: Omit<SarifRun, "tool">): SarifLog {
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
@@ -102,23 +123,12 @@ export function toSarif(reports: readonly FileReport[], unreadable: readonly Unr
         tool: {
           driver: {
             name: "ess-authz",
-            semanticVersion: version,
+            ...(driver.semanticVersion === undefined ? {} : { semanticVersion: driver.semanticVersion }),
             informationUri: "https://github.com/ess-authz/ess-authz",
-            rules: ALL_RULES.map(descriptor),
+            rules: driver.rules,
           },
         },
-        invocations: [
-          {
-            executionSuccessful: unreadable.length === 0,
-            toolExecutionNotifications: unreadable.map((u) => ({
-              level: "error" as const,
-              message: { text: `cannot read ${u.path} (${u.reason})` },
-              locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(u.path) } } }],
-            })),
-          },
-        ],
-        columnKind: "utf16CodeUnits",
-        results,
+        ...run,
       },
     ],
   };
