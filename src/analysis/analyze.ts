@@ -2,7 +2,7 @@ import type { Policy } from "../policy/ast.js";
 import type { DecisionKind, EvaluationInput, StatementRef } from "../evaluate/decision.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { compileGlob } from "../match/glob.js";
-import { makeContext } from "../evaluate/context.js";
+import { makeContext, type RequestContext } from "../evaluate/context.js";
 import { authorizePlan } from "../ess/authorize.js";
 import { inputFor, type RequestFile } from "../ess/decide.js";
 import { buildPlan } from "../ess/request.js";
@@ -117,7 +117,12 @@ const decideWitness: Decide = async (input, w) => {
     const plan = await buildPlan(w.request.request, storeFromJson(w.request.store));
     return authorizePlan(plan, input);
   }
-  const ctx = makeContext({
+  return evaluate(input, witnessContext(w));
+};
+
+/** The request context of a witness below the ESS API (an action outside the catalog), as `eval --context` reads it too. */
+export function witnessContext(w: Pick<Witness, "action" | "resource" | "resourceGroupId" | "requestTags" | "resourceTags" | "context">): RequestContext {
+  return makeContext({
     action: w.action,
     resource: w.resource,
     ...(w.resourceGroupId === undefined ? {} : { resourceGroupId: w.resourceGroupId }),
@@ -125,8 +130,7 @@ const decideWitness: Decide = async (input, w) => {
     requestTags: w.requestTags,
     ...(w.resourceTags.length > 0 ? { resourceTags: w.resourceTags } : {}),
   });
-  return evaluate(input, ctx);
-};
+}
 
 function run<T>(budget: Budget, body: () => Promise<T>): Promise<T | AnalysisResult> {
   return body().catch((e: unknown) => {

@@ -7,9 +7,9 @@ import { EXIT, InputError, readText, type Io } from "./io.js";
 import { kindOption, loadPolicyPaths } from "./policy-files.js";
 import type { PolicyKind } from "../policy/ast.js";
 import { parseContextFile, parseRequestFile } from "./request-file.js";
-import { makeContext } from "../evaluate/context.js";
+import { witnessContext } from "../analysis/analyze.js";
 import { evaluate } from "../evaluate/evaluate.js";
-import type { Decision } from "../evaluate/decision.js";
+import type { Decision, StatementRef } from "../evaluate/decision.js";
 import { inputFor } from "../ess/decide.js";
 
 export interface EvalOptions {
@@ -21,6 +21,9 @@ export interface EvalOptions {
   kind?: PolicyKind;
 }
 
+const refJson = ({ policy, statement, sid }: StatementRef) => ({ policy, statement, ...(sid !== undefined ? { sid } : {}) });
+const refsText = (refs: readonly StatementRef[]): string => refs.map((s) => `${s.policy}#${s.statement}${s.sid !== undefined ? ` "${s.sid}"` : ""}`).join(", ");
+
 function jsonReport(d: EssDecision): object {
   return {
     decision: d.decision,
@@ -30,10 +33,10 @@ function jsonReport(d: EssDecision): object {
       arn: r.arn,
       ...(r.scalingGroupId ? { scalingGroupId: r.scalingGroupId } : {}),
       decision: r.decision,
-      determining: r.determining.map(({ policy, statement, sid }) => ({ policy, statement, ...(sid !== undefined ? { sid } : {}) })),
+      determining: r.determining.map(refJson),
       ...(r.error ? { error: r.error } : {}),
     })),
-    determining: d.determining.map(({ policy, statement, sid }) => ({ policy, statement, ...(sid !== undefined ? { sid } : {}) })),
+    determining: d.determining.map(refJson),
     ...(d.mode === "filter" ? { visible: visibleGroups(d) } : {}),
   };
 }
@@ -41,7 +44,7 @@ function jsonReport(d: EssDecision): object {
 function textReport(d: EssDecision, explain: boolean): string {
   const lines = [`${d.decision}  ${d.action}${d.action !== `ess:${d.operation}` ? ` (${d.operation})` : ""}`];
   for (const r of d.resources) {
-    const by = r.determining.map((s) => `${s.policy}#${s.statement}${s.sid !== undefined ? ` "${s.sid}"` : ""}`).join(", ");
+    const by = refsText(r.determining);
     lines.push(`  ${r.decision.padEnd(12)} ${r.arn}${by ? `  by ${by}` : ""}${r.error ? `  (${r.error})` : ""}`);
     if (explain && r.trace) lines.push(...explainDecision(r).split("\n").map((l) => `    ${l}`));
   }
@@ -70,19 +73,11 @@ export async function runEval(io: Io, options: EvalOptions): Promise<number> {
 /** Decides a context file with the evaluator: an action no ESS request names, as `check --witness` writes it. */
 function evalContext(io: Io, policies: Parameters<typeof inputFor>[0], file: string, options: EvalOptions): number {
   const c = file === "-" ? parseContextFile(readStdin(io), STDIN_NAME) : parseContextFile(readText(io, file), file);
-  const ctx = makeContext({
-    action: c.action,
-    resource: c.resource,
-    ...(c.resourceGroupId === undefined ? {} : { resourceGroupId: c.resourceGroupId }),
-    keys: c.keys,
-    requestTags: c.requestTags,
-    ...(c.resourceTags.length > 0 ? { resourceTags: c.resourceTags } : {}),
-  });
-  const d: Decision = evaluate(inputFor(policies, undefined), ctx, { trace: options.explain === true });
-  const refs = d.determining.map(({ policy, statement, sid }) => ({ policy, statement, ...(sid !== undefined ? { sid } : {}) }));
-  if (options.json) io.stdout(JSON.stringify({ decision: d.decision, action: c.action, resource: c.resource, determining: refs, ...(d.error ? { error: d.error } : {}) }, null, 2) + "\n");
-  else {
-    const by = refs.map((s) => `${s.policy}#${s.statement}${s.sid !== undefined ? ` "${s.sid}"` : ""}`).join(", ");
+  const d: Decision = evaluate(inputFor(policies, undefined), witnessContext(c), { trace: options.explain === true });
+  if (options.json) {
+    io.stdout(JSON.stringify({ decision: d.decision, action: c.action, resource: c.resource, determining: d.determining.map(refJson), ...(d.error ? { error: d.error } : {}) }, null, 2) + "\n");
+  } else {
+    const by = refsText(d.determining);
     io.stdout(`${d.decision}  ${c.action} on ${c.resource}${by ? `  by ${by}` : ""}${d.error ? `  (${d.error})` : ""}\n`);
     if (options.explain) io.stdout(explainDecision(d).split("\n").map((l) => `  ${l}`).join("\n") + "\n");
   }

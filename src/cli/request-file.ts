@@ -40,7 +40,8 @@ export interface ContextFile {
   readonly resourceGroupId?: string;
   readonly requestTags: readonly (readonly [string, string])[];
   readonly resourceTags: readonly (readonly [string, string])[];
-  readonly keys: readonly (readonly [string, string])[];
+  /** Global condition keys, by name. */
+  readonly context: Readonly<Record<string, string>>;
 }
 
 /** Parses a context file; every problem names the file, line:column and what is wrong. Unknown fields are ignored (a witness file also says who allowed it). */
@@ -71,7 +72,7 @@ export function parseContextFile(text: string, file: string): ContextFile {
   };
   const context = fields.context ?? {};
   if (typeof context !== "object" || context === null || Array.isArray(context)) return fail("/context", "must be an object of condition keys");
-  const keys = Object.entries(context).map(([k, v]): [string, string] => (typeof v === "string" ? [k, v] : fail(`/context/${k}`, "must be a string")));
+  for (const [k, v] of Object.entries(context)) if (typeof v !== "string") fail(`/context/${k}`, "must be a string");
   const resourceGroupId = textField("resourceGroupId", { optional: true });
   return {
     action: textField("action")!,
@@ -79,6 +80,6 @@ export function parseContextFile(text: string, file: string): ContextFile {
     ...(resourceGroupId === undefined ? {} : { resourceGroupId }),
     requestTags: pairs("requestTags"),
     resourceTags: pairs("resourceTags"),
-    keys,
+    context: context as Record<string, string>,
   };
 }

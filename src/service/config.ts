@@ -19,8 +19,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { dirname, extname, relative, resolve } from "node:path";
-import { Ajv, type ValidateFunction } from "ajv";
 import { parse as parseYaml } from "yaml";
+import { lazyValidator } from "../policy/schema-validator.js";
 import type { Policy, PolicyKind } from "../policy/ast.js";
 import { formatFindingLine } from "../policy/findings.js";
 import { parseJsonSource, spanAt, type JsonSource } from "../policy/json-source.js";
@@ -173,9 +173,7 @@ const SCHEMA = {
 } as const;
 
 /** Compiled on first use: every CLI command imports this module, and compiling costs a cold `check` ~0.2 s. */
-let compiledValidator: ValidateFunction<ConfigDocument> | undefined;
-const validator = (): ValidateFunction<ConfigDocument> =>
-  (compiledValidator ??= new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile<ConfigDocument>(SCHEMA));
+const validator = lazyValidator<ConfigDocument>(() => SCHEMA, { validateFormats: false });
 
 /** The configuration cannot be used; every problem is one line (`file:line:col message`). */
 export class ConfigError extends Error {
