@@ -3,7 +3,9 @@
  * `serve` processes on one PostgreSQL database, the official `@alicloud/pop-core` client on 16 connections for
  * 10 s, one replica killed with SIGKILL at 2 s and restarted, a configuration version pushed at 4 s that revokes
  * a principal's access. Asserts outcome counts only (no timings): no acknowledged write lost, no replay accepted,
- * no decision under the old configuration 1 s after the push, no 5xx but the contract's 503, no unexpected answer.
+ * no decision under the old configuration once a replica has answered with the new one (the full run's 1 s bound
+ * is a wall-clock figure, measured by `npm run load`, not asserted here), every surviving replica switched, no 5xx
+ * but the contract's 503, no unexpected answer.
  */
 import t from "tap";
 import { testPostgres } from "./helpers/servers.js";
@@ -30,7 +32,7 @@ t.test("three replicas on one PostgreSQL: a kill, a restart and a pushed configu
   t.ok(result.replays.refused > 0, "requests were replayed to other replicas and refused");
   t.equal(result.replays.accepted, 0, "no replay accepted");
   t.equal(check("decisions under a stale config")?.count, 0, "no decision under the old configuration");
-  t.ok(check("decisions under a stale config")?.pass, "decisions were seen before the push and 1 s after it");
+  t.ok(check("decisions under a stale config")?.pass, "decisions were seen before the push and after every surviving replica switched");
   t.equal(check("5xx")?.count, 0, "no 5xx but 503 ServiceUnavailable, no silence from a replica that was up");
   t.equal(check("unexpected answers")?.count, 0, "every answer was the expected one, reads included");
   t.ok(result.kill, "a replica was killed and served again");

@@ -49,6 +49,14 @@ export interface ReplicaLoadOptions {
    * replicas serve the newest stored one. `file`: every replica watches one `--config` file, replaced atomically.
    */
   readonly configVia: "push" | "file";
+  /**
+   * How a decision under the old configuration is told apart. A number (`npm run load`: 1000, the issue's bound):
+   * every decision sent that many ms after the push was acknowledged must use the new version. Undefined (the
+   * suite, on a loaded CI machine where no wall-clock bound holds): by order, per replica — once a replica has
+   * answered with the new version, every later request to it must get the new version too, and every replica
+   * that stayed up must switch before the run ends.
+   */
+  readonly staleAfterMs?: number;
   /** Client read/connect timeout (pop-core's default, 3 s, is shorter than a loaded machine's p99). */
   readonly requestTimeoutMs?: number;
   /** Progress lines (replica start, kill, push …). */
@@ -658,13 +666,19 @@ export async function runReplicaLoad(options: ReplicaLoadOptions): Promise<Repli
 
 function summarize(run: Run, end: { elapsedSeconds: number; lost: string[]; victim: Replica; started: number }): ReplicaLoadResult {
   const { options } = run;
-  const after = run.flips.filter((f) => f.sentAt >= run.pushAckAt + 1000);
+  const { staleAfterMs } = options;
+  // The pushed version revokes the prober's access: a denial answered after the push is that version.
+  const switchedAt = (replica: number): number =>
+    Math.min(...run.flips.filter((f) => f.replica === replica && !f.allowed && f.answeredAt >= run.pushStartedAt).map((f) => f.answeredAt));
+  const after = run.flips.filter((f) => f.sentAt >= (staleAfterMs === undefined ? switchedAt(f.replica) : run.pushAckAt + staleAfterMs));
   // The new version must be seen on every replica; the killed one may have been down all that time.
   const unsampled = run.replicas.filter((r) => r !== end.victim && !after.some((f) => f.replica === r.index)).map((r) => r.index);
   const stale = after.filter((f) => f.allowed);
   const before = run.flips.filter((f) => f.answeredAt < run.pushStartedAt);
   const beforeDenied = before.filter((f) => !f.allowed);
-  for (const f of stale.slice(0, 5)) run.problems.stale.push(`flip allowed by replica ${f.replica}, sent ${f.sentAt - run.pushAckAt} ms after the push was acknowledged`);
+  for (const f of stale.slice(0, 5)) {
+    run.problems.stale.push(`flip allowed by replica ${f.replica}, sent ${f.sentAt - run.pushAckAt} ms after the push was acknowledged${staleAfterMs === undefined ? ", after that replica had denied one" : ""}`);
+  }
   for (const f of beforeDenied.slice(0, 5)) run.problems.stale.push(`flip denied by replica ${f.replica} before the push`);
   const { problems } = run;
   const lostCount = [...run.outcomes].filter(([k]) => k.startsWith("lost: ")).reduce((n, [, c]) => n + c, 0);
@@ -686,7 +700,7 @@ function summarize(run: Run, end: { elapsedSeconds: number; lost: string[]; vict
       count: stale.length + beforeDenied.length,
       pass: stale.length === 0 && after.length > 0 && unsampled.length === 0 && beforeDenied.length === 0 && before.length > 0,
       detail:
-        `${after.length} decisions sent ≥ 1 s after the push (all must deny; replicas ${run.replicas.map((r) => `${r.index}: ${after.filter((f) => f.replica === r.index).length}`).join(", ")}), ` +
+        `${after.length} decisions sent ${staleAfterMs === undefined ? "after their replica switched" : `≥ ${staleAfterMs} ms after the push`} (all must deny; replicas ${run.replicas.map((r) => `${r.index}: ${after.filter((f) => f.replica === r.index).length}`).join(", ")}), ` +
         `${before.length} answered before it (all must allow)${unsampled.length > 0 ? `; none after it from replica ${unsampled.join(", ")}` : ""}`,
     },
     {

@@ -3,13 +3,14 @@
  *
  *   npm run load -- [--replicas 3] [--connections 64] [--seconds 60] [--kill-at 20] [--push-at 40]
  *                   [--db postgres://postgres@127.0.0.1:5432/test | --db FILE.db] [--nonce-store URL]
- *                   [--config-via push|file] [--timeout-ms 60000]
+ *                   [--config-via push|file] [--timeout-ms 60000] [--stale-after-ms 1000]
  *
  * Every flag can also be given as an environment variable: ESS_AUTHZ_LOAD_REPLICAS, …_KILL_AT, …_DB and so on.
  * `--kill-at none` runs without the kill. A `postgres://` database gets a fresh schema for the run (dropped at
  * the end) unless its URL already names one (`options=-c search_path=…`); `--db FILE` shares one new SQLite
  * file (`--db sqlite`: in a temporary folder). `--config-via file` has the replicas watch one `--config` file
- * instead of pushing versions. What is checked is described in replica-harness.ts. Prints a summary table;
+ * instead of pushing versions. `--stale-after-ms`: decisions sent that long after a push was acknowledged must use
+ * the new version (the issue's bound is 1 s). What is checked is described in replica-harness.ts. Prints a summary table;
  * exits 1 when a check fails, 2 on a usage error.
  */
 import { randomBytes } from "node:crypto";
@@ -77,6 +78,7 @@ const options: ReplicaLoadOptions = {
   ...(nonceStore ? { nonceStore } : {}),
   configVia,
   requestTimeoutMs: count("timeout-ms", 60_000, 1),
+  staleAfterMs: count("stale-after-ms", 1000, 0),
   log: (line) => console.log(`load: ${line}`),
 };
 
