@@ -36,6 +36,11 @@ t.test("the bin runs from a package copied under a path with spaces and non-ASCI
 
 t.test("--version prints the package's version", async (t) => {
   t.same(await cliIn(["--version"]), { code: 0, out: `${PACKAGE.version}\n`, err: "" });
+  // As eslint answers `eslint --version` after its options: a command's --version is the program's, unless the
+  // command has one of its own (`config show --version N` picks a stored version).
+  for (const argv of [["lint", "--version"], ["diff", "-V"], ["config", "--version"], ["config", "history", "--version"]]) {
+    t.same(await cliIn(argv), { code: 0, out: `${PACKAGE.version}\n`, err: "" }, argv.join(" "));
+  }
 });
 
 t.test("eval without --policy is a usage error, not an ImplicitDeny", async (t) => {

@@ -12,6 +12,19 @@ import { registerServe } from "./serve.js";
 import { registerTest } from "./suites.js";
 import { VERSION } from "./version.js";
 
+/**
+ * `ess-authz lint --version` answers as `ess-authz --version` does (as eslint's does), except where a command has a
+ * `--version` of its own (`config show --version N`); a command with subcommands keeps its options to itself so
+ * that the subcommand's own `--version` reaches it.
+ */
+function giveVersion(command: Command): void {
+  if (command.options.some((option) => option.long === "--version")) return;
+  command.version(VERSION);
+  if (command.commands.length === 0) return;
+  command.enablePositionalOptions();
+  for (const sub of command.commands) giveVersion(sub);
+}
+
 /** Builds the CLI over an Io, so that tests run commands in-process. Resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
@@ -34,6 +47,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   registerServe(program, io, setExit);
   registerConfig(program, io, setExit);
   registerDecodeDiagnostic(program, io, setExit);
+  for (const command of program.commands) giveVersion(command);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
