@@ -143,7 +143,7 @@ t.test("a denial is 403 Forbidden.Unauthorized with AccessDeniedDetail and a dec
   t.match(formatDiagnostic(diagnostic), /decided by t3 statement 1 Deny/);
 
   let out = "";
-  const code = runDecodeDiagnostic({ cwd: process.cwd(), stdout: (s) => (out += s), stderr: () => {} }, detail["EncodedDiagnosticMessage"]!, { key: DIAGNOSTIC_KEY });
+  const code = await runDecodeDiagnostic({ cwd: process.cwd(), stdout: (s) => (out += s), stderr: () => {} }, detail["EncodedDiagnosticMessage"]!, { key: DIAGNOSTIC_KEY });
   t.equal(code, 0);
   t.match(out, /StringEquals acs:ResourceTag\/team \(request: \["game2"\]\): holds/, "the CLI names the deciding condition");
 
@@ -185,17 +185,17 @@ t.test("sealed diagnostics open only with the key", async (t) => {
 
   let out = "";
   const io = { cwd: process.cwd(), stdout: (s: string) => (out += s), stderr: () => {}, readStdin: () => message };
-  t.equal(runDecodeDiagnostic(io, "-", { key, json: true }), 0, "read from stdin, printed as JSON");
+  t.equal(await runDecodeDiagnostic(io, "-", { key, json: true }), 0, "read from stdin, printed as JSON");
   t.match(JSON.parse(out), { version: 1, decision: "ExplicitDeny", action: "ess:DeleteScalingGroup" });
-  t.throws(() => runDecodeDiagnostic(io, message, {}), /sealed: give --key, --config, --state/, "no key given");
-  t.throws(() => runDecodeDiagnostic(io, "EDM1.eJzLSM3JyQcABiwCFQ", { key }), /not an encoded diagnostic message/, "the unsealed form is not accepted");
+  await t.rejects(runDecodeDiagnostic(io, message, {}), /sealed: give --key, --config, --state/, "no key given");
+  await t.rejects(runDecodeDiagnostic(io, "EDM1.eJzLSM3JyQcABiwCFQ", { key }), /not an encoded diagnostic message/, "the unsealed form is not accepted");
   // Sealed with the right key but not a deflated document: the documented derivation (HKDF-SHA256, salt
   // `ess-authz`, info `encoded-diagnostic-message`) over bytes that are not deflate.
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", Buffer.from(hkdfSync("sha256", key, "ess-authz", "encoded-diagnostic-message", 32)), iv);
   const sealed = Buffer.concat([cipher.update(Buffer.from("not deflate")), cipher.final()]);
   const corrupt = "EDM1S." + Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString("base64url");
-  t.throws(() => runDecodeDiagnostic(io, corrupt, { key }), /corrupt/);
+  await t.rejects(runDecodeDiagnostic(io, corrupt, { key }), /corrupt/);
 });
 
 t.test("signature v3 (ACS3-HMAC-SHA256)", async (t) => {

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import t, { type Test } from "tap";
 import type { RunningService } from "../src/service/server.js";
+import { runDecodeDiagnostic } from "../src/cli/decode-diagnostic.js";
 import { serveProcess, servingReplica } from "./helpers/serve-process.js";
 import { testPostgres } from "./helpers/servers.js";
 import { ACCOUNT, client, DIALECTS, EXAMPLE_CONFIG, EXAMPLE_SEED, failure, KEYS, sendV1, serve, tempDir, testDatabase, writeConfig, type Dialect } from "./helpers/service.js";
@@ -184,4 +185,24 @@ t.test("a wrong --db URL, or one whose schema does not exist, is a usage error t
   const noSchema = serveProcess(t, tempDir(t), ["--port", "0", "--db", `postgres://postgres@127.0.0.1:5432/test?options=${encodeURIComponent("-c search_path=ess_authz_no_such_schema")}`]);
   t.equal(await noSchema.exit, 2);
   t.match(noSchema.stderr(), /search path names no schema that exists/);
+});
+
+t.test("a denial sealed by a PostgreSQL service is decoded with --state postgres://…, the key its replicas share", async (t) => {
+  const dir = tempDir(t);
+  const database = await testDatabase(t, "postgres", dir);
+  if (!database) return;
+  const configFile = raceConfig(dir);
+  const { service: a } = await serve(t, { dir, dbFile: database, configFile, seed: false });
+  const { service: b } = await serve(t, { dir, dbFile: database, configFile, seed: false });
+  const groupId = await deletableGroup(a.url);
+  await untag(a.url, groupId);
+  const denied = await failure(remove(b.url, groupId));
+  const message = denied.data.AccessDeniedDetail!["EncodedDiagnosticMessage"]!;
+  t.match(message, /^EDM1S\./, "sealed");
+  let out = "";
+  const io = { cwd: tempDir(t), stdout: (s: string) => void (out += s), stderr: () => {} };
+  t.equal(await runDecodeDiagnostic(io, message, { state: database, json: true }), 0);
+  t.match(JSON.parse(out), { decision: "ImplicitDeny", action: "ess:DeleteScalingGroup", requestId: denied.data.RequestId });
+  const empty = await testDatabase(t, "postgres", tempDir(t));
+  await t.rejects(runDecodeDiagnostic(io, message, { state: empty! }), /no diagnostic key for the database postgres:.*(not created one yet|service_secrets)/, "a database no service has run on");
 });

@@ -98,13 +98,13 @@ t.test("denials are sealed with a key kept beside the database: created at first
 
   let out = "";
   const io = { cwd: dir, stdout: (s: string) => void (out += s), stderr: () => {} };
-  t.equal(runDecodeDiagnostic(io, message, { state: "ess.db", json: true }), 0, "the operator decodes it with the state path");
+  t.equal(await runDecodeDiagnostic(io, message, { state: "ess.db", json: true }), 0, "the operator decodes it with the state path");
   t.match(JSON.parse(out), { action: "ess:DeleteScalingGroup", requestId: denied.data.RequestId });
-  t.throws(() => runDecodeDiagnostic(io, message, { state: "other.db" }), /no diagnostic key for the database other\.db/);
-  t.throws(() => runDecodeDiagnostic(io, message, { config: EXAMPLE_CONFIG }), /has no service\.diagnosticKey.*--state/);
-  t.equal(runDecodeDiagnostic(io, message, { config: EXAMPLE_CONFIG, state: "ess.db" }), 0, "a config without the key falls back to the state");
+  await t.rejects(runDecodeDiagnostic(io, message, { state: "other.db" }), /no diagnostic key for the database other\.db/);
+  await t.rejects(runDecodeDiagnostic(io, message, { config: EXAMPLE_CONFIG }), /has no service\.diagnosticKey.*--state/);
+  t.equal(await runDecodeDiagnostic(io, message, { config: EXAMPLE_CONFIG, state: "ess.db" }), 0, "a config without the key falls back to the state");
   writeFileSync(keyFile, "short");
-  t.throws(() => runDecodeDiagnostic(io, message, { state: "ess.db" }), /shorter than 16 characters/);
+  await t.rejects(runDecodeDiagnostic(io, message, { state: "ess.db" }), /shorter than 16 characters/);
 });
 
 t.test("a throw-away store gets a key of the process; a key that cannot be kept is an error, not a plain message", async (t) => {
@@ -124,7 +124,7 @@ t.test("decode-diagnostic reads the key from ESS_AUTHZ_DIAGNOSTIC_KEY", async (t
     else process.env["ESS_AUTHZ_DIAGNOSTIC_KEY"] = before;
   });
   let out = "";
-  t.equal(runDecodeDiagnostic({ cwd: process.cwd(), stdout: (s) => void (out += s), stderr: () => {} }, message, { json: true }), 0);
+  t.equal(await runDecodeDiagnostic({ cwd: process.cwd(), stdout: (s) => void (out += s), stderr: () => {} }, message, { json: true }), 0);
   t.match(JSON.parse(out), { requestId: "R", decision: "ImplicitDeny" });
 });
 

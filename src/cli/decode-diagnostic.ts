@@ -2,7 +2,8 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { decodeDiagnostic, DiagnosticDecodeError, formatDiagnostic } from "../middleware/diagnostic.js";
 import { loadConfig, ConfigError } from "../service/config.js";
-import { readDiagnosticKey } from "../service/state.js";
+import { describeTarget, isPostgresTarget, openDatabase } from "../service/database.js";
+import { DIAGNOSTIC_KEY_SECRET, readDiagnosticKey } from "../service/state.js";
 import { EXIT, InputError, type Io } from "./io.js";
 
 export interface DecodeDiagnosticOptions {
@@ -12,11 +13,23 @@ export interface DecodeDiagnosticOptions {
   json?: boolean;
 }
 
+/** The key the replicas of a PostgreSQL service share in its database; reading it creates nothing. */
+async function sharedDiagnosticKey(target: string): Promise<string> {
+  const opened = await openDatabase<{ service_secrets: { name: string; value: string } }>(target, { poolSize: 1 });
+  try {
+    const row = await opened.db.selectFrom("service_secrets").select("value").where("name", "=", DIAGNOSTIC_KEY_SECRET).executeTakeFirst();
+    if (!row) throw new Error("the service has not created one yet (it does at its first start)");
+    return row.value;
+  } finally {
+    await opened.close();
+  }
+}
+
 /**
- * The sealing key: `--key`, else the service config's `service.diagnosticKey`, else the key kept beside the
- * service's database (`--state`), else `ESS_AUTHZ_DIAGNOSTIC_KEY`.
+ * The sealing key: `--key`, else the service config's `service.diagnosticKey`, else the key of the service's
+ * database (`--state`: beside an SQLite file, inside a PostgreSQL database), else `ESS_AUTHZ_DIAGNOSTIC_KEY`.
  */
-function sealingKey(io: Io, options: DecodeDiagnosticOptions): string {
+async function sealingKey(io: Io, options: DecodeDiagnosticOptions): Promise<string> {
   if (options.key !== undefined) return options.key;
   if (options.config !== undefined) {
     try {
@@ -29,10 +42,11 @@ function sealingKey(io: Io, options: DecodeDiagnosticOptions): string {
     if (options.state === undefined) throw new InputError(`${options.config} has no service.diagnosticKey: the key is kept beside the database, give --state <db file>`);
   }
   if (options.state !== undefined) {
+    const { state } = options;
     try {
-      return readDiagnosticKey(resolve(io.cwd, options.state));
+      return isPostgresTarget(state) ? await sharedDiagnosticKey(state) : readDiagnosticKey(resolve(io.cwd, state));
     } catch (e) {
-      throw new InputError(`no diagnostic key for the database ${options.state}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new InputError(`no diagnostic key for the database ${describeTarget(state)}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   const fromEnv = process.env["ESS_AUTHZ_DIAGNOSTIC_KEY"];
@@ -41,10 +55,10 @@ function sealingKey(io: Io, options: DecodeDiagnosticOptions): string {
 }
 
 /** `ess-authz decode-diagnostic MSG`: the deciding statements and reasons inside an `EncodedDiagnosticMessage`. */
-export function runDecodeDiagnostic(io: Io, message: string, options: DecodeDiagnosticOptions): number {
+export async function runDecodeDiagnostic(io: Io, message: string, options: DecodeDiagnosticOptions): Promise<number> {
   const text = message === "-" ? (io.readStdin?.() ?? "") : message;
   try {
-    const diagnostic = decodeDiagnostic(text, sealingKey(io, options));
+    const diagnostic = decodeDiagnostic(text, await sealingKey(io, options));
     io.stdout(options.json ? JSON.stringify(diagnostic, null, 2) + "\n" : formatDiagnostic(diagnostic));
     return EXIT.ok;
   } catch (e) {
@@ -60,7 +74,7 @@ export function registerDecodeDiagnostic(program: Command, io: Io, setExit: (cod
     .argument("<message>", "the EncodedDiagnosticMessage, or - to read it from stdin")
     .option("--key <secret>", "the service's diagnostic key, for sealed messages")
     .option("--config <file>", "read the diagnostic key from this service config")
-    .option("--state <db file>", "read the key the service keeps beside its database (the serve --db file)")
+    .option("--state <db file>", "read the key of the service's database (the serve --db file or postgres:// URL)")
     .option("--json", "print the decoded message as JSON")
-    .action((message: string, opts: DecodeDiagnosticOptions) => setExit(runDecodeDiagnostic(io, message, opts)));
+    .action(async (message: string, opts: DecodeDiagnosticOptions) => setExit(await runDecodeDiagnostic(io, message, opts)));
 }

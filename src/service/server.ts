@@ -14,7 +14,7 @@ import { answerError, DEFAULT_HOST_ID, newRequestId, type AuthorizedRequest } fr
 import { EssHttpError } from "../middleware/errors.js";
 import { essAuthz, sendRejection } from "../middleware/fastify.js";
 import { encodeBody, responseFormat } from "../middleware/wire.js";
-import { DEFAULT_DB_FILE, stateDiagnosticKey } from "./state.js";
+import { DEFAULT_DB_FILE, DIAGNOSTIC_KEY_SECRET, stateDiagnosticKey } from "./state.js";
 import { watchConfigFile, watchStoredConfig, type ConfigSource } from "./config-source.js";
 import { Input } from "./input.js";
 import { HANDLERS, type OperationContext, type Visibility } from "./operations/index.js";
@@ -210,7 +210,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   try {
     // Replicas share the database's key; an SQLite store created the db's folder, so the key file can be written beside it.
     diagnosticKey =
-      settings.diagnosticKey ?? (postgres ? await store.sharedSecret("diagnostic-key", () => randomBytes(32).toString("base64url")) : stateDiagnosticKey(dbPath));
+      settings.diagnosticKey ?? (postgres ? await store.sharedSecret(DIAGNOSTIC_KEY_SECRET, () => randomBytes(32).toString("base64url")) : stateDiagnosticKey(dbPath));
     if (options.seedFile) await seedFromFile(store, resolve(options.seedFile), initial.account);
     if (options.nonceStore) shared = await openNonceStore(options.nonceStore, log);
   } catch (e) {

@@ -8,6 +8,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 export const DEFAULT_DB_FILE = "data/ess-authz.db";
 
+/** The name under which a PostgreSQL service's replicas share their diagnostic key (table `service_secrets`). */
+export const DIAGNOSTIC_KEY_SECRET = "diagnostic-key";
+
 export const diagnosticKeyFile = (dbFile: string): string => `${dbFile}.diagnostic-key`;
 
 /** Reads the key kept beside `dbFile`, or creates it; a throw-away store (`:memory:`) gets a key of this process only. */
