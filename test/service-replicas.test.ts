@@ -206,3 +206,23 @@ t.test("a denial sealed by a PostgreSQL service is decoded with --state postgres
   const empty = await testDatabase(t, "postgres", tempDir(t));
   await t.rejects(runDecodeDiagnostic(io, message, { state: empty! }), /no diagnostic key for the database postgres:.*(not created one yet|service_secrets)/, "a database no service has run on");
 });
+
+t.test("--db-pool N: a replica opens no more than N connections to PostgreSQL, however many requests wait", async (t) => {
+  const pg = await testPostgres(t);
+  if (!pg) return;
+  const name = `ess_authz_pool_${randomUUID().slice(0, 8)}`;
+  const args = ["--port", "0", "--watch-interval", "0", "--db", `${pg.url}&application_name=${name}`, "--config", EXAMPLE_CONFIG, "--seed", EXAMPLE_SEED];
+  const connections = async (): Promise<number> =>
+    (await pg.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [name])).rows[0]!.n;
+  const [, url] = await servingReplica(t, tempDir(t), [...args, "--db-pool", "2"]);
+  const via = client(url, KEYS.admin);
+  // Every call waits on the database for its nonce and its groups: 40 at once would take 10 connections by default.
+  const answers = await Promise.all(Array.from({ length: 40 }, () => via.request<{ TotalCount: number }>("DescribeScalingGroups", HZ)));
+  t.ok(answers.every((a) => a.TotalCount === 3), "every call answered");
+  const opened = await connections();
+  t.ok(opened >= 1 && opened <= 2, `${opened} connections (idle ones are kept, so this is every one the pool opened)`);
+
+  const refused = serveProcess(t, tempDir(t), [...args, "--db-pool", "0"]);
+  t.equal(await refused.exit, 2);
+  t.match(refused.stderr(), /--db-pool 0: expected a whole number from 1 to 1000/);
+});

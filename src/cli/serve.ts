@@ -18,6 +18,7 @@ export interface ServeOptions {
   seed?: string;
   watchInterval?: string;
   nonceStore?: string;
+  dbPool?: string;
 }
 
 /** The server's packages: optional peer dependencies, loaded by `serve` only (pg too, for a postgres:// database). */
@@ -27,9 +28,9 @@ export const SERVER_PACKAGES = ["fastify", "better-sqlite3", "kysely", "pino"] a
 export const EXAMPLE_CONFIG = fileURLToPath(new URL("../../examples/service/config.json", import.meta.url));
 export const EXAMPLE_SEED = fileURLToPath(new URL("../../examples/service/seed.json", import.meta.url));
 
-function wholeNumber(flag: string, text: string, max: number): number {
+function wholeNumber(flag: string, text: string, max: number, min = 0): number {
   const n = Number(text);
-  if (!/^\d{1,9}$/.test(text) || n > max) throw new InputError(`${flag} ${text}: expected a whole number from 0 to ${max}`);
+  if (!/^\d{1,9}$/.test(text) || n < min || n > max) throw new InputError(`${flag} ${text}: expected a whole number from ${min} to ${max}`);
   return n;
 }
 
@@ -60,6 +61,7 @@ export async function runServe(io: Io, options: ServeOptions): Promise<number> {
       ...(seedFile ? { seedFile } : {}),
       ...(options.watchInterval !== undefined ? { watchIntervalMs: wholeNumber("--watch-interval", options.watchInterval, 3_600_000) } : {}),
       ...(options.nonceStore !== undefined ? { nonceStore: options.nonceStore } : {}),
+      ...(options.dbPool !== undefined ? { dbPoolSize: wholeNumber("--db-pool", options.dbPool, 1000, 1) } : {}),
     });
   } catch (e) {
     if (e instanceof ConfigError) throw new InputError(`${configFile ?? options.db}: the service does not start with this configuration\n${e.problems.join("\n")}`);
@@ -101,6 +103,7 @@ export function registerServe(program: Command, io: Io, setExit: (code: number) 
     .option("--host <h>", "address to listen on", "127.0.0.1")
     .option("--seed <file>", "resources to create at start where missing (request-file store form)")
     .option("--nonce-store <url>", "signature nonces shared by replicas: redis://HOST:PORT[/DB] or postgres://USER@HOST:PORT/DB (default: the database)")
+    .option("--db-pool <n>", "connections this replica keeps to a postgres:// database (default 10); size it so that replicas × pool stays under the server's max_connections")
     .option("--watch-interval <ms>", "how often to check the config and policy files (default 1000) or the database's configuration versions (default 250) for changes; 0 turns it off")
     .action(async (opts: ServeOptions) => setExit(await runServe(io, opts)));
 }

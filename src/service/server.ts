@@ -48,6 +48,8 @@ export interface ServiceOptions {
   readonly dependencyTimeoutMs?: number;
   /** `redis://…` or `postgres://…`: signature nonces shared by replicas; default: the service's database. */
   readonly nonceStore?: string;
+  /** Connections this replica keeps to a PostgreSQL database (`OpenDatabaseOptions.poolSize`; default 10). */
+  readonly dbPoolSize?: number;
 }
 
 export interface RunningService {
@@ -195,7 +197,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const onDatabaseError = (e: Error): void => log.error({ err: { type: e.name, message: e.message } }, "database connection error");
   let store: Store;
   try {
-    store = await Store.open(dbPath, { onError: onDatabaseError });
+    store = await Store.open(dbPath, { onError: onDatabaseError, ...(options.dbPoolSize !== undefined ? { poolSize: options.dbPoolSize } : {}) });
   } catch (e) {
     await configSource.close();
     throw e;
