@@ -18,7 +18,8 @@ import { cliIn } from "./helpers/cli.js";
 import { ACCOUNT, REPO, sendV1, tempDir, type LogLine } from "./helpers/service.js";
 import { testPostgres, type TestPostgres } from "./helpers/servers.js";
 
-type Test = typeof t;
+/** What a backend needs of a test: a teardown, and a skip when its server is unreachable (root or subtest alike). */
+type Test = Pick<typeof t, "teardown" | "skip" | "comment">;
 
 /** Not the bundled example's secret for this key: a service serving the example could not verify her signature. */
 const ALICE = ["AKIDALICE0001", "s3cr3t-alice-pushed"] as const;

@@ -35,9 +35,7 @@ interface Groups {
 const ids = (r: Groups): string[] => r.ScalingGroups.ScalingGroup.map((g) => g.ScalingGroupId);
 
 /** The part of a tap test `denied` uses (the root and subtests differ in type, not in this). */
-interface Asserts {
-  equal(found: unknown, wanted: unknown, message?: string): void;
-}
+type Asserts = Pick<typeof t, "equal">;
 
 function denied(t: Asserts, e: ClientError, kind: "ImplicitDeny" | "ExplicitDeny", action: string): void {
   t.equal(e.code, "Forbidden.Unauthorized", `${action}: Forbidden.Unauthorized`);

@@ -35,7 +35,7 @@ function sarifValidator() {
   ajv.addFormat("uri", (s: string) => parses(s));
   ajv.addFormat("uri-reference", (s: string) => parses(s, "file:///base/"));
   ajv.addFormat("date-time", (s: string) => !Number.isNaN(Date.parse(s)));
-  return ajv.compile({ ...rest, $id: id });
+  return ajv.compile<unknown>({ ...rest, $id: id as string });
 }
 const validate = sarifValidator();
 

@@ -93,14 +93,14 @@ t.test("Redis: keys carry the prefix and Redis expires them (PX)", async (t) => 
   const redis = await testRedis(t);
   if (!redis) return;
   const store = new RedisNonceStore(redis.client, { prefix: redis.prefix });
-  t.equal(await store.remember("AKID\nn", TTL_MS, 0), true);
+  t.equal(await store.remember("AKID\nn", TTL_MS), true);
   const ttl = await redis.client.pTTL(`${redis.prefix}AKID\nn`);
   t.ok(ttl > 0 && ttl <= TTL_MS, `a TTL of at most ${TTL_MS} ms is set (${ttl})`);
 
-  t.equal(await store.remember("AKID\nshort", 50, 0), true);
-  t.equal(await store.remember("AKID\nshort", 50, 0), false, "live");
+  t.equal(await store.remember("AKID\nshort", 50), true);
+  t.equal(await store.remember("AKID\nshort", 50), false, "live");
   let polls = 0;
-  while (!(await store.remember("AKID\nshort", 50, 0))) {
+  while (!(await store.remember("AKID\nshort", 50))) {
     polls += 1;
     if (polls > 500) break;
     await new Promise((r) => setTimeout(r, 20));

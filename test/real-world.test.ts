@@ -85,7 +85,7 @@ t.test("every corpus policy without Errors loads for eval, test and serve", asyn
     const [policy] = loadPolicyTexts([{ label: file, text }], KINDS[file]);
     t.equal(policy?.kind, KINDS[file] ?? lint(file).kind, file);
   }
-  for (const file of BROKEN) t.throws(() => loadPolicyTexts([{ label: file, text: readFileSync(join(DIR, file), "utf8") }]), undefined, `${file} is refused`);
+  for (const file of BROKEN) t.throws(() => loadPolicyTexts([{ label: file, text: readFileSync(join(DIR, file), "utf8") }]), `${file} is refused`);
 });
 
 t.test("serve loads a policy whose only findings are Warnings, and logs them", async (t) => {

@@ -7,16 +7,13 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import pg from "pg";
+import type { Test } from "tap";
 import { createClient } from "redis";
 
 export const POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
 export const REDIS_URL = "redis://127.0.0.1:6379";
 
-interface TestLike {
-  teardown(fn: () => unknown): void;
-  skip(message: string): void;
-  comment(message: string): void;
-}
+type TestLike = Pick<Test, "teardown" | "skip" | "comment">;
 
 const suffix = (): string => randomBytes(6).toString("hex");
 
@@ -24,7 +21,7 @@ function unreachable(t: TestLike, server: string, error: unknown): undefined {
   const reason = `${server} is unreachable (${error instanceof Error ? error.message : String(error)})`;
   if (process.env["CI"]) throw new Error(`${reason}: CI must run these tests against a real server`);
   t.comment(`skipped: ${reason}`);
-  t.skip(reason);
+  t.skip(reason, () => {});
   return undefined;
 }
 
@@ -62,7 +59,8 @@ export async function testPostgres(t: TestLike): Promise<TestPostgres | undefine
   return { pool, schema, url: `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`, connect };
 }
 
-export type TestRedisClient = ReturnType<typeof createClient>;
+const redisClient = () => createClient({ url: REDIS_URL, socket: { reconnectStrategy: false, connectTimeout: 5000 } });
+export type TestRedisClient = ReturnType<typeof redisClient>;
 
 export interface TestRedis {
   readonly client: TestRedisClient;
@@ -76,7 +74,7 @@ export interface TestRedis {
 export async function testRedis(t: TestLike): Promise<TestRedis | undefined> {
   const clients: TestRedisClient[] = [];
   const connect = async (): Promise<TestRedisClient> => {
-    const client = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false, connectTimeout: 5000 } });
+    const client = redisClient();
     client.on("error", () => undefined); // reported by the command that meets it
     await client.connect();
     clients.push(client);
