@@ -48,3 +48,17 @@ t.test("a policy with Errors stops the start, with the lint findings", async (t)
   t.match(served.stderr(), /bad\.json:1:\d+ Error action-unknown "ess:Describle\*"/);
   t.notMatch(served.stderr(), /\n\s+at /, "no stack trace");
 });
+
+t.test("a --db file that can't be created is a usage error that names it, at once (Node's recursive mkdir would spin)", { skip: existsSync("/proc/1") ? false : "needs Linux's /proc" }, async (t) => {
+  // /proc/1 exists but takes no new entries: mkdir of /proc/1/x is ENOENT however often it is retried.
+  const cases = [
+    ["/proc/1/x/ess.db", /--db \/proc\/1\/x\/ess\.db: cannot create the directory \/proc\/1\/x \(ENOENT\)/],
+    ["/proc/self/ess.db", /--db \/proc\/self\/ess\.db: unable to open database file/],
+  ] as const;
+  for (const [db, message] of cases) {
+    const served = serveProcess(t, tempDir(t), ["--port", "0", "--db", db]);
+    t.equal(await served.exit, 2, db);
+    t.match(served.stderr(), message);
+    t.notMatch(served.stderr(), /internal error/);
+  }
+});

@@ -16,7 +16,7 @@
  * of another process (a deferred `BEGIN` would fail with SQLITE_BUSY at its first write). PostgreSQL
  * transactions are READ COMMITTED; writers lock the rows they depend on explicitly (`SELECT … FOR UPDATE`).
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DatabaseConnection, Kysely, SqliteDatabase, SqliteStatement } from "kysely";
 import { loadWithPeers } from "../optional-peer.js";
@@ -103,15 +103,35 @@ export async function openDatabase<DB>(target: string, options: OpenDatabaseOpti
   return isPostgresTarget(target) ? openPostgres<DB>(target, options) : openSqlite<DB>(target);
 }
 
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdir never returns where a level can't be created though
+ * its parent exists (`/proc/1/x`), and a service must say so instead of hanging at start.
+ */
+function createDirectories(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) createDirectories(parent);
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`cannot create the directory ${dir} (${(e as NodeJS.ErrnoException).code})`);
+  }
+}
+
 async function openSqlite<DB>(file: string): Promise<OpenedDatabase<DB>> {
   if (file === "") throw new DatabaseTargetError(file, "empty path");
   const { kysely, Sqlite } = await loadWithPeers("the service's SQLite database", ["kysely", "better-sqlite3"], async () => ({
     kysely: await import("kysely"),
     Sqlite: (await import("better-sqlite3")).default,
   }));
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new Sqlite(file);
-  sqlite.pragma("journal_mode = WAL");
+  let sqlite: InstanceType<typeof Sqlite>;
+  try {
+    if (file !== ":memory:") createDirectories(dirname(file));
+    sqlite = new Sqlite(file);
+    sqlite.pragma("journal_mode = WAL");
+  } catch (e) {
+    throw new DatabaseTargetError(file, e instanceof Error ? e.message : String(e));
+  }
   sqlite.pragma("foreign_keys = ON");
   // Writers of other processes sharing the file wait for each other rather than fail at once.
   sqlite.pragma("busy_timeout = 5000");
