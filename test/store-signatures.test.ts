@@ -8,7 +8,7 @@ import t from "tap";
 import fc from "fast-check";
 import { loadPolicy } from "../src/policy/parse.js";
 import { residual } from "../src/residual/residual.js";
-import { pageGroups, pageTagRows } from "../src/service/list.js";
+import { allowedSignatures, pageGroups, pageTagRows, SIGNATURE_LIMIT } from "../src/service/list.js";
 import { Store } from "../src/service/store.js";
 import { DIALECTS, groupRow, tempDir, testDatabase, UNDO_SCHEMA_6 } from "./helpers/service.js";
 
@@ -211,4 +211,27 @@ t.test("a tag-based principal's TotalCount reads none of the region's groups (ro
   const tagRows = await rowsRead((tx) => pageTagRows(tx, allowed, { regionId: region, offset: 0, limit }));
   t.equal(tagRows.result?.total, (size / 4) * 2, "ListTagResources counts two tag rows per allowed group");
   t.ok(tagRows.rows < size / 10, `ListTagResources' count reads ${tagRows.rows} rows, the page's only`);
+});
+
+for (const dialect of DIALECTS) t.test(`a region of more tag sets than the signature limit is counted by the other plans, as exactly (${dialect})`, async (t) => {
+  const target = await testDatabase(t, dialect, tempDir(t));
+  if (target === undefined) return;
+  const store = await Store.open(target);
+  t.teardown(() => store.close());
+  const region = "cn-hangzhou";
+  const ids = Array.from({ length: SIGNATURE_LIMIT + 1 }, (_, i) => `asg-${String(i).padStart(5, "0")}`);
+  // A Name tag of its own on every group: as many signatures as groups.
+  await store.transaction(async (tx) => {
+    for (const [i, id] of ids.entries()) {
+      await tx.groups.insert(groupRow({ id, regionId: region, name: id, creationTime: "2030-01-01T00:00:00Z" }));
+      await tx.putTags(id, [{ key: "Name", value: id, propagate: false }, ...(i % 3 === 0 ? [{ key: "team", value: "game1", propagate: false }] : [])]);
+    }
+  });
+  const policy = loadPolicy(JSON.stringify({ Version: "1", Statement: [{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/team": "game1" } } }] }), { name: "team" });
+  const allowed = residual([policy], "ess:DescribeScalingGroups", { region, account: "1609982529920904" });
+  const expected = ids.filter((_, i) => i % 3 === 0);
+  t.equal(await allowedSignatures(store, allowed, region), undefined, `${ids.length} signatures: not decided one by one`);
+  t.strictSame(await pageGroups(store, allowed, { regionId: region, offset: 2, limit: 3 }), { ids: expected.slice(2, 5), total: expected.length }, "counted by another plan");
+  await store.groups.remove(ids[1]!);
+  t.equal((await allowedSignatures(store, allowed, region))?.groups, expected.length, `${SIGNATURE_LIMIT} signatures: decided one by one`);
 });

@@ -3,7 +3,9 @@
  * and `COUNT(*)` all run in the database (SQLite or PostgreSQL). Each query visits either the region's groups in page order, or only the
  * groups carrying a tag the residual needs (its `candidates`, sought in the tag indexes), whichever looks
  * shorter; a count of a whole region is read from the counter the store keeps, and a count of most of it is that
- * counter less the few groups a Deny on a tag rejects. When the residual is not exact in
+ * counter less the few groups a Deny on a tag rejects; when the residual reads tags and resource groups only, a
+ * count is the sum of the counters of the region's tag signatures it allows (decided with `matches`, once per
+ * signature), and reads no group. When the residual is not exact in
  * SQL, the SQL selects a superset and every row is re-checked with `matches`, reading the superset in batches in
  * the same order, so the page and the count stay those of the exact filter.
  */
@@ -115,7 +117,7 @@ interface OrderedId {
  * about what the scan they spare does, and their ids would make a long `IN` list: the other plans are used. A
  * query of one row more than this tells, so a region of unique tag sets costs this many rows, not its size.
  */
-const SIGNATURE_LIMIT = 500;
+export const SIGNATURE_LIMIT = 500;
 
 /** The groups of a region the residual allows, decided one tag signature at a time. */
 export interface SignedGroups {
