@@ -113,9 +113,10 @@ interface OrderedId {
 }
 
 /**
- * Past this many tag signatures in a region (a unique Name tag per group gives one each), deciding them costs
- * about what the scan they spare does, and their ids would make a long `IN` list: the other plans are used. A
- * query of one row more than this tells, so a region of unique tag sets costs this many rows, not its size.
+ * A signature costs a JSON parse and a `matches`, about what a few groups of a scan cost; a region with many (a
+ * unique Name tag per group gives one each) gains little from them and would bind a long `IN` list, so past this
+ * many the other plans are used. One row more than this is read to tell: a region of unique tag sets pays this
+ * many rows, not its size.
  */
 export const SIGNATURE_LIMIT = 500;
 
