@@ -244,8 +244,9 @@ const MIGRATIONS: readonly (string | { readonly sqlite: string; readonly postgre
   // residual that does not read the group's id, so a list call decides each signature once and sums its groups
   // (src/service/list.ts). Each group points at the row of its canonical tag list (`[resource group, [[key,
   // value]…] by key]`, JSON), re-signed by triggers on every write to its tags or resource group; a counter per
-  // (region, signature) is kept like the region's. Two texts for one tag set (a race between PostgreSQL replicas)
-  // only split a count in two; one text is always exactly one tag set.
+  // (region, signature) is kept like the region's, dropped at zero. Two rows for one tag set (PostgreSQL replicas
+  // signing it at once) only split its count in two; a row is always exactly one tag set. Signature rows are not
+  // deleted (a group tagged key by key passes through several): list calls read only the counted ones.
   {
     sqlite: `
     ALTER TABLE scaling_groups ADD COLUMN tag_signature INTEGER;
