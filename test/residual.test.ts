@@ -12,7 +12,7 @@ import type { Policy } from "../src/policy/ast.js";
 import { parsePolicy } from "../src/policy/parse.js";
 import { residual, type Knowns, type ListResidual, type ResidualRow } from "../src/residual/residual.js";
 import { remainders, toSql, type SqlSchema } from "../src/residual/sql.js";
-import { pageGroups, pageTagRows, RESIDUAL_SCHEMA, residualFilter } from "../src/service/list.js";
+import { allowedSignatures, pageGroups, pageTagRows, RESIDUAL_SCHEMA, residualFilter } from "../src/service/list.js";
 import { Store } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
 import { DIALECTS, groupRow, type Dialect } from "./helpers/service.js";
@@ -238,8 +238,9 @@ function allowedInOrder(input: EvaluationInput, knowns: Knowns, groups: Groups, 
   return expected;
 }
 
-for (const dialect of DIALECTS) t.test(`random policy sets × random stores: matches, SQL pages and counts (scanning, seeking, subtracting) equal the per-group decision (${dialect})`, async (t) => {
+for (const dialect of DIALECTS) t.test(`random policy sets × random stores: matches, SQL pages and counts (scanning, seeking, subtracting, by tag signature) equal the per-group decision (${dialect})`, async (t) => {
   let compared = 0;
+  let signed = 0;
   let allowed = 0;
   let inexact = 0;
   let sought = 0;
@@ -276,7 +277,19 @@ for (const dialect of DIALECTS) t.test(`random policy sets × random stores: mat
         if (missing !== undefined) throw new Error(`${missing} is allowed but not among the candidates ${filter.candidates.sql}`);
       }
       const want = { ids: expected.slice(offset, offset + limit), total: expected.length };
-      for (const plan of [undefined, "scan", "seek", "subtract"] as const) {
+      const expectedTags = expected.flatMap((id) => groups.find(([g]) => g === id)![1].tags.map(([key, value]) => `${id}:${key}=${value}`));
+      const signatures = await allowedSignatures(db, r, REGION);
+      if (signatures) {
+        signed++;
+        if (signatures.groups !== expected.length || signatures.tagRows !== expectedTags.length) {
+          throw new Error(`signatures allow ${signatures.groups} groups, ${signatures.tagRows} tag rows; the engine ${expected.length}, ${expectedTags.length}`);
+        }
+      }
+      const tagPage = await pageTagRows(db, r, { regionId: REGION, offset, limit });
+      if (tagPage && JSON.stringify([tagPage.rows.map((row) => `${row.groupId}:${row.key}=${row.value}`), tagPage.total]) !== JSON.stringify([expectedTags.slice(offset, offset + limit), expectedTags.length])) {
+        throw new Error(`pageTagRows gave ${JSON.stringify(tagPage)}, the engine ${JSON.stringify(expectedTags)}`);
+      }
+      for (const plan of [undefined, "scan", "seek", "subtract", "signature"] as const) {
         const page = await pageGroups(db, r, { regionId: REGION, offset, limit, ...(plan ? { plan } : {}) });
         if (JSON.stringify(page) !== JSON.stringify(want)) throw new Error(`pageGroups (${plan ?? "chosen"}) gave ${JSON.stringify(page)}, the engine ${JSON.stringify(want)}`);
         const uncounted = await pageGroups(db, r, { regionId: REGION, offset, limit, count: false, ...(plan ? { plan } : {}) });
@@ -290,6 +303,7 @@ for (const dialect of DIALECTS) t.test(`random policy sets × random stores: mat
   t.ok(inexact > runs / 30, `${inexact} policy sets re-checked row by row`);
   t.ok(sought > runs / 30, `${sought} policy sets counted by seeking tag candidates as well as by scanning`);
   t.ok(subtracted > runs / 50, `${subtracted} policy sets counted as the region less the groups sought as rejected`);
+  t.ok(signed > runs / 10, `${signed} policy sets counted by deciding the region's tag signatures`);
 });
 
 for (const dialect of DIALECTS) t.test(`re-checking reads the superset in batches and keeps order and count (${dialect})`, async (t) => {
@@ -300,7 +314,8 @@ for (const dialect of DIALECTS) t.test(`re-checking reads the superset in batche
   const small = policyOf([{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { NumericLessThan: { "acs:ResourceTag/size": "2" } } }]);
   const r = residual(identity(small), ACTION, KNOWNS);
   const expected = groups.filter(([, g]) => Number(g.tags[0]![1]) < 2).map(([id]) => id);
-  t.strictSame(await pageGroups(db, r, { regionId: REGION, offset: 300, limit: 5 }), { ids: expected.slice(300, 305), total: expected.length });
+  t.strictSame(await pageGroups(db, r, { regionId: REGION, offset: 300, limit: 5, plan: "scan" }), { ids: expected.slice(300, 305), total: expected.length });
+  t.strictSame(await pageGroups(db, r, { regionId: REGION, offset: 300, limit: 5 }), { ids: expected.slice(300, 305), total: expected.length }, "counted by tag signature");
   t.strictSame((await pageGroups(db, r, { regionId: REGION, offset: 300, limit: 5, count: false })).ids, expected.slice(300, 305), "a page without its count stops early");
   t.equal((await db.findAllowed(REGION, r, [])).group?.scalingGroupId, expected[0], "the oldest allowed group");
   for (const [i, [id]] of groups.slice(0, 20).entries()) {

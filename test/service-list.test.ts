@@ -14,7 +14,7 @@ import { residual } from "../src/residual/residual.js";
 import { pageGroups } from "../src/service/list.js";
 import { Store, type TagRow } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
-import { ACCOUNT, client, DIALECTS, failure, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, testDatabase, UNBOUND_TASK, UNDO_SCHEMA_5 } from "./helpers/service.js";
+import { ACCOUNT, client, DIALECTS, failure, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, testDatabase, UNBOUND_TASK, UNDO_SCHEMA_5, UNDO_SCHEMA_6 } from "./helpers/service.js";
 
 const REGION = "cn-hangzhou";
 const TAGS: readonly (readonly [string, string])[][] = [
@@ -190,7 +190,7 @@ for (const dialect of DIALECTS) t.test(`a region's group count is backfilled whe
   for (const [i, id] of ["asg-1", "asg-2", "asg-3"].entries()) {
     await old.groups.insert(groupRow({ id, regionId: i === 2 ? "cn-beijing" : REGION, name: id, creationTime: `2030-01-01T00:00:0${i}Z` }));
   }
-  for (const statement of UNDO_SCHEMA_5[dialect].split(";").filter((s) => s.trim() !== "")) await old.execute(statement);
+  for (const statement of (UNDO_SCHEMA_6[dialect] + UNDO_SCHEMA_5[dialect]).split(";").filter((s) => s.trim() !== "")) await old.execute(statement);
   await old.execute(dialect === "sqlite" ? "PRAGMA user_version = 4" : "UPDATE ess_authz_schema_version SET version = 4");
   await old.close();
   const store = await Store.open(target);

@@ -93,6 +93,19 @@ export function not(part: Residual): Residual {
   return { kind: "not", of: part };
 }
 
+/** Whether deciding the tree needs the group's id (an ARN pattern); otherwise its tags and resource group decide. */
+export function readsGroupId(node: Residual): boolean {
+  switch (node.kind) {
+    case "and":
+    case "or":
+      return node.of.some(readsGroupId);
+    case "not":
+      return readsGroupId(node.of);
+    default:
+      return node.kind === "arn";
+  }
+}
+
 /** The ARN of a scaling group up to its id (`acs:ess:<region>:<account>:scalinggroup/`). */
 export const groupArnPrefix = (region: string, account: string): string => `acs:ess:${region}:${account}:scalinggroup/`;
 

@@ -3,11 +3,13 @@
  * and `COUNT(*)` all run in the database (SQLite or PostgreSQL). Each query visits either the region's groups in page order, or only the
  * groups carrying a tag the residual needs (its `candidates`, sought in the tag indexes), whichever looks
  * shorter; a count of a whole region is read from the counter the store keeps, and a count of most of it is that
- * counter less the few groups a Deny on a tag rejects. When the residual is not exact in
+ * counter less the few groups a Deny on a tag rejects; when the residual reads tags and resource groups only, a
+ * count is the sum of the counters of the region's tag signatures it allows (decided with `matches`, once per
+ * signature), and reads no group. When the residual is not exact in
  * SQL, the SQL selects a superset and every row is re-checked with `matches`, reading the superset in batches in
  * the same order, so the page and the count stay those of the exact filter.
  */
-import type { ListResidual } from "../residual/residual.js";
+import { readsGroupId, type ListResidual } from "../residual/residual.js";
 import { toSql, type SqlFilter, type SqlSchema } from "../residual/sql.js";
 import type { Store } from "./store.js";
 
@@ -44,10 +46,11 @@ export interface GroupQuery {
   /** Count every allowed group (default); when false, `total` counts only up to the end of the page. */
   readonly count?: boolean;
   /**
-   * Visit the region's groups in order (`scan`), the tag filter's candidates (`seek`), or count the region less
-   * the groups it rejects (`subtract`, when it can); chosen by size when unset.
+   * Visit the region's groups in order (`scan`), the tag filter's candidates (`seek`), count the region less
+   * the groups it rejects (`subtract`, when it can), or count the groups of the tag signatures it allows
+   * (`signature`, when it can); chosen by size when unset.
    */
-  readonly plan?: "scan" | "seek" | "subtract";
+  readonly plan?: "scan" | "seek" | "subtract" | "signature";
 }
 
 export interface GroupPage {
@@ -109,9 +112,71 @@ interface OrderedId {
   readonly resource_group_id: string | null;
 }
 
+/**
+ * A signature costs a JSON parse and a `matches`, about what a few groups of a scan cost; a region with many (a
+ * unique Name tag per group gives one each) gains little from them and would bind a long `IN` list, so past this
+ * many the other plans are used. One row more than this is read to tell: a region of unique tag sets pays this
+ * many rows, not its size.
+ */
+export const SIGNATURE_LIMIT = 500;
+
+/** The groups of a region the residual allows, decided one tag signature at a time. */
+export interface SignedGroups {
+  /** The allowed groups (alias `g`): their signature is among the allowed ones. */
+  readonly clause: SqlClause;
+  readonly groups: number;
+  /** The allowed groups' tag rows. */
+  readonly tagRows: number;
+}
+
+/**
+ * Decides each tag signature of the region (src/service/store.ts, migration 6) with the residual's own `matches`
+ * and sums the counters of those it allows: exact, whether or not the residual's SQL is. Undefined when the
+ * residual reads the group's id, or the region has more than SIGNATURE_LIMIT signatures.
+ */
+export async function allowedSignatures(store: Store, allowed: ListResidual, regionId: string): Promise<SignedGroups | undefined> {
+  if (readsGroupId(allowed.tree)) return undefined;
+  const signatures = await store.query<{ signature_id: number; group_count: number; signature: string }>(
+    "SELECT c.signature_id, c.group_count, s.signature FROM scaling_group_signature_counts c JOIN scaling_group_tag_signatures s ON s.id = c.signature_id WHERE c.region_id = ? LIMIT ?",
+    [regionId, SIGNATURE_LIMIT + 1],
+  );
+  if (signatures.length > SIGNATURE_LIMIT) return undefined;
+  const ids: number[] = [];
+  let groups = 0;
+  let tagRows = 0;
+  for (const s of signatures) {
+    const [resourceGroupId, tags] = JSON.parse(s.signature) as [string | null, [string, string][]];
+    // The id is read by no atom of this tree.
+    if (!allowed.matches({ scalingGroupId: "", tags, ...(resourceGroupId === null ? {} : { resourceGroupId }) })) continue;
+    ids.push(Number(s.signature_id));
+    groups += Number(s.group_count);
+    tagRows += Number(s.group_count) * tags.length;
+  }
+  const clause = ids.length === 0 ? { sql: "1 = 0", params: [] } : { sql: `g.tag_signature IN (${ids.map(() => "?").join(", ")})`, params: ids };
+  return { clause, groups, tagRows };
+}
+
+/**
+ * The `signature` plan: a region's count read from the signature counters rather than from its groups, and the
+ * page as any other plan finds it without a count (the allowed signatures' clause first, cheap to reject a row
+ * with). Undefined when it does not apply: with children, further filters, a page without its count, a residual
+ * true everywhere (the region counter answers), or another plan asked for.
+ */
+async function pageBySignature(store: Store, allowed: ListResidual, query: GroupQuery): Promise<GroupPage | undefined> {
+  if (query.children || (query.where ?? []).length > 0 || query.count === false || allowed.tree.kind === "true") return undefined;
+  if (query.plan !== undefined && query.plan !== "signature") return undefined;
+  const signed = await allowedSignatures(store, allowed, query.regionId);
+  if (!signed) return undefined;
+  if (signed.groups <= query.offset) return { ids: [], total: signed.groups };
+  const { ids } = await pageGroups(store, allowed, { regionId: query.regionId, offset: query.offset, limit: query.limit, where: [signed.clause], count: false });
+  return { ids, total: signed.groups };
+}
+
 export async function pageGroups(store: Store, allowed: ListResidual, query: GroupQuery): Promise<GroupPage> {
   const filter = residualFilter(store, allowed);
   if (filter.none) return { ids: [], total: 0 };
+  const signed = await pageBySignature(store, allowed, query);
+  if (signed) return signed;
   const listed = query.children ? "c" : "g";
   const clauses = [{ sql: `${listed}.region_id = ?`, params: [query.regionId] }, ...(query.where ?? []), filter];
   const tables = query.children ? `${query.children} c JOIN scaling_groups g ON g.id = c.group_id` : "scaling_groups g";
@@ -197,6 +262,7 @@ export async function pageTagRows(store: Store, allowed: ListResidual, query: Om
     `SELECT tag.group_id, tag.key, tag.value, tag.propagate ${from} ORDER BY g.creation_time, g.id${byCodePoint(store)}, tag.rowid LIMIT ? OFFSET ?`,
     [...params, query.limit, query.offset],
   );
-  const total = await count(store, from, params);
+  const signed = (query.where ?? []).length === 0 ? await allowedSignatures(store, allowed, query.regionId) : undefined;
+  const total = signed ? signed.tagRows : await count(store, from, params);
   return { rows: rows.map((r) => ({ groupId: r.group_id, key: r.key, value: r.value, propagate: r.propagate === 1 })), total };
 }

@@ -17,6 +17,23 @@ import { DatabaseTargetError, openDatabase, type OpenDatabaseOptions, type SqlDi
 import { carrying, pageGroups } from "./list.js";
 
 /**
+ * A group's tag signature in SQLite (`g` its row): `[resource group, [[key, value]…]]` with tags by key (binary),
+ * which are unique per group.
+ */
+const sqliteSignature = (g: string): string =>
+  `json_array(${g}.resource_group_id, json((SELECT json_group_array(json_array(t.key, t.value) ORDER BY t.key) FROM scaling_group_tags t WHERE t.group_id = ${g}.id)))`;
+
+/** Points the group `id` at its signature's row, created when new (a trigger's statements; none when the group is gone). */
+const sqliteSign = (id: string): string => `
+      INSERT INTO scaling_group_tag_signatures (signature) SELECT ${sqliteSignature("g")} FROM scaling_groups g WHERE g.id = ${id} ON CONFLICT (signature) DO NOTHING;
+      UPDATE scaling_groups AS g SET tag_signature = (SELECT s.id FROM scaling_group_tag_signatures s WHERE s.signature = ${sqliteSignature("g")}) WHERE g.id = ${id};`;
+
+/** A trigger's statements taking the old row out of its (region, signature) count, dropped at zero. */
+const sqliteUncount = `
+      UPDATE scaling_group_signature_counts SET group_count = group_count - 1 WHERE region_id = OLD.region_id AND signature_id = OLD.tag_signature;
+      DELETE FROM scaling_group_signature_counts WHERE region_id = OLD.region_id AND signature_id = OLD.tag_signature AND group_count = 0;`;
+
+/**
  * Each entry upgrades the schema by one version; never edit a released entry. Versions are counted by
  * `PRAGMA user_version` in SQLite and in the table `ess_authz_schema_version` in PostgreSQL. An entry is SQL for
  * both dialects, written for SQLite and translated by `forDialect`, or one text per dialect.
@@ -221,6 +238,121 @@ const MIGRATIONS: readonly (string | { readonly sqlite: string; readonly postgre
       FOR EACH ROW EXECUTE FUNCTION scaling_groups_count_region();
     CREATE TRIGGER scaling_groups_counted_move AFTER UPDATE OF region_id ON scaling_groups
       FOR EACH ROW WHEN (NEW.region_id IS DISTINCT FROM OLD.region_id) EXECUTE FUNCTION scaling_groups_count_region();
+    `,
+  },
+  // Tag signatures: groups with the same tags (exact keys and values) and resource group are decided alike by any
+  // residual that does not read the group's id, so a list call decides each signature once and sums its groups
+  // (src/service/list.ts). Each group points at the row of its canonical tag list (`[resource group, [[key,
+  // value]…] by key]`, JSON), re-signed by triggers on every write to its tags or resource group; a counter per
+  // (region, signature) is kept like the region's, dropped at zero. Two rows for one tag set (PostgreSQL replicas
+  // signing it at once) only split its count in two; a row is always exactly one tag set. Signature rows are not
+  // deleted (a group tagged key by key passes through several): list calls read only the counted ones.
+  {
+    sqlite: `
+    ALTER TABLE scaling_groups ADD COLUMN tag_signature INTEGER;
+    CREATE TABLE scaling_group_tag_signatures (
+      id INTEGER PRIMARY KEY,
+      signature TEXT NOT NULL UNIQUE
+    ) STRICT;
+    CREATE TABLE scaling_group_signature_counts (
+      region_id TEXT NOT NULL,
+      signature_id INTEGER NOT NULL,
+      group_count INTEGER NOT NULL,
+      PRIMARY KEY (region_id, signature_id)
+    ) STRICT;
+    CREATE TRIGGER scaling_groups_signature_counted_change AFTER UPDATE OF region_id, tag_signature ON scaling_groups
+      WHEN NEW.region_id IS NOT OLD.region_id OR NEW.tag_signature IS NOT OLD.tag_signature BEGIN
+      ${sqliteUncount}
+      INSERT INTO scaling_group_signature_counts (region_id, signature_id, group_count) SELECT NEW.region_id, NEW.tag_signature, 1 WHERE NEW.tag_signature IS NOT NULL
+        ON CONFLICT (region_id, signature_id) DO UPDATE SET group_count = group_count + 1;
+    END;
+    CREATE TRIGGER scaling_groups_signature_counted_delete AFTER DELETE ON scaling_groups BEGIN
+      ${sqliteUncount}
+    END;
+    CREATE TRIGGER scaling_groups_signed_insert AFTER INSERT ON scaling_groups BEGIN
+      ${sqliteSign("NEW.id")}
+    END;
+    CREATE TRIGGER scaling_groups_signed_move AFTER UPDATE OF resource_group_id ON scaling_groups WHEN NEW.resource_group_id IS NOT OLD.resource_group_id BEGIN
+      ${sqliteSign("NEW.id")}
+    END;
+    CREATE TRIGGER scaling_group_tags_signed_insert AFTER INSERT ON scaling_group_tags BEGIN
+      ${sqliteSign("NEW.group_id")}
+    END;
+    CREATE TRIGGER scaling_group_tags_signed_delete AFTER DELETE ON scaling_group_tags BEGIN
+      ${sqliteSign("OLD.group_id")}
+    END;
+    CREATE TRIGGER scaling_group_tags_signed_update AFTER UPDATE OF group_id, key, value ON scaling_group_tags
+      WHEN NEW.group_id IS NOT OLD.group_id OR NEW.key IS NOT OLD.key OR NEW.value IS NOT OLD.value BEGIN
+      ${sqliteSign("OLD.group_id")}
+      ${sqliteSign("NEW.group_id")}
+    END;
+    INSERT INTO scaling_group_tag_signatures (signature) SELECT DISTINCT ${sqliteSignature("g")} FROM scaling_groups g WHERE true ON CONFLICT (signature) DO NOTHING;
+    UPDATE scaling_groups AS g SET tag_signature = (SELECT s.id FROM scaling_group_tag_signatures s WHERE s.signature = ${sqliteSignature("g")});
+  `,
+    // PostgreSQL: btree keys are limited to about 2.7 kB, and 20 tags of 128-character keys and values exceed it,
+    // so signatures are found by a hash of their text, then compared whole, and not declared unique.
+    postgres: `
+    ALTER TABLE scaling_groups ADD COLUMN tag_signature BIGINT;
+    CREATE TABLE scaling_group_tag_signatures (
+      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      signature TEXT NOT NULL
+    );
+    CREATE INDEX scaling_group_tag_signatures_text ON scaling_group_tag_signatures (md5(signature));
+    CREATE TABLE scaling_group_signature_counts (
+      region_id TEXT NOT NULL,
+      signature_id BIGINT NOT NULL,
+      group_count BIGINT NOT NULL,
+      PRIMARY KEY (region_id, signature_id)
+    );
+    CREATE FUNCTION scaling_groups_sign(signed_id TEXT) RETURNS void LANGUAGE plpgsql AS $$
+    DECLARE
+      canonical TEXT;
+      found_id BIGINT;
+    BEGIN
+      SELECT json_build_array(g.resource_group_id, (SELECT COALESCE(json_agg(json_build_array(t.key, t.value) ORDER BY t.key COLLATE "C"), '[]'::json)
+        FROM scaling_group_tags t WHERE t.group_id = g.id))::text INTO canonical FROM scaling_groups g WHERE g.id = signed_id;
+      IF canonical IS NULL THEN RETURN; END IF; -- the group is being deleted (its tags go by cascade)
+      SELECT s.id INTO found_id FROM scaling_group_tag_signatures s WHERE md5(s.signature) = md5(canonical) AND s.signature = canonical LIMIT 1;
+      IF found_id IS NULL THEN
+        INSERT INTO scaling_group_tag_signatures (signature) VALUES (canonical) RETURNING id INTO found_id;
+      END IF;
+      UPDATE scaling_groups SET tag_signature = found_id WHERE id = signed_id AND tag_signature IS DISTINCT FROM found_id;
+    END
+    $$;
+    CREATE FUNCTION scaling_groups_signed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_TABLE_NAME = 'scaling_groups' THEN
+        PERFORM scaling_groups_sign(NEW.id);
+        RETURN NULL;
+      END IF;
+      IF TG_OP <> 'INSERT' THEN PERFORM scaling_groups_sign(OLD.group_id); END IF;
+      IF TG_OP <> 'DELETE' THEN PERFORM scaling_groups_sign(NEW.group_id); END IF;
+      RETURN NULL;
+    END
+    $$;
+    CREATE FUNCTION scaling_groups_count_signature() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP <> 'INSERT' AND OLD.tag_signature IS NOT NULL THEN
+        UPDATE scaling_group_signature_counts SET group_count = group_count - 1 WHERE region_id = OLD.region_id AND signature_id = OLD.tag_signature;
+        DELETE FROM scaling_group_signature_counts WHERE region_id = OLD.region_id AND signature_id = OLD.tag_signature AND group_count = 0;
+      END IF;
+      IF TG_OP <> 'DELETE' AND NEW.tag_signature IS NOT NULL THEN
+        INSERT INTO scaling_group_signature_counts AS c (region_id, signature_id, group_count) VALUES (NEW.region_id, NEW.tag_signature, 1)
+          ON CONFLICT (region_id, signature_id) DO UPDATE SET group_count = c.group_count + 1;
+      END IF;
+      RETURN NULL;
+    END
+    $$;
+    CREATE TRIGGER scaling_groups_signature_counted_change AFTER UPDATE OF region_id, tag_signature ON scaling_groups FOR EACH ROW
+      WHEN (NEW.region_id IS DISTINCT FROM OLD.region_id OR NEW.tag_signature IS DISTINCT FROM OLD.tag_signature) EXECUTE FUNCTION scaling_groups_count_signature();
+    CREATE TRIGGER scaling_groups_signature_counted_delete AFTER DELETE ON scaling_groups FOR EACH ROW EXECUTE FUNCTION scaling_groups_count_signature();
+    CREATE TRIGGER scaling_groups_signed_insert AFTER INSERT ON scaling_groups FOR EACH ROW EXECUTE FUNCTION scaling_groups_signed();
+    CREATE TRIGGER scaling_groups_signed_move AFTER UPDATE OF resource_group_id ON scaling_groups FOR EACH ROW
+      WHEN (NEW.resource_group_id IS DISTINCT FROM OLD.resource_group_id) EXECUTE FUNCTION scaling_groups_signed();
+    CREATE TRIGGER scaling_group_tags_signed AFTER INSERT OR DELETE ON scaling_group_tags FOR EACH ROW EXECUTE FUNCTION scaling_groups_signed();
+    CREATE TRIGGER scaling_group_tags_signed_update AFTER UPDATE OF group_id, key, value ON scaling_group_tags FOR EACH ROW
+      WHEN (NEW.group_id IS DISTINCT FROM OLD.group_id OR NEW.key IS DISTINCT FROM OLD.key OR NEW.value IS DISTINCT FROM OLD.value) EXECUTE FUNCTION scaling_groups_signed();
+    SELECT scaling_groups_sign(id) FROM scaling_groups;
     `,
   },
 ];

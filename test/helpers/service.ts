@@ -275,6 +275,36 @@ export const groupRow = (fields: Pick<ScalingGroupRow, "id" | "regionId" | "name
   ...fields,
 });
 
+/** Undoes schema version 6 (tag signatures, their counters and triggers), to build an older database. */
+export const UNDO_SCHEMA_6: Readonly<Record<Dialect, string>> = {
+  sqlite: `
+    DROP TRIGGER scaling_groups_signature_counted_change;
+    DROP TRIGGER scaling_groups_signature_counted_delete;
+    DROP TRIGGER scaling_groups_signed_insert;
+    DROP TRIGGER scaling_groups_signed_move;
+    DROP TRIGGER scaling_group_tags_signed_insert;
+    DROP TRIGGER scaling_group_tags_signed_delete;
+    DROP TRIGGER scaling_group_tags_signed_update;
+    DROP TABLE scaling_group_signature_counts;
+    DROP TABLE scaling_group_tag_signatures;
+    ALTER TABLE scaling_groups DROP COLUMN tag_signature;
+  `,
+  postgres: `
+    DROP TRIGGER scaling_groups_signature_counted_change ON scaling_groups;
+    DROP TRIGGER scaling_groups_signature_counted_delete ON scaling_groups;
+    DROP TRIGGER scaling_groups_signed_insert ON scaling_groups;
+    DROP TRIGGER scaling_groups_signed_move ON scaling_groups;
+    DROP TRIGGER scaling_group_tags_signed ON scaling_group_tags;
+    DROP TRIGGER scaling_group_tags_signed_update ON scaling_group_tags;
+    DROP FUNCTION scaling_groups_count_signature();
+    DROP FUNCTION scaling_groups_signed();
+    DROP FUNCTION scaling_groups_sign(TEXT);
+    DROP TABLE scaling_group_signature_counts;
+    DROP TABLE scaling_group_tag_signatures;
+    ALTER TABLE scaling_groups DROP COLUMN tag_signature;
+  `,
+};
+
 /** Undoes schema version 5 (tag seek indexes, the region group counter and its triggers), to build an older database. */
 export const UNDO_SCHEMA_5: Readonly<Record<Dialect, string>> = {
   sqlite: `
