@@ -105,9 +105,10 @@ export const inList = (column: string, values: ReadonlySet<string>): SqlClause[]
 
 /**
  * One page of a whole-region list, filtered, counted and paged in SQL (src/service/list.ts): groups, or with
- * `children` the children of the allowed groups. `where` adds the operation's own filters (aliases `g`, `c`).
+ * `children` the children of the allowed groups, and with `unbound` the tasks bound to no group too (see
+ * `GroupQuery.unbound`). `where` adds the operation's own filters (aliases `g`, `c`).
  */
-export async function pagedInSql(ctx: OperationContext, list: RegionList, where: readonly SqlClause[], children?: ChildTable): Promise<{
+export async function pagedInSql(ctx: OperationContext, list: RegionList, where: readonly SqlClause[], children?: ChildTable, unbound = false): Promise<{
   ids: readonly string[];
   fields: { TotalCount: number; PageNumber: number; PageSize: number };
 }> {
@@ -117,7 +118,7 @@ export async function pagedInSql(ctx: OperationContext, list: RegionList, where:
     offset: (pageNumber - 1) * pageSize,
     limit: pageSize,
     where: [...where, ...carrying(list.requestTags)],
-    ...(children ? { children } : {}),
+    ...(children ? { children, unbound } : {}),
   });
   return { ids: page.ids, fields: { TotalCount: page.total, PageNumber: pageNumber, PageSize: pageSize } };
 }
