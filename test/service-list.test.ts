@@ -15,7 +15,7 @@ import { residual } from "../src/residual/residual.js";
 import { pageGroups } from "../src/service/list.js";
 import { Store, Table, type AlarmRow, type ScheduledTaskRow, type TagRow } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
-import { ACCOUNT, client, DIALECTS, EXAMPLE_CONFIG, failure, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, testDatabase, UNBOUND_TASK, UNDO_SCHEMA_5 } from "./helpers/service.js";
+import { ACCOUNT, client, DIALECTS, EXAMPLE_CONFIG, failure, GROUP1, GROUP2, GROUP3, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, testDatabase, UNBOUND_TASK, UNDO_SCHEMA_5 } from "./helpers/service.js";
 
 const REGION = "cn-hangzhou";
 const TAGS: readonly (readonly [string, string])[][] = [
@@ -312,4 +312,62 @@ for (const dialect of DIALECTS) t.test(`DescribeScheduledTasks and DescribeAlarm
     }
   }
   t.ok(unboundSeen > 0 && unboundHidden > 0, `unbound tasks both listed (${unboundSeen}) and left out (${unboundHidden})`);
+});
+
+for (const dialect of DIALECTS) t.test(`calls naming children by id read those rows, not every row of the region, and list the allowed ones in order (${dialect})`, async (t) => {
+  const dir = tempDir(t);
+  const database = await testDatabase(t, dialect, dir);
+  if (!database) return;
+  const { url } = await serve(t, { dir, dbFile: database });
+  const writer = await Store.open(database);
+  t.teardown(() => writer.close());
+  const owners = [GROUP1, GROUP2, GROUP3, undefined];
+  await writer.transaction(async (writer) => {
+    for (let i = 0; i < 16; i++) {
+      const groupId = owners[i % owners.length];
+      // Newest first, so the order listed is the rows' own, not the order ids are named in.
+      const row = { regionId: REGION, name: `named-${i}`, creationTime: `2031-01-01T00:00:${String(40 - i).padStart(2, "0")}Z` };
+      const id = String(i).padStart(3, "0");
+      await writer.scheduledTasks.insert({ ...row, id: `task-${id}`, launchTime: "2031-02-01T00:00Z", taskEnabled: true, ...(groupId ? { groupId } : {}) });
+      if (!groupId) continue;
+      await writer.rules.insert({ ...row, id: `asr-named${id}`, ari: `ari:acs:ess:${REGION}:${ACCOUNT}:scalingrule/asr-named${id}`, groupId, ruleType: "SimpleScalingRule" });
+      await writer.configurations.insert({ ...row, id: `asc-named${id}`, groupId, instanceTypes: ["ecs.g6.large"], securityGroupIds: [] });
+      await writer.lifecycleHooks.insert({ ...row, id: `ash-named${id}`, groupId, lifecycleTransition: "SCALE_OUT", defaultResult: "CONTINUE", heartbeatTimeout: 600 });
+    }
+  });
+  const where = Table.prototype.where;
+  let regionReads = 0;
+  Table.prototype.where = function (this: Table<{ id: string }>, filter) {
+    if ((filter as { regionId?: string }).regionId !== undefined) regionReads++;
+    return where.call(this, filter);
+  };
+  t.teardown(() => {
+    Table.prototype.where = where;
+  });
+  const list = <R extends { id: string; groupId?: string; creationTime: string }>(rows: R[]) => rows.filter((row) => row.id.includes("named") || row.id.startsWith("task-"));
+  const kinds = [
+    ["DescribeScheduledTasks", "ScheduledTaskId", list(await writer.scheduledTasks.where({ regionId: REGION })), (r: Record<string, unknown>) => (r.ScheduledTasks as { ScheduledTask: { ScheduledTaskId: string }[] }).ScheduledTask.map((x) => x.ScheduledTaskId)],
+    ["DescribeScalingRules", "ScalingRuleId", list(await writer.rules.where({ regionId: REGION })), (r: Record<string, unknown>) => (r.ScalingRules as { ScalingRule: { ScalingRuleId: string }[] }).ScalingRule.map((x) => x.ScalingRuleId)],
+    ["DescribeScalingConfigurations", "ScalingConfigurationId", list(await writer.configurations.where({ regionId: REGION })), (r: Record<string, unknown>) => (r.ScalingConfigurations as { ScalingConfiguration: { ScalingConfigurationId: string }[] }).ScalingConfiguration.map((x) => x.ScalingConfigurationId)],
+    ["DescribeLifecycleHooks", "LifecycleHookId", list(await writer.lifecycleHooks.where({ regionId: REGION })), (r: Record<string, unknown>) => (r.LifecycleHooks as { LifecycleHook: { LifecycleHookId: string }[] }).LifecycleHook.map((x) => x.LifecycleHookId)],
+  ] as const;
+  const tagsOf = new Map(await Promise.all([GROUP1, GROUP2, GROUP3].map(async (g) => [g, await writer.tags(g)] as const)));
+  for (const [name, key, input] of USERS) {
+    const api = client(url, key);
+    for (const [action, param, rows, idsOf] of kinds) {
+      // Two rows of every three, named last first: the order listed is the rows' own.
+      const named = rows.filter((_, i) => i % 3 !== 1).map((row) => row.id).reverse();
+      const decide = (resource: string, tags: readonly TagRow[]) =>
+        evaluate(input, makeContext({ action: `ess:${action}`, resource, resourceTags: tags.map((tag) => [tag.key, tag.value] as const) })).decision === "Allow";
+      const want = rows
+        .filter((row) => named.includes(row.id) && (row.groupId === undefined ? decide("*", []) : decide(`acs:ess:${REGION}:${ACCOUNT}:scalinggroup/${row.groupId}`, tagsOf.get(row.groupId)!)))
+        .sort((a, b) => (a.creationTime === b.creationTime ? (a.id < b.id ? -1 : 1) : a.creationTime < b.creationTime ? -1 : 1))
+        .map((row) => row.id);
+      const before = regionReads;
+      const params = Object.fromEntries(named.map((id, i) => [`${param}.${i + 1}`, id]));
+      const r = await api.request<Record<string, unknown>>(action, { RegionId: REGION, PageSize: 50, ...params }, { method: "POST" });
+      t.strictSame([idsOf(r), r.TotalCount], [want, want.length], `${name}: ${action} naming ${named.length} ids`);
+      t.equal(regionReads, before, `${name}: ${action} read only the named rows`);
+    }
+  }
 });

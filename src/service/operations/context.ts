@@ -67,6 +67,16 @@ export async function rowsOf<R extends { readonly id: string }>(table: Table<R>,
 export const byAge = (a: { creationTime: string; id: string }, b: { creationTime: string; id: string }): number =>
   a.creationTime < b.creationTime ? -1 : a.creationTime > b.creationTime ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
+/**
+ * The rows of `scope` (a region, a group…), oldest first; when the call names ids, only those, read by id rather
+ * than found among every row of the scope (so a call naming a few ids reads a few rows, whatever the store holds).
+ */
+export async function rowsIn<R extends { readonly id: string; readonly creationTime: string }>(table: Table<R>, scope: Partial<R>, ids: ReadonlySet<string>): Promise<R[]> {
+  if (ids.size === 0) return table.where(scope);
+  const fields = Object.entries(scope) as [keyof R, unknown][];
+  return (await rowsOf(table, [...ids])).filter((row) => fields.every(([field, value]) => row[field] === value)).sort(byAge);
+}
+
 /** Whether a row of `table` in `scope` other than `exceptId` already has `name`. */
 export async function nameTaken<R extends { readonly id: string; readonly name: string }>(
   table: Table<R>,

@@ -8,7 +8,7 @@ import { newAlarmTaskId, newTaskId, nowIso, type AlarmRow, type ScheduledTaskRow
 import { groupInRegion } from "./groups.js";
 import type { RegionList } from "../../ess/types.js";
 import type { SqlClause, TaskTable } from "../list.js";
-import { CAPACITY, checkName, filterAsync, defined, duplicateName, inList, inRegion, nameTaken, pagedInSql, rowsOf, type Handler, type OperationContext } from "./context.js";
+import { CAPACITY, checkName, filterAsync, defined, duplicateName, inList, inRegion, nameTaken, pagedInSql, rowsIn, rowsOf, type Handler, type OperationContext } from "./context.js";
 
 /** `column = value`, or nothing when the parameter is absent; booleans as the store keeps them (0/1). */
 const equal = (column: string, value: string | boolean | undefined): SqlClause[] =>
@@ -127,9 +127,8 @@ const describeScheduledTasks: Handler = async (ctx) => {
     return { ...fields, ScheduledTasks: listValue(ctx.version, "ScheduledTask", (await rowsOf(store.scheduledTasks, page)).map(taskView)) };
   }
   const rows = await filterAsync(
-    await store.scheduledTasks.where({ regionId: ctx.regionId, ...defined({ groupId, taskEnabled: enabled }) }),
+    await rowsIn(store.scheduledTasks, { regionId: ctx.regionId, ...defined({ groupId, taskEnabled: enabled }) }, ids),
     async (t) =>
-      (ids.size === 0 || ids.has(t.id)) &&
       (actions.size === 0 || (t.scheduledAction !== undefined && actions.has(t.scheduledAction))) &&
       (names.size === 0 || names.has(t.name)) &&
       (taskName === undefined || t.name === taskName) &&
