@@ -2,8 +2,7 @@
  * Whole-region DescribeScheduledTasks and DescribeAlarms through the reference service (SQLite, loopback HTTP,
  * the official client), first page of 50: the rows the store's queries return per call (repeatable) and the
  * call's p50/p99. Tasks: two per group, plus one bound to no group per ten groups; 90% in the listed region.
- * Users of examples/service/config.json: admin (every group), alice (by tag, a Deny by tag, `*` allowed) and r1
- * (one group by ARN, `*` allowed). `node --import ./bench/loader.mjs bench/list-tasks.ts` (SIZES=1000,10000 CALLS=20).
+ * Users of examples/service/config.json: admin (every group) and alice (by tag, a Deny by tag, `*` allowed). `node --import ./bench/loader.mjs bench/list-tasks.ts` (SIZES=1000,10000 CALLS=20).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,37 +12,20 @@ import RPCClient from "@alicloud/pop-core";
 import pino from "pino";
 import { startService } from "../src/service/server.js";
 import { Store } from "../src/service/store.js";
+import { insertGroup, REGION } from "./list-store.js";
 import { percentile } from "./measure.js";
 
-const REGION = "cn-hangzhou";
 const CALLS = Number(process.env.CALLS ?? 20);
 const SIZES = (process.env.SIZES ?? "1000,10000").split(",").map(Number);
 const CONFIG = join(import.meta.dirname, "../examples/service/config.json");
-const USERS = { admin: ["AKIDADMIN0001", "s3cr3t-admin"], alice: ["AKIDALICE0001", "s3cr3t-alice"], r1: ["AKIDR1OPER0001", "s3cr3t-r1"] } as const;
-const TAG_SETS = [
-  [["team", "game1"], ["environment", "test"]],
-  [["Team", "game1"], ["environment", "test"], ["TEAM", "game2"]],
-  [["team", "game2"], ["environment", "dev"]],
-  [["owner", "ops"]],
-] as const;
-
+const USERS = { admin: ["AKIDADMIN0001", "s3cr3t-admin"], alice: ["AKIDALICE0001", "s3cr3t-alice"] } as const;
 async function seed(root: Store, n: number): Promise<void> {
   await root.transaction(async (store) => {
     for (let i = 0; i < n; i++) {
-      const id = `asg-${String(i).padStart(20, "0")}`;
-      const regionId = i % 10 === 9 ? "cn-beijing" : REGION;
-      const creationTime = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
-      await store.groups.insert({
-        id, regionId, name: `g${i}`, lifecycleState: "Active", minSize: 0, maxSize: 1, defaultCooldown: 300, removalPolicies: [], vswitchIds: [],
-        multiAzPolicy: "PRIORITY", healthCheckType: "ECS", groupDeletionProtection: false, creationTime,
-      });
-      // r1's group: the example config names it by ARN.
-      if (i === 0) await store.execute("UPDATE scaling_groups SET id = 'asg-bp17np35ywjwh2cx0001' WHERE id = ?", [id]);
-      const groupId = i === 0 ? "asg-bp17np35ywjwh2cx0001" : id;
-      await store.putTags(groupId, TAG_SETS[i % TAG_SETS.length]!.map(([key, value]) => ({ key, value, propagate: false })));
+      const groupId = await insertGroup(store, i);
+      const { regionId, creationTime } = (await store.groups.get(groupId))!;
       for (let k = 0; k < (i % 10 === 0 ? 3 : 2); k++) {
-        const bound = k < 2 ? { groupId } : {};
-        const task = { id: `task-${i}-${k}`, regionId, name: `task-${i}-${k}`, creationTime, ...bound };
+        const task = { id: `task-${i}-${k}`, regionId, name: `task-${i}-${k}`, creationTime, ...(k < 2 ? { groupId } : {}) };
         await store.scheduledTasks.insert({ ...task, launchTime: "2031-01-01T00:00Z", taskEnabled: true });
         await store.alarms.insert({
           ...task, metricType: "system", metricName: "CpuUtilization", period: 300, statistics: "Average", comparisonOperator: ">=", threshold: 80,

@@ -228,10 +228,19 @@ for (const dialect of DIALECTS) t.test(`a region's group count is backfilled whe
   t.strictSame(await counts(), [["cn-beijing", 0], [REGION, 20], ["cn-shanghai", 1]], "2 + 20 created − 2 deleted");
 });
 
+/** The service on a database of the dialect, and a store writing to it; undefined when PostgreSQL is unreachable. */
+async function serveWithWriter(t: Parameters<typeof testDatabase>[0], dialect: (typeof DIALECTS)[number], options: { dir?: string; configFile?: string } = {}) {
+  const dir = options.dir ?? tempDir(t);
+  const database = await testDatabase(t, dialect, dir);
+  if (!database) return undefined;
+  const { url } = await serve(t, { ...options, dir, dbFile: database });
+  const writer = await Store.open(database);
+  t.teardown(() => writer.close());
+  return { url, writer };
+}
+
 for (const dialect of DIALECTS) t.test(`DescribeScheduledTasks and DescribeAlarms page and count in SQL exactly as tasks were decided one by one: by their group, or on * when bound to none (${dialect})`, async (t) => {
   const dir = tempDir(t);
-  const database = await testDatabase(t, dialect, dir);
-  if (!database) return;
   // The example users, and one allowed by tag only: never on `*`, so it sees no unbound task.
   const example = JSON.parse(readFileSync(EXAMPLE_CONFIG, "utf8")) as { users: { policies?: string[] }[]; groups: { policies: string[] }[] };
   const absolute = (refs: string[] | undefined) => refs?.map((ref) => join(dirname(EXAMPLE_CONFIG), ref));
@@ -244,9 +253,9 @@ for (const dialect of DIALECTS) t.test(`DescribeScheduledTasks and DescribeAlarm
     groups: example.groups.map((g) => ({ ...g, policies: absolute(g.policies) })),
   };
   writeFileSync(configFile, JSON.stringify(config), { mode: 0o600 });
-  const { url } = await serve(t, { dir, dbFile: database, configFile });
-  const writer = await Store.open(database);
-  t.teardown(() => writer.close());
+  const served = await serveWithWriter(t, dialect, { dir, configFile });
+  if (!served) return;
+  const { url, writer } = served;
   await writer.transaction(async (writer) => {
     for (let i = 0; i < 24; i++) {
       const id = `asg-task${String(i).padStart(16, "0")}`;
@@ -315,12 +324,9 @@ for (const dialect of DIALECTS) t.test(`DescribeScheduledTasks and DescribeAlarm
 });
 
 for (const dialect of DIALECTS) t.test(`calls naming children by id read those rows, not every row of the region, and list the allowed ones in order (${dialect})`, async (t) => {
-  const dir = tempDir(t);
-  const database = await testDatabase(t, dialect, dir);
-  if (!database) return;
-  const { url } = await serve(t, { dir, dbFile: database });
-  const writer = await Store.open(database);
-  t.teardown(() => writer.close());
+  const served = await serveWithWriter(t, dialect);
+  if (!served) return;
+  const { url, writer } = served;
   const owners = [GROUP1, GROUP2, GROUP3, undefined];
   await writer.transaction(async (writer) => {
     for (let i = 0; i < 16; i++) {
