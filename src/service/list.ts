@@ -1,5 +1,5 @@
 /**
- * Pages the scaling groups a residual allows (or their configurations, rules or lifecycle hooks) in SQL: the filter, `ORDER BY creation_time, id`, `LIMIT/OFFSET`
+ * Pages the scaling groups a residual allows (or their configurations, rules, lifecycle hooks or tasks) in SQL: the filter, `ORDER BY creation_time, id`, `LIMIT/OFFSET`
  * and `COUNT(*)` all run in the database (SQLite or PostgreSQL). Each query visits either the region's groups in page order, or only the
  * groups carrying a tag the residual needs (its `candidates`, sought in the tag indexes), whichever looks
  * shorter; a count of a whole region is read from the counter the store keeps, and a count of most of it is that
