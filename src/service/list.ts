@@ -143,7 +143,10 @@ export async function pageGroups(store: Store, allowed: ListResidual, query: Gro
     const bound = forced ? Infinity : Math.max(pageBound, counting ? regionGroups / SEEK_COST : 0);
     const sought = candidates && query.plan !== "scan" ? await seekSize(store, candidates, bound) : undefined;
     const scanning = { from, params };
-    const seeking = sought === undefined ? scanning : { from: `${from} AND ${ofBound(`g.id IN (${candidates!.sql})`)}`, params: [...params, ...candidates!.params] };
+    // Unbound tasks beside the sought groups: an OR on the task's own group column, which the database can seek
+    // on both sides (SQLite's multi-index OR over the task table's group index); one on `g` would scan every task.
+    const amongCandidates = (ids: string): string => (query.unbound ? `(c.group_id IS NULL OR c.group_id IN (${ids}))` : `g.id IN (${ids})`);
+    const seeking = sought === undefined ? scanning : { from: `${from} AND ${amongCandidates(candidates!.sql)}`, params: [...params, ...candidates!.params] };
     const countRejected = async (): Promise<number | undefined> => {
       // The counter counts the region's groups, so it can stand for "all" only when nothing else filters them.
       const { rejected } = filter;
