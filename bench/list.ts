@@ -12,8 +12,8 @@ import { loadPolicy } from "../src/policy/parse.js";
 import { residual } from "../src/residual/residual.js";
 import { pageGroups, RESIDUAL_SCHEMA } from "../src/service/list.js";
 import { Store } from "../src/service/store.js";
+import { insertGroup, REGION } from "./list-store.js";
 
-const REGION = "cn-hangzhou";
 const ACCOUNT = "1609982529920904";
 const ACTION = "ess:DescribeScalingGroups";
 const PAGE = 50;
@@ -43,24 +43,10 @@ const PRINCIPALS: Record<string, EvaluationInput> = {
   ]),
 };
 
-const TAG_SETS = [
-  [["team", "game1"], ["environment", "test"]],
-  [["Team", "game1"], ["environment", "test"], ["TEAM", "game2"]],
-  [["team", "game2"], ["environment", "dev"]],
-  [["owner", "ops"]],
-] as const;
-
 async function seed(root: Store, n: number): Promise<void> {
   await root.transaction(async (store) => {
     for (let i = 0; i < n; i++) {
-      const id = `asg-${String(i).padStart(20, "0")}`;
-      await store.groups.insert({
-        id, regionId: i % 10 === 9 ? "cn-beijing" : REGION, name: `g${i}`, lifecycleState: "Active", minSize: 0, maxSize: 1,
-        defaultCooldown: 300, removalPolicies: [], vswitchIds: [], multiAzPolicy: "PRIORITY", healthCheckType: "ECS",
-        groupDeletionProtection: false, creationTime: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
-        ...(i % 5 === 0 ? { resourceGroupId: "rg-a" } : {}),
-      });
-      await store.putTags(id, TAG_SETS[i % TAG_SETS.length]!.map(([key, value]) => ({ key, value, propagate: false })));
+      const id = await insertGroup(store, i);
       // One group in a thousand carries the rare tag: what rare-tag may see grows with the store, the region far faster.
       if (i % 1000 === 0) await store.putTags(id, [{ key: "project", value: "p1", propagate: false }]);
     }

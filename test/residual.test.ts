@@ -12,7 +12,7 @@ import type { Policy } from "../src/policy/ast.js";
 import { parsePolicy } from "../src/policy/parse.js";
 import { residual, type Knowns, type ListResidual, type ResidualRow } from "../src/residual/residual.js";
 import { remainders, toSql, type SqlSchema } from "../src/residual/sql.js";
-import { allowedSignatures, pageGroups, pageTagRows, RESIDUAL_SCHEMA, residualFilter } from "../src/service/list.js";
+import { allowedSignatures, pageGroups, pageTagRows, RESIDUAL_SCHEMA, residualFilter, type TaskTable } from "../src/service/list.js";
 import { Store } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
 import { DIALECTS, groupRow, type Dialect } from "./helpers/service.js";
@@ -327,4 +327,119 @@ for (const dialect of DIALECTS) t.test(`re-checking reads the superset in batche
   t.strictSame(await db.findAllowed(REGION, residual([], ACTION, KNOWNS), [["size", "1"]]), { candidates: true }, "groups carry it, none is allowed");
   t.equal(await pageTagRows(db, r, { regionId: REGION, offset: 0, limit: 5 }), undefined, "tag rows are paged in SQL only when the filter is exact");
   t.strictSame(await pageTagRows(db, residual([], ACTION, KNOWNS), { regionId: REGION, offset: 0, limit: 5 }), { rows: [], total: 0 }, "nothing allowed, no query");
+});
+
+// ---- tasks bound to a group or to none ----
+
+/** Ids that PostgreSQL's default collation and code point order sort differently (`t-b` ≶ `ta`), and a shared timestamp. */
+const TASK_IDS = ["t-b", "ta", "tb", "T1", "t_1", "t1", "t-a", "u0", "t%", "t.0"];
+const task = fc.record({
+  /** The index of its group in the store (modulo its size), or none. */
+  group: fc.option(fc.nat(), { nil: undefined, freq: 3 }),
+  region: fc.constantFrom(REGION, REGION, REGION, "cn-beijing"),
+  second: fc.nat(2),
+  enabled: fc.boolean(),
+});
+const tasks = fc.uniqueArray(fc.tuple(fc.constantFrom(...TASK_IDS), task), { maxLength: TASK_IDS.length, selector: ([id]) => id });
+
+/** The row a task needs in each table; a task bound to a group is in that group's region. */
+function insertTask(db: Store, table: TaskTable, id: string, fields: { groupId?: string; regionId: string; creationTime: string; enabled: boolean }): Promise<void> {
+  const common = { id, name: id, regionId: fields.regionId, creationTime: fields.creationTime, ...(fields.groupId === undefined ? {} : { groupId: fields.groupId }) };
+  return table === "scheduled_tasks"
+    ? db.scheduledTasks.insert({ ...common, launchTime: "2030-01-01T00:00Z", taskEnabled: fields.enabled })
+    : db.alarms.insert({
+        ...common, metricType: "system", metricName: "CpuUtilization", period: 300, statistics: "Average", comparisonOperator: ">=", threshold: 80, evaluationCount: 3,
+        alarmActions: [], enable: fields.enabled, state: "OK",
+      });
+}
+
+for (const dialect of DIALECTS) t.test(`random policy sets × random tasks, bound and unbound: SQL pages and counts equal the per-group decision plus the decision on * (${dialect})`, async (t) => {
+  const db = await emptyStore(t, dialect);
+  if (!db) return;
+  const runs = Number(process.env.RESIDUAL_RUNS ?? (dialect === "sqlite" ? 600 : 120));
+  let unboundListed = 0;
+  let boundListed = 0;
+  let inexact = 0;
+  let soughtBeside = 0;
+  await fc.assert(
+    fc.asyncProperty(evaluationInput, store, tasks, fc.boolean(), fc.constantFrom(undefined, true, false), fc.nat(4), fc.integer({ min: 1, max: 4 }), async (input, groups, taskRows, unbound, enabled, offset, limit) => {
+      const ownerOf = (row: (typeof taskRows)[number][1]) => (row.group === undefined ? undefined : groups[row.group % groups.length]);
+      await db.transaction(async (tx) => {
+        for (const table of ["scheduled_tasks", "alarms", "scaling_groups"]) await tx.execute(`DELETE FROM ${table}`);
+        await seed(tx, groups);
+        for (const [id, row] of taskRows) {
+          const owner = ownerOf(row);
+          const fields = { regionId: owner?.[1].region ?? row.region, creationTime: creationTime(row.second * 2), enabled: row.enabled, ...(owner ? { groupId: owner[0] } : {}) };
+          for (const table of ["scheduled_tasks", "alarms"] as const) await insertTask(tx, table, id, fields);
+        }
+      });
+      const r = residual(input, ACTION, KNOWNS);
+      const filter = residualFilter(db, r);
+      if (!filter.exact) inexact++;
+      const allowedGroups = new Set(allowedInOrder(input, KNOWNS, groups, r));
+      // What the handlers decided one by one before: a bound task by its group, an unbound one by the call on `*`.
+      const expected = taskRows
+        .filter(([, row]) => {
+          const owner = ownerOf(row);
+          const regionId = owner?.[1].region ?? row.region;
+          return regionId === REGION && (enabled === undefined || row.enabled === enabled) && (owner ? allowedGroups.has(owner[0]) : unbound);
+        })
+        .sort(([a, x], [b, y]) => x.second - y.second || (a < b ? -1 : 1))
+        .map(([id, row]) => {
+          if (ownerOf(row)) boundListed++;
+          else unboundListed++;
+          return id;
+        });
+      if (filter.candidates && taskRows.some(([id, row]) => !ownerOf(row) && expected.includes(id))) soughtBeside++;
+      const want = { ids: expected.slice(offset, offset + limit), total: expected.length };
+      for (const [children, column] of [["scheduled_tasks", "c.task_enabled"], ["alarms", "c.enable"]] as const) {
+        const where = enabled === undefined ? [] : [{ sql: `${column} = ?`, params: [enabled ? 1 : 0] }];
+        for (const plan of [undefined, "scan", "seek"] as const) {
+          const page = await pageGroups(db, r, { regionId: REGION, children, unbound, offset, limit, where, ...(plan ? { plan } : {}) });
+          if (JSON.stringify(page) !== JSON.stringify(want)) throw new Error(`${children} (${plan ?? "chosen"}, unbound ${unbound}) gave ${JSON.stringify(page)}, the engine ${JSON.stringify(want)}`);
+        }
+      }
+    }),
+    { numRuns: runs, seed: 20261207 },
+  );
+  t.ok(boundListed > runs / 5, `${boundListed} bound tasks listed`);
+  t.ok(unboundListed > runs / 5, `${unboundListed} unbound tasks listed`);
+  t.ok(soughtBeside > 0, `${soughtBeside} lists sought tag candidates beside unbound tasks`);
+  t.ok(inexact > runs / 30, `${inexact} policy sets re-checked row by row`);
+});
+
+for (const dialect of DIALECTS) t.test(`seeking a tag's groups keeps the unbound tasks, in order, in the page and the count (${dialect})`, async (t) => {
+  const db = await emptyStore(t, dialect);
+  if (!db) return;
+  const groups = Array.from({ length: 40 }, (_, i) => [`asg-${String(i).padStart(3, "0")}`, { region: REGION, tags: [["team", i % 10 === 0 ? "game" : "dev"]] as [string, string][], resourceGroupId: undefined }] as const);
+  await db.transaction(async (tx) => {
+    await seed(tx, groups);
+    // Tasks of every group, and every fifth one bound to none, all in one order of their own.
+    for (let i = 0; i < 60; i++) {
+      const groupId = i % 5 === 4 ? undefined : groups[i % groups.length]![0];
+      await insertTask(tx, "scheduled_tasks", `task-${String(59 - i).padStart(3, "0")}`, { regionId: REGION, creationTime: creationTime(i), enabled: true, ...(groupId ? { groupId } : {}) });
+    }
+  });
+  const game = policyOf([{ Effect: "Allow", Action: "ess:*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/Team": "game" } } }]);
+  const r = residual(identity(game), ACTION, KNOWNS);
+  t.ok(residualFilter(db, r).candidates, "the filter has tag candidates to seek");
+  const rows = await db.scheduledTasks.where({ regionId: REGION });
+  const gameGroups = new Set(groups.filter(([, g]) => g.tags[0]![1] === "game").map(([id]) => id));
+  for (const unbound of [true, false]) {
+    const expected = rows.filter((row) => (row.groupId === undefined ? unbound : gameGroups.has(row.groupId))).map((row) => row.id);
+    t.ok(expected.length > 4, `${expected.length} tasks to list`);
+    for (const plan of [undefined, "scan", "seek"] as const) {
+      for (const [offset, limit] of [[0, 3], [2, 5], [10, 50]] as const) {
+        t.strictSame(
+          await pageGroups(db, r, { regionId: REGION, children: "scheduled_tasks", unbound, offset, limit, ...(plan ? { plan } : {}) }),
+          { ids: expected.slice(offset, offset + limit), total: expected.length },
+          `unbound ${unbound}, plan ${plan ?? "chosen"}, offset ${offset}`,
+        );
+      }
+    }
+  }
+  const nothing = residual([], ACTION, KNOWNS);
+  const unboundIds = rows.filter((row) => row.groupId === undefined).map((row) => row.id);
+  t.strictSame(await pageGroups(db, nothing, { regionId: REGION, children: "scheduled_tasks", unbound: true, offset: 1, limit: 2 }), { ids: unboundIds.slice(1, 3), total: unboundIds.length }, "no group allowed, * allowed: the unbound tasks alone");
+  t.strictSame(await pageGroups(db, nothing, { regionId: REGION, children: "scheduled_tasks", unbound: false, offset: 0, limit: 2 }), { ids: [], total: 0 }, "neither: nothing");
 });

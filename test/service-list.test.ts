@@ -1,10 +1,11 @@
 /**
  * Whole-region list calls of the reference service page in SQL: over a store of groups with tags in case
  * variants and several resource groups, every page and TotalCount of DescribeScalingGroups, for each example
- * user, equals the groups `evaluate` allows one by one, and a caller allowed none is still refused.
+ * user, equals the groups `evaluate` allows one by one, and a caller allowed none is still refused. Scheduled and
+ * alarm tasks, bound to a group or to none, are listed as `evaluate` decides their group, or `*`.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import t from "tap";
 import { makeContext } from "../src/evaluate/context.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
@@ -12,9 +13,9 @@ import type { EvaluationInput } from "../src/evaluate/decision.js";
 import { loadPolicy } from "../src/policy/parse.js";
 import { residual } from "../src/residual/residual.js";
 import { pageGroups } from "../src/service/list.js";
-import { Store, type TagRow } from "../src/service/store.js";
+import { Store, Table, type AlarmRow, type ScheduledTaskRow, type TagRow } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
-import { ACCOUNT, client, DIALECTS, failure, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, testDatabase, UNBOUND_TASK, UNDO_SCHEMA_5, UNDO_SCHEMA_6 } from "./helpers/service.js";
+import { ACCOUNT, client, DIALECTS, EXAMPLE_CONFIG, failure, GROUP1, GROUP2, GROUP3, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, testDatabase, UNBOUND_TASK, UNDO_SCHEMA_5, UNDO_SCHEMA_6 } from "./helpers/service.js";
 
 const REGION = "cn-hangzhou";
 const TAGS: readonly (readonly [string, string])[][] = [
@@ -36,6 +37,9 @@ const USERS = [
   ["alice", KEYS.alice, policies("t3-operate-group1-by-tag.json")],
   ["r1", KEYS.r1, policies("r1-group1-by-arn.json")],
 ] as const;
+
+/** A user of the task-list test's config, allowed by a tag condition only. */
+const BY_TAG = ["AKIDBYTAG00001", "s3cr3t-by-tag"] as const;
 
 interface Listed {
   TotalCount: number;
@@ -222,4 +226,154 @@ for (const dialect of DIALECTS) t.test(`a region's group count is backfilled whe
   if (dialect === "postgres") await Promise.all(writes.map((write) => write()));
   else for (const write of writes) await write();
   t.strictSame(await counts(), [["cn-beijing", 0], [REGION, 20], ["cn-shanghai", 1]], "2 + 20 created − 2 deleted");
+});
+
+/** The service on a database of the dialect, and a store writing to it; undefined when PostgreSQL is unreachable. */
+async function serveWithWriter(t: Parameters<typeof testDatabase>[0], dialect: (typeof DIALECTS)[number], options: { dir?: string; configFile?: string } = {}) {
+  const dir = options.dir ?? tempDir(t);
+  const database = await testDatabase(t, dialect, dir);
+  if (!database) return undefined;
+  const { url } = await serve(t, { ...options, dir, dbFile: database });
+  const writer = await Store.open(database);
+  t.teardown(() => writer.close());
+  return { url, writer };
+}
+
+for (const dialect of DIALECTS) t.test(`DescribeScheduledTasks and DescribeAlarms page and count in SQL exactly as tasks were decided one by one: by their group, or on * when bound to none (${dialect})`, async (t) => {
+  const dir = tempDir(t);
+  // The example users, and one allowed by tag only: never on `*`, so it sees no unbound task.
+  const example = JSON.parse(readFileSync(EXAMPLE_CONFIG, "utf8")) as { users: { policies?: string[] }[]; groups: { policies: string[] }[] };
+  const absolute = (refs: string[] | undefined) => refs?.map((ref) => join(dirname(EXAMPLE_CONFIG), ref));
+  const byTag = join(dir, "by-tag.json");
+  writeFileSync(byTag, JSON.stringify({ Version: "1", Statement: [{ Effect: "Allow", Action: "ess:Describe*", Resource: "*", Condition: { StringEquals: { "acs:ResourceTag/team": "game1" } } }] }));
+  const configFile = join(dir, "config.json");
+  const config = {
+    ...example,
+    users: [...example.users.map((u) => ({ ...u, ...(u.policies ? { policies: absolute(u.policies) } : {}) })), { name: "by-tag", accessKeyId: BY_TAG[0], accessKeySecret: BY_TAG[1], policies: [byTag] }],
+    groups: example.groups.map((g) => ({ ...g, policies: absolute(g.policies) })),
+  };
+  writeFileSync(configFile, JSON.stringify(config), { mode: 0o600 });
+  const served = await serveWithWriter(t, dialect, { dir, configFile });
+  if (!served) return;
+  const { url, writer } = served;
+  await writer.transaction(async (writer) => {
+    for (let i = 0; i < 24; i++) {
+      const id = `asg-task${String(i).padStart(16, "0")}`;
+      await writer.groups.insert(groupRow({ id, regionId: REGION, name: `task-group-${i}`, creationTime: `2030-01-01T00:00:${String(i).padStart(2, "0")}Z` }));
+      await writer.putTags(id, TAGS[i % TAGS.length]!.map(([key, value]) => ({ key, value, propagate: false })));
+    }
+    for (let i = 0; i < 60; i++) {
+      // Every third task bound to no group; two tasks share each second, in an order unlike their groups'.
+      const groupId = i % 3 === 0 ? undefined : `asg-task${String((i * 7) % 24).padStart(16, "0")}`;
+      const row = { regionId: i % 10 === 9 ? "cn-beijing" : REGION, creationTime: `2031-01-01T00:00:${String(29 - Math.floor(i / 2)).padStart(2, "0")}Z`, ...(groupId ? { groupId } : {}) };
+      const id = `${i % 2 === 0 ? "t-b" : "ta"}${String(i).padStart(3, "0")}`;
+      if (groupId && row.regionId !== REGION) continue;
+      await writer.scheduledTasks.insert({ id, name: `task-${i}`, launchTime: "2031-02-01T00:00Z", taskEnabled: i % 4 !== 0, ...row });
+      await writer.alarms.insert({
+        id: `alarm-${id}`, name: `alarm-${i}`, metricType: "system", metricName: "CpuUtilization", period: 300, statistics: "Average", comparisonOperator: ">=",
+        threshold: 80, evaluationCount: 3, alarmActions: [], enable: i % 4 !== 0, state: i % 5 === 0 ? "ALARM" : "OK", ...row,
+      });
+    }
+  });
+  const groups = await writer.groups.where({ regionId: REGION });
+  const decide = (input: EvaluationInput, action: string, resource: string, tags: readonly TagRow[], resourceGroupId?: string): boolean =>
+    evaluate(input, makeContext({ action, resource, resourceTags: tags.map((tag) => [tag.key, tag.value] as const), ...(resourceGroupId ? { resourceGroupId } : {}) })).decision === "Allow";
+  const inCodePointOrder = <R extends { creationTime: string; id: string }>(rows: R[]): R[] =>
+    [...rows].sort((a, b) => (a.creationTime === b.creationTime ? (a.id < b.id ? -1 : 1) : a.creationTime < b.creationTime ? -1 : 1));
+  // Counts the whole-region reads of the task tables the in-memory decision made.
+  const where = Table.prototype.where;
+  let taskTableReads = 0;
+  Table.prototype.where = function (this: Table<{ id: string }>, filter) {
+    if (["scheduled_tasks", "alarms"].includes((this as unknown as { name: string }).name)) taskTableReads++;
+    return where.call(this, filter);
+  };
+  t.teardown(() => {
+    Table.prototype.where = where;
+  });
+  const cases = [
+    ["DescribeScheduledTasks", writer.scheduledTasks, {}, () => true, (r: Record<string, unknown>) => (r.ScheduledTasks as { ScheduledTask: { ScheduledTaskId: string }[] }).ScheduledTask.map((task) => task.ScheduledTaskId)],
+    ["DescribeScheduledTasks", writer.scheduledTasks, { TaskEnabled: "false" }, (row: ScheduledTaskRow) => !row.taskEnabled, (r: Record<string, unknown>) => (r.ScheduledTasks as { ScheduledTask: { ScheduledTaskId: string }[] }).ScheduledTask.map((task) => task.ScheduledTaskId)],
+    ["DescribeAlarms", writer.alarms, {}, () => true, (r: Record<string, unknown>) => (r.AlarmList as { Alarm: { AlarmTaskId: string }[] }).Alarm.map((alarm) => alarm.AlarmTaskId)],
+    ["DescribeAlarms", writer.alarms, { State: "ALARM", IsEnable: "true" }, (row: AlarmRow) => row.state === "ALARM" && row.enable, (r: Record<string, unknown>) => (r.AlarmList as { Alarm: { AlarmTaskId: string }[] }).Alarm.map((alarm) => alarm.AlarmTaskId)],
+  ] as const;
+  let unboundSeen = 0;
+  let unboundHidden = 0;
+  for (const [name, key, input] of [...USERS, ["by-tag", BY_TAG, { identity: [{ policy: loadPolicy(readFileSync(byTag, "utf8"), { name: "by-tag.json" }) }] }]] as const) {
+    const api = client(url, key);
+    for (const [action, table, filters, keep, idsOf] of cases) {
+      const onStar = decide(input, `ess:${action}`, "*", []);
+      const allowed = new Set<string>();
+      for (const g of groups) if (decide(input, `ess:${action}`, `acs:ess:${REGION}:${ACCOUNT}:scalinggroup/${g.id}`, await writer.tags(g.id), g.resourceGroupId)) allowed.add(g.id);
+      const rows = inCodePointOrder(await (table as Table<ScheduledTaskRow | AlarmRow>).where({ regionId: REGION }));
+      const want = rows.filter((row) => (keep as (row: ScheduledTaskRow | AlarmRow) => boolean)(row) && (row.groupId === undefined ? onStar : allowed.has(row.groupId))).map((row) => row.id);
+      if (onStar) unboundSeen++;
+      else unboundHidden++;
+      const readsBefore = taskTableReads;
+      const got: string[] = [];
+      let total = -1;
+      for (let page = 1; page <= Math.max(1, Math.ceil(want.length / 4)); page++) {
+        const r = await api.request<Record<string, unknown>>(action, { RegionId: REGION, PageSize: 4, PageNumber: page, ...filters }, { method: "POST" });
+        total = r.TotalCount as number;
+        got.push(...idsOf(r));
+      }
+      t.strictSame([got, total], [want, want.length], `${name}: ${action} ${JSON.stringify(filters)}, every page and TotalCount`);
+      t.equal(taskTableReads, readsBefore, `${name}: ${action} read no whole region of tasks`);
+    }
+  }
+  t.ok(unboundSeen > 0 && unboundHidden > 0, `unbound tasks both listed (${unboundSeen}) and left out (${unboundHidden})`);
+});
+
+for (const dialect of DIALECTS) t.test(`calls naming children by id read those rows, not every row of the region, and list the allowed ones in order (${dialect})`, async (t) => {
+  const served = await serveWithWriter(t, dialect);
+  if (!served) return;
+  const { url, writer } = served;
+  const owners = [GROUP1, GROUP2, GROUP3, undefined];
+  await writer.transaction(async (writer) => {
+    for (let i = 0; i < 16; i++) {
+      const groupId = owners[i % owners.length];
+      // Newest first, so the order listed is the rows' own, not the order ids are named in.
+      const row = { regionId: REGION, name: `named-${i}`, creationTime: `2031-01-01T00:00:${String(40 - i).padStart(2, "0")}Z` };
+      const id = String(i).padStart(3, "0");
+      await writer.scheduledTasks.insert({ ...row, id: `task-${id}`, launchTime: "2031-02-01T00:00Z", taskEnabled: true, ...(groupId ? { groupId } : {}) });
+      if (!groupId) continue;
+      await writer.rules.insert({ ...row, id: `asr-named${id}`, ari: `ari:acs:ess:${REGION}:${ACCOUNT}:scalingrule/asr-named${id}`, groupId, ruleType: "SimpleScalingRule" });
+      await writer.configurations.insert({ ...row, id: `asc-named${id}`, groupId, instanceTypes: ["ecs.g6.large"], securityGroupIds: [] });
+      await writer.lifecycleHooks.insert({ ...row, id: `ash-named${id}`, groupId, lifecycleTransition: "SCALE_OUT", defaultResult: "CONTINUE", heartbeatTimeout: 600 });
+    }
+  });
+  const where = Table.prototype.where;
+  let regionReads = 0;
+  Table.prototype.where = function (this: Table<{ id: string }>, filter) {
+    if ((filter as { regionId?: string }).regionId !== undefined) regionReads++;
+    return where.call(this, filter);
+  };
+  t.teardown(() => {
+    Table.prototype.where = where;
+  });
+  const list = <R extends { id: string; groupId?: string; creationTime: string }>(rows: R[]) => rows.filter((row) => row.id.includes("named") || row.id.startsWith("task-"));
+  const kinds = [
+    ["DescribeScheduledTasks", "ScheduledTaskId", list(await writer.scheduledTasks.where({ regionId: REGION })), (r: Record<string, unknown>) => (r.ScheduledTasks as { ScheduledTask: { ScheduledTaskId: string }[] }).ScheduledTask.map((x) => x.ScheduledTaskId)],
+    ["DescribeScalingRules", "ScalingRuleId", list(await writer.rules.where({ regionId: REGION })), (r: Record<string, unknown>) => (r.ScalingRules as { ScalingRule: { ScalingRuleId: string }[] }).ScalingRule.map((x) => x.ScalingRuleId)],
+    ["DescribeScalingConfigurations", "ScalingConfigurationId", list(await writer.configurations.where({ regionId: REGION })), (r: Record<string, unknown>) => (r.ScalingConfigurations as { ScalingConfiguration: { ScalingConfigurationId: string }[] }).ScalingConfiguration.map((x) => x.ScalingConfigurationId)],
+    ["DescribeLifecycleHooks", "LifecycleHookId", list(await writer.lifecycleHooks.where({ regionId: REGION })), (r: Record<string, unknown>) => (r.LifecycleHooks as { LifecycleHook: { LifecycleHookId: string }[] }).LifecycleHook.map((x) => x.LifecycleHookId)],
+  ] as const;
+  const tagsOf = new Map(await Promise.all([GROUP1, GROUP2, GROUP3].map(async (g) => [g, await writer.tags(g)] as const)));
+  for (const [name, key, input] of USERS) {
+    const api = client(url, key);
+    for (const [action, param, rows, idsOf] of kinds) {
+      // Two rows of every three, named last first: the order listed is the rows' own.
+      const named = rows.filter((_, i) => i % 3 !== 1).map((row) => row.id).reverse();
+      const decide = (resource: string, tags: readonly TagRow[]) =>
+        evaluate(input, makeContext({ action: `ess:${action}`, resource, resourceTags: tags.map((tag) => [tag.key, tag.value] as const) })).decision === "Allow";
+      const want = rows
+        .filter((row) => named.includes(row.id) && (row.groupId === undefined ? decide("*", []) : decide(`acs:ess:${REGION}:${ACCOUNT}:scalinggroup/${row.groupId}`, tagsOf.get(row.groupId)!)))
+        .sort((a, b) => (a.creationTime === b.creationTime ? (a.id < b.id ? -1 : 1) : a.creationTime < b.creationTime ? -1 : 1))
+        .map((row) => row.id);
+      const before = regionReads;
+      const params = Object.fromEntries(named.map((id, i) => [`${param}.${i + 1}`, id]));
+      const r = await api.request<Record<string, unknown>>(action, { RegionId: REGION, PageSize: 50, ...params }, { method: "POST" });
+      t.strictSame([idsOf(r), r.TotalCount], [want, want.length], `${name}: ${action} naming ${named.length} ids`);
+      t.equal(regionReads, before, `${name}: ${action} read only the named rows`);
+    }
+  }
 });

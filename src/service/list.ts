@@ -1,5 +1,5 @@
 /**
- * Pages the scaling groups a residual allows (or their configurations, rules or lifecycle hooks) in SQL: the filter, `ORDER BY creation_time, id`, `LIMIT/OFFSET`
+ * Pages the scaling groups a residual allows (or their configurations, rules, lifecycle hooks or tasks) in SQL: the filter, `ORDER BY creation_time, id`, `LIMIT/OFFSET`
  * and `COUNT(*)` all run in the database (SQLite or PostgreSQL). Each query visits either the region's groups in page order, or only the
  * groups carrying a tag the residual needs (its `candidates`, sought in the tag indexes), whichever looks
  * shorter; a count of a whole region is read from the counter the store keeps, and a count of most of it is that
@@ -34,12 +34,20 @@ export const carrying = (tags: readonly (readonly [string, string])[]): SqlClaus
   }));
 
 /** Tables of objects that belong to one group each, listed by their own order. */
-export type ChildTable = "scaling_configurations" | "scaling_rules" | "lifecycle_hooks";
+export type ChildTable = "scaling_configurations" | "scaling_rules" | "lifecycle_hooks" | TaskTable;
+
+/** Tables of tasks, bound to one group or to none (docs/semantics.md §5). */
+export type TaskTable = "scheduled_tasks" | "alarms";
 
 export interface GroupQuery {
   readonly regionId: string;
   /** List the children (alias `c`) of the allowed groups instead of the groups. */
   readonly children?: ChildTable;
+  /**
+   * With `children` of a TaskTable: list the tasks bound to no group too (the call was allowed on `*`). The
+   * residual decides only the bound ones; `where` applies to every row (a clause on `g` leaves the unbound out).
+   */
+  readonly unbound?: boolean;
   readonly offset: number;
   readonly limit: number;
   readonly where?: readonly SqlClause[];
@@ -108,7 +116,7 @@ async function seekSize(store: Store, candidates: NonNullable<SqlFilter["candida
 interface OrderedId {
   readonly id: string;
   readonly creation_time: string;
-  readonly group_id: string;
+  readonly group_id: string | null;
   readonly resource_group_id: string | null;
 }
 
@@ -174,12 +182,14 @@ async function pageBySignature(store: Store, allowed: ListResidual, query: Group
 
 export async function pageGroups(store: Store, allowed: ListResidual, query: GroupQuery): Promise<GroupPage> {
   const filter = residualFilter(store, allowed);
-  if (filter.none) return { ids: [], total: 0 };
+  if (filter.none && !query.unbound) return { ids: [], total: 0 };
   const signed = await pageBySignature(store, allowed, query);
   if (signed) return signed;
   const listed = query.children ? "c" : "g";
-  const clauses = [{ sql: `${listed}.region_id = ?`, params: [query.regionId] }, ...(query.where ?? []), filter];
-  const tables = query.children ? `${query.children} c JOIN scaling_groups g ON g.id = c.group_id` : "scaling_groups g";
+  // Unbound tasks are kept by a LEFT JOIN; every condition on their (absent) group is for the bound ones only.
+  const ofBound = (sql: string): string => (query.unbound ? `(c.group_id IS NULL OR (g.id IS NOT NULL AND ${sql}))` : sql);
+  const clauses = [{ sql: `${listed}.region_id = ?`, params: [query.regionId] }, ...(query.where ?? []), { sql: ofBound(filter.sql), params: filter.params }];
+  const tables = query.children ? `${query.children} c ${query.unbound ? "LEFT JOIN" : "JOIN"} scaling_groups g ON g.id = c.group_id` : "scaling_groups g";
   const from = `FROM ${tables} WHERE ${clauses.map((c) => c.sql).join(" AND ")}`;
   const order = `${listed}.creation_time, ${listed}.id${byCodePoint(store)}`;
   const params = clauses.flatMap((c) => c.params);
@@ -198,7 +208,10 @@ export async function pageGroups(store: Store, allowed: ListResidual, query: Gro
     const bound = forced ? Infinity : Math.max(pageBound, counting ? regionGroups / SEEK_COST : 0);
     const sought = candidates && query.plan !== "scan" ? await seekSize(store, candidates, bound) : undefined;
     const scanning = { from, params };
-    const seeking = sought === undefined ? scanning : { from: `${from} AND g.id IN (${candidates!.sql})`, params: [...params, ...candidates!.params] };
+    // Unbound tasks beside the sought groups: an OR on the task's own group column, which the database can seek
+    // on both sides (SQLite's multi-index OR over the task table's group index); one on `g` would scan every task.
+    const amongCandidates = (ids: string): string => (query.unbound ? `(c.group_id IS NULL OR c.group_id IN (${ids}))` : `g.id IN (${ids})`);
+    const seeking = sought === undefined ? scanning : { from: `${from} AND ${amongCandidates(candidates!.sql)}`, params: [...params, ...candidates!.params] };
     const countRejected = async (): Promise<number | undefined> => {
       // The counter counts the region's groups, so it can stand for "all" only when nothing else filters them.
       const { rejected } = filter;
@@ -223,8 +236,11 @@ export async function pageGroups(store: Store, allowed: ListResidual, query: Gro
   for (;;) {
     const rows = await store.query<OrderedId>(batch, [...params, ...after, RECHECK_BATCH]);
     for (const row of rows) {
-      const tags = (await store.tags(row.group_id)).map((t) => [t.key, t.value] as const);
-      if (!allowed.matches({ scalingGroupId: row.group_id, tags, ...(row.resource_group_id === null ? {} : { resourceGroupId: row.resource_group_id }) })) continue;
+      // A row without a group is an unbound task, which the SQL kept only when `unbound` lists them.
+      if (row.group_id !== null) {
+        const tags = (await store.tags(row.group_id)).map((t) => [t.key, t.value] as const);
+        if (!allowed.matches({ scalingGroupId: row.group_id, tags, ...(row.resource_group_id === null ? {} : { resourceGroupId: row.resource_group_id }) })) continue;
+      }
       if (total >= query.offset && ids.length < query.limit) ids.push(row.id);
       total++;
       if (query.count === false && ids.length === query.limit) return { ids, total };

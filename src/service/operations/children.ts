@@ -6,7 +6,7 @@ import { EssHttpError } from "../../middleware/errors.js";
 import { listValue, paged } from "../input.js";
 import { newId, nowIso, type LifecycleHookRow, type ScalingConfigurationRow, type ScalingRuleRow } from "../store.js";
 import { groupInRegion } from "./groups.js";
-import { COOLDOWN, checkName, filterAsync, rowsOf, defined, duplicateName, inList, incorrectState, inRegion, nameTaken, pagedInSql, type Handler, type OperationContext } from "./context.js";
+import { COOLDOWN, checkName, filterAsync, rowsOf, defined, duplicateName, inList, incorrectState, inRegion, nameTaken, pagedInSql, rowsIn, type Handler, type OperationContext } from "./context.js";
 
 
 // ---- scaling configurations ----
@@ -93,8 +93,8 @@ const describeScalingConfigurations: Handler = async (ctx) => {
     return { ...fields, ScalingConfigurations: listValue(ctx.version, "ScalingConfiguration", await Promise.all(rows.map((c) => configurationView(ctx, c)))) };
   }
   const rows = await filterAsync(
-    await store.configurations.where({ regionId: ctx.regionId, ...defined({ groupId }) }),
-    async (c) => (ids.size === 0 || ids.has(c.id)) && (names.size === 0 || names.has(c.name)) && ctx.visibility.sees(c.groupId),
+    await rowsIn(store.configurations, { regionId: ctx.regionId, ...defined({ groupId }) }, ids),
+    async (c) => (names.size === 0 || names.has(c.name)) && ctx.visibility.sees(c.groupId),
   );
   const { page, fields } = paged(input, rows);
   return { ...fields, ScalingConfigurations: listValue(ctx.version, "ScalingConfiguration", await Promise.all(page.map((c) => configurationView(ctx, c)))) };
@@ -216,8 +216,8 @@ const describeScalingRules: Handler = async (ctx) => {
     return { ...fields, ScalingRules: listValue(ctx.version, "ScalingRule", await Promise.all(rows.map((r) => ruleView(ctx, r)))) };
   }
   const rows = await filterAsync(
-    await store.rules.where({ regionId: ctx.regionId, ...defined({ groupId, ruleType }) }),
-    async (r) => (ids.size === 0 || ids.has(r.id)) && (aris.size === 0 || aris.has(r.ari)) && (names.size === 0 || names.has(r.name)) && ctx.visibility.sees(r.groupId),
+    await rowsIn(store.rules, { regionId: ctx.regionId, ...defined({ groupId, ruleType }) }, ids),
+    async (r) => (aris.size === 0 || aris.has(r.ari)) && (names.size === 0 || names.has(r.name)) && ctx.visibility.sees(r.groupId),
   );
   const { page, fields } = paged(input, rows);
   return { ...fields, ScalingRules: listValue(ctx.version, "ScalingRule", await Promise.all(page.map((r) => ruleView(ctx, r)))) };
@@ -325,8 +325,8 @@ const describeLifecycleHooks: Handler = async (ctx) => {
     return { ...fields, LifecycleHooks: listValue(ctx.version, "LifecycleHook", rows.map(hookView)) };
   }
   const rows = await filterAsync(
-    await store.lifecycleHooks.where({ regionId: ctx.regionId, ...defined({ groupId, name }) }),
-    async (h) => (ids.size === 0 || ids.has(h.id)) && ctx.visibility.sees(h.groupId),
+    await rowsIn(store.lifecycleHooks, { regionId: ctx.regionId, ...defined({ groupId, name }) }, ids),
+    async (h) => ctx.visibility.sees(h.groupId),
   );
   const { page, fields } = paged(input, rows);
   return { ...fields, LifecycleHooks: listValue(ctx.version, "LifecycleHook", page.map(hookView)) };

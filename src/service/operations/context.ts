@@ -67,6 +67,16 @@ export async function rowsOf<R extends { readonly id: string }>(table: Table<R>,
 export const byAge = (a: { creationTime: string; id: string }, b: { creationTime: string; id: string }): number =>
   a.creationTime < b.creationTime ? -1 : a.creationTime > b.creationTime ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
+/**
+ * The rows of `scope` (a region, a group…), oldest first; when the call names ids, only those, read by id rather
+ * than found among every row of the scope (so a call naming a few ids reads a few rows, whatever the store holds).
+ */
+export async function rowsIn<R extends { readonly id: string; readonly creationTime: string }>(table: Table<R>, scope: Partial<R>, ids: ReadonlySet<string>): Promise<R[]> {
+  if (ids.size === 0) return table.where(scope);
+  const fields = Object.entries(scope) as [keyof R, unknown][];
+  return (await rowsOf(table, [...ids])).filter((row) => fields.every(([field, value]) => row[field] === value)).sort(byAge);
+}
+
 /** Whether a row of `table` in `scope` other than `exceptId` already has `name`. */
 export async function nameTaken<R extends { readonly id: string; readonly name: string }>(
   table: Table<R>,
@@ -105,9 +115,10 @@ export const inList = (column: string, values: ReadonlySet<string>): SqlClause[]
 
 /**
  * One page of a whole-region list, filtered, counted and paged in SQL (src/service/list.ts): groups, or with
- * `children` the children of the allowed groups. `where` adds the operation's own filters (aliases `g`, `c`).
+ * `children` the children of the allowed groups, and with `unbound` the tasks bound to no group too (see
+ * `GroupQuery.unbound`). `where` adds the operation's own filters (aliases `g`, `c`).
  */
-export async function pagedInSql(ctx: OperationContext, list: RegionList, where: readonly SqlClause[], children?: ChildTable): Promise<{
+export async function pagedInSql(ctx: OperationContext, list: RegionList, where: readonly SqlClause[], children?: ChildTable, unbound = false): Promise<{
   ids: readonly string[];
   fields: { TotalCount: number; PageNumber: number; PageSize: number };
 }> {
@@ -117,7 +128,7 @@ export async function pagedInSql(ctx: OperationContext, list: RegionList, where:
     offset: (pageNumber - 1) * pageSize,
     limit: pageSize,
     where: [...where, ...carrying(list.requestTags)],
-    ...(children ? { children } : {}),
+    ...(children ? { children, unbound } : {}),
   });
   return { ids: page.ids, fields: { TotalCount: page.total, PageNumber: pageNumber, PageSize: pageSize } };
 }

@@ -3,7 +3,7 @@ import { EssHttpError } from "../../middleware/errors.js";
 import { checkTagKey, listValue, MAX_TAGS_PER_GROUP, paged } from "../input.js";
 import { carrying, pageTagRows } from "../list.js";
 import { newId, nowIso, type ScalingGroupRow, type TagRow } from "../store.js";
-import { byAge, CAPACITY, COOLDOWN, checkName, filterAsync, rowsOf, defined, duplicateName, inList, incorrectState, nameTaken, notFound, pagedInSql, type Handler, type OperationContext } from "./context.js";
+import { CAPACITY, COOLDOWN, checkName, filterAsync, rowsOf, defined, duplicateName, inList, incorrectState, nameTaken, notFound, pagedInSql, rowsIn, type Handler, type OperationContext } from "./context.js";
 
 const REMOVAL_POLICIES = ["OldestInstance", "NewestInstance", "OldestScalingConfiguration", "CustomPolicy"] as const;
 const MULTI_AZ_POLICIES = ["PRIORITY", "BALANCE", "COST_OPTIMIZED", "COMPOSABLE"] as const;
@@ -116,9 +116,7 @@ const describeScalingGroups: Handler = async (ctx) => {
     const rows = await rowsOf(store.groups, page);
     return { ...fields, ScalingGroups: listValue(ctx.version, "ScalingGroup", await Promise.all(rows.map((g) => groupView(ctx, g)))) };
   }
-  // Named groups are read by id, not found among every group of the region.
-  const candidates = ids.size > 0 ? (await rowsOf(store.groups, [...ids])).filter((g) => g.regionId === ctx.regionId).sort(byAge) : await store.groups.where({ regionId: ctx.regionId });
-  const rows = await filterAsync(candidates, async (g) => {
+  const rows = await filterAsync(await rowsIn(store.groups, { regionId: ctx.regionId }, ids), async (g) => {
     if (!(await ctx.visibility.sees(g.id))) return false;
     if (names.size > 0 && !names.has(g.name)) return false;
     if (resourceGroupId !== undefined && g.resourceGroupId !== resourceGroupId) return false;

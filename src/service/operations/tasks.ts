@@ -6,7 +6,22 @@ import { EssHttpError } from "../../middleware/errors.js";
 import { listValue, paged } from "../input.js";
 import { newAlarmTaskId, newTaskId, nowIso, type AlarmRow, type ScheduledTaskRow } from "../store.js";
 import { groupInRegion } from "./groups.js";
-import { CAPACITY, checkName, filterAsync, defined, duplicateName, inRegion, nameTaken, type Handler, type OperationContext } from "./context.js";
+import type { RegionList } from "../../ess/types.js";
+import type { SqlClause, TaskTable } from "../list.js";
+import { CAPACITY, checkName, filterAsync, defined, duplicateName, inList, inRegion, nameTaken, pagedInSql, rowsIn, rowsOf, type Handler, type OperationContext } from "./context.js";
+
+/** `column = value`, or nothing when the parameter is absent; booleans as the store keeps them (0/1). */
+const equal = (column: string, value: string | boolean | undefined): SqlClause[] =>
+  value === undefined ? [] : [{ sql: `${column} = ?`, params: [typeof value === "boolean" ? (value ? 1 : 0) : value] }];
+
+/**
+ * A whole-region list of tasks, paged in SQL: those of the groups the residual allows, and those bound to no group
+ * when the call was allowed on `*`, as `Visibility.sees` decides them one by one. (These calls carry no tag
+ * filter, so the request tags `pagedInSql` requires of groups never leave an unbound task out.)
+ */
+async function pagedTasksInSql(ctx: OperationContext, list: RegionList, where: readonly SqlClause[], table: TaskTable) {
+  return pagedInSql(ctx, list, where, table, await ctx.visibility.sees(undefined));
+}
 
 // ---- scheduled tasks ----
 
@@ -99,10 +114,21 @@ const describeScheduledTasks: Handler = async (ctx) => {
   const names = new Set(input.list("ScheduledTaskName", "ScheduledTaskNames"));
   const taskName = input.string("TaskName");
   const enabled = input.bool("TaskEnabled");
+  if (ctx.list) {
+    const where = [
+      ...equal("c.group_id", groupId),
+      ...inList("c.id", ids),
+      ...inList("c.scheduled_action", actions),
+      ...inList("c.name", names),
+      ...equal("c.name", taskName),
+      ...equal("c.task_enabled", enabled),
+    ];
+    const { ids: page, fields } = await pagedTasksInSql(ctx, ctx.list, where, "scheduled_tasks");
+    return { ...fields, ScheduledTasks: listValue(ctx.version, "ScheduledTask", (await rowsOf(store.scheduledTasks, page)).map(taskView)) };
+  }
   const rows = await filterAsync(
-    await store.scheduledTasks.where({ regionId: ctx.regionId, ...defined({ groupId, taskEnabled: enabled }) }),
+    await rowsIn(store.scheduledTasks, { regionId: ctx.regionId, ...defined({ groupId, taskEnabled: enabled }) }, ids),
     async (t) =>
-      (ids.size === 0 || ids.has(t.id)) &&
       (actions.size === 0 || (t.scheduledAction !== undefined && actions.has(t.scheduledAction))) &&
       (names.size === 0 || names.has(t.name)) &&
       (taskName === undefined || t.name === taskName) &&
@@ -236,6 +262,18 @@ const describeAlarms: Handler = async (ctx) => {
     enable: input.bool("IsEnable"),
     state: input.oneOf("State", ["ALARM", "OK", "INSUFFICIENT_DATA"] as const),
   });
+  if (ctx.list) {
+    const where = [
+      ...equal("c.group_id", filters.groupId),
+      ...equal("c.id", filters.id),
+      ...equal("c.metric_type", filters.metricType),
+      ...equal("c.metric_name", filters.metricName),
+      ...equal("c.enable", filters.enable),
+      ...equal("c.state", filters.state),
+    ];
+    const { ids: page, fields } = await pagedTasksInSql(ctx, ctx.list, where, "alarms");
+    return { ...fields, AlarmList: listValue(ctx.version, "Alarm", (await rowsOf(store.alarms, page)).map((a) => alarmView(ctx, a))) };
+  }
   const rows = await filterAsync(await store.alarms.where({ regionId: ctx.regionId, ...filters }), (a) => ctx.visibility.sees(a.groupId));
   const { page, fields } = paged(input, rows);
   return { ...fields, AlarmList: listValue(ctx.version, "Alarm", page.map((a) => alarmView(ctx, a))) };
