@@ -140,10 +140,20 @@ export interface ChosenAnchor {
  * Undefined for a statement no request value narrows.
  */
 export function chooseAnchors(conditionsOf: readonly (readonly { readonly condition: Condition }[])[]): (ChosenAnchor | undefined)[] {
+  // Statements repeat conditions: each distinct one is read once (its IP blocks parsed once, its entries built once).
+  const known = new Map<string, { anchor: Anchor; entries: string[] } | undefined>();
+  const optionOf = (condition: Condition): { anchor: Anchor; entries: string[] } | undefined => {
+    const text = JSON.stringify([condition.operator, condition.qualifier, condition.keyLower, condition.values]);
+    if (known.has(text)) return known.get(text);
+    const anchor = anchorOf(condition);
+    const option = anchor === undefined ? undefined : { anchor, entries: entriesOf(anchor) };
+    known.set(text, option);
+    return option;
+  };
   const options = conditionsOf.map((conditions) =>
     conditions.flatMap((c) => {
-      const anchor = anchorOf(c.condition);
-      return anchor === undefined ? [] : [{ anchor, entries: entriesOf(anchor) }];
+      const option = optionOf(c.condition);
+      return option === undefined ? [] : [option];
     }),
   );
   const shared = new Map<string, number>();
