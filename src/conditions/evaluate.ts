@@ -112,22 +112,24 @@ export function compileCondition(condition: Condition): CompiledCondition {
   const outcome = outcomeFor(condition);
   const whenAbsent = holdsWhenAbsent(spec, condition.qualifier);
   const written = operatorText(condition);
+  // Read once: parsed conditions come in many object shapes, and reading their fields per request is a slow lookup.
+  const { keyLower, qualifier } = condition;
 
   return {
     condition,
     holds(values, effect) {
-      const requestValues = values.get(condition.keyLower);
+      const requestValues = values.get(keyLower);
       if (requestValues === undefined || requestValues.length === 0) return whenAbsent;
       // The hot path allocates nothing: one pass, and an indeterminate value decides at once.
       let some = false;
       let every = true;
       for (let i = 0; i < requestValues.length; i++) {
         const o = outcome(requestValues[i]!);
-        if (o === "indeterminate") return verdict(condition.qualifier, effect, true, some, every);
+        if (o === "indeterminate") return verdict(qualifier, effect, true, some, every);
         if (o === "satisfies") some = true;
         else every = false;
       }
-      return verdict(condition.qualifier, effect, false, some, every);
+      return verdict(qualifier, effect, false, some, every);
     },
     trace(values, effect) {
       const requestValues = values.get(condition.keyLower);
