@@ -1,7 +1,8 @@
 import t from "tap";
 import { makeContext } from "../src/evaluate/context.js";
 import { evaluate } from "../src/evaluate/evaluate.js";
-import { OPERATOR_NAMES } from "../src/conditions/operators.js";
+import { compileCondition } from "../src/conditions/evaluate.js";
+import { OPERATOR_NAMES, type OperatorName, type SetQualifier } from "../src/conditions/operators.js";
 import { policyOf } from "./helpers/policies.js";
 
 /** Decision of a single statement with `condition` for a request with `keys` (and tags). */
@@ -131,4 +132,31 @@ t.test("__proto__, constructor and toString are ordinary condition keys and valu
   t.equal(evaluate({ identity: [{ policy: p }] }, ctx).decision, "Allow");
   const none = makeContext({ action: "ess:DescribeRegions", resource: "*" });
   t.equal(evaluate({ identity: [{ policy: p }] }, none).decision, "ImplicitDeny");
+});
+
+t.test("conditions with the same operator and values share their tests, never their key, qualifier or effect", async (t) => {
+  // Compiled conditions share the parsed per-value tests of any condition with the same operator and values.
+  const condition = (operator: OperatorName, key: string, values: string[], qualifier?: SetQualifier) =>
+    compileCondition({ operator, key, keyLower: key.toLowerCase(), values, pointer: "", ...(qualifier ? { qualifier } : {}) });
+  const on = (entries: Record<string, string[]>) => new Map(Object.entries(entries));
+  const inK1 = condition("IpAddress", "k1", ["10.0.0.0/8"]);
+  const inK2 = condition("IpAddress", "K2", ["10.0.0.0/8"]);
+  const allInK2 = condition("IpAddress", "k2", ["10.0.0.0/8"], "ForAllValues");
+  const request = on({ k1: ["10.1.2.3"] });
+  t.equal(inK1.holds(request, "Allow"), true, "k1 in 10/8");
+  t.equal(inK2.holds(request, "Allow"), false, "k2 absent: a positive operator does not hold");
+  t.equal(allInK2.holds(request, "Allow"), true, "k2 absent: ForAllValues holds vacuously");
+  t.equal(inK1.holds(on({ k1: ["not-an-address"] }), "Allow"), false, "indeterminate: no Allow");
+  t.equal(inK1.holds(on({ k1: ["not-an-address"] }), "Deny"), true, "indeterminate: a Deny fires");
+  t.equal(inK2.trace(on({ k2: ["10.9.9.9"] }), "Allow").key, "K2", "a trace names the key as its own policy wrote it");
+  // Same values, other operators: the tests differ.
+  const value = on({ k: ["ab"] });
+  t.equal(condition("StringLike", "k", ["a*"]).holds(value, "Allow"), true);
+  t.equal(condition("StringNotLike", "k", ["a*"]).holds(value, "Allow"), false);
+  t.equal(condition("StringEquals", "k", ["AB"]).holds(value, "Allow"), false, "StringEquals is case-sensitive");
+  t.equal(condition("StringEqualsIgnoreCase", "k", ["AB"]).holds(value, "Allow"), true);
+  t.equal(condition("StringEquals", "k", ["ab"]).holds(value, "Allow"), true, "values differing in case are other values");
+  t.equal(condition("StringEquals", "k", ["a", "b"]).holds(value, "Allow"), false, "a list is not its joined text");
+  t.equal(condition("StringEquals", "k", ["a,b"]).holds(on({ k: ["a,b"] }), "Allow"), true);
+  t.equal(condition("StringEquals", "k", ["a", "b"]).holds(on({ k: ["a,b"] }), "Allow"), false);
 });

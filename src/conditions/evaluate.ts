@@ -86,27 +86,50 @@ function verdict(qualifier: Condition["qualifier"], effect: Effect, indeterminat
   return needsEvery ? every : some;
 }
 
+/**
+ * Per-value tests shared by conditions with the same operator and policy values: policies repeat a handful of
+ * conditions across many statements, and parsing their values (addresses, dates, globs) is most of compiling
+ * them. Which conditions occur is the policies' choice, so the memory is bounded: when full it starts over.
+ */
+const sharedOutcomes = new Map<string, ValueOutcome>();
+const MAX_SHARED_OUTCOMES = 4096;
+
+function outcomeFor(condition: Condition): ValueOutcome {
+  // JSON keeps the key unambiguous whatever characters the values hold.
+  const key = JSON.stringify([condition.operator, condition.values]);
+  let outcome = sharedOutcomes.get(key);
+  if (outcome === undefined) {
+    const spec = OPERATORS[condition.operator];
+    outcome = spec.family === "string" ? stringOutcome(condition, spec) : typedOutcome(condition, spec);
+    if (sharedOutcomes.size >= MAX_SHARED_OUTCOMES) sharedOutcomes.clear();
+    sharedOutcomes.set(key, outcome);
+  }
+  return outcome;
+}
+
 export function compileCondition(condition: Condition): CompiledCondition {
   const spec = OPERATORS[condition.operator];
-  const outcome = spec.family === "string" ? stringOutcome(condition, spec) : typedOutcome(condition, spec);
+  const outcome = outcomeFor(condition);
   const whenAbsent = holdsWhenAbsent(spec, condition.qualifier);
   const written = operatorText(condition);
+  // Read once: parsed conditions come in many object shapes, and reading their fields per request is a slow lookup.
+  const { keyLower, qualifier } = condition;
 
   return {
     condition,
     holds(values, effect) {
-      const requestValues = values.get(condition.keyLower);
+      const requestValues = values.get(keyLower);
       if (requestValues === undefined || requestValues.length === 0) return whenAbsent;
       // The hot path allocates nothing: one pass, and an indeterminate value decides at once.
       let some = false;
       let every = true;
       for (let i = 0; i < requestValues.length; i++) {
         const o = outcome(requestValues[i]!);
-        if (o === "indeterminate") return verdict(condition.qualifier, effect, true, some, every);
+        if (o === "indeterminate") return verdict(qualifier, effect, true, some, every);
         if (o === "satisfies") some = true;
         else every = false;
       }
-      return verdict(condition.qualifier, effect, false, some, every);
+      return verdict(qualifier, effect, false, some, every);
     },
     trace(values, effect) {
       const requestValues = values.get(condition.keyLower);

@@ -148,14 +148,25 @@ const filterKey = (f: ResourceFilter): string =>
  * which every resource reaches).
  */
 function chooseResourceFilters(resourcesOf: readonly (readonly string[] | undefined)[]): { filter: ResourceFilter; shared: number }[] {
-  const options = resourcesOf.map((resources) => [prefixFilter(resources), ...tokenFilters(resources)]);
+  // Statements repeat Resource elements: each distinct one is read once.
+  const known = new Map<string, { filter: ResourceFilter; key: string }[]>();
+  const options = resourcesOf.map((resources) => {
+    const text = resources === undefined ? "" : JSON.stringify(resources);
+    let filters = known.get(text);
+    if (filters === undefined) known.set(text, (filters = [prefixFilter(resources), ...tokenFilters(resources)].map((filter) => ({ filter, key: filterKey(filter) }))));
+    return filters;
+  });
   const shared = new Map<string, number>();
-  for (const filters of options) for (const f of filters) shared.set(filterKey(f), (shared.get(filterKey(f)) ?? 0) + 1);
-  const cost = (f: ResourceFilter): number => ("prefix" in f && f.prefix === "" ? resourcesOf.length : shared.get(filterKey(f))!);
+  for (const filters of options) for (const { key } of filters) shared.set(key, (shared.get(key) ?? 0) + 1);
+  const cost = ({ filter, key }: { filter: ResourceFilter; key: string }): number => ("prefix" in filter && filter.prefix === "" ? resourcesOf.length : shared.get(key)!);
   return options.map((filters) => {
     let best = filters[0]!;
-    for (const f of filters) if (cost(f) < cost(best)) best = f;
-    return { filter: best, shared: cost(best) };
+    let bestCost = cost(best);
+    for (const f of filters) {
+      const c = cost(f);
+      if (c < bestCost) [best, bestCost] = [f, c];
+    }
+    return { filter: best.filter, shared: bestCost };
   });
 }
 

@@ -140,10 +140,20 @@ export interface ChosenAnchor {
  * Undefined for a statement no request value narrows.
  */
 export function chooseAnchors(conditionsOf: readonly (readonly { readonly condition: Condition }[])[]): (ChosenAnchor | undefined)[] {
+  // Statements repeat conditions: each distinct one is read once (its IP blocks parsed once, its entries built once).
+  const known = new Map<string, { anchor: Anchor; entries: string[] } | undefined>();
+  const optionOf = (condition: Condition): { anchor: Anchor; entries: string[] } | undefined => {
+    const text = JSON.stringify([condition.operator, condition.qualifier, condition.keyLower, condition.values]);
+    if (known.has(text)) return known.get(text);
+    const anchor = anchorOf(condition);
+    const option = anchor === undefined ? undefined : { anchor, entries: entriesOf(anchor) };
+    known.set(text, option);
+    return option;
+  };
   const options = conditionsOf.map((conditions) =>
     conditions.flatMap((c) => {
-      const anchor = anchorOf(c.condition);
-      return anchor === undefined ? [] : [{ anchor, entries: entriesOf(anchor) }];
+      const option = optionOf(c.condition);
+      return option === undefined ? [] : [option];
     }),
   );
   const shared = new Map<string, number>();
@@ -171,14 +181,18 @@ interface IpWidth<S> {
   readonly byNetwork: Map<NetworkKey, S[]>;
 }
 
-/** The statements anchored on one key, by how their anchor reads the key's values. */
-interface KeyTable<S> {
-  present?: S[];
-  exact?: Map<string, S[]>;
-  lower?: Map<string, S[]>;
-  prefixes?: PrefixTable<S>;
-  bools?: Map<string, S[]>;
-  ips?: Map<string, IpWidth<S>>;
+/**
+ * The statements anchored on one key, by how their anchor reads the key's values. A class, with every field
+ * set at construction, so that all tables share one shape and the lookups stay monomorphic however the
+ * statements were filed.
+ */
+class KeyTable<S> {
+  present: S[] | undefined = undefined;
+  exact: Map<string, S[]> | undefined = undefined;
+  lower: Map<string, S[]> | undefined = undefined;
+  prefixes: PrefixTable<S> | undefined = undefined;
+  bools: Map<string, S[]> | undefined = undefined;
+  ips: Map<string, IpWidth<S>> | undefined = undefined;
 }
 
 /** Statements filed by their anchors (chosen by `chooseAnchors`, or by a caller that weighs other indexes too). */
@@ -198,7 +212,7 @@ export class ConditionIndex<S extends Anchorable> {
 
   private file(s: S, anchor: Anchor): void {
     let table = this.byKey.get(anchor.key);
-    if (table === undefined) this.byKey.set(anchor.key, (table = {}));
+    if (table === undefined) this.byKey.set(anchor.key, (table = new KeyTable()));
     switch (anchor.kind) {
       case "equals":
       case "equalsIgnoreCase": {
