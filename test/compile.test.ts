@@ -118,7 +118,7 @@ const statement = fc.record(
   },
   { requiredKeys: ["Effect", "actions", "not", "Resource", "conditions"] },
 ).map(({ actions, not, conditions, ...rest }) => {
-  const Condition: Record<string, Record<string, string[]>> = {};
+  const Condition: Record<string, Record<string, readonly string[]>> = {};
   for (const c of conditions) (Condition[c.op] ??= {})[c.key] = c.values;
   return { ...rest, [not ? "NotAction" : "Action"]: actions, ...(conditions.length > 0 ? { Condition } : {}) };
 });
@@ -307,7 +307,7 @@ const conditionHeavyStatement = fc.record({
   ),
   conditions: fc.array(qualifiedIndexedCondition, { minLength: 0, maxLength: 3 }),
 }).map(({ conditions, ...rest }) => {
-  const Condition: Record<string, Record<string, string[]>> = {};
+  const Condition: Record<string, Record<string, readonly string[]>> = {};
   for (const c of conditions) (Condition[c.op] ??= {})[c.key] = c.values;
   return { ...rest, ...(conditions.length > 0 ? { Condition } : {}) };
 });

@@ -161,7 +161,7 @@ const statement = fc
     conditions: fc.array(fc.oneof({ weight: 4, arbitrary: tagCondition }, { weight: 1, arbitrary: numericTagCondition }, { weight: 1, arbitrary: knownCondition }), { maxLength: 2 }),
   })
   .map(({ conditions, ...rest }) => {
-    const Condition: Record<string, Record<string, string[]>> = {};
+    const Condition: Record<string, Record<string, readonly string[]>> = {};
     for (const c of conditions) (Condition[c.op] ??= {})[c.key] = c.values;
     return { ...rest, ...(conditions.length > 0 ? { Condition } : {}) };
   });
@@ -192,7 +192,7 @@ const group = fc.record({
 const store = fc.uniqueArray(fc.tuple(fc.constantFrom(...ID_POOL), group), { minLength: 3, maxLength: ID_POOL.length, selector: ([id]) => id });
 const requestTags = fc.constantFrom<readonly (readonly [string, string])[]>([], [["team", "game"]], [["Team", "dev"]]);
 
-type Groups = readonly (readonly [string, fc.RecordValue<{ region: string; tags: [string, string][]; resourceGroupId: string | undefined }>])[];
+type Groups = readonly (readonly [string, { region: string; tags: [string, string][]; resourceGroupId: string | undefined }])[];
 
 /** An empty store of the dialect, closed when the test ends; undefined when PostgreSQL is unreachable (skipped). */
 async function emptyStore(t: Parameters<typeof testPostgres>[0], dialect: Dialect): Promise<Store | undefined> {
@@ -424,7 +424,7 @@ for (const dialect of DIALECTS) t.test(`seeking a tag's groups keeps the unbound
   const r = residual(identity(game), ACTION, KNOWNS);
   t.ok(residualFilter(db, r).candidates, "the filter has tag candidates to seek");
   const rows = await db.scheduledTasks.where({ regionId: REGION });
-  const gameGroups = new Set(groups.filter(([, g]) => g.tags[0]![1] === "game").map(([id]) => id));
+  const gameGroups = new Set<string>(groups.filter(([, g]) => g.tags[0]![1] === "game").map(([id]) => id));
   for (const unbound of [true, false]) {
     const expected = rows.filter((row) => (row.groupId === undefined ? unbound : gameGroups.has(row.groupId))).map((row) => row.id);
     t.ok(expected.length > 4, `${expected.length} tasks to list`);
