@@ -8,6 +8,7 @@
  * the same order, so the page and the count stay those of the exact filter.
  */
 import type { ListResidual } from "../residual/residual.js";
+import { idCovers, ODD_ID_CHARS, type IdColumn, type IdSet } from "../residual/ids.js";
 import { toSql, type SqlFilter, type SqlSchema } from "../residual/sql.js";
 import type { Store } from "./store.js";
 
@@ -45,9 +46,10 @@ export interface GroupQuery {
   readonly count?: boolean;
   /**
    * Visit the region's groups in order (`scan`), the tag filter's candidates (`seek`), or count the region less
-   * the groups it rejects (`subtract`, when it can); chosen by size when unset.
+   * the groups it rejects (`subtract`, when it can), or count and page within the smallest id cover (`ids`, when
+   * an ARN pattern bounds the ids; see countByIdCover); chosen by size when unset.
    */
-  readonly plan?: "scan" | "seek" | "subtract";
+  readonly plan?: "scan" | "seek" | "subtract" | "ids";
 }
 
 export interface GroupPage {
@@ -142,12 +144,18 @@ export async function pageGroups(store: Store, allowed: ListResidual, query: Gro
       return regionGroups - (await count(store, `FROM scaling_groups g WHERE g.region_id = ? AND NOT (${filter.sql}) AND g.id IN (${rejected.sql})`, [query.regionId, ...filter.params, ...rejected.params]));
     };
     const seekCount = sought !== undefined && query.plan !== "subtract" && (forced || sought <= regionGroups / SEEK_COST);
+    const byIds = counting && !seekCount && (query.plan === undefined || query.plan === "ids") ? await countByIdCover(store, allowed, query, { from, params }, regionGroups) : undefined;
     const total = !counting
       ? wholeRegion && query.count !== false ? regionGroups : undefined
-      : seekCount ? await count(store, seeking.from, seeking.params) : ((await countRejected()) ?? (await count(store, from, params)));
+      : seekCount ? await count(store, seeking.from, seeking.params) : (byIds?.total ?? (await countRejected()) ?? (await count(store, from, params)));
     if (total !== undefined && total <= query.offset) return { ids: [], total };
     const allowedGuess = Math.max(total ?? sought ?? 1, 1);
-    const pageBy = forced || (sought !== undefined && ((query.offset + query.limit) * regionGroups) / allowedGuess > sought * SEEK_COST) ? seeking : scanning;
+    const pageBy =
+      forced || (sought !== undefined && ((query.offset + query.limit) * regionGroups) / allowedGuess > sought * SEEK_COST)
+        ? seeking
+        : byIds?.within && (query.plan === "ids" || ((query.offset + query.limit) * regionGroups) / allowedGuess > byIds.within.size * SEEK_COST)
+          ? { from: `${from} AND ${byIds.within.sql}`, params: [...params, ...byIds.within.params] }
+          : scanning;
     const ids = (await store.query<{ id: string }>(`SELECT ${listed}.id ${pageBy.from} ORDER BY ${order} LIMIT ? OFFSET ?`, [...pageBy.params, query.limit, query.offset])).map((r) => r.id);
     return { ids, total: total ?? query.offset + ids.length };
   }
@@ -168,6 +176,56 @@ export async function pageGroups(store: Store, allowed: ListResidual, query: Gro
     const last = rows[rows.length - 1]!;
     after = [last.creation_time, last.id];
   }
+}
+
+/** The odd ids (src/residual/ids.ts) as the partial index `scaling_groups_odd_ids` names them, word for word. */
+const ODD_IDS = (alias: string) => `(${ODD_ID_CHARS.map((c) => `${alias}.id LIKE '%${c}%'`).join(" OR ")})`;
+
+/** An id cover as a condition on the groups (alias `alias`), `?` placeholders. */
+function coverSql(store: Store, set: IdSet, alias: string): { readonly sql: string; readonly params: readonly string[] } {
+  const column = (c: IdColumn) => `${alias}.${c === "id" ? "id" : "id_reversed"}${byCodePoint(store)}`;
+  const ranges = set.map((r) => {
+    if (r.column === "odd") return { sql: ODD_IDS(alias), params: [] };
+    const bounds = [...(r.from === "" ? [] : [[`${column(r.column)} >= ?`, r.from]]), ...(r.to === undefined ? [] : [[`${column(r.column)} < ?`, r.to]])];
+    return { sql: `(${bounds.map(([sql]) => sql).join(" AND ")})`, params: bounds.map(([, value]) => value!) };
+  });
+  return ranges.length === 0 ? { sql: "1 = 0", params: [] } : { sql: `(${ranges.map((r) => r.sql).join(" OR ")})`, params: ranges.flatMap((r) => r.params) };
+}
+
+/**
+ * The `id cover` plan (src/residual/ids.ts): when an ARN pattern bounds the ids a residual allows or rejects, the
+ * count visits the smallest of those sets of ids, sought in the (region, id) and (region, reversed id) indexes:
+ * the allowed groups in an allowed cover, or the region's counter less the rejected groups in a rejected cover
+ * (only when nothing but the residual filters the region, as the counter counts it all). Each cover is sized up to
+ * the best so far, half the region at first (a scan reads the region in its ordered index anyway). `within` is the
+ * allowed cover the count used, for the page to seek when it is sparse. Undefined when no cover is small enough.
+ */
+async function countByIdCover(
+  store: Store,
+  allowed: ListResidual,
+  query: GroupQuery,
+  filtered: { readonly from: string; readonly params: readonly unknown[] },
+  regionGroups: number,
+): Promise<{ total: number; within?: SqlClause & { size: number } } | undefined> {
+  const covers = idCovers(allowed.tree, allowed.arnPrefix, true);
+  const plain = !query.children && (query.where ?? []).length === 0;
+  let best: { set: IdSet; rejected: boolean; size: number } | undefined;
+  for (const [sets, rejected] of [[covers.allowed, false], [plain ? covers.rejected : [], true]] as const) {
+    for (const set of sets) {
+      const { sql, params } = coverSql(store, set, "g");
+      const bound = best ? best.size - 1 : query.plan === "ids" ? Infinity : regionGroups / 2;
+      const size = await seekSize(store, { sql: `SELECT g.id FROM scaling_groups g WHERE g.region_id = ? AND ${sql}`, params: [query.regionId, ...params] }, bound);
+      if (size !== undefined) best = { set, rejected, size };
+    }
+  }
+  if (!best) return undefined;
+  const { from, params } = filtered;
+  const clause = coverSql(store, best.set, "g");
+  if (best.rejected) {
+    const filter = residualFilter(store, allowed);
+    return { total: regionGroups - (await count(store, `FROM scaling_groups g WHERE g.region_id = ? AND ${clause.sql} AND NOT (${filter.sql})`, [query.regionId, ...clause.params, ...filter.params])) };
+  }
+  return { total: await count(store, `${from} AND ${clause.sql}`, [...params, ...clause.params]), within: { ...clause, size: best.size } };
 }
 
 async function count(store: Store, from: string, params: readonly unknown[]): Promise<number> {

@@ -13,6 +13,7 @@ import type { AllowedGroupProbe, ChildKind, ChildResolution, ChildResolver, Grou
 import { storeCall, type NonceStore } from "../middleware/nonce.js";
 import { resourceTagKey } from "../evaluate/context.js";
 import type { ListResidual } from "../residual/residual.js";
+import { reversedId } from "../residual/ids.js";
 import { DatabaseTargetError, openDatabase, type OpenDatabaseOptions, type SqlDialect } from "./database.js";
 import { carrying, pageGroups } from "./list.js";
 
@@ -223,6 +224,24 @@ const MIGRATIONS: readonly (string | { readonly sqlite: string; readonly postgre
       FOR EACH ROW WHEN (NEW.region_id IS DISTINCT FROM OLD.region_id) EXECUTE FUNCTION scaling_groups_count_region();
     `,
   },
+  // List calls count the groups of an ARN pattern's id prefix or id suffix from an index (src/residual/ids.ts):
+  // the id and the id reversed (written by the application, backfilled on open, see reverseIds), both by code point,
+  // and the few ids holding `:` or `/`, which a `*` running from the ARN into the id may need (src/service/list.ts
+  // names them with the same text, so that both databases see the partial index applies).
+  {
+    sqlite: `
+    ALTER TABLE scaling_groups ADD COLUMN id_reversed TEXT NOT NULL DEFAULT '';
+    CREATE INDEX scaling_groups_region_id ON scaling_groups (region_id, id);
+    CREATE INDEX scaling_groups_region_id_reversed ON scaling_groups (region_id, id_reversed, id);
+    CREATE INDEX scaling_groups_odd_ids ON scaling_groups (region_id, id) WHERE (id LIKE '%:%' OR id LIKE '%/%');
+    `,
+    postgres: `
+    ALTER TABLE scaling_groups ADD COLUMN id_reversed TEXT NOT NULL DEFAULT '';
+    CREATE INDEX scaling_groups_region_id ON scaling_groups (region_id, id COLLATE "C");
+    CREATE INDEX scaling_groups_region_id_reversed ON scaling_groups (region_id, id_reversed COLLATE "C", id);
+    CREATE INDEX scaling_groups_odd_ids ON scaling_groups (region_id, id) WHERE (id LIKE '%:%' OR id LIKE '%/%');
+    `,
+  },
 ];
 
 /** A script's statements, one per query as SQLite runs them; a trigger's body (`BEGIN … END;`) stays whole. */
@@ -393,6 +412,8 @@ export class Table<R extends Row> {
     private readonly fields: readonly (keyof R & string)[],
     private readonly booleans: readonly (keyof R & string)[] = [],
     private readonly json: readonly (keyof R & string)[] = [],
+    /** Columns the table derives from a row, written with it (never changed by `update`, which cannot set `id`). */
+    private readonly derived: (row: R) => Record<string, SqlValue> = () => ({}),
   ) {
     this.columns = fields.map(snake);
   }
@@ -417,8 +438,10 @@ export class Table<R extends Row> {
   }
 
   async insert(row: R): Promise<void> {
-    const values = this.fields.map((f) => this.toSql(f, row[f]));
-    await this.sql.execute(`INSERT INTO ${this.name} (${this.columns.join(", ")}) VALUES (${this.columns.map(() => "?").join(", ")})`, values);
+    const derived = Object.entries(this.derived(row));
+    const columns = [...this.columns, ...derived.map(([column]) => column)];
+    const values = [...this.fields.map((f) => this.toSql(f, row[f])), ...derived.map(([, value]) => value)];
+    await this.sql.execute(`INSERT INTO ${this.name} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`, values);
   }
 
   async get(id: string): Promise<R | undefined> {
@@ -540,6 +563,7 @@ export class Store implements GroupSource, ChildResolver, SqlRunner {
         "activeScalingConfigurationId", "removalPolicies", "vswitchIds", "multiAzPolicy", "healthCheckType", "groupDeletionProtection", "creationTime"],
       ["groupDeletionProtection"],
       ["removalPolicies", "vswitchIds"],
+      (group) => ({ id_reversed: reversedId(group.id) }),
     );
     this.configurations = new Table(
       this,
@@ -639,6 +663,7 @@ export class Store implements GroupSource, ChildResolver, SqlRunner {
         await tx.applyMigrations(row?.version ?? 0, (version) => tx.execute("UPDATE ess_authz_schema_version SET version = ?", [version]));
       }
       await tx.foldTags();
+      await tx.reverseIds();
     });
   }
 
@@ -657,6 +682,12 @@ export class Store implements GroupSource, ChildResolver, SqlRunner {
   private async foldTags(): Promise<void> {
     const stale = await this.query<{ rowid: number; key: string; value: string }>("SELECT rowid, key, value FROM scaling_group_tags WHERE context_key = ''");
     for (const t of stale) await this.execute("UPDATE scaling_group_tags SET context_key = ?, value_lower = ? WHERE rowid = ?", [resourceTagKey(t.key), t.value.toLowerCase(), t.rowid]);
+  }
+
+  /** Fills the reversed id of groups written before it existed (ids are never empty, so '' marks them). */
+  private async reverseIds(): Promise<void> {
+    const stale = await this.query<{ id: string }>("SELECT id FROM scaling_groups WHERE id_reversed = ''");
+    for (const g of stale) await this.execute("UPDATE scaling_groups SET id_reversed = ? WHERE id = ?", [reversedId(g.id), g.id]);
   }
 
   /**
