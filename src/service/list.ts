@@ -8,7 +8,7 @@
  * the same order, so the page and the count stay those of the exact filter.
  */
 import type { ListResidual } from "../residual/residual.js";
-import { idCovers, ODD_ID_CHARS, type IdColumn, type IdSet } from "../residual/ids.js";
+import { idCovers, ODD_ID_CHARS, type IdSet } from "../residual/ids.js";
 import { toSql, type SqlFilter, type SqlSchema } from "../residual/sql.js";
 import type { Store } from "./store.js";
 
@@ -178,27 +178,40 @@ export async function pageGroups(store: Store, allowed: ListResidual, query: Gro
   }
 }
 
-/** The odd ids (src/residual/ids.ts) as the partial index `scaling_groups_odd_ids` names them, word for word. */
-const ODD_IDS = (alias: string) => `(${ODD_ID_CHARS.map((c) => `${alias}.id LIKE '%${c}%'`).join(" OR ")})`;
+type CoverPart = { readonly sql: string; readonly params: readonly string[] };
 
-/** An id cover as a condition on the groups (alias `alias`), `?` placeholders. */
-function coverSql(store: Store, set: IdSet, alias: string): { readonly sql: string; readonly params: readonly string[] } {
-  const column = (c: IdColumn) => `${alias}.${c === "id" ? "id" : "id_reversed"}${byCodePoint(store)}`;
-  const ranges = set.map((r) => {
-    if (r.column === "odd") return { sql: ODD_IDS(alias), params: [] };
-    const bounds = [...(r.from === "" ? [] : [[`${column(r.column)} >= ?`, r.from]]), ...(r.to === undefined ? [] : [[`${column(r.column)} < ?`, r.to]])];
-    return { sql: `(${bounds.map(([sql]) => sql).join(" AND ")})`, params: bounds.map(([, value]) => value!) };
-  });
-  return ranges.length === 0 ? { sql: "1 = 0", params: [] } : { sql: `(${ranges.map((r) => r.sql).join(" OR ")})`, params: ranges.flatMap((r) => r.params) };
+/**
+ * An id cover as conditions on the groups (alias `alias`), `?` placeholders: one per column it bounds, each
+ * excluding the ids of those before it, so that their counts add up and each seeks its own index (SQLite seeks an
+ * OR of ranges of one index, not an OR reaching for two). The odd ids are named as the partial index
+ * `scaling_groups_odd_ids` names them, word for word, so that both databases see it applies.
+ */
+function coverParts(store: Store, set: IdSet, alias: string): CoverPart[] {
+  const conditions: CoverPart[] = [];
+  for (const column of ["id", "reversed"] as const) {
+    const name = `${alias}.${column === "id" ? "id" : "id_reversed"}${byCodePoint(store)}`;
+    const ranges = set.flatMap((r) => {
+      if (r.column !== column) return [];
+      const bounds = [...(r.from === "" ? [] : [[`${name} >= ?`, r.from]]), ...(r.to === undefined ? [] : [[`${name} < ?`, r.to]])];
+      return [{ sql: `(${bounds.map(([sql]) => sql).join(" AND ")})`, params: bounds.map(([, value]) => value!) }];
+    });
+    if (ranges.length > 0) conditions.push({ sql: `(${ranges.map((r) => r.sql).join(" OR ")})`, params: ranges.flatMap((r) => r.params) });
+  }
+  if (set.some((r) => r.column === "odd")) conditions.push({ sql: `(${ODD_ID_CHARS.map((c) => `${alias}.id LIKE '%${c}%'`).join(" OR ")})`, params: [] });
+  return conditions.map((c, i) => ({
+    sql: [c.sql, ...conditions.slice(0, i).map((before) => `NOT ${before.sql}`)].join(" AND "),
+    params: [...c.params, ...conditions.slice(0, i).flatMap((before) => before.params)],
+  }));
 }
 
 /**
- * The `id cover` plan (src/residual/ids.ts): when an ARN pattern bounds the ids a residual allows or rejects, the
- * count visits the smallest of those sets of ids, sought in the (region, id) and (region, reversed id) indexes:
- * the allowed groups in an allowed cover, or the region's counter less the rejected groups in a rejected cover
- * (only when nothing but the residual filters the region, as the counter counts it all). Each cover is sized up to
- * the best so far, half the region at first (a scan reads the region in its ordered index anyway). `within` is the
- * allowed cover the count used, for the page to seek when it is sparse. Undefined when no cover is small enough.
+ * The `ids` plan (src/residual/ids.ts): when ARN patterns bound the ids a residual allows or rejects, the count
+ * visits the smallest of those sets of ids, sought in the (region, id), (region, reversed id) and odd-id indexes:
+ * the allowed groups within an allowed cover, or the region's counter less the rejected groups within a rejected
+ * cover (only when nothing but the residual filters the region, as the counter counts it all). Each cover is sized
+ * up to the best so far, half the region at first (a scan reads the region in its ordered index anyway). `within`
+ * is the allowed cover the count used, for the page to seek when it is sparse. Undefined when no cover is small
+ * enough.
  */
 async function countByIdCover(
   store: Store,
@@ -209,23 +222,36 @@ async function countByIdCover(
 ): Promise<{ total: number; within?: SqlClause & { size: number } } | undefined> {
   const covers = idCovers(allowed.tree, allowed.arnPrefix, true);
   const plain = !query.children && (query.where ?? []).length === 0;
-  let best: { set: IdSet; rejected: boolean; size: number } | undefined;
+  const sizeWithin = async (parts: readonly CoverPart[], bound: number): Promise<number | undefined> => {
+    let size = 0;
+    for (const part of parts) {
+      const n = await seekSize(store, { sql: `SELECT g.id FROM scaling_groups g WHERE g.region_id = ? AND ${part.sql}`, params: [query.regionId, ...part.params] }, bound - size);
+      if (n === undefined) return undefined;
+      size += n;
+    }
+    return size;
+  };
+  let best: { parts: CoverPart[]; set: IdSet; rejected: boolean; size: number } | undefined;
   for (const [sets, rejected] of [[covers.allowed, false], [plain ? covers.rejected : [], true]] as const) {
     for (const set of sets) {
-      const { sql, params } = coverSql(store, set, "g");
-      const bound = best ? best.size - 1 : query.plan === "ids" ? Infinity : regionGroups / 2;
-      const size = await seekSize(store, { sql: `SELECT g.id FROM scaling_groups g WHERE g.region_id = ? AND ${sql}`, params: [query.regionId, ...params] }, bound);
-      if (size !== undefined) best = { set, rejected, size };
+      const parts = coverParts(store, set, "g");
+      const size = await sizeWithin(parts, best ? best.size - 1 : query.plan === "ids" ? Infinity : regionGroups / 2);
+      if (size !== undefined) best = { parts, set, rejected, size };
     }
   }
   if (!best) return undefined;
-  const { from, params } = filtered;
-  const clause = coverSql(store, best.set, "g");
+  const countWithin = async (from: string, params: readonly unknown[]) => {
+    let n = 0;
+    for (const part of best!.parts) n += await count(store, `${from} AND ${part.sql}`, [...params, ...part.params]);
+    return n;
+  };
   if (best.rejected) {
     const filter = residualFilter(store, allowed);
-    return { total: regionGroups - (await count(store, `FROM scaling_groups g WHERE g.region_id = ? AND ${clause.sql} AND NOT (${filter.sql})`, [query.regionId, ...clause.params, ...filter.params])) };
+    return { total: regionGroups - (await countWithin(`FROM scaling_groups g WHERE g.region_id = ? AND NOT (${filter.sql})`, [query.regionId, ...filter.params])) };
   }
-  return { total: await count(store, `${from} AND ${clause.sql}`, [...params, ...clause.params]), within: { ...clause, size: best.size } };
+  const seeks = coverParts(store, best.set, "w").map((part) => ({ sql: `SELECT w.id FROM scaling_groups w WHERE w.region_id = ? AND ${part.sql}`, params: [query.regionId, ...part.params] }));
+  const within = { sql: seeks.length === 0 ? "1 = 0" : `g.id IN (${seeks.map((s) => s.sql).join(" UNION ALL ")})`, params: seeks.flatMap((s) => s.params), size: best.size };
+  return { total: await countWithin(filtered.from, filtered.params), within };
 }
 
 async function count(store: Store, from: string, params: readonly unknown[]): Promise<number> {

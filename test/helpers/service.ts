@@ -275,6 +275,14 @@ export const groupRow = (fields: Pick<ScalingGroupRow, "id" | "regionId" | "name
   ...fields,
 });
 
+/** Undoes schema version 6 (the reversed id and the id indexes), to build an older database. */
+export const UNDO_SCHEMA_6 = `
+  DROP INDEX scaling_groups_region_id;
+  DROP INDEX scaling_groups_region_id_reversed;
+  DROP INDEX scaling_groups_odd_ids;
+  ALTER TABLE scaling_groups DROP COLUMN id_reversed;
+`;
+
 /** Undoes schema version 5 (tag seek indexes, the region group counter and its triggers), to build an older database. */
 export const UNDO_SCHEMA_5: Readonly<Record<Dialect, string>> = {
   sqlite: `
