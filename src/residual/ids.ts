@@ -227,3 +227,34 @@ function cover(node: Residual, positive: boolean, arnPrefix: string, asciiIds: b
 export function idCovers(tree: Residual, arnPrefix: string, asciiIds: boolean): IdCovers {
   return { allowed: cover(tree, true, arnPrefix, asciiIds).over, rejected: cover(tree, false, arnPrefix, asciiIds).over };
 }
+
+/** The least and greatest id (or reversed id) of the groups a cover is read among. */
+export type IdBounds = Readonly<Record<IdColumn, readonly [string, string]>>;
+
+/** Code points after the bounds' common prefix that an estimate reads. */
+const ESTIMATE_DIGITS = 3;
+
+/**
+ * The share of the groups a set likely holds, the ids taken as spread evenly by code point between the bounds
+ * (the odd ids as none: they are few). An estimate to choose a cover by, never to count with.
+ */
+export function estimatedShare(set: IdSet, bounds: IdBounds): number {
+  let share = 0;
+  for (const column of ["id", "reversed"] as const) {
+    const [lo, hi] = bounds[column];
+    let common = 0;
+    while (common < lo.length && lo[common] === hi[common]) common++;
+    const position = (s: string): number => {
+      const clipped = s < lo ? lo : s > hi ? hi : s;
+      let v = 0;
+      for (let i = 0; i < ESTIMATE_DIGITS; i++) v += (clipped.codePointAt(common + i) ?? 0) / 0x110000 ** (i + 1);
+      return v;
+    };
+    const width = position(hi) - position(lo);
+    for (const r of ranges(set, column)) {
+      const [from, to] = [position(r.from), r.to === undefined ? position(hi) : position(r.to)];
+      share += width > 0 ? (to - from) / width : r.from <= hi && (r.to === undefined || lo < r.to) ? 1 : 0;
+    }
+  }
+  return Math.min(1, share);
+}

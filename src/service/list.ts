@@ -8,7 +8,7 @@
  * the same order, so the page and the count stay those of the exact filter.
  */
 import type { ListResidual } from "../residual/residual.js";
-import { idCovers, ODD_ID_CHARS, type IdSet } from "../residual/ids.js";
+import { estimatedShare, idCovers, ODD_ID_CHARS, type IdBounds, type IdSet } from "../residual/ids.js";
 import { toSql, type SqlFilter, type SqlSchema } from "../residual/sql.js";
 import type { Store } from "./store.js";
 
@@ -208,10 +208,11 @@ function coverParts(store: Store, set: IdSet, alias: string): CoverPart[] {
  * The `ids` plan (src/residual/ids.ts): when ARN patterns bound the ids a residual allows or rejects, the count
  * visits the smallest of those sets of ids, sought in the (region, id), (region, reversed id) and odd-id indexes:
  * the allowed groups within an allowed cover, or the region's counter less the rejected groups within a rejected
- * cover (only when nothing but the residual filters the region, as the counter counts it all). Each cover is sized
- * up to the best so far, half the region at first (a scan reads the region in its ordered index anyway). `within`
- * is the allowed cover the count used, for the page to seek when it is sparse. Undefined when no cover is small
- * enough.
+ * cover (only when nothing but the residual filters the region, as the counter counts it all). The cover chosen is
+ * the one likely smallest, its size estimated from the region's least and greatest ids (reading it to size it would
+ * cost what counting in it costs), when likely under half the region (a scan reads the region in its ordered index
+ * anyway). `within` is the allowed cover the count used, for the page to seek when it is sparse. Undefined when no
+ * cover is small enough.
  */
 async function countByIdCover(
   store: Store,
@@ -222,22 +223,14 @@ async function countByIdCover(
 ): Promise<{ total: number; within?: SqlClause & { size: number } } | undefined> {
   const covers = idCovers(allowed.tree, allowed.arnPrefix, true);
   const plain = !query.children && (query.where ?? []).length === 0;
-  const sizeWithin = async (parts: readonly CoverPart[], bound: number): Promise<number | undefined> => {
-    let size = 0;
-    for (const part of parts) {
-      const n = await seekSize(store, { sql: `SELECT g.id FROM scaling_groups g WHERE g.region_id = ? AND ${part.sql}`, params: [query.regionId, ...part.params] }, bound - size);
-      if (n === undefined) return undefined;
-      size += n;
-    }
-    return size;
-  };
+  const sets = [...covers.allowed.map((set) => ({ set, rejected: false })), ...(plain ? covers.rejected.map((set) => ({ set, rejected: true })) : [])];
+  if (sets.length === 0) return undefined;
+  const bounds = await idBounds(store, query.regionId);
+  if (!bounds) return { total: 0 };
   let best: { parts: CoverPart[]; set: IdSet; rejected: boolean; size: number } | undefined;
-  for (const [sets, rejected] of [[covers.allowed, false], [plain ? covers.rejected : [], true]] as const) {
-    for (const set of sets) {
-      const parts = coverParts(store, set, "g");
-      const size = await sizeWithin(parts, best ? best.size - 1 : query.plan === "ids" ? Infinity : regionGroups / 2);
-      if (size !== undefined) best = { parts, set, rejected, size };
-    }
+  for (const { set, rejected } of sets) {
+    const size = estimatedShare(set, bounds) * regionGroups;
+    if ((best ? size < best.size : query.plan === "ids" || size <= regionGroups / 2)) best = { parts: coverParts(store, set, "g"), set, rejected, size };
   }
   if (!best) return undefined;
   const countWithin = async (from: string, params: readonly unknown[]) => {
@@ -252,6 +245,17 @@ async function countByIdCover(
   const seeks = coverParts(store, best.set, "w").map((part) => ({ sql: `SELECT w.id FROM scaling_groups w WHERE w.region_id = ? AND ${part.sql}`, params: [query.regionId, ...part.params] }));
   const within = { sql: seeks.length === 0 ? "1 = 0" : `g.id IN (${seeks.map((s) => s.sql).join(" UNION ALL ")})`, params: seeks.flatMap((s) => s.params), size: best.size };
   return { total: await countWithin(filtered.from, filtered.params), within };
+}
+
+/** The least and greatest id and reversed id of the region's groups (undefined: it has none), read at the ends of their indexes. */
+async function idBounds(store: Store, regionId: string): Promise<IdBounds | undefined> {
+  const end = (column: string, fn: "MIN" | "MAX") => `(SELECT ${fn}(${column}${byCodePoint(store)}) FROM scaling_groups WHERE region_id = ?)`;
+  const [row] = await store.query<Record<"id_lo" | "id_hi" | "reversed_lo" | "reversed_hi", string | null>>(
+    `SELECT ${end("id", "MIN")} AS id_lo, ${end("id", "MAX")} AS id_hi, ${end("id_reversed", "MIN")} AS reversed_lo, ${end("id_reversed", "MAX")} AS reversed_hi`,
+    [regionId, regionId, regionId, regionId],
+  );
+  if (!row || row.id_lo === null || row.id_hi === null || row.reversed_lo === null || row.reversed_hi === null) return undefined;
+  return { id: [row.id_lo, row.id_hi], reversed: [row.reversed_lo, row.reversed_hi] };
 }
 
 async function count(store: Store, from: string, params: readonly unknown[]): Promise<number> {
