@@ -190,7 +190,7 @@ for (const dialect of DIALECTS) t.test(`a region's group count is backfilled whe
   for (const [i, id] of ["asg-1", "asg-2", "asg-3"].entries()) {
     await old.groups.insert(groupRow({ id, regionId: i === 2 ? "cn-beijing" : REGION, name: id, creationTime: `2030-01-01T00:00:0${i}Z` }));
   }
-  for (const statement of `${UNDO_SCHEMA_6};${UNDO_SCHEMA_5[dialect]}`.split(";").filter((s) => s.trim() !== "")) await old.execute(statement);
+  for (const statement of `${UNDO_SCHEMA_6[dialect]};${UNDO_SCHEMA_5[dialect]}`.split(";").filter((s) => s.trim() !== "")) await old.execute(statement);
   await old.execute(dialect === "sqlite" ? "PRAGMA user_version = 4" : "UPDATE ess_authz_schema_version SET version = 4");
   await old.close();
   const store = await Store.open(target);
@@ -206,6 +206,19 @@ for (const dialect of DIALECTS) t.test(`a region's group count is backfilled whe
   await store.execute("DELETE FROM scaling_groups WHERE id = 'asg-3'");
   t.strictSame(await counts(), [["cn-beijing", 0], [REGION, 2], ["cn-shanghai", 1]]);
   t.strictSame(await reversed(), [["asg-1", "1-gsa"], ["asg-2", "2-gsa"], ["asg-4", "4-gsa"]], "a new group's id is reversed as it is written");
+  // Writes past the Store: refused on SQLite, the id reversed by a trigger on PostgreSQL; never a stale reversed id.
+  const raw = async (sql: string): Promise<string | undefined> => store.execute(sql).then(() => undefined, (e: Error) => e.message);
+  const inserted = await raw("INSERT INTO scaling_groups (id, region_id, name, lifecycle_state, min_size, max_size, default_cooldown, removal_policies, vswitch_ids, multi_az_policy, health_check_type, group_deletion_protection, creation_time) VALUES ('asg-5é', 'cn-beijing', 'raw', 'Active', 0, 1, 300, '[]', '[]', 'PRIORITY', 'ECS', 0, '2030-01-01T00:00:05Z')");
+  const renamed = await raw("UPDATE scaling_groups SET id = 'asg-6x' WHERE id = 'asg-4'");
+  const rewritten = await raw("UPDATE scaling_groups SET id_reversed = 'x' WHERE id = 'asg-1'");
+  if (dialect === "sqlite") {
+    t.match([inserted, renamed, rewritten], [/id_reversed must be written/, /never changes/, /never changes/], "SQLite refuses them");
+    t.strictSame(await reversed(), [["asg-1", "1-gsa"], ["asg-2", "2-gsa"], ["asg-4", "4-gsa"]]);
+  } else {
+    t.strictSame(await reversed(), [["asg-1", "1-gsa"], ["asg-2", "2-gsa"], ["asg-5é", "é5-gsa"], ["asg-6x", "x6-gsa"]], "PostgreSQL reverses the id itself");
+    await store.execute("DELETE FROM scaling_groups WHERE id IN ('asg-5é', 'asg-6x')");
+    await store.groups.insert(groupRow({ id: "asg-4", regionId: REGION, name: "asg-4", creationTime: "2030-01-01T00:00:04Z" }));
+  }
   const admin = residual([policyOf([{ Effect: "Allow", Action: "*", Resource: "*" }])], "ess:DescribeScalingGroups", { region: REGION, account: ACCOUNT });
   t.strictSame(await pageGroups(store, admin, { regionId: REGION, offset: 1, limit: 5 }), { ids: ["asg-4"], total: 2 }, "a whole region's TotalCount is the counter");
 

@@ -159,7 +159,7 @@ t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is
   const old = new Database(dbFile);
   // The schema before nonces were persisted (and before the tag columns list calls filter on, shared secrets, the seek indexes and region counter, and the id indexes).
   old.exec(`
-    ${UNDO_SCHEMA_6}
+    ${UNDO_SCHEMA_6.sqlite}
     ${UNDO_SCHEMA_5.sqlite}
     DROP TABLE service_secrets;
     DROP TABLE signature_nonces;

@@ -227,19 +227,36 @@ const MIGRATIONS: readonly (string | { readonly sqlite: string; readonly postgre
   // List calls count the groups of an ARN pattern's id prefix or id suffix from an index (src/residual/ids.ts):
   // the id and the id reversed (written by the application, backfilled on open, see reverseIds), both by code point,
   // and the few ids holding `:` or `/`, which a `*` running from the ARN into the id may need (src/service/list.ts
-  // names them with the same text, so that both databases see the partial index applies).
+  // names them with the same text, so that both databases see the partial index applies). A write that would leave
+  // the reversed id stale is refused (SQLite) or the id reversed by a trigger (PostgreSQL, whose reverse() reads code
+  // points too): a stale one would hide a group from the covers.
   {
     sqlite: `
     ALTER TABLE scaling_groups ADD COLUMN id_reversed TEXT NOT NULL DEFAULT '';
     CREATE INDEX scaling_groups_region_id ON scaling_groups (region_id, id);
     CREATE INDEX scaling_groups_region_id_reversed ON scaling_groups (region_id, id_reversed, id);
     CREATE INDEX scaling_groups_odd_ids ON scaling_groups (region_id, id) WHERE (id LIKE '%:%' OR id LIKE '%/%');
+    CREATE TRIGGER scaling_groups_id_reversed_written BEFORE INSERT ON scaling_groups WHEN NEW.id_reversed = '' BEGIN
+      SELECT RAISE(ABORT, 'scaling_groups.id_reversed must be written with the id');
+    END;
+    CREATE TRIGGER scaling_groups_id_fixed BEFORE UPDATE OF id, id_reversed ON scaling_groups
+      WHEN NEW.id IS NOT OLD.id OR (OLD.id_reversed <> '' AND NEW.id_reversed IS NOT OLD.id_reversed) BEGIN
+      SELECT RAISE(ABORT, 'a scaling group id never changes');
+    END;
     `,
     postgres: `
     ALTER TABLE scaling_groups ADD COLUMN id_reversed TEXT NOT NULL DEFAULT '';
     CREATE INDEX scaling_groups_region_id ON scaling_groups (region_id, id COLLATE "C");
     CREATE INDEX scaling_groups_region_id_reversed ON scaling_groups (region_id, id_reversed COLLATE "C", id);
     CREATE INDEX scaling_groups_odd_ids ON scaling_groups (region_id, id) WHERE (id LIKE '%:%' OR id LIKE '%/%');
+    CREATE FUNCTION scaling_groups_reverse_id() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      NEW.id_reversed := reverse(NEW.id);
+      RETURN NEW;
+    END
+    $$;
+    CREATE TRIGGER scaling_groups_id_reversed BEFORE INSERT OR UPDATE OF id, id_reversed ON scaling_groups
+      FOR EACH ROW EXECUTE FUNCTION scaling_groups_reverse_id();
     `,
   },
 ];
