@@ -3,9 +3,10 @@
  * and `COUNT(*)` all run in the database (SQLite or PostgreSQL). Each query visits either the region's groups in page order, or only the
  * groups carrying a tag the residual needs (its `candidates`, sought in the tag indexes), whichever looks
  * shorter; a count of a whole region is read from the counter the store keeps, and a count of most of it is that
- * counter less the few groups a Deny on a tag rejects. When the residual is not exact in
- * SQL, the SQL selects a superset and every row is re-checked with `matches`, reading the superset in batches in
- * the same order, so the page and the count stay those of the exact filter.
+ * counter less the few groups a Deny on a tag rejects. When ARN patterns bound the ids allowed or rejected (an id
+ * prefix or suffix, src/residual/ids.ts), a count visits only the ids within those bounds, sought in the id
+ * indexes. When the residual is not exact in SQL, the SQL selects a superset and every row is re-checked with
+ * `matches`, reading the superset in batches in the same order, so the page and the count stay those of the exact filter.
  */
 import type { ListResidual } from "../residual/residual.js";
 import { estimatedShare, idCovers, ODD_ID_CHARS, type IdBounds, type IdSet } from "../residual/ids.js";
@@ -230,7 +231,7 @@ async function countByIdCover(
   let best: { parts: CoverPart[]; set: IdSet; rejected: boolean; size: number } | undefined;
   for (const { set, rejected } of sets) {
     const size = estimatedShare(set, bounds) * regionGroups;
-    if ((best ? size < best.size : query.plan === "ids" || size <= regionGroups / 2)) best = { parts: coverParts(store, set, "g"), set, rejected, size };
+    if (best ? size < best.size : query.plan === "ids" || size <= regionGroups / 2) best = { parts: coverParts(store, set, "g"), set, rejected, size };
   }
   if (!best) return undefined;
   const countWithin = async (from: string, params: readonly unknown[]) => {
