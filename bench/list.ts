@@ -3,13 +3,14 @@
  * policies, the store's search for one allowed group (which decides the call) and the first page of 50 with its
  * TotalCount, all in SQLite. Page p50/p99 per principal over 1k, 10k and 100k groups (90% in the listed region);
  * seeding is done before the clock starts. Prints the query plans at the largest size (pageGroups picks the
- * scanning or the seeking one by size). `npm run bench:list` (SIZES=1000,10000 CALLS=50 to choose).
+ * scanning or the seeking one by size) and the id covers ARN patterns give. `npm run bench:list` (SIZES=1000,10000 CALLS=50 to choose).
  */
 import { percentile } from "./measure.js";
 import { performance } from "node:perf_hooks";
 import type { EvaluationInput } from "../src/evaluate/decision.js";
 import { loadPolicy } from "../src/policy/parse.js";
-import { residual } from "../src/residual/residual.js";
+import { idCovers } from "../src/residual/ids.js";
+import { groupArnPrefix, residual } from "../src/residual/residual.js";
 import { pageGroups, RESIDUAL_SCHEMA } from "../src/service/list.js";
 import { Store } from "../src/service/store.js";
 import { insertGroup, REGION } from "./list-store.js";
@@ -93,6 +94,8 @@ for (const n of SIZES) {
         (await store.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`, params)).map((p) => `  ${p.detail}`).join("\n");
       const where = `FROM scaling_groups g WHERE g.region_id = ? AND ${sql.sql}`;
       console.log(`${name}: WHERE g.region_id = ? AND ${sql.sql}\n page and count, scanning:\n${await plan(`SELECT g.id ${where} ORDER BY g.creation_time, g.id LIMIT 50`, [REGION, ...sql.params])}`);
+      const covers = idCovers(residual(input, ACTION, { region: REGION, account: ACCOUNT }).tree, groupArnPrefix(REGION, ACCOUNT), true);
+      if (covers.allowed.length + covers.rejected.length > 0) console.log(` id covers (the ids plan counts within the likely smallest): ${JSON.stringify(covers)}`);
       if (sql.candidates) {
         const sought = `${where} AND g.id IN (${sql.candidates.sql})`;
         const params = [REGION, ...sql.params, ...sql.candidates.params];

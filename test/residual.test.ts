@@ -11,6 +11,7 @@ import { evaluate } from "../src/evaluate/evaluate.js";
 import type { Policy } from "../src/policy/ast.js";
 import { parsePolicy } from "../src/policy/parse.js";
 import { residual, type Knowns, type ListResidual, type ResidualRow } from "../src/residual/residual.js";
+import { idCovers, type IdSet } from "../src/residual/ids.js";
 import { remainders, toSql, type SqlSchema } from "../src/residual/sql.js";
 import { allowedSignatures, pageGroups, pageTagRows, RESIDUAL_SCHEMA, residualFilter, type TaskTable } from "../src/service/list.js";
 import { Store } from "../src/service/store.js";
@@ -131,7 +132,8 @@ t.test("ARN patterns reduce to globs on the id past the region's ARN prefix", as
 // ---- random policy sets × random stores ----
 
 // An id holding `:scalinggroup/` lets a `*` before the id in a pattern reach into the id.
-const ID_POOL = ["asg-a1", "asg-a2", "asg-b1", "asg-B2", "asg-ab", "asg-[x]", "asg-c_1", "asg-%d", "x:scalinggroup/asg-b1"];
+// Ids sharing starts and ends in case variants, so that id covers (prefix and suffix ranges) are put to the test.
+const ID_POOL = ["asg-a1", "asg-a2", "asg-b1", "asg-B2", "asg-ab", "asg-[x]", "asg-c_1", "asg-%d", "x:scalinggroup/asg-b1", "ASG-A1", "asg-b17", "asg-a", "asg-A17b", "asg-\u007f1"];
 const TAG_KEYS = ["team", "Team", "TEAM", "env"];
 const TAG_VALUES = ["game", "Game", "dev", "g*", "", "5"];
 const RG_IDS = ["rg-A", "rg-B"];
@@ -140,6 +142,11 @@ const resourcePattern = fc.constantFrom(
   "*", arn(REGION, "*"), arn(REGION, "asg-a*"), arn(REGION, "ASG-A*"), arn(REGION, "asg-?1"), arn(REGION, "asg-[x]"), arn(REGION, "asg-c_1"),
   arn(REGION, "asg-%*"), arn("cn-beijing", "*"), "acs:ess:*:*:scalinggroup/asg-b*", `acs:ess:${REGION}:${ACCOUNT}:*`, "acs:ess:*", arn(REGION, "asg-a1"),
   "acs:ess:cn-hang?hou:*:*/asg-?1", "*scalinggroup/*b1",
+);
+/** Patterns with an id start, an id end, both or neither, for the id covers. */
+const idPattern = fc.constantFrom(
+  arn(REGION, "asg-*1"), arn(REGION, "*B2"), arn(REGION, "ASG-*7"), arn(REGION, "asg-a*?"), arn(REGION, "*a*"), arn(REGION, "asg-B2"), arn(REGION, "asg-b1*"),
+  arn(REGION, "a*"), arn(REGION, "*17*"), arn(REGION, "*7b"),
 );
 const tagCondition = fc.record({
   op: fc.constantFrom("StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike"),
@@ -157,7 +164,7 @@ const statement = fc
   .record({
     Effect: fc.constantFrom("Allow", "Allow", "Allow", "Deny"),
     Action: fc.constantFrom("ess:*", "ess:DescribeScalingGroups", "ess:Delete*", "*"),
-    Resource: fc.array(resourcePattern, { minLength: 1, maxLength: 2 }),
+    Resource: fc.array(fc.oneof({ weight: 4, arbitrary: resourcePattern }, { weight: 1, arbitrary: idPattern }), { minLength: 1, maxLength: 2 }),
     conditions: fc.array(fc.oneof({ weight: 4, arbitrary: tagCondition }, { weight: 1, arbitrary: numericTagCondition }, { weight: 1, arbitrary: knownCondition }), { maxLength: 2 }),
   })
   .map(({ conditions, ...rest }) => {
@@ -203,6 +210,19 @@ async function emptyStore(t: Parameters<typeof testPostgres>[0], dialect: Dialec
   return db;
 }
 
+/** Whether the id lies in the range, compared by code point (the reversed id: its code points backwards), or is odd. */
+function inRange(id: string, range: IdSet[number]): boolean {
+  if (range.column === "odd") return id.includes(":") || id.includes("/");
+  const key = range.column === "id" ? id : Array.from(id).reverse().join("");
+  const points = (s: string) => Array.from(s).map((c) => c.codePointAt(0)!);
+  const compare = (a: string, b: string) => {
+    const [x, y] = [points(a), points(b)];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return x.length - y.length;
+  };
+  return compare(key, range.from) >= 0 && (range.to === undefined || compare(key, range.to) < 0);
+}
+
 /** Two groups share each timestamp, so the id breaks ties in the order. */
 const creationTime = (i: number): string => `2026-01-01T00:00:${String(Math.floor(i / 2)).padStart(6, "0")}Z`;
 
@@ -238,13 +258,73 @@ function allowedInOrder(input: EvaluationInput, knowns: Knowns, groups: Groups, 
   return expected;
 }
 
-for (const dialect of DIALECTS) t.test(`random policy sets × random stores: matches, SQL pages and counts (scanning, seeking, subtracting, by tag signature) equal the per-group decision (${dialect})`, async (t) => {
+t.test("id covers hold every group the engine allows (allowed) or refuses (rejected), for random ARN patterns and ids", async (t) => {
+  const alphabet = ["a", "A", "b", "B", "1", "7", "-"];
+  // Ids may hold the ARN's own text, which a `*` before the id can run into.
+  const idText = fc.array(fc.constantFrom(...alphabet, ":scalinggroup/", "/"), { minLength: 1, maxLength: 6 }).map((cs) => cs.join(""));
+  const glob = fc.array(fc.constantFrom(...alphabet, "*", "*", "?"), { minLength: 1, maxLength: 5 }).map((cs) => cs.join(""));
+  const pattern = fc.tuple(glob, fc.constantFrom(arn(REGION, ""), `acs:ess:${REGION}:*:scalinggroup/`, "acs:ess:*/", "*")).map(([g, before]) => before + g);
+  const arnStatement = fc.record({
+    Effect: fc.constantFrom("Allow", "Allow", "Deny"),
+    Action: fc.constant("ess:*"),
+    Resource: fc.array(pattern, { minLength: 1, maxLength: 2 }),
+    tagged: fc.boolean(),
+  }).map(({ tagged, ...st }) => (tagged ? { ...st, Condition: { StringLike: { "acs:ResourceTag/team": "g*" } } } : st));
+  let narrowed = 0;
+  let exactRejected = 0;
+  fc.assert(
+    fc.property(fc.array(arnStatement, { minLength: 1, maxLength: 3 }), fc.uniqueArray(idText, { minLength: 1, maxLength: 30 }), (statements, ids) => {
+      const input = identity(policyOf(statements));
+      const r = residual(input, ACTION, KNOWNS);
+      const covers = idCovers(r.tree, r.arnPrefix, true);
+      // Half the groups carry the tag the conditions name.
+      const rows = ids.map((id, i): ResidualRow => ({ scalingGroupId: id, tags: i % 2 === 0 ? [["team", "game"]] : [] }));
+      const allowed = new Set(rows.filter((row) => allowedByEngine(input, KNOWNS, row)).map((row) => row.scalingGroupId));
+      for (const [sets, holds] of [[covers.allowed, (id: string) => allowed.has(id)], [covers.rejected, (id: string) => !allowed.has(id)]] as const) {
+        for (const set of sets) {
+          const missing = ids.find((id) => holds(id) && !set.some((range) => inRange(id, range)));
+          if (missing !== undefined) throw new Error(`${missing} is not in the cover ${JSON.stringify(set)}`);
+          if (ids.some((id) => !set.some((range) => inRange(id, range)))) narrowed++;
+        }
+      }
+      if (covers.rejected.length > 0) exactRejected++;
+    }),
+    { numRuns: 4000, seed: 20261206 },
+  );
+  t.ok(narrowed > 1000, `${narrowed} covers left some group out`);
+  t.ok(exactRejected > 200, `${exactRejected} residuals had a cover of the groups they reject`);
+});
+
+t.test("id covers of the bench's ARN principals: the ids of an id suffix, and the few ids a whole-prefix Allow less a Deny rejects", async (t) => {
+  const suffix = residual(identity(policyOf([{ Effect: "Allow", Action: "ess:Describe*", Resource: arn(REGION, "asg-*7") }])), ACTION, KNOWNS);
+  t.strictSame(idCovers(suffix.tree, suffix.arnPrefix, true).allowed, [
+    [{ column: "id", from: "asg-", to: "asg." }],
+    [{ column: "reversed", from: "7", to: "8" }],
+  ], "ids starting with asg-, or ids ending in 7");
+  const mixed = residual(identity(policyOf([
+    { Effect: "Allow", Action: "ess:*", Resource: `acs:ess:${REGION}:*:scalinggroup/asg-00*` },
+    { Effect: "Allow", Action: "ess:Describe*", Resource: "*", Condition: { StringLike: { "acs:ResourceTag/Team": "game*" } } },
+    { Effect: "Deny", Action: "ess:*", Resource: `acs:ess:${REGION}:*:scalinggroup/asg-001*` },
+  ])), ACTION, KNOWNS);
+  // The account's `*` may run into the id (an id holding `:scalinggroup/asg-00`): those ids hold `:`, they are odd.
+  t.strictSame(idCovers(mixed.tree, mixed.arnPrefix, true).rejected, [
+    [
+      { column: "id", from: "", to: "asg-00" },
+      { column: "id", from: "asg-001", to: "asg-002" },
+      { column: "id", from: "asg-01", to: undefined },
+      { column: "odd" },
+    ],
+], "the ids not starting with asg-00 (the Allow on ARNs), and those starting with asg-001 in any case (the Deny: ASG-001… lie below asg-00)");
+});
+
+for (const dialect of DIALECTS) t.test(`random policy sets × random stores: matches, SQL pages and counts (scanning, seeking, subtracting, by tag signature, within id covers) equal the per-group decision (${dialect})`, async (t) => {
   let compared = 0;
   let signed = 0;
   let allowed = 0;
   let inexact = 0;
   let sought = 0;
   let subtracted = 0;
+  let covered = 0;
   const db = await emptyStore(t, dialect);
   if (!db) return;
   // Fewer on PostgreSQL, where every query is a round trip to another process.
@@ -289,7 +369,13 @@ for (const dialect of DIALECTS) t.test(`random policy sets × random stores: mat
       if (tagPage && JSON.stringify([tagPage.rows.map((row) => `${row.groupId}:${row.key}=${row.value}`), tagPage.total]) !== JSON.stringify([expectedTags.slice(offset, offset + limit), expectedTags.length])) {
         throw new Error(`pageTagRows gave ${JSON.stringify(tagPage)}, the engine ${JSON.stringify(expectedTags)}`);
       }
-      for (const plan of [undefined, "scan", "seek", "subtract", "signature"] as const) {
+      const covers = idCovers(r.tree, r.arnPrefix, true);
+      const missed = (sets: readonly IdSet[], wanted: (id: string) => boolean) =>
+        sets.flatMap((set) => groups.filter(([id, g]) => g.region === REGION && wanted(id) && !set.some((range) => inRange(id, range))).map(([id]) => `${id} ∉ ${JSON.stringify(set)}`));
+      const uncovered = [...missed(covers.allowed, (id) => expected.includes(id)), ...missed(covers.rejected, (id) => !expected.includes(id))];
+      if (uncovered.length > 0) throw new Error(`id covers miss groups: ${uncovered.join("; ")}`);
+      if (covers.allowed.length + covers.rejected.length > 0) covered++;
+      for (const plan of [undefined, "scan", "seek", "subtract", "signature", "ids"] as const) {
         const page = await pageGroups(db, r, { regionId: REGION, offset, limit, ...(plan ? { plan } : {}) });
         if (JSON.stringify(page) !== JSON.stringify(want)) throw new Error(`pageGroups (${plan ?? "chosen"}) gave ${JSON.stringify(page)}, the engine ${JSON.stringify(want)}`);
         const uncounted = await pageGroups(db, r, { regionId: REGION, offset, limit, count: false, ...(plan ? { plan } : {}) });
@@ -304,6 +390,7 @@ for (const dialect of DIALECTS) t.test(`random policy sets × random stores: mat
   t.ok(sought > runs / 30, `${sought} policy sets counted by seeking tag candidates as well as by scanning`);
   t.ok(subtracted > runs / 50, `${subtracted} policy sets counted as the region less the groups sought as rejected`);
   t.ok(signed > runs / 10, `${signed} policy sets counted by deciding the region's tag signatures`);
+  t.ok(covered > runs / 10, `${covered} policy sets with id covers, each checked to hold the groups it claims and counted within it`);
 });
 
 for (const dialect of DIALECTS) t.test(`re-checking reads the superset in batches and keeps order and count (${dialect})`, async (t) => {

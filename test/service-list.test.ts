@@ -15,7 +15,7 @@ import { residual } from "../src/residual/residual.js";
 import { pageGroups } from "../src/service/list.js";
 import { Store, Table, type AlarmRow, type ScheduledTaskRow, type TagRow } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
-import { ACCOUNT, client, DIALECTS, EXAMPLE_CONFIG, failure, GROUP1, GROUP2, GROUP3, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, testDatabase, UNBOUND_TASK, UNDO_SCHEMA_5, UNDO_SCHEMA_6 } from "./helpers/service.js";
+import { ACCOUNT, client, DIALECTS, EXAMPLE_CONFIG, failure, GROUP1, GROUP2, GROUP3, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, testDatabase, UNBOUND_TASK, UNDO_SCHEMA_5, UNDO_SCHEMA_6, UNDO_SCHEMA_7 } from "./helpers/service.js";
 
 const REGION = "cn-hangzhou";
 const TAGS: readonly (readonly [string, string])[][] = [
@@ -194,7 +194,7 @@ for (const dialect of DIALECTS) t.test(`a region's group count is backfilled whe
   for (const [i, id] of ["asg-1", "asg-2", "asg-3"].entries()) {
     await old.groups.insert(groupRow({ id, regionId: i === 2 ? "cn-beijing" : REGION, name: id, creationTime: `2030-01-01T00:00:0${i}Z` }));
   }
-  for (const statement of (UNDO_SCHEMA_6[dialect] + UNDO_SCHEMA_5[dialect]).split(";").filter((s) => s.trim() !== "")) await old.execute(statement);
+  for (const statement of `${UNDO_SCHEMA_7[dialect]};${UNDO_SCHEMA_6[dialect]};${UNDO_SCHEMA_5[dialect]}`.split(";").filter((s) => s.trim() !== "")) await old.execute(statement);
   await old.execute(dialect === "sqlite" ? "PRAGMA user_version = 4" : "UPDATE ess_authz_schema_version SET version = 4");
   await old.close();
   const store = await Store.open(target);
@@ -202,11 +202,27 @@ for (const dialect of DIALECTS) t.test(`a region's group count is backfilled whe
   const counts = async () =>
     (await store.query<{ region_id: string; group_count: number }>("SELECT region_id, group_count FROM scaling_group_region_counts ORDER BY region_id")).map((r) => [r.region_id, Number(r.group_count)]);
   t.strictSame(await counts(), [["cn-beijing", 1], [REGION, 2]], "counted from the rows already there");
+  const reversed = async () => (await store.query<{ id: string; id_reversed: string }>("SELECT id, id_reversed FROM scaling_groups ORDER BY id")).map((g) => [g.id, g.id_reversed]);
+  t.strictSame(await reversed(), [["asg-1", "1-gsa"], ["asg-2", "2-gsa"], ["asg-3", "3-gsa"]], "ids reversed for the rows already there");
   await store.groups.insert(groupRow({ id: "asg-4", regionId: REGION, name: "asg-4", creationTime: "2030-01-01T00:00:04Z" }));
   await store.execute("UPDATE scaling_groups SET region_id = 'cn-shanghai' WHERE id = 'asg-1'");
   await store.execute("UPDATE scaling_groups SET name = 'renamed' WHERE id = 'asg-2'");
   await store.execute("DELETE FROM scaling_groups WHERE id = 'asg-3'");
   t.strictSame(await counts(), [["cn-beijing", 0], [REGION, 2], ["cn-shanghai", 1]]);
+  t.strictSame(await reversed(), [["asg-1", "1-gsa"], ["asg-2", "2-gsa"], ["asg-4", "4-gsa"]], "a new group's id is reversed as it is written");
+  // Writes past the Store: refused on SQLite, the id reversed by a trigger on PostgreSQL; never a stale reversed id.
+  const raw = async (sql: string): Promise<string | undefined> => store.execute(sql).then(() => undefined, (e: Error) => e.message);
+  const inserted = await raw("INSERT INTO scaling_groups (id, region_id, name, lifecycle_state, min_size, max_size, default_cooldown, removal_policies, vswitch_ids, multi_az_policy, health_check_type, group_deletion_protection, creation_time) VALUES ('asg-5é', 'cn-beijing', 'raw', 'Active', 0, 1, 300, '[]', '[]', 'PRIORITY', 'ECS', 0, '2030-01-01T00:00:05Z')");
+  const renamed = await raw("UPDATE scaling_groups SET id = 'asg-6x' WHERE id = 'asg-4'");
+  const rewritten = await raw("UPDATE scaling_groups SET id_reversed = 'x' WHERE id = 'asg-1'");
+  if (dialect === "sqlite") {
+    t.match([inserted, renamed, rewritten], [/id_reversed must be written/, /never changes/, /never changes/], "SQLite refuses them");
+    t.strictSame(await reversed(), [["asg-1", "1-gsa"], ["asg-2", "2-gsa"], ["asg-4", "4-gsa"]]);
+  } else {
+    t.strictSame(await reversed(), [["asg-1", "1-gsa"], ["asg-2", "2-gsa"], ["asg-5é", "é5-gsa"], ["asg-6x", "x6-gsa"]], "PostgreSQL reverses the id itself");
+    await store.execute("DELETE FROM scaling_groups WHERE id IN ('asg-5é', 'asg-6x')");
+    await store.groups.insert(groupRow({ id: "asg-4", regionId: REGION, name: "asg-4", creationTime: "2030-01-01T00:00:04Z" }));
+  }
   const admin = residual([policyOf([{ Effect: "Allow", Action: "*", Resource: "*" }])], "ess:DescribeScalingGroups", { region: REGION, account: ACCOUNT });
   t.strictSame(await pageGroups(store, admin, { regionId: REGION, offset: 1, limit: 5 }), { ids: ["asg-4"], total: 2 }, "a whole region's TotalCount is the counter");
 
@@ -374,6 +390,50 @@ for (const dialect of DIALECTS) t.test(`calls naming children by id read those r
       const r = await api.request<Record<string, unknown>>(action, { RegionId: REGION, PageSize: 50, ...params }, { method: "POST" });
       t.strictSame([idsOf(r), r.TotalCount], [want, want.length], `${name}: ${action} naming ${named.length} ids`);
       t.equal(regionReads, before, `${name}: ${action} read only the named rows`);
+    }
+  }
+});
+
+t.test("a count of groups an ARN pattern bounds visits the ids it names, sought in the id indexes, not the region (sqlite)", async (t) => {
+  const store = await Store.open(":memory:");
+  t.teardown(() => store.close());
+  await store.transaction(async (tx) => {
+    for (let i = 0; i < 2000; i++) {
+      const id = `asg-${String(i).padStart(8, "0")}`;
+      await tx.groups.insert(groupRow({ id, regionId: REGION, name: id, creationTime: `2030-01-01T00:00:00.${String(i).padStart(4, "0")}Z` }));
+      await tx.putTags(id, [{ key: "Team", value: i % 2 === 0 ? "game1" : "ops" }].map((tag) => ({ ...tag, propagate: false })));
+    }
+  });
+  await store.execute("ANALYZE");
+  const queries: { sql: string; params: readonly unknown[] }[] = [];
+  const query = store.query.bind(store);
+  store.query = (<T>(sql: string, params: readonly unknown[] = []) => {
+    queries.push({ sql, params });
+    return query<T>(sql, params);
+  }) as Store["query"];
+  // Each principal, and the index its count must seek: the suffix's reversed ids; the Deny's and the odd ids.
+  const principals = {
+    "an id suffix": [{ Effect: "Allow", Action: "ess:Describe*", Resource: `acs:ess:${REGION}:${ACCOUNT}:scalinggroup/asg-*7` }],
+    "every id less a Deny's prefix, in any case": [
+      { Effect: "Allow", Action: "ess:*", Resource: `acs:ess:${REGION}:*:scalinggroup/asg-00*` },
+      { Effect: "Allow", Action: "ess:Describe*", Resource: "*", Condition: { StringLike: { "acs:ResourceTag/Team": "game*" } } },
+      { Effect: "Deny", Action: "ess:*", Resource: `acs:ess:${REGION}:*:scalinggroup/ASG-0000001*` },
+    ],
+  };
+  for (const [name, statements] of Object.entries(principals)) {
+    const r = residual([policyOf(statements)], "ess:DescribeScalingGroups", { region: REGION, account: ACCOUNT });
+    const groups = await store.groups.where({ regionId: REGION });
+    const expected = [];
+    for (const g of groups) if (r.matches({ scalingGroupId: g.id, tags: (await store.tags(g.id)).map((tag) => [tag.key, tag.value] as const) })) expected.push(g.id);
+    queries.length = 0;
+    t.strictSame(await pageGroups(store, r, { regionId: REGION, offset: 0, limit: 10 }), { ids: expected.slice(0, 10), total: expected.length }, `${name}: page and count`);
+    const counts = queries.filter((q) => /^SELECT COUNT\(\*\) AS n FROM scaling_groups g /.test(q.sql));
+    t.ok(counts.length > 0, `${name}: counted`);
+    for (const q of counts) {
+      const plan = (await query<{ detail: string }>(`EXPLAIN QUERY PLAN ${q.sql}`, q.params)).map((p) => p.detail);
+      const reads = plan.filter((line) => /\b(SCAN|SEARCH) g\b/.test(line));
+      const sought = name === "an id suffix" ? /^SEARCH g USING COVERING INDEX scaling_groups_region_id_reversed \(region_id=\? AND id_reversed>\? AND id_reversed<\?\)$/ : /^SEARCH g USING COVERING INDEX (scaling_groups_region_id \(region_id=\? AND id[<>]\?|scaling_groups_odd_ids \(region_id=\?\))/;
+      t.ok(reads.length > 0 && reads.every((line) => sought.test(line)), `${name}: each read of the count seeks an id index: ${plan.join(" / ")}`);
     }
   }
 });

@@ -37,6 +37,7 @@ import {
   timestamp,
   UNDO_SCHEMA_5,
   UNDO_SCHEMA_6,
+  UNDO_SCHEMA_7,
   writeConfig,
   type LogLine,
   type V1Request,
@@ -157,8 +158,9 @@ t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is
   const dbFile = join(dir, "ess.db");
   await (await Store.open(dbFile)).close();
   const old = new Database(dbFile);
-  // The schema before nonces were persisted (and before the tag columns list calls filter on, shared secrets, and the seek indexes and region counter).
+  // The schema before nonces were persisted (and before the tag columns list calls filter on, shared secrets, the seek indexes and region counter, tag signatures, and the id indexes).
   old.exec(`
+    ${UNDO_SCHEMA_7.sqlite}
     ${UNDO_SCHEMA_6.sqlite}
     ${UNDO_SCHEMA_5.sqlite}
     DROP TABLE service_secrets;
@@ -173,7 +175,7 @@ t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is
 
   const store = await Store.open(dbFile);
   t.teardown(() => store.close());
-  t.same(await store.query("PRAGMA user_version"), [{ user_version: 6 }], "migrated on open, to the latest version");
+  t.same(await store.query("PRAGMA user_version"), [{ user_version: 7 }], "migrated on open, to the latest version");
   const keys = async (): Promise<string[]> => (await store.query<{ key: string }>("SELECT key FROM signature_nonces ORDER BY key")).map((r) => r.key);
   t.ok(await store.nonces.remember("a", 1000, 0));
   t.notOk(await store.nonces.remember("a", 1000, 500), "replayed within its lifetime");

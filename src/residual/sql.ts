@@ -19,7 +19,7 @@
  * SQL selects a superset; `exact` is then false and the caller re-checks every row with `matches`.
  */
 import { OPERATORS } from "../conditions/operators.js";
-import type { Atom, ListResidual, Residual, TagAtom } from "./residual.js";
+import type { ArnAtom, Atom, ListResidual, Residual, TagAtom } from "./residual.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -89,6 +89,15 @@ export function remainders(glob: string, prefix: string): string[] {
   }
   const kept = [...states].filter((i) => !(p[i - 1] === "*" && states.has(i - 1)));
   return [...new Set(kept.map((i) => p.slice(i).join("")))];
+}
+
+/**
+ * The globs a group's id must match (one of) for its ARN to match the atom's patterns; lower-cased, and compared
+ * with the lower-cased id, when the atom ignores case (a Deny).
+ */
+export function idGlobs(atom: ArnAtom, arnPrefix: string): string[] {
+  const fold = (text: string): string => (atom.effect === "Deny" ? text.toLowerCase() : text);
+  return atom.patterns.flatMap((p) => remainders(fold(p), fold(arnPrefix)));
 }
 
 /** Tag conditions whose rows a count can seek: one, or a union when any of several may hold. */
@@ -194,8 +203,7 @@ class Renderer {
         const caseInsensitive = atom.effect === "Deny";
         if ((caseInsensitive && !this.options.asciiIds) || !atom.patterns.every(plainText)) return this.inexact(positive);
         const column = caseInsensitive ? `lower(${schema.groupId})` : schema.groupId;
-        const fold = (text: string): string => (caseInsensitive ? text.toLowerCase() : text);
-        const ids = atom.patterns.flatMap((p) => remainders(fold(p), fold(this.arnPrefix)));
+        const ids = idGlobs(atom, this.arnPrefix);
         return ids.length === 0 ? "1 = 0" : `(${[...new Set(ids)].map((id) => this.pattern(column, id)).join(" OR ")})`;
       }
       case "tag":

@@ -5,11 +5,13 @@
  * shorter; a count of a whole region is read from the counter the store keeps, and a count of most of it is that
  * counter less the few groups a Deny on a tag rejects; when the residual reads tags and resource groups only, a
  * count is the sum of the counters of the region's tag signatures it allows (decided with `matches`, once per
- * signature), and reads no group. When the residual is not exact in
- * SQL, the SQL selects a superset and every row is re-checked with `matches`, reading the superset in batches in
- * the same order, so the page and the count stay those of the exact filter.
+ * signature), and reads no group. When ARN patterns bound the ids allowed or rejected (an id prefix or suffix,
+ * src/residual/ids.ts), a count visits only the ids within those bounds, sought in the id indexes. When the
+ * residual is not exact in SQL, the SQL selects a superset and every row is re-checked with `matches`, reading the
+ * superset in batches in the same order, so the page and the count stay those of the exact filter.
  */
 import { readsGroupId, type ListResidual } from "../residual/residual.js";
+import { estimatedShare, idCovers, ODD_ID_CHARS, type IdBounds, type IdSet } from "../residual/ids.js";
 import { toSql, type SqlFilter, type SqlSchema } from "../residual/sql.js";
 import type { Store } from "./store.js";
 
@@ -55,10 +57,11 @@ export interface GroupQuery {
   readonly count?: boolean;
   /**
    * Visit the region's groups in order (`scan`), the tag filter's candidates (`seek`), count the region less
-   * the groups it rejects (`subtract`, when it can), or count the groups of the tag signatures it allows
-   * (`signature`, when it can); chosen by size when unset.
+   * the groups it rejects (`subtract`, when it can), count the groups of the tag signatures it allows
+   * (`signature`, when it can), or count and page within the smallest id cover (`ids`, when an ARN pattern bounds
+   * the ids; see countByIdCover); chosen by size when unset.
    */
-  readonly plan?: "scan" | "seek" | "subtract" | "signature";
+  readonly plan?: "scan" | "seek" | "subtract" | "signature" | "ids";
 }
 
 export interface GroupPage {
@@ -220,12 +223,18 @@ export async function pageGroups(store: Store, allowed: ListResidual, query: Gro
       return regionGroups - (await count(store, `FROM scaling_groups g WHERE g.region_id = ? AND NOT (${filter.sql}) AND g.id IN (${rejected.sql})`, [query.regionId, ...filter.params, ...rejected.params]));
     };
     const seekCount = sought !== undefined && query.plan !== "subtract" && (forced || sought <= regionGroups / SEEK_COST);
+    const byIds = counting && !seekCount && (query.plan === undefined || query.plan === "ids") ? await countByIdCover(store, allowed, query, { from, params }, regionGroups) : undefined;
     const total = !counting
       ? wholeRegion && query.count !== false ? regionGroups : undefined
-      : seekCount ? await count(store, seeking.from, seeking.params) : ((await countRejected()) ?? (await count(store, from, params)));
+      : seekCount ? await count(store, seeking.from, seeking.params) : (byIds?.total ?? (await countRejected()) ?? (await count(store, from, params)));
     if (total !== undefined && total <= query.offset) return { ids: [], total };
     const allowedGuess = Math.max(total ?? sought ?? 1, 1);
-    const pageBy = forced || (sought !== undefined && ((query.offset + query.limit) * regionGroups) / allowedGuess > sought * SEEK_COST) ? seeking : scanning;
+    const pageBy =
+      forced || (sought !== undefined && ((query.offset + query.limit) * regionGroups) / allowedGuess > sought * SEEK_COST)
+        ? seeking
+        : byIds?.within && (query.plan === "ids" || ((query.offset + query.limit) * regionGroups) / allowedGuess > byIds.within.size * SEEK_COST)
+          ? { from: `${from} AND ${byIds.within.sql}`, params: [...params, ...byIds.within.params] }
+          : scanning;
     const ids = (await store.query<{ id: string }>(`SELECT ${listed}.id ${pageBy.from} ORDER BY ${order} LIMIT ? OFFSET ?`, [...pageBy.params, query.limit, query.offset])).map((r) => r.id);
     return { ids, total: total ?? query.offset + ids.length };
   }
@@ -249,6 +258,86 @@ export async function pageGroups(store: Store, allowed: ListResidual, query: Gro
     const last = rows[rows.length - 1]!;
     after = [last.creation_time, last.id];
   }
+}
+
+type CoverPart = { readonly sql: string; readonly params: readonly string[] };
+
+/**
+ * An id cover as conditions on the groups (alias `alias`), `?` placeholders: one per column it bounds, each
+ * excluding the ids of those before it, so that their counts add up and each seeks its own index (SQLite seeks an
+ * OR of ranges of one index, not an OR reaching for two). The odd ids are named as the partial index
+ * `scaling_groups_odd_ids` names them, word for word, so that both databases see it applies.
+ */
+function coverParts(store: Store, set: IdSet, alias: string): CoverPart[] {
+  const conditions: CoverPart[] = [];
+  for (const column of ["id", "reversed"] as const) {
+    const name = `${alias}.${column === "id" ? "id" : "id_reversed"}${byCodePoint(store)}`;
+    const ranges = set.flatMap((r) => {
+      if (r.column !== column) return [];
+      const bounds = [...(r.from === "" ? [] : [[`${name} >= ?`, r.from]]), ...(r.to === undefined ? [] : [[`${name} < ?`, r.to]])];
+      return [{ sql: `(${bounds.map(([sql]) => sql).join(" AND ")})`, params: bounds.map(([, value]) => value!) }];
+    });
+    if (ranges.length > 0) conditions.push({ sql: `(${ranges.map((r) => r.sql).join(" OR ")})`, params: ranges.flatMap((r) => r.params) });
+  }
+  if (set.some((r) => r.column === "odd")) conditions.push({ sql: `(${ODD_ID_CHARS.map((c) => `${alias}.id LIKE '%${c}%'`).join(" OR ")})`, params: [] });
+  return conditions.map((c, i) => ({
+    sql: [c.sql, ...conditions.slice(0, i).map((before) => `NOT ${before.sql}`)].join(" AND "),
+    params: [...c.params, ...conditions.slice(0, i).flatMap((before) => before.params)],
+  }));
+}
+
+/**
+ * The `ids` plan (src/residual/ids.ts): when ARN patterns bound the ids a residual allows or rejects, the count
+ * visits the smallest of those sets of ids, sought in the (region, id), (region, reversed id) and odd-id indexes:
+ * the allowed groups within an allowed cover, or the region's counter less the rejected groups within a rejected
+ * cover (only when nothing but the residual filters the region, as the counter counts it all). The cover chosen is
+ * the one likely smallest, its size estimated from the region's least and greatest ids (reading it to size it would
+ * cost what counting in it costs), when likely under half the region (a scan reads the region in its ordered index
+ * anyway). `within` is the allowed cover the count used, for the page to seek when it is sparse. Undefined when no
+ * cover is small enough.
+ */
+async function countByIdCover(
+  store: Store,
+  allowed: ListResidual,
+  query: GroupQuery,
+  filtered: { readonly from: string; readonly params: readonly unknown[] },
+  regionGroups: number,
+): Promise<{ total: number; within?: SqlClause & { size: number } } | undefined> {
+  const covers = idCovers(allowed.tree, allowed.arnPrefix, true);
+  const plain = !query.children && (query.where ?? []).length === 0;
+  const sets = [...covers.allowed.map((set) => ({ set, rejected: false })), ...(plain ? covers.rejected.map((set) => ({ set, rejected: true })) : [])];
+  if (sets.length === 0) return undefined;
+  const bounds = await idBounds(store, query.regionId);
+  if (!bounds) return { total: 0 };
+  let best: { parts: CoverPart[]; set: IdSet; rejected: boolean; size: number } | undefined;
+  for (const { set, rejected } of sets) {
+    const size = estimatedShare(set, bounds) * regionGroups;
+    if (best ? size < best.size : query.plan === "ids" || size <= regionGroups / 2) best = { parts: coverParts(store, set, "g"), set, rejected, size };
+  }
+  if (!best) return undefined;
+  const countWithin = async (from: string, params: readonly unknown[]) => {
+    let n = 0;
+    for (const part of best!.parts) n += await count(store, `${from} AND ${part.sql}`, [...params, ...part.params]);
+    return n;
+  };
+  if (best.rejected) {
+    const filter = residualFilter(store, allowed);
+    return { total: regionGroups - (await countWithin(`FROM scaling_groups g WHERE g.region_id = ? AND NOT (${filter.sql})`, [query.regionId, ...filter.params])) };
+  }
+  const seeks = coverParts(store, best.set, "w").map((part) => ({ sql: `SELECT w.id FROM scaling_groups w WHERE w.region_id = ? AND ${part.sql}`, params: [query.regionId, ...part.params] }));
+  const within = { sql: seeks.length === 0 ? "1 = 0" : `g.id IN (${seeks.map((s) => s.sql).join(" UNION ALL ")})`, params: seeks.flatMap((s) => s.params), size: best.size };
+  return { total: await countWithin(filtered.from, filtered.params), within };
+}
+
+/** The least and greatest id and reversed id of the region's groups (undefined: it has none), read at the ends of their indexes. */
+async function idBounds(store: Store, regionId: string): Promise<IdBounds | undefined> {
+  const end = (column: string, fn: "MIN" | "MAX") => `(SELECT ${fn}(${column}${byCodePoint(store)}) FROM scaling_groups WHERE region_id = ?)`;
+  const [row] = await store.query<Record<"id_lo" | "id_hi" | "reversed_lo" | "reversed_hi", string | null>>(
+    `SELECT ${end("id", "MIN")} AS id_lo, ${end("id", "MAX")} AS id_hi, ${end("id_reversed", "MIN")} AS reversed_lo, ${end("id_reversed", "MAX")} AS reversed_hi`,
+    [regionId, regionId, regionId, regionId],
+  );
+  if (!row || row.id_lo === null || row.id_hi === null || row.reversed_lo === null || row.reversed_hi === null) return undefined;
+  return { id: [row.id_lo, row.id_hi], reversed: [row.reversed_lo, row.reversed_hi] };
 }
 
 async function count(store: Store, from: string, params: readonly unknown[]): Promise<number> {

@@ -13,6 +13,7 @@ import type { AllowedGroupProbe, ChildKind, ChildResolution, ChildResolver, Grou
 import { storeCall, type NonceStore } from "../middleware/nonce.js";
 import { resourceTagKey } from "../evaluate/context.js";
 import type { ListResidual } from "../residual/residual.js";
+import { reversedId } from "../residual/ids.js";
 import { DatabaseTargetError, openDatabase, type OpenDatabaseOptions, type SqlDialect } from "./database.js";
 import { carrying, pageGroups } from "./list.js";
 
@@ -355,6 +356,41 @@ const MIGRATIONS: readonly (string | { readonly sqlite: string; readonly postgre
     SELECT scaling_groups_sign(id) FROM scaling_groups;
     `,
   },
+  // List calls count the groups of an ARN pattern's id prefix or id suffix from an index (src/residual/ids.ts):
+  // the id and the id reversed (written by the application, backfilled on open, see reverseIds), both by code point,
+  // and the few ids holding `:` or `/`, which a `*` running from the ARN into the id may need (src/service/list.ts
+  // names them with the same text, so that both databases see the partial index applies). A write that would leave
+  // the reversed id stale is refused (SQLite) or the id reversed by a trigger (PostgreSQL, whose reverse() reads code
+  // points too): a stale one would hide a group from the covers.
+  {
+    sqlite: `
+    ALTER TABLE scaling_groups ADD COLUMN id_reversed TEXT NOT NULL DEFAULT '';
+    CREATE INDEX scaling_groups_region_id ON scaling_groups (region_id, id);
+    CREATE INDEX scaling_groups_region_id_reversed ON scaling_groups (region_id, id_reversed, id);
+    CREATE INDEX scaling_groups_odd_ids ON scaling_groups (region_id, id) WHERE (id LIKE '%:%' OR id LIKE '%/%');
+    CREATE TRIGGER scaling_groups_id_reversed_written BEFORE INSERT ON scaling_groups WHEN NEW.id_reversed = '' BEGIN
+      SELECT RAISE(ABORT, 'scaling_groups.id_reversed must be written with the id');
+    END;
+    CREATE TRIGGER scaling_groups_id_fixed BEFORE UPDATE OF id, id_reversed ON scaling_groups
+      WHEN NEW.id IS NOT OLD.id OR (OLD.id_reversed <> '' AND NEW.id_reversed IS NOT OLD.id_reversed) BEGIN
+      SELECT RAISE(ABORT, 'a scaling group id never changes');
+    END;
+    `,
+    postgres: `
+    ALTER TABLE scaling_groups ADD COLUMN id_reversed TEXT NOT NULL DEFAULT '';
+    CREATE INDEX scaling_groups_region_id ON scaling_groups (region_id, id COLLATE "C");
+    CREATE INDEX scaling_groups_region_id_reversed ON scaling_groups (region_id, id_reversed COLLATE "C", id);
+    CREATE INDEX scaling_groups_odd_ids ON scaling_groups (region_id, id) WHERE (id LIKE '%:%' OR id LIKE '%/%');
+    CREATE FUNCTION scaling_groups_reverse_id() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      NEW.id_reversed := reverse(NEW.id);
+      RETURN NEW;
+    END
+    $$;
+    CREATE TRIGGER scaling_groups_id_reversed BEFORE INSERT OR UPDATE OF id, id_reversed ON scaling_groups
+      FOR EACH ROW EXECUTE FUNCTION scaling_groups_reverse_id();
+    `,
+  },
 ];
 
 /** A script's statements, one per query as SQLite runs them; a trigger's body (`BEGIN … END;`) stays whole. */
@@ -525,6 +561,8 @@ export class Table<R extends Row> {
     private readonly fields: readonly (keyof R & string)[],
     private readonly booleans: readonly (keyof R & string)[] = [],
     private readonly json: readonly (keyof R & string)[] = [],
+    /** Columns the table derives from a row, written with it (never changed by `update`, which cannot set `id`). */
+    private readonly derived: (row: R) => Record<string, SqlValue> = () => ({}),
   ) {
     this.columns = fields.map(snake);
   }
@@ -549,8 +587,10 @@ export class Table<R extends Row> {
   }
 
   async insert(row: R): Promise<void> {
-    const values = this.fields.map((f) => this.toSql(f, row[f]));
-    await this.sql.execute(`INSERT INTO ${this.name} (${this.columns.join(", ")}) VALUES (${this.columns.map(() => "?").join(", ")})`, values);
+    const derived = Object.entries(this.derived(row));
+    const columns = [...this.columns, ...derived.map(([column]) => column)];
+    const values = [...this.fields.map((f) => this.toSql(f, row[f])), ...derived.map(([, value]) => value)];
+    await this.sql.execute(`INSERT INTO ${this.name} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`, values);
   }
 
   async get(id: string): Promise<R | undefined> {
@@ -672,6 +712,7 @@ export class Store implements GroupSource, ChildResolver, SqlRunner {
         "activeScalingConfigurationId", "removalPolicies", "vswitchIds", "multiAzPolicy", "healthCheckType", "groupDeletionProtection", "creationTime"],
       ["groupDeletionProtection"],
       ["removalPolicies", "vswitchIds"],
+      (group) => ({ id_reversed: reversedId(group.id) }),
     );
     this.configurations = new Table(
       this,
@@ -771,6 +812,7 @@ export class Store implements GroupSource, ChildResolver, SqlRunner {
         await tx.applyMigrations(row?.version ?? 0, (version) => tx.execute("UPDATE ess_authz_schema_version SET version = ?", [version]));
       }
       await tx.foldTags();
+      await tx.reverseIds();
     });
   }
 
@@ -789,6 +831,12 @@ export class Store implements GroupSource, ChildResolver, SqlRunner {
   private async foldTags(): Promise<void> {
     const stale = await this.query<{ rowid: number; key: string; value: string }>("SELECT rowid, key, value FROM scaling_group_tags WHERE context_key = ''");
     for (const t of stale) await this.execute("UPDATE scaling_group_tags SET context_key = ?, value_lower = ? WHERE rowid = ?", [resourceTagKey(t.key), t.value.toLowerCase(), t.rowid]);
+  }
+
+  /** Fills the reversed id of groups written before it existed (ids are never empty, so '' marks them). */
+  private async reverseIds(): Promise<void> {
+    const stale = await this.query<{ id: string }>("SELECT id FROM scaling_groups WHERE id_reversed = ''");
+    for (const g of stale) await this.execute("UPDATE scaling_groups SET id_reversed = ? WHERE id = ?", [reversedId(g.id), g.id]);
   }
 
   /**

@@ -305,6 +305,25 @@ export const UNDO_SCHEMA_6: Readonly<Record<Dialect, string>> = {
   `,
 };
 
+const UNDO_ID_COLUMN = `
+  DROP INDEX scaling_groups_region_id;
+  DROP INDEX scaling_groups_region_id_reversed;
+  DROP INDEX scaling_groups_odd_ids;
+  ALTER TABLE scaling_groups DROP COLUMN id_reversed;
+`;
+
+/** Undoes schema version 7 (the reversed id, the id indexes and the triggers keeping the reversed id), to build an older database. */
+export const UNDO_SCHEMA_7: Readonly<Record<Dialect, string>> = {
+  sqlite: `
+    DROP TRIGGER scaling_groups_id_reversed_written;
+    DROP TRIGGER scaling_groups_id_fixed;
+    ${UNDO_ID_COLUMN}`,
+  postgres: `
+    DROP TRIGGER scaling_groups_id_reversed ON scaling_groups;
+    DROP FUNCTION scaling_groups_reverse_id();
+    ${UNDO_ID_COLUMN}`,
+};
+
 /** Undoes schema version 5 (tag seek indexes, the region group counter and its triggers), to build an older database. */
 export const UNDO_SCHEMA_5: Readonly<Record<Dialect, string>> = {
   sqlite: `
