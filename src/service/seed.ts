@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { ruleAri } from "./operations/children.js";
-import { nowIso, type Store } from "./store.js";
+import { nowIso, storableGroupId, type Store } from "./store.js";
 
 interface SeedGroup {
   ScalingGroupId: string;
@@ -67,6 +67,11 @@ export async function seed(root: Store, doc: SeedDocument, account: string): Pro
   await root.seeding(async (store) => {
     for (const g of doc.scalingGroups ?? []) {
       const groupId = g.ScalingGroupId;
+      try {
+        storableGroupId(groupId);
+      } catch (e) {
+        throw new SeedError(`scalingGroups: ${(e as Error).message}`);
+      }
       const regionId = g.RegionId;
       if (await missing(store.groups, groupId)) {
         await store.groups.insert({

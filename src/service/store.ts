@@ -14,6 +14,16 @@ import { storeCall, type NonceStore } from "../middleware/nonce.js";
 import { resourceTagKey } from "../evaluate/context.js";
 import type { ListResidual } from "../residual/residual.js";
 import { reversedId } from "../residual/ids.js";
+
+/**
+ * Group ids the service stores are printable ASCII, as ESS's are: list calls filter in SQL with `asciiIds`
+ * (src/service/list.ts), where `lower()` folds ASCII only, so a Deny that ignores case could miss a non-ASCII id
+ * that the engine would fold, and list a group it denies.
+ */
+export function storableGroupId(id: string): string {
+  if (!/^[\x21-\x7e]+$/.test(id)) throw new Error(`scaling group id ${JSON.stringify(id)} is not printable ASCII (ESS ids are)`);
+  return id;
+}
 import { DatabaseTargetError, openDatabase, type OpenDatabaseOptions, type SqlDialect } from "./database.js";
 import { carrying, pageGroups } from "./list.js";
 
@@ -712,7 +722,7 @@ export class Store implements GroupSource, ChildResolver, SqlRunner {
         "activeScalingConfigurationId", "removalPolicies", "vswitchIds", "multiAzPolicy", "healthCheckType", "groupDeletionProtection", "creationTime"],
       ["groupDeletionProtection"],
       ["removalPolicies", "vswitchIds"],
-      (group) => ({ id_reversed: reversedId(group.id) }),
+      (group) => ({ id_reversed: reversedId(storableGroupId(group.id)) }),
     );
     this.configurations = new Table(
       this,
