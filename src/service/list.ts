@@ -303,6 +303,8 @@ async function countByIdCover(
   filtered: { readonly from: string; readonly params: readonly unknown[] },
   regionGroups: number,
 ): Promise<{ total: number; within?: SqlClause & { size: number } } | undefined> {
+  // Tasks bound to no group lie in no range of group ids.
+  if (query.unbound) return undefined;
   const covers = idCovers(allowed.tree, allowed.arnPrefix, true);
   const plain = !query.children && (query.where ?? []).length === 0;
   const sets = [...covers.allowed.map((set) => ({ set, rejected: false })), ...(plain ? covers.rejected.map((set) => ({ set, rejected: true })) : [])];

@@ -16,12 +16,12 @@ import type { ListResidual } from "../residual/residual.js";
 import { reversedId } from "../residual/ids.js";
 
 /**
- * Group ids the service stores are printable ASCII, as ESS's are: list calls filter in SQL with `asciiIds`
+ * Group ids the service stores are ASCII, as ESS's are (and neither empty nor holding NUL, which SQLite's GLOB stops at): list calls filter in SQL with `asciiIds`
  * (src/service/list.ts), where `lower()` folds ASCII only, so a Deny that ignores case could miss a non-ASCII id
  * that the engine would fold, and list a group it denies.
  */
 export function storableGroupId(id: string): string {
-  if (!/^[\x21-\x7e]+$/.test(id)) throw new Error(`scaling group id ${JSON.stringify(id)} is not printable ASCII (ESS ids are)`);
+  if (!/^[\x01-\x7f]+$/.test(id)) throw new Error(`scaling group id ${JSON.stringify(id)} is not ASCII text (ESS ids are; empty and NUL are refused too)`);
   return id;
 }
 import { DatabaseTargetError, openDatabase, type OpenDatabaseOptions, type SqlDialect } from "./database.js";
@@ -34,10 +34,14 @@ import { carrying, pageGroups } from "./list.js";
 const sqliteSignature = (g: string): string =>
   `json_array(${g}.resource_group_id, json((SELECT json_group_array(json_array(t.key, t.value) ORDER BY t.key) FROM scaling_group_tags t WHERE t.group_id = ${g}.id)))`;
 
-/** Points the group `id` at its signature's row, created when new (a trigger's statements; none when the group is gone). */
+/**
+ * Points the group `id` at its signature's row, created when new (a trigger's statements; none when the group is
+ * gone). The UPDATE names its table rather than an alias: SQLite re-reads triggers when a column of the table is
+ * dropped or renamed, and fails on an aliased UPDATE target there.
+ */
 const sqliteSign = (id: string): string => `
       INSERT INTO scaling_group_tag_signatures (signature) SELECT ${sqliteSignature("g")} FROM scaling_groups g WHERE g.id = ${id} ON CONFLICT (signature) DO NOTHING;
-      UPDATE scaling_groups AS g SET tag_signature = (SELECT s.id FROM scaling_group_tag_signatures s WHERE s.signature = ${sqliteSignature("g")}) WHERE g.id = ${id};`;
+      UPDATE scaling_groups SET tag_signature = (SELECT s.id FROM scaling_group_tag_signatures s WHERE s.signature = ${sqliteSignature("scaling_groups")}) WHERE id = ${id};`;
 
 /** A trigger's statements taking the old row out of its (region, signature) count, dropped at zero. */
 const sqliteUncount = `
