@@ -359,9 +359,21 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         );
       }
       if (decision.decision !== "Allow") return deny(requestId, authenticatedFormat, principal, plan, decision, hash);
+      // The host's parameter object is built when first read: a host that reads the plan alone never pays for it.
+      let record: Record<string, string> | undefined;
       return {
         ok: true,
-        request: { requestId, principal, accessKeyId: credential.accessKeyId, params: paramRecord(params), format: authenticatedFormat, plan, decision },
+        request: {
+          requestId,
+          principal,
+          accessKeyId: credential.accessKeyId,
+          get params() {
+            return (record ??= paramRecord(params));
+          },
+          format: authenticatedFormat,
+          plan,
+          decision,
+        },
       };
     } catch (e) {
       return { ok: false, rejected: errorAnswer(e, requestId, format()) };
