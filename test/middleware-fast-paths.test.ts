@@ -293,3 +293,25 @@ t.test("a checked context plans as the context itself does, and a refused one is
   await t.rejects(buildPlan({ account: ACCOUNT, params: describe, context: reserved }, store), { code: "InvalidParameter" });
   t.ok(Object.isFrozen(checkedContext(keys)), "frozen: what was checked cannot change");
 });
+
+t.test("each authorized request's parameter object, built when first read, holds that request's parameters only", async (t) => {
+  const authorizer = createAuthorizer({ ...describeHost(), nonces: new MemoryNonceStore(), diagnosticKey: "a-diagnostic-key-of-some-length" });
+  const authorize = async (nonce: string, extra: [string, string]) => {
+    const params = describeParams(nonce, extra);
+    const rawQuery = new URLSearchParams([...params, ["Signature", signV1("GET", params, "s")]]).toString();
+    const result = await authorizer.authorize({ method: "GET", path: "/", rawQuery, headers: {}, remoteAddress: "127.0.0.1", encrypted: false });
+    if (!result.ok) throw new Error(JSON.stringify(result.rejected.body));
+    return result.request;
+  };
+  const first = await authorize("n-lazy-1", ["Format", "XML"]);
+  const second = await authorize("n-lazy-2", ["PageSize", "10"]);
+  // Read only after both were authorized: neither object may see the other request's names.
+  t.equal(second.params["PageSize"], "10");
+  t.equal(second.params["Format"], undefined);
+  t.equal(first.params["Format"], "XML");
+  t.equal(first.params["PageSize"], undefined);
+  t.equal(first.params["SignatureNonce"], "n-lazy-1");
+  t.equal(second.params["SignatureNonce"], "n-lazy-2");
+  t.equal(first.params, first.params, "one object however often it is read");
+  t.same(Object.keys(second.params).sort(), [...describeParams("n-lazy-2", ["PageSize", "10"]).map(([k]) => k), "Signature"].sort());
+});

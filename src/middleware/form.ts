@@ -10,6 +10,8 @@ const AMPERSAND = 0x26;
 const EQUALS = 0x3d;
 const PERCENT = 0x25;
 const PLUS = 0x2b;
+const SURROGATES_FROM = 0xd800;
+const SURROGATES_TO = 0xdfff;
 
 /**
  * `text[start, end)` decoded; undefined when it is not validly percent-encoded UTF-8 (the whole text is then left
@@ -26,8 +28,8 @@ function decodePiece(text: string, start: number, end: number, escaped: boolean)
 }
 
 /**
- * Adds the pairs of well-formed text to `into` in one pass over its characters (no piece or pair is built); false
- * as soon as one piece needs the full algorithm, after taking back what it added.
+ * Adds the pairs of text to `into` in one pass over its characters (no piece or pair is built); false as soon as
+ * one piece needs the full algorithm (an escape that is not UTF-8, any surrogate), after taking back what it added.
  */
 function addPlainPairs(text: string, into: Map<string, string>, onRepeat: (name: string) => never): boolean {
   const sizeBefore = into.size;
@@ -57,6 +59,10 @@ function addPlainPairs(text: string, into: Map<string, string>, onRepeat: (name:
     } else if (code === PERCENT || code === PLUS) {
       if (eq < 0) nameEscaped = true;
       else valueEscaped = true;
+    } else if (code >= SURROGATES_FROM && code <= SURROGATES_TO) {
+      // Rare in a query: whether it is well-formed is left to the full algorithm.
+      takeBack(into, sizeBefore);
+      return false;
     }
   }
   return true;
@@ -74,10 +80,9 @@ function takeBack(map: Map<string, string>, size: number): void {
  * constructor also drops a leading `?`, which the urlencoded parser itself does not: the `&` in front keeps it.
  */
 export function parseFormInto(text: string, into: Map<string, string>, onRepeat: (name: string) => never): void {
-  const wellFormed = text.isWellFormed() ? text : text.toWellFormed();
   // One fallback per text, not per piece: a body of a million bad escapes costs what URLSearchParams costs.
-  if (addPlainPairs(wellFormed, into, onRepeat)) return;
-  for (const [name, value] of new URLSearchParams(`&${wellFormed}`)) {
+  if (addPlainPairs(text, into, onRepeat)) return;
+  for (const [name, value] of new URLSearchParams(`&${text.toWellFormed()}`)) {
     if (into.has(name)) onRepeat(name);
     into.set(name, value);
   }
