@@ -315,3 +315,29 @@ t.test("each authorized request's parameter object, built when first read, holds
   t.equal(first.params, first.params, "one object however often it is read");
   t.same(Object.keys(second.params).sort(), [...describeParams("n-lazy-2", ["PageSize", "10"]).map(([k]) => k), "Signature"].sort());
 });
+
+t.test("the origin kept for a peer follows each request's own connection: TLS or not, this peer or another", async (t) => {
+  const policy = policyOf([{ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*", Condition: { Bool: { "acs:SecureTransport": "true" }, IpAddress: { "acs:SourceIp": "10.0.0.0/8" } } }], "tls-from-10");
+  const principal = { type: "RamUser" as const, accountId: ACCOUNT, displayName: "p", arn: `acs:ram::${ACCOUNT}:user/p`, policies: { identity: [{ policy }] } };
+  const store = storeFromJson({ scalingGroups: [{ ScalingGroupId: GROUP1, RegionId: "cn-hangzhou" }] });
+  const authorizer = createAuthorizer({
+    credentials: { findAccessKey: (id: string) => ({ accessKeyId: id, accessKeySecret: "s", principal }) },
+    groups: store.groups,
+    resolver: store.resolver,
+    nonces: new MemoryNonceStore(),
+    diagnosticKey: "a-diagnostic-key-of-some-length",
+  });
+  let n = 0;
+  const call = async (remoteAddress: string, encrypted: boolean): Promise<string> => {
+    const params = describeParams(`n-tls-${n++}`, ["Format", "JSON"]);
+    const rawQuery = new URLSearchParams([...params, ["Signature", signV1("GET", params, "s")]]).toString();
+    const result = await authorizer.authorize({ method: "GET", path: "/", rawQuery, headers: {}, remoteAddress, encrypted });
+    return result.ok ? "Allow" : result.rejected.body.Code;
+  };
+  t.equal(await call("10.1.1.1", true), "Allow");
+  t.equal(await call("10.1.1.1", false), "Forbidden.Unauthorized", "the same peer without TLS");
+  t.equal(await call("10.1.1.1", true), "Allow");
+  t.equal(await call("::ffff:10.1.1.1", true), "Allow", "IPv4-mapped IPv6 reads as IPv4");
+  t.equal(await call("192.168.1.1", true), "Forbidden.Unauthorized", "another peer over TLS");
+  t.equal(await call("not an address", true), "Forbidden.Unauthorized", "an unreadable peer fails closed");
+});
