@@ -250,29 +250,37 @@ t.test("an authorizer without a nonce store says, once, that replays are refused
   t.match(lines[0]?.msg, /no nonce store given.*replayed after a restart/);
 });
 
-t.test("global keys kept for one second stay each caller's and each address's own", async (t) => {
-  const policy = policyOf(
-    [{ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*", Condition: { StringEquals: { "acs:AccessId": "AK1" }, IpAddress: { "acs:SourceIp": "10.0.0.0/8" } } }],
-    "ak1-from-10",
-  );
+/**
+ * An authorizer whose every AccessKey (secret "s") is one RAM user with `policy`, at the instant `at`; `call` answers
+ * "Allow" or the refusal's code for a signed DescribeScalingGroups from that AccessKey and connection.
+ */
+function oneUserHost(policy: ReturnType<typeof policyOf>, at: number) {
   const principal = { type: "RamUser" as const, accountId: ACCOUNT, displayName: "p", arn: `acs:ram::${ACCOUNT}:user/p`, policies: { identity: [{ policy }] } };
   const store = storeFromJson({ scalingGroups: [{ ScalingGroupId: GROUP1, RegionId: "cn-hangzhou" }] });
-  const at = Date.parse("2026-12-06T04:00:00Z");
   const authorizer = createAuthorizer({
     credentials: { findAccessKey: (id: string) => ({ accessKeyId: id, accessKeySecret: "s", principal }) },
     groups: store.groups,
     resolver: store.resolver,
     nonces: new MemoryNonceStore(),
     diagnosticKey: "a-diagnostic-key-of-some-length",
-    now: () => at, // every request in the same second
+    now: () => at,
   });
   let n = 0;
-  const call = async (accessKeyId: string, remoteAddress: string): Promise<string> => {
+  return async (accessKeyId: string, remoteAddress: string, encrypted = false): Promise<string> => {
     const params = describeParams(`n-${n++}`, ["Format", "JSON"]).map(([k, v]): [string, string] => [k, k === "AccessKeyId" ? accessKeyId : k === "Timestamp" ? timestamp(at) : v]);
     const rawQuery = new URLSearchParams([...params, ["Signature", signV1("GET", params, "s")]]).toString();
-    const result = await authorizer.authorize({ method: "GET", path: "/", rawQuery, headers: {}, remoteAddress, encrypted: false });
+    const result = await authorizer.authorize({ method: "GET", path: "/", rawQuery, headers: {}, remoteAddress, encrypted });
     return result.ok ? "Allow" : result.rejected.body.Code;
   };
+}
+
+t.test("global keys kept for one second stay each caller's and each address's own", async (t) => {
+  const policy = policyOf(
+    [{ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*", Condition: { StringEquals: { "acs:AccessId": "AK1" }, IpAddress: { "acs:SourceIp": "10.0.0.0/8" } } }],
+    "ak1-from-10",
+  );
+  // Every request in the same second.
+  const call = oneUserHost(policy, Date.parse("2026-12-06T04:00:00Z"));
   t.equal(await call("AK1", "10.1.1.1"), "Allow");
   t.equal(await call("AK2", "10.1.1.1"), "Forbidden.Unauthorized", "another AccessKey, same place and second");
   t.equal(await call("AK1", "10.1.1.1"), "Allow");
@@ -318,22 +326,8 @@ t.test("each authorized request's parameter object, built when first read, holds
 
 t.test("the origin kept for a peer follows each request's own connection: TLS or not, this peer or another", async (t) => {
   const policy = policyOf([{ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*", Condition: { Bool: { "acs:SecureTransport": "true" }, IpAddress: { "acs:SourceIp": "10.0.0.0/8" } } }], "tls-from-10");
-  const principal = { type: "RamUser" as const, accountId: ACCOUNT, displayName: "p", arn: `acs:ram::${ACCOUNT}:user/p`, policies: { identity: [{ policy }] } };
-  const store = storeFromJson({ scalingGroups: [{ ScalingGroupId: GROUP1, RegionId: "cn-hangzhou" }] });
-  const authorizer = createAuthorizer({
-    credentials: { findAccessKey: (id: string) => ({ accessKeyId: id, accessKeySecret: "s", principal }) },
-    groups: store.groups,
-    resolver: store.resolver,
-    nonces: new MemoryNonceStore(),
-    diagnosticKey: "a-diagnostic-key-of-some-length",
-  });
-  let n = 0;
-  const call = async (remoteAddress: string, encrypted: boolean): Promise<string> => {
-    const params = describeParams(`n-tls-${n++}`, ["Format", "JSON"]);
-    const rawQuery = new URLSearchParams([...params, ["Signature", signV1("GET", params, "s")]]).toString();
-    const result = await authorizer.authorize({ method: "GET", path: "/", rawQuery, headers: {}, remoteAddress, encrypted });
-    return result.ok ? "Allow" : result.rejected.body.Code;
-  };
+  const host = oneUserHost(policy, Date.parse("2026-12-06T04:00:00Z"));
+  const call = (remoteAddress: string, encrypted: boolean): Promise<string> => host("AK1", remoteAddress, encrypted);
   t.equal(await call("10.1.1.1", true), "Allow");
   t.equal(await call("10.1.1.1", false), "Forbidden.Unauthorized", "the same peer without TLS");
   t.equal(await call("10.1.1.1", true), "Allow");
