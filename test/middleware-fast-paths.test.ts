@@ -250,29 +250,37 @@ t.test("an authorizer without a nonce store says, once, that replays are refused
   t.match(lines[0]?.msg, /no nonce store given.*replayed after a restart/);
 });
 
-t.test("global keys kept for one second stay each caller's and each address's own", async (t) => {
-  const policy = policyOf(
-    [{ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*", Condition: { StringEquals: { "acs:AccessId": "AK1" }, IpAddress: { "acs:SourceIp": "10.0.0.0/8" } } }],
-    "ak1-from-10",
-  );
+/**
+ * An authorizer whose every AccessKey (secret "s") is one RAM user with `policy`, at the instant `at`; `call` answers
+ * "Allow" or the refusal's code for a signed DescribeScalingGroups from that AccessKey and connection.
+ */
+function oneUserHost(policy: ReturnType<typeof policyOf>, at: number) {
   const principal = { type: "RamUser" as const, accountId: ACCOUNT, displayName: "p", arn: `acs:ram::${ACCOUNT}:user/p`, policies: { identity: [{ policy }] } };
   const store = storeFromJson({ scalingGroups: [{ ScalingGroupId: GROUP1, RegionId: "cn-hangzhou" }] });
-  const at = Date.parse("2026-12-06T04:00:00Z");
   const authorizer = createAuthorizer({
     credentials: { findAccessKey: (id: string) => ({ accessKeyId: id, accessKeySecret: "s", principal }) },
     groups: store.groups,
     resolver: store.resolver,
     nonces: new MemoryNonceStore(),
     diagnosticKey: "a-diagnostic-key-of-some-length",
-    now: () => at, // every request in the same second
+    now: () => at,
   });
   let n = 0;
-  const call = async (accessKeyId: string, remoteAddress: string): Promise<string> => {
+  return async (accessKeyId: string, remoteAddress: string, encrypted = false): Promise<string> => {
     const params = describeParams(`n-${n++}`, ["Format", "JSON"]).map(([k, v]): [string, string] => [k, k === "AccessKeyId" ? accessKeyId : k === "Timestamp" ? timestamp(at) : v]);
     const rawQuery = new URLSearchParams([...params, ["Signature", signV1("GET", params, "s")]]).toString();
-    const result = await authorizer.authorize({ method: "GET", path: "/", rawQuery, headers: {}, remoteAddress, encrypted: false });
+    const result = await authorizer.authorize({ method: "GET", path: "/", rawQuery, headers: {}, remoteAddress, encrypted });
     return result.ok ? "Allow" : result.rejected.body.Code;
   };
+}
+
+t.test("global keys kept for one second stay each caller's and each address's own", async (t) => {
+  const policy = policyOf(
+    [{ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*", Condition: { StringEquals: { "acs:AccessId": "AK1" }, IpAddress: { "acs:SourceIp": "10.0.0.0/8" } } }],
+    "ak1-from-10",
+  );
+  // Every request in the same second.
+  const call = oneUserHost(policy, Date.parse("2026-12-06T04:00:00Z"));
   t.equal(await call("AK1", "10.1.1.1"), "Allow");
   t.equal(await call("AK2", "10.1.1.1"), "Forbidden.Unauthorized", "another AccessKey, same place and second");
   t.equal(await call("AK1", "10.1.1.1"), "Allow");
@@ -292,4 +300,38 @@ t.test("a checked context plans as the context itself does, and a refused one is
   const reserved = checkedContext({ "acs:RequestTag/team": "a" });
   await t.rejects(buildPlan({ account: ACCOUNT, params: describe, context: reserved }, store), { code: "InvalidParameter" });
   t.ok(Object.isFrozen(checkedContext(keys)), "frozen: what was checked cannot change");
+});
+
+t.test("each authorized request's parameter object, built when first read, holds that request's parameters only", async (t) => {
+  const authorizer = createAuthorizer({ ...describeHost(), nonces: new MemoryNonceStore(), diagnosticKey: "a-diagnostic-key-of-some-length" });
+  const authorize = async (nonce: string, extra: [string, string]) => {
+    const params = describeParams(nonce, extra);
+    const rawQuery = new URLSearchParams([...params, ["Signature", signV1("GET", params, "s")]]).toString();
+    const result = await authorizer.authorize({ method: "GET", path: "/", rawQuery, headers: {}, remoteAddress: "127.0.0.1", encrypted: false });
+    if (!result.ok) throw new Error(JSON.stringify(result.rejected.body));
+    return result.request;
+  };
+  const first = await authorize("n-lazy-1", ["Format", "XML"]);
+  const second = await authorize("n-lazy-2", ["PageSize", "10"]);
+  // Read only after both were authorized: neither object may see the other request's names.
+  t.equal(second.params["PageSize"], "10");
+  t.equal(second.params["Format"], undefined);
+  t.equal(first.params["Format"], "XML");
+  t.equal(first.params["PageSize"], undefined);
+  t.equal(first.params["SignatureNonce"], "n-lazy-1");
+  t.equal(second.params["SignatureNonce"], "n-lazy-2");
+  t.equal(first.params, first.params, "one object however often it is read");
+  t.same(Object.keys(second.params).sort(), [...describeParams("n-lazy-2", ["PageSize", "10"]).map(([k]) => k), "Signature"].sort());
+});
+
+t.test("the origin kept for a peer follows each request's own connection: TLS or not, this peer or another", async (t) => {
+  const policy = policyOf([{ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*", Condition: { Bool: { "acs:SecureTransport": "true" }, IpAddress: { "acs:SourceIp": "10.0.0.0/8" } } }], "tls-from-10");
+  const host = oneUserHost(policy, Date.parse("2026-12-06T04:00:00Z"));
+  const call = (remoteAddress: string, encrypted: boolean): Promise<string> => host("AK1", remoteAddress, encrypted);
+  t.equal(await call("10.1.1.1", true), "Allow");
+  t.equal(await call("10.1.1.1", false), "Forbidden.Unauthorized", "the same peer without TLS");
+  t.equal(await call("10.1.1.1", true), "Allow");
+  t.equal(await call("::ffff:10.1.1.1", true), "Allow", "IPv4-mapped IPv6 reads as IPv4");
+  t.equal(await call("192.168.1.1", true), "Forbidden.Unauthorized", "another peer over TLS");
+  t.equal(await call("not an address", true), "Forbidden.Unauthorized", "an unreadable peer fails closed");
 });

@@ -173,7 +173,8 @@ function paramRecord(params: ReadonlyMap<string, string>): Record<string, string
 
 /**
  * Query and form parameters as sent, before any verification: only for choosing the error format and for
- * logging which AccessKey a rejected request claimed (never anything secret).
+ * logging which AccessKey a rejected request claimed (never anything secret). Parsed again only on those
+ * error paths, never for a request that is authenticated.
  */
 function peek(facts: HttpRequestFacts): URLSearchParams {
   const params = new URLSearchParams(facts.rawQuery);
@@ -307,11 +308,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   }
 
   async function authorize(facts: HttpRequestFacts, requestId = newRequestId()): Promise<AuthorizationResult> {
-    // The parameters as sent are parsed again only when the request fails before it is authenticated.
-    let sent: URLSearchParams | undefined;
-    const sentParams = (): URLSearchParams => (sent ??= peek(facts));
     let authenticatedFormat: ResponseFormat | undefined;
-    const format = (): ResponseFormat => authenticatedFormat ?? responseFormat(sentParams().get("Format"));
     try {
       // Awaited only when pending: in-memory host sources answer at once, and a microtask per step adds up.
       let authenticated;
@@ -320,8 +317,9 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         if (isPending(authenticated)) authenticated = await authenticated;
       } catch (e) {
         if (e instanceof EssHttpError) {
-          log?.warn({ requestId, code: e.code, accessKeyId: claimedAccessKeyId(facts, sentParams()) }, "request rejected");
-          return reject(requestId, format(), e);
+          const sent = peek(facts);
+          log?.warn({ requestId, code: e.code, accessKeyId: claimedAccessKeyId(facts, sent) }, "request rejected");
+          return reject(requestId, responseFormat(sent.get("Format")), e);
         }
         throw e;
       }
@@ -359,12 +357,24 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         );
       }
       if (decision.decision !== "Allow") return deny(requestId, authenticatedFormat, principal, plan, decision, hash);
+      // The host's parameter object is built when first read: a host that reads the plan alone never pays for it.
+      let record: Record<string, string> | undefined;
       return {
         ok: true,
-        request: { requestId, principal, accessKeyId: credential.accessKeyId, params: paramRecord(params), format: authenticatedFormat, plan, decision },
+        request: {
+          requestId,
+          principal,
+          accessKeyId: credential.accessKeyId,
+          get params() {
+            return (record ??= paramRecord(params));
+          },
+          format: authenticatedFormat,
+          plan,
+          decision,
+        },
       };
     } catch (e) {
-      return { ok: false, rejected: errorAnswer(e, requestId, format()) };
+      return { ok: false, rejected: errorAnswer(e, requestId, authenticatedFormat ?? responseFormat(peek(facts).get("Format"))) };
     }
   }
 

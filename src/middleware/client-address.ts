@@ -51,20 +51,37 @@ export function compileTrust(options: TrustOptions): (facts: ConnectionFacts) =>
     ranges.some(([range, bits]) => range.kind() === address.kind() && address.match(range, bits));
   const vpcHeader = options.sourceVpcHeader?.toLowerCase();
 
-  // Requests mostly come from the peer of the one before (keep-alive, a proxy): its reading is kept.
-  let lastPeer: { readonly text: string; readonly address: Address | undefined; readonly normalized: string; readonly trusted: boolean } | undefined;
-  const readPeer = (text: string): NonNullable<typeof lastPeer> => {
+  // Requests mostly come from the peer of the one before (keep-alive, a proxy): its reading, and its origin over
+  // plain and TLS connections when it is not a trusted proxy, are kept.
+  interface PeerReading {
+    readonly text: string;
+    readonly address: Address | undefined;
+    readonly normalized: string;
+    readonly trusted: boolean;
+    readonly plain: ClientOrigin;
+    readonly tls: ClientOrigin;
+  }
+  let lastPeer: PeerReading | undefined;
+  const readPeer = (text: string): PeerReading => {
     if (lastPeer?.text !== text) {
       const address = parse(text);
-      lastPeer = { text, address, normalized: address?.toString() ?? text, trusted: address !== undefined && trusted(address) };
+      const normalized = address?.toString() ?? text;
+      lastPeer = {
+        text,
+        address,
+        normalized,
+        trusted: address !== undefined && trusted(address),
+        plain: Object.freeze({ sourceIp: normalized, secureTransport: false }),
+        tls: Object.freeze({ sourceIp: normalized, secureTransport: true }),
+      };
     }
     return lastPeer;
   };
 
   return (facts) => {
-    const reading = facts.remoteAddress === undefined ? undefined : readPeer(facts.remoteAddress);
-    if (reading?.address === undefined) return { sourceIp: facts.remoteAddress, secureTransport: facts.encrypted };
-    if (!reading.trusted) return { sourceIp: reading.normalized, secureTransport: facts.encrypted };
+    if (facts.remoteAddress === undefined) return { sourceIp: undefined, secureTransport: facts.encrypted };
+    const reading = readPeer(facts.remoteAddress);
+    if (reading.address === undefined || !reading.trusted) return facts.encrypted ? reading.tls : reading.plain;
 
     // Walk X-Forwarded-For from the nearest hop outwards; the first hop no trusted proxy vouches for is the client.
     const hops = (headerText(facts.headers, "x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
