@@ -448,6 +448,7 @@ for (const dialect of DIALECTS) t.test(`random policy sets × random tasks, boun
   let boundListed = 0;
   let inexact = 0;
   let soughtBeside = 0;
+  let signed = 0;
   await fc.assert(
     fc.asyncProperty(evaluationInput, store, tasks, fc.boolean(), fc.constantFrom(undefined, true, false), fc.nat(4), fc.integer({ min: 1, max: 4 }), async (input, groups, taskRows, unbound, enabled, offset, limit) => {
       const ownerOf = (row: (typeof taskRows)[number][1]) => (row.group === undefined ? undefined : groups[row.group % groups.length]);
@@ -463,6 +464,7 @@ for (const dialect of DIALECTS) t.test(`random policy sets × random tasks, boun
       const r = residual(input, ACTION, KNOWNS);
       const filter = residualFilter(db, r);
       if (!filter.exact) inexact++;
+      if (r.tree.kind !== "true" && (await allowedSignatures(db, r, REGION))) signed++;
       const allowedGroups = new Set(allowedInOrder(input, KNOWNS, groups, r));
       // What the handlers decided one by one before: a bound task by its group, an unbound one by the call on `*`.
       const expected = taskRows
@@ -481,7 +483,7 @@ for (const dialect of DIALECTS) t.test(`random policy sets × random tasks, boun
       const want = { ids: expected.slice(offset, offset + limit), total: expected.length };
       for (const [children, column] of [["scheduled_tasks", "c.task_enabled"], ["alarms", "c.enable"]] as const) {
         const where = enabled === undefined ? [] : [{ sql: `${column} = ?`, params: [enabled ? 1 : 0] }];
-        for (const plan of [undefined, "scan", "seek"] as const) {
+        for (const plan of [undefined, "scan", "seek", "signature"] as const) {
           const page = await pageGroups(db, r, { regionId: REGION, children, unbound, offset, limit, where, ...(plan ? { plan } : {}) });
           if (JSON.stringify(page) !== JSON.stringify(want)) throw new Error(`${children} (${plan ?? "chosen"}, unbound ${unbound}) gave ${JSON.stringify(page)}, the engine ${JSON.stringify(want)}`);
         }
@@ -492,6 +494,7 @@ for (const dialect of DIALECTS) t.test(`random policy sets × random tasks, boun
   t.ok(boundListed > runs / 5, `${boundListed} bound tasks listed`);
   t.ok(unboundListed > runs / 5, `${unboundListed} unbound tasks listed`);
   t.ok(soughtBeside > 0, `${soughtBeside} lists sought tag candidates beside unbound tasks`);
+  t.ok(signed > runs / 10, `${signed} policy sets listed tasks by the tag signatures they allow (children and a filter)`);
   t.ok(inexact > runs / 30, `${inexact} policy sets re-checked row by row`);
 });
 
@@ -515,7 +518,7 @@ for (const dialect of DIALECTS) t.test(`seeking a tag's groups keeps the unbound
   for (const unbound of [true, false]) {
     const expected = rows.filter((row) => (row.groupId === undefined ? unbound : gameGroups.has(row.groupId))).map((row) => row.id);
     t.ok(expected.length > 4, `${expected.length} tasks to list`);
-    for (const plan of [undefined, "scan", "seek"] as const) {
+    for (const plan of [undefined, "scan", "seek", "signature"] as const) {
       for (const [offset, limit] of [[0, 3], [2, 5], [10, 50]] as const) {
         t.strictSame(
           await pageGroups(db, r, { regionId: REGION, children: "scheduled_tasks", unbound, offset, limit, ...(plan ? { plan } : {}) }),

@@ -15,7 +15,7 @@ import { residual } from "../src/residual/residual.js";
 import { pageGroups } from "../src/service/list.js";
 import { Store, Table, type AlarmRow, type ScheduledTaskRow, type TagRow } from "../src/service/store.js";
 import { policyOf } from "./helpers/policies.js";
-import { ACCOUNT, client, DIALECTS, EXAMPLE_CONFIG, failure, GROUP1, GROUP2, GROUP3, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, testDatabase, UNBOUND_TASK, UNDO_SCHEMA_5, UNDO_SCHEMA_6, UNDO_SCHEMA_7 } from "./helpers/service.js";
+import { ACCOUNT, client, DIALECTS, EXAMPLE_CONFIG, failure, GROUP1, GROUP2, GROUP3, groupRow, KEYS, POLICIES, RULE_OF_GROUP1, serve, tempDir, testDatabase, UNBOUND_TASK, UNDO_SCHEMA_5, UNDO_SCHEMA_6, UNDO_SCHEMA_7, UNDO_SCHEMA_8 } from "./helpers/service.js";
 
 const REGION = "cn-hangzhou";
 const TAGS: readonly (readonly [string, string])[][] = [
@@ -194,7 +194,7 @@ for (const dialect of DIALECTS) t.test(`a region's group count is backfilled whe
   for (const [i, id] of ["asg-1", "asg-2", "asg-3"].entries()) {
     await old.groups.insert(groupRow({ id, regionId: i === 2 ? "cn-beijing" : REGION, name: id, creationTime: `2030-01-01T00:00:0${i}Z` }));
   }
-  for (const statement of `${UNDO_SCHEMA_7[dialect]};${UNDO_SCHEMA_6[dialect]};${UNDO_SCHEMA_5[dialect]}`.split(";").filter((s) => s.trim() !== "")) await old.execute(statement);
+  for (const statement of `${UNDO_SCHEMA_8[dialect]};${UNDO_SCHEMA_7[dialect]};${UNDO_SCHEMA_6[dialect]};${UNDO_SCHEMA_5[dialect]}`.split(";").filter((s) => s.trim() !== "")) await old.execute(statement);
   await old.execute(dialect === "sqlite" ? "PRAGMA user_version = 4" : "UPDATE ess_authz_schema_version SET version = 4");
   await old.close();
   const store = await Store.open(target);

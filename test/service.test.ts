@@ -38,6 +38,7 @@ import {
   UNDO_SCHEMA_5,
   UNDO_SCHEMA_6,
   UNDO_SCHEMA_7,
+  UNDO_SCHEMA_8,
   writeConfig,
   type LogLine,
   type V1Request,
@@ -158,8 +159,9 @@ t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is
   const dbFile = join(dir, "ess.db");
   await (await Store.open(dbFile)).close();
   const old = new Database(dbFile);
-  // The schema before nonces were persisted (and before the tag columns list calls filter on, shared secrets, the seek indexes and region counter, tag signatures, and the id indexes).
+  // The schema before nonces were persisted (and before the tag columns list calls filter on, shared secrets, the seek indexes and region counter, tag signatures, the id indexes and the children's order indexes).
   old.exec(`
+    ${UNDO_SCHEMA_8.sqlite}
     ${UNDO_SCHEMA_7.sqlite}
     ${UNDO_SCHEMA_6.sqlite}
     ${UNDO_SCHEMA_5.sqlite}
@@ -175,7 +177,7 @@ t.test("the SQLite nonce store: refuses live nonces, prunes expired ones, and is
 
   const store = await Store.open(dbFile);
   t.teardown(() => store.close());
-  t.same(await store.query("PRAGMA user_version"), [{ user_version: 7 }], "migrated on open, to the latest version");
+  t.same(await store.query("PRAGMA user_version"), [{ user_version: 8 }], "migrated on open, to the latest version");
   const keys = async (): Promise<string[]> => (await store.query<{ key: string }>("SELECT key FROM signature_nonces ORDER BY key")).map((r) => r.key);
   t.ok(await store.nonces.remember("a", 1000, 0));
   t.notOk(await store.nonces.remember("a", 1000, 500), "replayed within its lifetime");

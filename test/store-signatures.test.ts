@@ -10,7 +10,7 @@ import { loadPolicy } from "../src/policy/parse.js";
 import { residual } from "../src/residual/residual.js";
 import { allowedSignatures, pageGroups, pageTagRows, SIGNATURE_LIMIT } from "../src/service/list.js";
 import { Store } from "../src/service/store.js";
-import { DIALECTS, groupRow, tempDir, testDatabase, UNDO_SCHEMA_6, UNDO_SCHEMA_7 } from "./helpers/service.js";
+import { DIALECTS, groupRow, tempDir, testDatabase, UNDO_SCHEMA_6, UNDO_SCHEMA_7, UNDO_SCHEMA_8 } from "./helpers/service.js";
 
 const REGIONS = ["cn-hangzhou", "cn-beijing"];
 const IDS = ["asg-1", "asg-2", "asg-3", "asg-4", "asg-5"];
@@ -136,7 +136,7 @@ for (const dialect of DIALECTS) t.test(`a database of version 5 is signed from t
     await old.groups.insert(groupRow({ id, regionId: REGIONS[i % 2]!, name: id, creationTime: "2030-01-01T00:00:00Z", ...(i % 3 === 0 ? { resourceGroupId: "rg-a" } : {}) }));
     await old.putTags(id, [{ key: KEYS[i % KEYS.length]!, value: "game", propagate: false }, ...(i < 2 ? [{ key: "env", value: "dev", propagate: false }] : [])]);
   }
-  for (const statement of `${UNDO_SCHEMA_7[dialect]};${UNDO_SCHEMA_6[dialect]}`.split(";").filter((s) => s.trim() !== "")) await old.execute(statement);
+  for (const statement of `${UNDO_SCHEMA_8[dialect]};${UNDO_SCHEMA_7[dialect]};${UNDO_SCHEMA_6[dialect]}`.split(";").filter((s) => s.trim() !== "")) await old.execute(statement);
   await old.execute(dialect === "sqlite" ? "PRAGMA user_version = 5" : "UPDATE ess_authz_schema_version SET version = 5");
   await old.close();
   const store = await Store.open(target);

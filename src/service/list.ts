@@ -10,7 +10,7 @@
  * residual is not exact in SQL, the SQL selects a superset and every row is re-checked with `matches`, reading the
  * superset in batches in the same order, so the page and the count stay those of the exact filter.
  */
-import { readsGroupId, type ListResidual } from "../residual/residual.js";
+import { readsGroupId, TRUE, type ListResidual } from "../residual/residual.js";
 import { estimatedShare, idCovers, ODD_ID_CHARS, type IdBounds, type IdSet } from "../residual/ids.js";
 import { toSql, type SqlFilter, type SqlSchema } from "../residual/sql.js";
 import type { Store } from "./store.js";
@@ -168,16 +168,22 @@ export async function allowedSignatures(store: Store, allowed: ListResidual, reg
 }
 
 /**
- * The `signature` plan: a region's count read from the signature counters rather than from its groups, and the
- * page as any other plan finds it without a count (the allowed signatures' clause first, cheap to reject a row
- * with). Undefined when it does not apply: with children, further filters, a page without its count, a residual
- * true everywhere (the region counter answers), or another plan asked for.
+ * The `signature` plan. A region's groups: the count read from the signature counters rather than from its groups,
+ * and the page as any other plan finds it without a count (the allowed signatures' clause first, cheap to reject a
+ * row with). Children, or groups under further filters: counted and paged in SQL with the allowed signatures'
+ * clause standing for the residual, so no row reads its group's tags. Undefined when it does not apply: a page
+ * without its count, a residual true everywhere (the region counter answers), or another plan asked for.
  */
 async function pageBySignature(store: Store, allowed: ListResidual, query: GroupQuery): Promise<GroupPage | undefined> {
-  if (query.children || (query.where ?? []).length > 0 || query.count === false || allowed.tree.kind === "true") return undefined;
+  if (query.count === false || allowed.tree.kind === "true") return undefined;
   if (query.plan !== undefined && query.plan !== "signature") return undefined;
   const signed = await allowedSignatures(store, allowed, query.regionId);
   if (!signed) return undefined;
+  if (query.children || (query.where ?? []).length > 0) {
+    // A task bound to no group has no signature: it is listed when the call lists those.
+    const among = query.unbound ? { sql: `(c.group_id IS NULL OR ${signed.clause.sql})`, params: signed.clause.params } : signed.clause;
+    return pageGroups(store, { ...allowed, tree: TRUE, matches: () => true }, { ...query, where: [...(query.where ?? []), among], plan: "scan" });
+  }
   if (signed.groups <= query.offset) return { ids: [], total: signed.groups };
   const { ids } = await pageGroups(store, allowed, { regionId: query.regionId, offset: query.offset, limit: query.limit, where: [signed.clause], count: false });
   return { ids, total: signed.groups };

@@ -405,6 +405,24 @@ const MIGRATIONS: readonly (string | { readonly sqlite: string; readonly postgre
       FOR EACH ROW EXECUTE FUNCTION scaling_groups_reverse_id();
     `,
   },
+  // A region's children (configurations, rules, hooks, tasks) in the order list calls page them, as the groups have
+  // had since version 2: a page walks the index and stops, where it sorted every child of the region.
+  {
+    sqlite: `
+    CREATE INDEX scaling_configurations_region_order ON scaling_configurations (region_id, creation_time, id);
+    CREATE INDEX scaling_rules_region_order ON scaling_rules (region_id, creation_time, id);
+    CREATE INDEX lifecycle_hooks_region_order ON lifecycle_hooks (region_id, creation_time, id);
+    CREATE INDEX scheduled_tasks_region_order ON scheduled_tasks (region_id, creation_time, id);
+    CREATE INDEX alarms_region_order ON alarms (region_id, creation_time, id);
+    `,
+    postgres: `
+    CREATE INDEX scaling_configurations_region_order ON scaling_configurations (region_id, creation_time, id COLLATE "C");
+    CREATE INDEX scaling_rules_region_order ON scaling_rules (region_id, creation_time, id COLLATE "C");
+    CREATE INDEX lifecycle_hooks_region_order ON lifecycle_hooks (region_id, creation_time, id COLLATE "C");
+    CREATE INDEX scheduled_tasks_region_order ON scheduled_tasks (region_id, creation_time, id COLLATE "C");
+    CREATE INDEX alarms_region_order ON alarms (region_id, creation_time, id COLLATE "C");
+    `,
+  },
 ];
 
 /** A script's statements, one per query as SQLite runs them; a trigger's body (`BEGIN … END;`) stays whole. */

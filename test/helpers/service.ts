@@ -324,6 +324,10 @@ export const UNDO_SCHEMA_7: Readonly<Record<Dialect, string>> = {
     ${UNDO_ID_COLUMN}`,
 };
 
+/** Undoes schema version 8 (the children's region-order indexes), to build an older database. */
+const UNDO_CHILD_ORDER = ["scaling_configurations", "scaling_rules", "lifecycle_hooks", "scheduled_tasks", "alarms"].map((table) => `DROP INDEX ${table}_region_order;`).join("\n");
+export const UNDO_SCHEMA_8: Readonly<Record<Dialect, string>> = { sqlite: UNDO_CHILD_ORDER, postgres: UNDO_CHILD_ORDER };
+
 /** Undoes schema version 5 (tag seek indexes, the region group counter and its triggers), to build an older database. */
 export const UNDO_SCHEMA_5: Readonly<Record<Dialect, string>> = {
   sqlite: `
