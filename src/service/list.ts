@@ -190,10 +190,11 @@ async function pageBySignature(store: Store, allowed: ListResidual, query: Group
 }
 
 export async function pageGroups(store: Store, allowed: ListResidual, query: GroupQuery): Promise<GroupPage> {
-  const filter = residualFilter(store, allowed);
-  if (filter.none && !query.unbound) return { ids: [], total: 0 };
+  if (allowed.tree.kind === "false" && !query.unbound) return { ids: [], total: 0 };
+  // Before the filter is rendered: the signature plan pages through pageGroups again, which renders its own.
   const signed = await pageBySignature(store, allowed, query);
   if (signed) return signed;
+  const filter = residualFilter(store, allowed);
   const listed = query.children ? "c" : "g";
   // Unbound tasks are kept by a LEFT JOIN; every condition on their (absent) group is for the bound ones only.
   const ofBound = (sql: string): string => (query.unbound ? `(c.group_id IS NULL OR (g.id IS NOT NULL AND ${sql}))` : sql);
@@ -229,7 +230,7 @@ export async function pageGroups(store: Store, allowed: ListResidual, query: Gro
       return regionGroups - (await count(store, `FROM scaling_groups g WHERE g.region_id = ? AND NOT (${filter.sql}) AND g.id IN (${rejected.sql})`, [query.regionId, ...filter.params, ...rejected.params]));
     };
     const seekCount = sought !== undefined && query.plan !== "subtract" && (forced || sought <= regionGroups / SEEK_COST);
-    const byIds = counting && !seekCount && (query.plan === undefined || query.plan === "ids") ? await countByIdCover(store, allowed, query, { from, params }, regionGroups) : undefined;
+    const byIds = counting && !seekCount && (query.plan === undefined || query.plan === "ids") ? await countByIdCover(store, allowed, filter, query, { from, params }, regionGroups) : undefined;
     const total = !counting
       ? wholeRegion && query.count !== false ? regionGroups : undefined
       : seekCount ? await count(store, seeking.from, seeking.params) : (byIds?.total ?? (await countRejected()) ?? (await count(store, from, params)));
@@ -305,6 +306,7 @@ function coverParts(store: Store, set: IdSet, alias: string): CoverPart[] {
 async function countByIdCover(
   store: Store,
   allowed: ListResidual,
+  filter: SqlFilter,
   query: GroupQuery,
   filtered: { readonly from: string; readonly params: readonly unknown[] },
   regionGroups: number,
@@ -329,7 +331,6 @@ async function countByIdCover(
     return n;
   };
   if (best.rejected) {
-    const filter = residualFilter(store, allowed);
     return { total: regionGroups - (await countWithin(`FROM scaling_groups g WHERE g.region_id = ? AND NOT (${filter.sql})`, [query.regionId, ...filter.params])) };
   }
   const seeks = coverParts(store, best.set, "w").map((part) => ({ sql: `SELECT w.id FROM scaling_groups w WHERE w.region_id = ? AND ${part.sql}`, params: [query.regionId, ...part.params] }));
