@@ -6,7 +6,7 @@ import { EssHttpError } from "../../middleware/errors.js";
 import { listValue, paged } from "../input.js";
 import { newId, nowIso, type LifecycleHookRow, type ScalingConfigurationRow, type ScalingRuleRow } from "../store.js";
 import { groupInRegion } from "./groups.js";
-import { COOLDOWN, checkName, filterAsync, rowsOf, defined, duplicateName, inList, incorrectState, inRegion, nameTaken, pagedInSql, rowsIn, type Handler, type OperationContext } from "./context.js";
+import { COOLDOWN, checkName, filterAsync, rowsOf, defined, duplicateName, equal, inList, incorrectState, inRegion, nameTaken, pagedInSql, rowsIn, type Handler, type OperationContext } from "./context.js";
 
 
 // ---- scaling configurations ----
@@ -209,7 +209,7 @@ const describeScalingRules: Handler = async (ctx) => {
       ...inList("c.id", ids),
       ...inList("c.ari", aris),
       ...inList("c.name", names),
-      ...(ruleType === undefined ? [] : [{ sql: "c.rule_type = ?", params: [ruleType] }]),
+      ...equal("c.rule_type", ruleType),
     ];
     const { ids: page, fields } = await pagedInSql(ctx, ctx.list, where, "scaling_rules");
     const rows = await rowsOf(store.rules, page);
@@ -319,7 +319,7 @@ const describeLifecycleHooks: Handler = async (ctx) => {
   const ids = new Set(input.list("LifecycleHookId", "LifecycleHookIds"));
   const name = input.string("LifecycleHookName");
   if (ctx.list) {
-    const where = [...inList("c.id", ids), ...(name === undefined ? [] : [{ sql: "c.name = ?", params: [name] }])];
+    const where = [...inList("c.id", ids), ...equal("c.name", name)];
     const { ids: page, fields } = await pagedInSql(ctx, ctx.list, where, "lifecycle_hooks");
     const rows = await rowsOf(store.lifecycleHooks, page);
     return { ...fields, LifecycleHooks: listValue(ctx.version, "LifecycleHook", rows.map(hookView)) };

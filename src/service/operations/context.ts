@@ -113,6 +113,10 @@ export function defined<T extends object>(patch: T): Partial<T> {
 export const inList = (column: string, values: ReadonlySet<string>): SqlClause[] =>
   values.size === 0 ? [] : [{ sql: `${column} IN (${[...values].map(() => "?").join(", ")})`, params: [...values] }];
 
+/** `column = value`, or nothing when the parameter is absent; booleans as the store keeps them (0/1). */
+export const equal = (column: string, value: string | boolean | undefined): SqlClause[] =>
+  value === undefined ? [] : [{ sql: `${column} = ?`, params: [typeof value === "boolean" ? (value ? 1 : 0) : value] }];
+
 /**
  * One page of a whole-region list, filtered, counted and paged in SQL (src/service/list.ts): groups, or with
  * `children` the children of the allowed groups, and with `unbound` the tasks bound to no group too (see

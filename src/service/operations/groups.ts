@@ -3,7 +3,7 @@ import { EssHttpError } from "../../middleware/errors.js";
 import { checkTagKey, listValue, MAX_TAGS_PER_GROUP, paged } from "../input.js";
 import { carrying, pageTagRows } from "../list.js";
 import { newId, nowIso, type ScalingGroupRow, type TagRow } from "../store.js";
-import { CAPACITY, COOLDOWN, checkName, filterAsync, rowsOf, defined, duplicateName, inList, incorrectState, nameTaken, notFound, pagedInSql, rowsIn, type Handler, type OperationContext } from "./context.js";
+import { CAPACITY, COOLDOWN, checkName, filterAsync, rowsOf, defined, duplicateName, equal, inList, incorrectState, nameTaken, notFound, pagedInSql, rowsIn, type Handler, type OperationContext } from "./context.js";
 
 const REMOVAL_POLICIES = ["OldestInstance", "NewestInstance", "OldestScalingConfiguration", "CustomPolicy"] as const;
 const MULTI_AZ_POLICIES = ["PRIORITY", "BALANCE", "COST_OPTIMIZED", "COMPOSABLE"] as const;
@@ -109,7 +109,7 @@ const describeScalingGroups: Handler = async (ctx) => {
     const where = [
       ...inList("g.id", ids),
       ...inList("g.name", names),
-      ...(resourceGroupId === undefined ? [] : [{ sql: "g.resource_group_id = ?", params: [resourceGroupId] }]),
+      ...equal("g.resource_group_id", resourceGroupId),
       ...carrying(tagFilter.map((t) => [t.key, t.value] as const)),
     ];
     const { ids: page, fields } = await pagedInSql(ctx, ctx.list, where);

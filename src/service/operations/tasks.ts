@@ -8,11 +8,7 @@ import { newAlarmTaskId, newTaskId, nowIso, type AlarmRow, type ScheduledTaskRow
 import { groupInRegion } from "./groups.js";
 import type { RegionList } from "../../ess/types.js";
 import type { SqlClause, TaskTable } from "../list.js";
-import { CAPACITY, checkName, filterAsync, defined, duplicateName, inList, inRegion, nameTaken, pagedInSql, rowsIn, rowsOf, type Handler, type OperationContext } from "./context.js";
-
-/** `column = value`, or nothing when the parameter is absent; booleans as the store keeps them (0/1). */
-const equal = (column: string, value: string | boolean | undefined): SqlClause[] =>
-  value === undefined ? [] : [{ sql: `${column} = ?`, params: [typeof value === "boolean" ? (value ? 1 : 0) : value] }];
+import { CAPACITY, checkName, filterAsync, defined, duplicateName, equal, inList, inRegion, nameTaken, pagedInSql, rowsIn, rowsOf, type Handler, type OperationContext } from "./context.js";
 
 /**
  * A whole-region list of tasks, paged in SQL: those of the groups the residual allows, and those bound to no group
