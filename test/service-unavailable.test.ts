@@ -54,6 +54,12 @@ t.test("PostgreSQL: refused, terminated and timed-out connections are unavailabi
   await victim.connect();
   await server.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [name]);
   t.ok(isDatabaseUnavailable(await rejection(() => victim.query("SELECT 1"))), "backend terminated by the server");
+  // Whether the client hears of the termination before its query is a race: if it has, pg refuses the query as
+  // "not queryable", as it refuses every query of a client whose connection is gone, such as a closed one.
+  const closed = new pg.Client({ connectionString: server.url });
+  await closed.connect();
+  await closed.end();
+  t.ok(isDatabaseUnavailable(await rejection(() => closed.query("SELECT 1"))), "a client already closed");
 
   const small = new pg.Pool({ connectionString: server.url, max: 1, connectionTimeoutMillis: 200 });
   t.teardown(() => small.end());

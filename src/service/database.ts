@@ -74,8 +74,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === "string" && (UNAVAILABLE_STATES.has(code) || UNREACHABLE_CODES.has(code) || code === "SQLITE_BUSY")) return true;
-  // pg's pool and client raise these as plain Errors, without a code.
-  return typeof message === "string" && /^(timeout exceeded when trying to connect|Connection terminated)/.test(message);
+  // pg's pool and client raise these as plain Errors, without a code; a client whose connection already failed
+  // (the server ended it before the query was sent) refuses every query as "not queryable".
+  return typeof message === "string" && /^(timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)/.test(message);
 }
 
 /** better-sqlite3 compiles anew on every `prepare`, and Kysely prepares every query: keep one statement per SQL text. */
