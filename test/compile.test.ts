@@ -282,7 +282,7 @@ const indexedCondition = fc.record({
     "Bool", "IpAddress", "NotIpAddress", "DateGreaterThan", "NumericEquals",
   ),
   key: indexedKey,
-  values: fc.array(fc.constantFrom("g1", "G1", "g2", "g*", "*1", "g?", "", "gg*"), { minLength: 1, maxLength: 3 }),
+  values: fc.array(fc.constantFrom("g1", "G1", "g2", "g*", "*1", "g?", "", "gg*", "g*1"), { minLength: 1, maxLength: 3 }),
 }).map(({ op, key, values }) => {
   // Typed operators take values of their type; the key stays random, so a typed condition may meet string values.
   const typed: Record<string, string[]> = {
@@ -311,7 +311,7 @@ const conditionHeavyStatement = fc.record({
   for (const c of conditions) (Condition[c.op] ??= {})[c.key] = c.values;
   return { ...rest, ...(conditions.length > 0 ? { Condition } : {}) };
 });
-const valueOfIndexedKey = fc.constantFrom("g1", "G1", "g2", "gg", "x", "", "true", "false", "TRUE", "10.1.1.1", "10.2.3.4", "::ffff:10.1.1.9", "2001:db8::1", "2027-01-01T00:00:00Z", "1");
+const valueOfIndexedKey = fc.constantFrom("g1", "G1", "g2", "gg", "g", "g2x", "x", "", "true", "false", "TRUE", "10.1.1.1", "10.2.3.4", "::ffff:10.1.1.9", "2001:db8::1", "2027-01-01T00:00:00Z", "1");
 const conditionHeavyRequest = fc
   .record({
     requestTags: fc.array(fc.tuple(fc.constantFrom("team", "Team", "TEAM"), valueOfIndexedKey), { maxLength: 3 }),

@@ -17,7 +17,7 @@ import type { CompiledTarget } from "../match/statement.js";
 import { chooseAnchors, ConditionIndex, visitOnce, type Anchor, type Anchorable, type CandidateSink } from "./condition-index.js";
 import { appendTo, type RequestContext } from "./context.js";
 import type { Decision, DecisionKind, EvaluationInput, Stage, StatementRef } from "./decision.js";
-import { appliesToResource, compiledStatement, decideFlow, evaluate, failedDecision, flowOf, ref, type EvaluateOptions, type Flow } from "./evaluate.js";
+import { compiledStatement, decideFlow, evaluate, failedDecision, flowOf, ref, type EvaluateOptions, type Flow } from "./evaluate.js";
 
 interface IndexedStatement extends Anchorable {
   /** Position in its step: determining statements are listed in policy and statement order. */
@@ -184,7 +184,10 @@ function chooseFilings(statements: readonly IndexedStatement[], resourcesOf: rea
     // A prefix that stops before the resource id (`acs:ess:cn-hangzhou:<account>:`) is reached by most requests,
     // however few statements share it: a condition's values narrow more.
     const reach = "prefix" in filter && !filter.prefix.includes("/") ? statements.length : shared;
-    s.filing = anchor !== undefined && anchor.shared < reach ? { condition: anchor.anchor } : { resource: filter };
+    if (anchor !== undefined && anchor.shared < reach) {
+      s.filing = { condition: anchor.anchor };
+      s.anchorAt = anchor.position;
+    } else s.filing = { resource: filter };
   });
 }
 
@@ -266,9 +269,17 @@ class Hits implements CandidateSink<IndexedStatement> {
     this.count = 0;
     for (let i = 0; i < n; i++) {
       const s = candidates[i]!;
-      if (appliesToResource(s, s.effect, ctx, resourceLower)) this.add(s);
+      if (s.target.matchResource(ctx.resource, resourceLower) && this.conditionsHold(s, ctx.values)) this.add(s);
     }
     return this.memoized(stage);
+  }
+
+  /** `appliesToResource`'s conditions, less the anchor when the index proved it this round. */
+  private conditionsHold(s: IndexedStatement, values: RequestContext["values"]): boolean {
+    const conditions = s.conditions;
+    const proven = s.proven === this.round ? s.anchorAt : -1;
+    for (let i = 0; i < conditions.length; i++) if (i !== proven && !conditions[i]!.holds(values, s.effect)) return false;
+    return true;
   }
 
   private add(s: IndexedStatement): void {
@@ -359,7 +370,9 @@ class IndexedStep {
           target,
           conditions,
           filing: ANYWHERE, // chosen below, once every statement of the step is known
+          anchorAt: -1,
           visited: 0,
+          proven: 0,
         };
         statements.push(s);
         resourcesOf.push(statement.resources);

@@ -15,6 +15,13 @@
  * These are necessary conditions only: every visited statement is still decided by its own matchers, so
  * negated operators, case-variant tags, indeterminate values and everything else keep their exact semantics.
  * A statement with no such condition is not filed here (compile.ts files it by its resource).
+ *
+ * Some entries are also sufficient: an equal value (exact or lower-cased), a boolean, an address in the block, a
+ * value starting with the literal text of a `StringLike` value that is that text and `*`. When the key has one
+ * request value and it reaches the statement through such an entry, the anchor holds (one value that satisfies a
+ * positive operator satisfies it unqualified in either effect, and under `ForAnyValue:`), and the index marks it
+ * `proven` so the statement's other conditions are all that is left to decide. A statement's anchor is the
+ * condition that tells it apart from the others, so it is the one least likely to be in the CPU's caches.
  */
 import type { IPv4 } from "ipaddr.js";
 import type { Condition } from "../policy/ast.js";
@@ -22,10 +29,15 @@ import { OPERATORS } from "../conditions/operators.js";
 import { parseTyped, requestValueParser, type TypedValue } from "../conditions/values.js";
 import { appendTo } from "./context.js";
 
-/** A statement as the index files it; `visited` is the last sink round that was handed it. */
+/**
+ * A statement as the index files it; `visited` is the last sink round that was handed it, `proven` the last round
+ * in which a request value was found to satisfy its anchor (the condition at `anchorAt` of its conditions).
+ */
 export interface Anchorable {
   readonly conditions: readonly { readonly condition: Condition }[];
   visited: number;
+  proven: number;
+  anchorAt: number;
 }
 
 /**
@@ -39,7 +51,8 @@ export interface CandidateSink<S> {
 
 export type Anchor =
   | { readonly kind: "equals" | "equalsIgnoreCase"; readonly key: string; readonly values: readonly string[] }
-  | { readonly kind: "prefix"; readonly key: string; readonly prefixes: readonly string[] }
+  /** `proving`: the prefixes `p` whose condition has the value `p*`, so that any value starting with `p` satisfies it. */
+  | { readonly kind: "prefix"; readonly key: string; readonly prefixes: readonly string[]; readonly proving: ReadonlySet<string> }
   | { readonly kind: "bool"; readonly key: string; readonly values: readonly string[] }
   | { readonly kind: "ip"; readonly key: string; readonly blocks: readonly IpBlock[] }
   | { readonly kind: "present"; readonly key: string };
@@ -92,7 +105,9 @@ function anchorOf(condition: Condition): Anchor | undefined {
   }
   if (spec.family === "string") {
     const prefixes = condition.values.map(literalPrefix);
-    return prefixes.includes("") ? { kind: "present", key } : { kind: "prefix", key, prefixes: [...new Set(prefixes)] };
+    if (prefixes.includes("")) return { kind: "present", key };
+    const proving = new Set(prefixes.filter((p, i) => condition.values[i] === `${p}*`));
+    return { kind: "prefix", key, prefixes: [...new Set(prefixes)], proving };
   }
   if (spec.family === "ip") {
     const blocks = condition.values.map((v): IpBlock | undefined => {
@@ -127,9 +142,10 @@ function entriesOf(anchor: Anchor): string[] {
   }
 }
 
-/** A statement's most selective anchor, with how many statements its entries hold (see `chooseAnchors`). */
+/** A statement's most selective anchor, its condition's position, and how many statements its entries hold (see `chooseAnchors`). */
 export interface ChosenAnchor {
   readonly anchor: Anchor;
+  readonly position: number;
   readonly shared: number;
 }
 
@@ -151,26 +167,27 @@ export function chooseAnchors(conditionsOf: readonly (readonly { readonly condit
     return option;
   };
   const options = conditionsOf.map((conditions) =>
-    conditions.flatMap((c) => {
+    conditions.flatMap((c, position) => {
       const option = optionOf(c.condition);
-      return option === undefined ? [] : [option];
+      return option === undefined ? [] : [{ ...option, position }];
     }),
   );
   const shared = new Map<string, number>();
   for (const anchors of options) for (const { entries } of anchors) for (const e of entries) shared.set(e, (shared.get(e) ?? 0) + 1);
   return options.map((anchors) => {
     let best: ChosenAnchor | undefined;
-    for (const { anchor, entries } of anchors) {
+    for (const { anchor, entries, position } of anchors) {
       const cost = anchor.kind === "present" ? conditionsOf.length : entries.reduce((sum, e) => sum + shared.get(e)!, 0);
-      if (best === undefined || cost < best.shared) best = { anchor, shared: cost };
+      if (best === undefined || cost < best.shared) best = { anchor, position, shared: cost };
     }
     return best;
   });
 }
 
-/** Literal prefixes of one key, with the lengths to cut a request value at. */
+/** Literal prefixes of one key (those a `p*` value proves apart), with the lengths to cut a request value at. */
 interface PrefixTable<S> {
   readonly byPrefix: Map<string, S[]>;
+  readonly provenByPrefix: Map<string, S[]>;
   lengths: number[];
 }
 
@@ -203,7 +220,9 @@ export class ConditionIndex<S extends Anchorable> {
 
   constructor(anchored: readonly (readonly [statement: S, anchor: Anchor])[]) {
     for (const [s, anchor] of anchored) this.file(s, anchor);
-    for (const table of this.byKey.values()) if (table.prefixes) table.prefixes.lengths = [...new Set([...table.prefixes.byPrefix.keys()].map((p) => p.length))];
+    for (const { prefixes } of this.byKey.values()) {
+      if (prefixes) prefixes.lengths = [...new Set([...prefixes.byPrefix.keys(), ...prefixes.provenByPrefix.keys()].map((p) => p.length))];
+    }
   }
 
   get empty(): boolean {
@@ -221,8 +240,8 @@ export class ConditionIndex<S extends Anchorable> {
         return;
       }
       case "prefix": {
-        const prefixes = (table.prefixes ??= { byPrefix: new Map(), lengths: [] });
-        for (const p of anchor.prefixes) appendTo(prefixes.byPrefix, p, s);
+        const prefixes = (table.prefixes ??= { byPrefix: new Map(), provenByPrefix: new Map(), lengths: [] });
+        for (const p of anchor.prefixes) appendTo(anchor.proving.has(p) ? prefixes.provenByPrefix : prefixes.byPrefix, p, s);
         return;
       }
       case "bool": {
@@ -262,13 +281,22 @@ export class ConditionIndex<S extends Anchorable> {
     visitOnce(table.present, sink);
     const { exact, lower, prefixes, bools, ips } = table;
     if (!exact && !lower && !prefixes && !bools && !ips) return;
+    // With several values an Allow needs every one to satisfy the anchor: a value's entry proves nothing then.
+    const proves = requestValues.length === 1;
     for (const v of requestValues) {
-      if (exact) visitOnce(exact.get(v), sink);
-      if (lower) visitOnce(lower.get(v.toLowerCase()), sink);
-      if (prefixes) for (const length of prefixes.lengths) if (length <= v.length) visitOnce(prefixes.byPrefix.get(v.slice(0, length)), sink);
+      if (exact) visitOnce(exact.get(v), sink, proves);
+      if (lower) visitOnce(lower.get(v.toLowerCase()), sink, proves);
+      if (prefixes) {
+        for (const length of prefixes.lengths) {
+          if (length > v.length) continue;
+          const head = v.slice(0, length);
+          visitOnce(prefixes.byPrefix.get(head), sink);
+          visitOnce(prefixes.provenByPrefix.get(head), sink, proves);
+        }
+      }
       if (bools) {
         const parsed = parseBool(v);
-        if (parsed.ok && parsed.value.family === "bool") visitOnce(bools.get(String(parsed.value.bool)), sink);
+        if (parsed.ok && parsed.value.family === "bool") visitOnce(bools.get(String(parsed.value.bool)), sink, proves);
         else for (const list of bools.values()) visitOnce(list, sink);
       }
       if (ips) {
@@ -278,17 +306,19 @@ export class ConditionIndex<S extends Anchorable> {
           const address = parsed.value.address;
           const kind = address.kind();
           // An address of the other kind never falls in a block of this width.
-          for (const networks of ips.values()) if (networks.kind === kind) visitOnce(networks.byNetwork.get(networkKey(address, networks.bits)), sink);
+          for (const networks of ips.values()) if (networks.kind === kind) visitOnce(networks.byNetwork.get(networkKey(address, networks.bits)), sink, proves);
         }
       }
     }
   };
 }
 
-export function visitOnce<S extends Anchorable>(list: readonly S[] | undefined, sink: CandidateSink<S>): void {
+/** Hands `sink` each statement of `list` not yet handed this round; `proves`: the value that reached them satisfies their anchor. */
+export function visitOnce<S extends Anchorable>(list: readonly S[] | undefined, sink: CandidateSink<S>, proves = false): void {
   if (list === undefined) return;
   const round = sink.round;
   for (const s of list) {
+    if (proves) s.proven = round;
     if (s.visited === round) continue;
     s.visited = round;
     sink.visit(s);
