@@ -107,6 +107,24 @@ function outcomeFor(condition: Condition): ValueOutcome {
   return outcome;
 }
 
+/**
+ * Compiled conditions shared by the conditions that read alike (same operator, qualifier, key as written and
+ * values), so that statements repeating a condition share its matcher and a decision visiting many of them reads
+ * one object that stays in the CPU's caches. `condition` is then the first of them (its pointer may be another
+ * statement's). Bounded as `sharedOutcomes` is.
+ */
+const sharedConditions = new Map<string, CompiledCondition>();
+
+export function sharedCondition(condition: Condition): CompiledCondition {
+  const key = JSON.stringify([condition.operator, condition.qualifier ?? "", condition.key, condition.values]);
+  let compiled = sharedConditions.get(key);
+  if (compiled === undefined) {
+    if (sharedConditions.size >= MAX_SHARED_OUTCOMES) sharedConditions.clear();
+    sharedConditions.set(key, (compiled = compileCondition(condition)));
+  }
+  return compiled;
+}
+
 export function compileCondition(condition: Condition): CompiledCondition {
   const spec = OPERATORS[condition.operator];
   const outcome = outcomeFor(condition);

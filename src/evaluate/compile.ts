@@ -13,7 +13,7 @@
 import type { Effect, Policy } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
 import { hasPrefix, hasWildcard, lowerCase } from "../match/glob.js";
-import type { CompiledTarget } from "../match/statement.js";
+import type { CompiledTarget, ResourcePatterns } from "../match/statement.js";
 import { chooseAnchors, ConditionIndex, visitOnce, type Anchor, type Anchorable, type CandidateSink } from "./condition-index.js";
 import { appendTo, type RequestContext } from "./context.js";
 import type { Decision, DecisionKind, EvaluationInput, Stage, StatementRef } from "./decision.js";
@@ -26,7 +26,7 @@ interface IndexedStatement extends Anchorable {
   readonly ref: StatementRef;
   /** The step's decision when this statement is the only one that applies, built once. */
   readonly alone: Decision;
-  readonly target: CompiledTarget;
+  readonly resources: ResourcePatterns;
   readonly conditions: readonly CompiledCondition[];
   /** Where the per-action indexes file it, chosen once for the step. */
   filing: Filing;
@@ -269,7 +269,7 @@ class Hits implements CandidateSink<IndexedStatement> {
     this.count = 0;
     for (let i = 0; i < n; i++) {
       const s = candidates[i]!;
-      if (s.target.matchResource(ctx.resource, resourceLower) && this.conditionsHold(s, ctx.values)) this.add(s);
+      if (s.resources.matches(ctx.resource, resourceLower) && this.conditionsHold(s, ctx.values)) this.add(s);
     }
     return this.memoized(stage);
   }
@@ -367,7 +367,7 @@ class IndexedStep {
           effect: statement.effect,
           ref: statementRef,
           alone: frozenDecision(statement.effect === "Deny" ? "ExplicitDeny" : "Allow", [statementRef], stage),
-          target,
+          resources: target.resources,
           conditions,
           filing: ANYWHERE, // chosen below, once every statement of the step is known
           anchorAt: -1,

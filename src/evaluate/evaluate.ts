@@ -1,5 +1,5 @@
 import type { Effect, Policy, Statement } from "../policy/ast.js";
-import { compileCondition, type CompiledCondition } from "../conditions/evaluate.js";
+import { sharedCondition, type CompiledCondition } from "../conditions/evaluate.js";
 import { compileTarget, type CompiledTarget } from "../match/statement.js";
 import { appendTo, type RequestContext } from "./context.js";
 import type {
@@ -23,7 +23,7 @@ const compiledStatements = new WeakMap<Statement, CompiledStatement>();
 export function compiledStatement(statement: Statement): CompiledStatement {
   let c = compiledStatements.get(statement);
   if (!c) {
-    c = { target: compileTarget(statement), conditions: statement.conditions.map(compileCondition) };
+    c = { target: compileTarget(statement), conditions: statement.conditions.map(sharedCondition) };
     compiledStatements.set(statement, c);
   }
   return c;
