@@ -198,6 +198,15 @@ interface IpWidth<S> {
   readonly byNetwork: Map<NetworkKey, S[]>;
 }
 
+/** The statements one request value reaches through a key's entries: `proven` through entries that prove the anchor. */
+interface Reach<S> {
+  readonly proven: readonly S[];
+  readonly other: readonly S[];
+}
+
+/** Request values remembered per key; requests choose them, so the memory is bounded: when full it starts over. */
+const REMEMBERED_VALUES = 4096;
+
 /**
  * The statements anchored on one key, by how their anchor reads the key's values. A class, with every field
  * set at construction, so that all tables share one shape and the lookups stay monomorphic however the
@@ -210,6 +219,55 @@ class KeyTable<S> {
   prefixes: PrefixTable<S> | undefined = undefined;
   bools: Map<string, S[]> | undefined = undefined;
   ips: Map<string, IpWidth<S>> | undefined = undefined;
+  /**
+   * What each request value seen reaches. Requests repeat a few values per key (teams, environments), and one
+   * lookup here replaces one per entry kind and prefix length, each in a table too large to stay in the caches.
+   */
+  private readonly reached = new Map<string, Reach<S>>();
+
+  reach(value: string): Reach<S> {
+    let reach = this.reached.get(value);
+    if (reach === undefined) {
+      if (this.reached.size >= REMEMBERED_VALUES) this.reached.clear();
+      this.reached.set(value, (reach = this.lookUp(value)));
+    }
+    return reach;
+  }
+
+  private lookUp(v: string): Reach<S> {
+    const proven = new Set<S>();
+    const other = new Set<S>();
+    const add = (list: readonly S[] | undefined, to: Set<S>): void => list?.forEach((s) => to.add(s));
+    const { exact, lower, prefixes, bools, ips } = this;
+    add(exact?.get(v), proven);
+    add(lower?.get(v.toLowerCase()), proven);
+    if (prefixes) {
+      for (const length of prefixes.lengths) {
+        if (length > v.length) continue;
+        const head = v.slice(0, length);
+        add(prefixes.byPrefix.get(head), other);
+        add(prefixes.provenByPrefix.get(head), proven);
+      }
+    }
+    if (bools) {
+      const parsed = parseBool(v);
+      if (parsed.ok && parsed.value.family === "bool") add(bools.get(String(parsed.value.bool)), proven);
+      else for (const list of bools.values()) add(list, other);
+    }
+    if (ips) {
+      const parsed = parseRequestIp(v);
+      if (!parsed.ok || parsed.value.family !== "ip") for (const networks of ips.values()) for (const list of networks.byNetwork.values()) add(list, other);
+      else {
+        const address = parsed.value.address;
+        const kind = address.kind();
+        // An address of the other kind never falls in a block of this width.
+        for (const networks of ips.values()) if (networks.kind === kind) add(networks.byNetwork.get(networkKey(address, networks.bits)), proven);
+      }
+    }
+    // A statement reached both ways is proven: one entry that proves its anchor is enough.
+    for (const s of proven) other.delete(s);
+    return { proven: [...proven], other: [...other] };
+  }
 }
 
 /** Statements filed by their anchors (chosen by `chooseAnchors`, or by a caller that weighs other indexes too). */
@@ -283,32 +341,10 @@ export class ConditionIndex<S extends Anchorable> {
     if (!exact && !lower && !prefixes && !bools && !ips) return;
     // With several values an Allow needs every one to satisfy the anchor: a value's entry proves nothing then.
     const proves = requestValues.length === 1;
-    for (const v of requestValues) {
-      if (exact) visitOnce(exact.get(v), sink, proves);
-      if (lower) visitOnce(lower.get(v.toLowerCase()), sink, proves);
-      if (prefixes) {
-        for (const length of prefixes.lengths) {
-          if (length > v.length) continue;
-          const head = v.slice(0, length);
-          visitOnce(prefixes.byPrefix.get(head), sink);
-          visitOnce(prefixes.provenByPrefix.get(head), sink, proves);
-        }
-      }
-      if (bools) {
-        const parsed = parseBool(v);
-        if (parsed.ok && parsed.value.family === "bool") visitOnce(bools.get(String(parsed.value.bool)), sink, proves);
-        else for (const list of bools.values()) visitOnce(list, sink);
-      }
-      if (ips) {
-        const parsed = parseRequestIp(v);
-        if (!parsed.ok || parsed.value.family !== "ip") for (const networks of ips.values()) for (const list of networks.byNetwork.values()) visitOnce(list, sink);
-        else {
-          const address = parsed.value.address;
-          const kind = address.kind();
-          // An address of the other kind never falls in a block of this width.
-          for (const networks of ips.values()) if (networks.kind === kind) visitOnce(networks.byNetwork.get(networkKey(address, networks.bits)), sink, proves);
-        }
-      }
+    for (let i = 0; i < requestValues.length; i++) {
+      const reach = table.reach(requestValues[i]!);
+      visitOnce(reach.proven, sink, proves);
+      visitOnce(reach.other, sink);
     }
   };
 }
