@@ -317,13 +317,29 @@ function collect(candidates: Candidates, ctx: RequestContext, resourceLower: str
   hits.reset();
   visitOnce(candidates.literal.get(resourceLower), hits);
   for (const [prefix, statements] of candidates.prefixed) if (hasPrefix(resourceLower, prefix)) visitOnce(statements, hits);
-  if (candidates.byToken.size + candidates.byTokenStart.size > 0) {
-    for (const token of resourceLower.split(TOKEN_DELIMITER)) {
-      visitOnce(candidates.byToken.get(token), hits);
-      for (const length of candidates.tokenStartLengths) if (length <= token.length) visitOnce(candidates.byTokenStart.get(token.slice(0, length)), hits);
-    }
-  }
+  if (candidates.byToken.size + candidates.byTokenStart.size > 0) visitTokens(candidates, resourceLower, hits);
   candidates.byCondition.collect(ctx.values, hits);
+}
+
+const COLON = 58;
+const SLASH = 47;
+
+/**
+ * The statements filed by a token of the resource's id. Only tokens after the resource's first `/` are looked
+ * up: a filed token follows a literal `/` of its pattern (`tokenFilters`), which a matching resource has before it.
+ */
+function visitTokens(candidates: Candidates, resourceLower: string, hits: Hits): void {
+  let start = resourceLower.indexOf("/") + 1;
+  if (start === 0) return;
+  const { byToken, byTokenStart, tokenStartLengths } = candidates;
+  const end = resourceLower.length;
+  for (let at = start; at <= end; at++) {
+    const c = at < end ? resourceLower.charCodeAt(at) : COLON;
+    if (c !== COLON && c !== SLASH) continue;
+    if (byToken.size > 0) visitOnce(byToken.get(resourceLower.slice(start, at)), hits);
+    for (const length of tokenStartLengths) if (length <= at - start) visitOnce(byTokenStart.get(resourceLower.slice(start, start + length)), hits);
+    start = at + 1;
+  }
 }
 
 /**
