@@ -12,7 +12,7 @@
  */
 import type { Effect, Policy } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
-import { hasPrefix, hasWildcard, lowerCase } from "../match/glob.js";
+import { hasPrefix, hasWildcard } from "../match/glob.js";
 import type { CompiledTarget, ResourcePatterns } from "../match/statement.js";
 import { chooseAnchors, ConditionIndex, visitOnce, type Anchor, type Anchorable, type CandidateSink } from "./condition-index.js";
 import { appendTo, type RequestContext } from "./context.js";
@@ -419,7 +419,7 @@ class IndexedStep {
   decide(ctx: RequestContext): Decision {
     const candidates = this.candidates(ctx.action);
     if (candidates === NO_CANDIDATES) return this.implicitDeny;
-    const resourceLower = lowerCase(ctx.resource);
+    const resourceLower = ctx.resource.toLowerCase();
     collect(candidates, ctx, resourceLower, this.hits);
     return this.hits.decision(ctx, resourceLower, this.stage) ?? this.implicitDeny;
   }

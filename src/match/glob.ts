@@ -14,12 +14,6 @@ export interface Glob {
 /** Whether a pattern has any wildcard (`*` or `?`). */
 export const hasWildcard = (s: string): boolean => s.includes("*") || s.includes("?");
 
-/** Text whose lower-case form may differ from it: an ASCII capital or anything beyond ASCII. */
-const MAY_FOLD = /[A-Z\u0080-\uffff]/;
-
-/** `toLowerCase` without the copy it makes of text that is lower case already, as ARNs nearly always are. */
-export const lowerCase = (text: string): string => (MAY_FOLD.test(text) ? text.toLowerCase() : text);
-
 /**
  * `input.startsWith(prefix)`, for hot paths: `lastIndexOf` anchored at 0 compares the same code units and is
  * about a quarter faster than `startsWith` on Node 20 for ARN-length prefixes.

@@ -11,7 +11,6 @@ import type { CompiledTarget } from "../match/statement.js";
 import { compiledStatement, flowOf } from "../evaluate/evaluate.js";
 import { foldKey, resourceContext, sharedValues, type ContextInput, type RequestContext } from "../evaluate/context.js";
 import type { EvaluationInput } from "../evaluate/decision.js";
-import { lowerCase } from "../match/glob.js";
 import { toSql, type SqlFilter, type SqlOptions } from "./sql.js";
 
 /** What one list request fixes; everything else about a resource is unknown until a row is read. */
@@ -136,7 +135,7 @@ function patternReach(pattern: string, prefix: string, target: CompiledTarget, c
   const literal = firstWildcard < 0 ? text : text.slice(0, firstWildcard);
   const common = Math.min(literal.length, prefix.length);
   if (literal.slice(0, common) !== prefix.slice(0, common)) return "none";
-  return text.endsWith("*") && target.matchResource(prefix, lowerCase(prefix)) ? "all" : "some";
+  return text.endsWith("*") && target.matchResource(prefix, prefix.toLowerCase()) ? "all" : "some";
 }
 
 function arnTerm(statement: Statement, prefix: string): Residual {
@@ -213,7 +212,7 @@ function holds(node: Residual, ctx: RequestContext): boolean {
     case "not":
       return !holds(node.of, ctx);
     case "arn":
-      return node.target.matchResource(ctx.resource, lowerCase(ctx.resource));
+      return node.target.matchResource(ctx.resource, ctx.resource.toLowerCase());
     case "tag":
       return node.condition.holds(ctx.values, node.effect);
     case "resourceGroup":
