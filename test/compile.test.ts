@@ -383,6 +383,36 @@ t.test("condition index: a request visits only the statements its values can sat
   t.equal(stranger.reads(), 0, "a value no statement names visits none");
 });
 
+t.test("condition index: an anchor the index proves is not read again, and only a value it proves for", async (t) => {
+  // Each statement's team condition tells it apart (its anchor); the environment condition is shared.
+  const statements = Array.from({ length: 200 }, (_, i) => ({
+    Effect: "Allow",
+    Action: "ess:*",
+    Resource: "*",
+    Condition: { StringEquals: { "acs:ResourceTag/team": `team-${i}`, "acs:ResourceTag/env": "prod" }, StringLike: { "acs:ResourceTag/owner": `ops-${i}*` } },
+  }));
+  const input: EvaluationInput = { identity: Array.from({ length: 20 }, (_, p) => ({ policy: policyOf(statements.slice(p * 10, p * 10 + 10), `teams-${p}`) })) };
+  const set = compile(input);
+  const request = (tags: [string, string][]) => countingContext(makeContext({ action: "ess:DescribeScalingGroups", resource: "*", resourceTags: tags }));
+  const one = request([["team", "team-7"], ["env", "prod"], ["owner", "ops-7-a"]]);
+  t.equal(set.evaluate(one.ctx).decision, "Allow");
+  t.equal(one.reads(), 2, "team-7's statement: the proven anchor is skipped, env and owner are read");
+  // Two values of the team key (tags that differ only in case): an Allow needs both to satisfy it, so it is read.
+  const two = request([["team", "team-7"], ["TEAM", "team-8"], ["env", "prod"], ["owner", "ops-7-a"]]);
+  t.equal(set.evaluate(two.ctx).decision, "ImplicitDeny");
+  t.equal(two.reads(), 2, "team-7's and team-8's statements each read their anchor, which fails");
+  t.same(set.evaluate(two.ctx), evaluate(input, two.ctx), "as the interpreter decides");
+  // Requests choose the values a key's index remembers: past its bound it starts over, and decides the same.
+  let strangersAllowed = 0;
+  for (let i = 0; i < 5000; i++) {
+    if (set.evaluate(makeContext({ action: "ess:DescribeScalingGroups", resource: "*", resourceTags: [["team", `team-${i}x`], ["env", "prod"], ["owner", `ops-${i}`]] })).decision !== "ImplicitDeny") strangersAllowed++;
+  }
+  t.equal(strangersAllowed, 0, "5,000 values no statement names: none allowed");
+  const again = request([["team", "team-7"], ["env", "prod"], ["owner", "ops-7-a"]]);
+  t.equal(set.evaluate(again.ctx).decision, "Allow", "after 5,000 other values");
+  t.equal(again.reads(), 2);
+});
+
 t.test("resource index: broad ARN globs are filed by a token of the id, not by the head they share", async (t) => {
   // 1,000 statements `acs:ess:*:<account>:scalinggroup/asg-team<i>-*`: the head `acs:ess:` says nothing.
   const TEAMS = 1000;
