@@ -243,6 +243,18 @@ t.test("evaluation failures are ImplicitDeny from the compiled path too", async 
   t.same(d, evaluate({ identity: [{ policy: p }] }, broken));
 });
 
+t.test("decisions of several applying statements: sets of hits that the memo's hash cannot tell apart", async (t) => {
+  // Statements 0 and 62 apply to one request, 1 and 31 to another: 31·0 + 62 = 31·1 + 31, the same hash.
+  const statements = Array.from({ length: 63 }, (_, k) => ({ Effect: "Allow", Action: "ess:DescribeScalingGroups", Resource: "*", Condition: { StringEquals: { [`acs:RequestTag/k${k}`]: "1" } } }));
+  const input: EvaluationInput = { identity: Array.from({ length: 7 }, (_, p) => ({ policy: policyOf(statements.slice(p * 10, p * 10 + 10), `collide-${p}`) })) };
+  const set = compile(input);
+  const request = (keys: number[]): RequestContext => makeContext({ action: "ess:DescribeScalingGroups", resource: "*", requestTags: keys.map((k) => [`k${k}`, "1"] as const) });
+  for (const keys of [[0, 62], [1, 31], [0, 62], [1, 31]]) {
+    const expected = keys.map((k) => `collide-${Math.floor(k / 10)} #${k % 10}`);
+    t.same(set.evaluate(request(keys)).determining.map((r) => `${r.policy} #${r.statement}`), expected, `statements ${keys.join(" and ")}`);
+  }
+});
+
 t.test("decisions of several applying statements: every set of hits, past the memo's bound", async (t) => {
   // 13 statements on one action, each applying when its own request tag is present: the 8,192 tag subsets give
   // as many sets of hits, twice the sets a step remembers, in an order that revisits remembered ones.

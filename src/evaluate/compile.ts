@@ -221,10 +221,10 @@ function candidatesOf(statements: readonly IndexedStatement[]): Candidates {
   };
 }
 
-/** A decision per set of hits seen, found by walking the hits in order. */
-interface MemoNode {
-  decision?: Decision;
-  next?: Map<IndexedStatement, MemoNode>;
+/** The decision of one set of hits, with the hits (in order) that tell it apart from others of its hash. */
+interface RememberedSet {
+  readonly hits: readonly IndexedStatement[];
+  readonly decision: Decision;
 }
 
 /** Decisions of several hits remembered per step; requests choose which sets occur, so the memo is bounded. */
@@ -244,7 +244,8 @@ class Hits implements CandidateSink<IndexedStatement> {
   private allowCount = 0;
   private readonly list: IndexedStatement[] = [];
   private count = 0;
-  private readonly memo: MemoNode = {};
+  /** Sets of hits by a hash of their positions: one lookup of a small integer, then the hits compared. */
+  private readonly memo = new Map<number, RememberedSet[]>();
   private remembered = 0;
   round = 0;
 
@@ -291,19 +292,29 @@ class Hits implements CandidateSink<IndexedStatement> {
 
   /** All hits have one effect; undefined when there are none. */
   private memoized(stage: Stage): Decision | undefined {
-    if (this.count <= 1) return this.count === 0 ? undefined : this.list[0]!.alone;
-    let node = this.memo;
-    for (let i = 0; i < this.count; i++) {
-      let next = node.next?.get(this.list[i]!);
-      if (!next) {
-        if (this.remembered >= MAX_REMEMBERED_SETS) return this.build(stage);
-        this.remembered++;
-        next = {};
-        (node.next ??= new Map()).set(this.list[i]!, next);
-      }
-      node = next;
+    const { list, count } = this;
+    if (count <= 1) return count === 0 ? undefined : list[0]!.alone;
+    let hash = 0;
+    // Kept within 30 bits: a small integer, which V8 hashes without boxing it.
+    for (let i = 0; i < count; i++) hash = (Math.imul(hash, 31) + list[i]!.order) & 0x3fffffff;
+    const sets = this.memo.get(hash);
+    if (sets !== undefined) {
+      for (const set of sets) if (this.sameHits(set.hits)) return set.decision;
     }
-    return (node.decision ??= this.build(stage));
+    const decision = this.build(stage);
+    if (this.remembered < MAX_REMEMBERED_SETS) {
+      this.remembered++;
+      const set = { hits: list.slice(0, count), decision };
+      if (sets === undefined) this.memo.set(hash, [set]);
+      else sets.push(set);
+    }
+    return decision;
+  }
+
+  private sameHits(hits: readonly IndexedStatement[]): boolean {
+    if (hits.length !== this.count) return false;
+    for (let i = 0; i < hits.length; i++) if (hits[i] !== this.list[i]) return false;
+    return true;
   }
 
   private build(stage: Stage): Decision {
