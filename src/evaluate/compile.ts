@@ -8,7 +8,8 @@
  * of its conditions needs (`condition-index.ts`), whichever fewer statements share — so a request visits few
  * statements besides the ones that apply. The indexes only narrow the search: every visited statement is
  * decided by the matchers `evaluate` uses (`compiledStatement`), in the flow `evaluate` uses (`decideFlow`),
- * Denies first. A trace is the interpreter's, built only when asked.
+ * Denies first; the one condition the index can prove for a request (its anchor, met through an entry that
+ * implies it) is not read again. A trace is the interpreter's, built only when asked.
  */
 import type { Effect, Policy } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
