@@ -2,6 +2,7 @@ import type { Condition, Effect } from "../policy/ast.js";
 import type { ConditionTrace, MismatchReason, RequestValueOutcome } from "../evaluate/decision.js";
 import { OPERATORS, holdsWhenAbsent, operatorText, type OperatorSpec } from "./operators.js";
 import { compileTextTest, compileValueTest, parseTyped, requestValueParser, type ValueTest } from "./values.js";
+import { listKey } from "../match/list-key.js";
 
 /**
  * One condition (`[Qualifier:]Operator: {Key: values}`) compiled for repeated evaluation (docs/semantics.md §3).
@@ -57,9 +58,11 @@ function outcomeOf<V>(read: (raw: string) => V | undefined, tests: readonly ((va
   };
 }
 
+const asText = (raw: string): string => raw;
+
 /** String values are tested as they are, sparing the parse result objects on the hot path. */
 function stringOutcome(condition: Condition, spec: OperatorSpec): ValueOutcome {
-  return outcomeOf((raw) => raw, condition.values.map((v) => compileTextTest(spec.comparison, v)), spec.negated);
+  return outcomeOf(asText, condition.values.map((v) => compileTextTest(spec.comparison, v)), spec.negated);
 }
 
 function typedOutcome(condition: Condition, spec: OperatorSpec): ValueOutcome {
@@ -95,8 +98,8 @@ const sharedOutcomes = new Map<string, ValueOutcome>();
 const MAX_SHARED_OUTCOMES = 4096;
 
 function outcomeFor(condition: Condition): ValueOutcome {
-  // JSON keeps the key unambiguous whatever characters the values hold.
-  const key = JSON.stringify([condition.operator, condition.values]);
+  // Operator names have no spaces; the list key is unambiguous whatever characters the values hold.
+  const key = `${condition.operator} ${listKey(condition.values)}`;
   let outcome = sharedOutcomes.get(key);
   if (outcome === undefined) {
     const spec = OPERATORS[condition.operator];

@@ -13,6 +13,7 @@
 import type { Effect, Policy } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
 import { hasPrefix, hasWildcard, lowerCase } from "../match/glob.js";
+import { listKey } from "../match/list-key.js";
 import type { CompiledTarget } from "../match/statement.js";
 import { chooseAnchors, ConditionIndex, visitOnce, type Anchor, type Anchorable, type CandidateSink } from "./condition-index.js";
 import { appendTo, type RequestContext } from "./context.js";
@@ -151,7 +152,7 @@ function chooseResourceFilters(resourcesOf: readonly (readonly string[] | undefi
   // Statements repeat Resource elements: each distinct one is read once.
   const known = new Map<string, { filter: ResourceFilter; key: string }[]>();
   const options = resourcesOf.map((resources) => {
-    const text = resources === undefined ? "" : JSON.stringify(resources);
+    const text = resources === undefined ? "" : `[${listKey(resources)}`;
     let filters = known.get(text);
     if (filters === undefined) known.set(text, (filters = [prefixFilter(resources), ...tokenFilters(resources)].map((filter) => ({ filter, key: filterKey(filter) }))));
     return filters;
@@ -364,7 +365,7 @@ class IndexedStep {
         statements.push(s);
         resourcesOf.push(statement.resources);
         const patterns = [...new Set(statement.actions.map((a) => a.toLowerCase()))].sort();
-        const groupKey = `${statement.actionKind} ${JSON.stringify(patterns)}`;
+        const groupKey = `${statement.actionKind} ${listKey(patterns)}`;
         const known = groups.get(groupKey);
         if (known !== undefined) {
           known.statements.push(s);
