@@ -167,3 +167,26 @@ export function compileCondition(condition: Condition): CompiledCondition {
     },
   };
 }
+
+/**
+ * Matchers shared by identical conditions (the same operator, qualifier, key as written and values), which
+ * policies repeat across statements; bounded as the outcomes are.
+ */
+const sharedConditions = new Map<string, CompiledCondition>();
+const MAX_SHARED_CONDITIONS = 4096;
+
+/**
+ * `compileCondition`, sharing the matchers of an identical condition compiled before: they read nothing of it
+ * but what the memo key holds. `condition` is still the caller's own (its pointer names its statement).
+ */
+export function compiledCondition(condition: Condition): CompiledCondition {
+  const key = `${operatorText(condition)} ${condition.key.length}:${condition.key}${listKey(condition.values)}`;
+  const shared = sharedConditions.get(key);
+  if (shared === undefined) {
+    const compiled = compileCondition(condition);
+    if (sharedConditions.size >= MAX_SHARED_CONDITIONS) sharedConditions.clear();
+    sharedConditions.set(key, compiled);
+    return compiled;
+  }
+  return shared.condition === condition ? shared : { condition, holds: shared.holds, trace: shared.trace };
+}

@@ -1,5 +1,5 @@
 import type { Effect, Policy, Statement } from "../policy/ast.js";
-import { compileCondition, type CompiledCondition } from "../conditions/evaluate.js";
+import { compiledCondition, type CompiledCondition } from "../conditions/evaluate.js";
 import { listKey } from "../match/list-key.js";
 import { compileTarget, type CompiledTarget } from "../match/statement.js";
 import { appendTo, type RequestContext } from "./context.js";
@@ -44,7 +44,7 @@ function targetOf(statement: Statement): CompiledTarget {
 export function compiledStatement(statement: Statement): CompiledStatement {
   let c = compiledStatements.get(statement);
   if (!c) {
-    c = { target: targetOf(statement), conditions: statement.conditions.map(compileCondition) };
+    c = { target: targetOf(statement), conditions: statement.conditions.map(compiledCondition) };
     compiledStatements.set(statement, c);
   }
   return c;
@@ -84,13 +84,9 @@ function traceStatement(policy: Policy, statement: Statement, req: Request, stag
 }
 
 export function ref(policy: Policy, statement: Statement, stage: Stage): StatementRef {
-  return {
-    policy: policy.name,
-    statement: statement.index,
-    effect: statement.effect,
-    stage,
-    ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
-  };
+  // Two literals, not a spread of an optional part: compiling builds one per statement.
+  const { index, effect, sid } = statement;
+  return sid === undefined ? { policy: policy.name, statement: index, effect, stage } : { policy: policy.name, statement: index, effect, stage, sid };
 }
 
 /** RAM's "minimum unit" evaluation of one set of policies: any matching Deny, else any matching Allow. */
