@@ -87,6 +87,10 @@ const frozenDecision = (decision: DecisionKind, determining: readonly StatementR
 const WILDCARD = /[*?]/;
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/** A statement's action patterns as its group knows them: lower-cased, sorted, without repeats. */
+const actionPatterns = (actions: readonly string[]): readonly string[] =>
+  actions.length === 1 ? [actions[0]!.toLowerCase()] : [...new Set(actions.map((a) => a.toLowerCase()))].sort();
+
 /** Where an Action pattern is filed: its exact name, its literal prefix before a trailing `*`, or neither. */
 function actionKey(patternLower: string): { exact: string } | { prefix: string } | undefined {
   const star = patternLower.indexOf("*");
@@ -364,7 +368,7 @@ class IndexedStep {
         };
         statements.push(s);
         resourcesOf.push(statement.resources);
-        const patterns = [...new Set(statement.actions.map((a) => a.toLowerCase()))].sort();
+        const patterns = actionPatterns(statement.actions);
         const groupKey = `${statement.actionKind} ${listKey(patterns)}`;
         const known = groups.get(groupKey);
         if (known !== undefined) {
