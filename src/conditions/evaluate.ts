@@ -1,7 +1,7 @@
 import type { Condition, Effect } from "../policy/ast.js";
 import type { ConditionTrace, MismatchReason, RequestValueOutcome } from "../evaluate/decision.js";
-import { OPERATORS, holdsWhenAbsent, operatorText, type OperatorSpec } from "./operators.js";
-import { compileTextTest, compileValueTest, parseTyped, requestValueParser, type ValueTest } from "./values.js";
+import { OPERATORS, holdsWhenAbsent, operatorText, type Comparison, type OperatorSpec } from "./operators.js";
+import { compileTextTest, compileValueTest, parseTyped, requestValueParser, type TextTest, type ValueTest } from "./values.js";
 import { listKey } from "../match/list-key.js";
 
 /**
@@ -60,9 +60,26 @@ function outcomeOf<V>(read: (raw: string) => V | undefined, tests: readonly ((va
 
 const asText = (raw: string): string => raw;
 
+/**
+ * Per-value string tests shared by the conditions that list the value (`team-7*` in many StringLike lists of
+ * different teams), by comparison; bounded as the outcomes are.
+ */
+const sharedTextTests = new Map<Comparison, Map<string, TextTest>>();
+
+function textTest(comparison: Comparison, value: string): TextTest {
+  let byValue = sharedTextTests.get(comparison);
+  if (byValue === undefined) sharedTextTests.set(comparison, (byValue = new Map()));
+  let test = byValue.get(value);
+  if (test === undefined) {
+    if (byValue.size >= MAX_SHARED_OUTCOMES) byValue.clear();
+    byValue.set(value, (test = compileTextTest(comparison, value)));
+  }
+  return test;
+}
+
 /** String values are tested as they are, sparing the parse result objects on the hot path. */
 function stringOutcome(condition: Condition, spec: OperatorSpec): ValueOutcome {
-  return outcomeOf(asText, condition.values.map((v) => compileTextTest(spec.comparison, v)), spec.negated);
+  return outcomeOf(asText, condition.values.map((v) => textTest(spec.comparison, v)), spec.negated);
 }
 
 function typedOutcome(condition: Condition, spec: OperatorSpec): ValueOutcome {
