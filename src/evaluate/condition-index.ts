@@ -138,32 +138,39 @@ class EntryCounts {
   private readonly byKey = new Map<string, Map<string, Map<string | NetworkKey, number>>>();
 
   add(anchor: Anchor): void {
-    this.forEachEntry(anchor, (counts, value) => counts.set(value, (counts.get(value) ?? 0) + 1));
+    if (anchor.kind === "ip") {
+      for (const { width, network } of anchor.blocks) {
+        const counts = this.countsOf(anchor.key, width);
+        counts.set(network, (counts.get(network) ?? 0) + 1);
+      }
+    } else if (anchor.kind !== "present") {
+      const counts = this.countsOf(anchor.key, anchor.kind);
+      for (const value of valuesOf(anchor)) counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
   }
 
-  /** The anchors its entries hold, summed (each anchor counts once per entry it shares). */
+  /** The anchors its entries hold, summed (each anchor counts once per entry it shares); once all are added. */
   held(anchor: Anchor): number {
     let sum = 0;
-    this.forEachEntry(anchor, (counts, value) => (sum += counts.get(value) ?? 0));
+    if (anchor.kind === "ip") for (const { width, network } of anchor.blocks) sum += this.countsOf(anchor.key, width).get(network)!;
+    else if (anchor.kind !== "present") {
+      const counts = this.countsOf(anchor.key, anchor.kind);
+      for (const value of valuesOf(anchor)) sum += counts.get(value)!;
+    }
     return sum;
   }
 
-  private forEachEntry(anchor: Anchor, visit: (counts: Map<string | NetworkKey, number>, value: string | NetworkKey) => void): void {
-    if (anchor.kind === "present") return;
-    let readings = this.byKey.get(anchor.key);
-    if (readings === undefined) this.byKey.set(anchor.key, (readings = new Map()));
-    const countsOf = (reading: string): Map<string | NetworkKey, number> => {
-      let counts = readings.get(reading);
-      if (counts === undefined) readings.set(reading, (counts = new Map()));
-      return counts;
-    };
-    if (anchor.kind === "ip") for (const { width, network } of anchor.blocks) visit(countsOf(width), network);
-    else {
-      const counts = countsOf(anchor.kind);
-      for (const value of anchor.kind === "prefix" ? anchor.prefixes : anchor.values) visit(counts, value);
-    }
+  /** The counts of one key read one way (an anchor kind, or an IP block width). */
+  private countsOf(key: string, reading: string): Map<string | NetworkKey, number> {
+    let readings = this.byKey.get(key);
+    if (readings === undefined) this.byKey.set(key, (readings = new Map()));
+    let counts = readings.get(reading);
+    if (counts === undefined) readings.set(reading, (counts = new Map()));
+    return counts;
   }
 }
+
+const valuesOf = (anchor: Extract<Anchor, { values: unknown } | { prefixes: unknown }>): readonly string[] => ("prefixes" in anchor ? anchor.prefixes : anchor.values);
 
 /** A statement's most selective anchor, with how many statements its entries hold (see `chooseAnchors`). */
 export interface ChosenAnchor {
