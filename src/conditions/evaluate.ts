@@ -61,8 +61,16 @@ function outcomeOf<V>(read: (raw: string) => V | undefined, tests: readonly ((va
 const asText = (raw: string): string => raw;
 
 /**
+ * Compiled matchers are shared: identical conditions share theirs (`compiledCondition`), conditions listing the
+ * same string value share its test (`textTest`). Policies repeat a handful of conditions across many statements,
+ * and parsing their values (addresses, dates, globs) is most of compiling them. Which conditions occur is the
+ * policies' choice, so each memo is bounded: when full it starts over.
+ */
+const MAX_SHARED = 4096;
+
+/**
  * Per-value string tests shared by the conditions that list the value (`team-7*` in many StringLike lists of
- * different teams), by comparison; bounded as the outcomes are.
+ * different teams), by comparison.
  */
 const sharedTextTests = new Map<Comparison, Map<string, TextTest>>();
 
@@ -71,7 +79,7 @@ function textTest(comparison: Comparison, value: string): TextTest {
   if (byValue === undefined) sharedTextTests.set(comparison, (byValue = new Map()));
   let test = byValue.get(value);
   if (test === undefined) {
-    if (byValue.size >= MAX_SHARED_OUTCOMES) byValue.clear();
+    if (byValue.size >= MAX_SHARED) byValue.clear();
     byValue.set(value, (test = compileTextTest(comparison, value)));
   }
   return test;
@@ -106,25 +114,9 @@ function verdict(qualifier: Condition["qualifier"], effect: Effect, indeterminat
   return needsEvery ? every : some;
 }
 
-/**
- * Per-value tests shared by conditions with the same operator and policy values: policies repeat a handful of
- * conditions across many statements, and parsing their values (addresses, dates, globs) is most of compiling
- * them. Which conditions occur is the policies' choice, so the memory is bounded: when full it starts over.
- */
-const sharedOutcomes = new Map<string, ValueOutcome>();
-const MAX_SHARED_OUTCOMES = 4096;
-
 function outcomeFor(condition: Condition): ValueOutcome {
-  // Operator names have no spaces; the list key is unambiguous whatever characters the values hold.
-  const key = `${condition.operator} ${listKey(condition.values)}`;
-  let outcome = sharedOutcomes.get(key);
-  if (outcome === undefined) {
-    const spec = OPERATORS[condition.operator];
-    outcome = spec.family === "string" ? stringOutcome(condition, spec) : typedOutcome(condition, spec);
-    if (sharedOutcomes.size >= MAX_SHARED_OUTCOMES) sharedOutcomes.clear();
-    sharedOutcomes.set(key, outcome);
-  }
-  return outcome;
+  const spec = OPERATORS[condition.operator];
+  return spec.family === "string" ? stringOutcome(condition, spec) : typedOutcome(condition, spec);
 }
 
 export function compileCondition(condition: Condition): CompiledCondition {
@@ -185,12 +177,8 @@ export function compileCondition(condition: Condition): CompiledCondition {
   };
 }
 
-/**
- * Matchers shared by identical conditions (the same operator, qualifier, key as written and values), which
- * policies repeat across statements; bounded as the outcomes are.
- */
+/** Matchers of the conditions compiled so far, by operator, qualifier, key as written and values. */
 const sharedConditions = new Map<string, CompiledCondition>();
-const MAX_SHARED_CONDITIONS = 4096;
 
 /**
  * `compileCondition`, sharing the matchers of an identical condition compiled before: they read nothing of it
@@ -201,7 +189,7 @@ export function compiledCondition(condition: Condition): CompiledCondition {
   const shared = sharedConditions.get(key);
   if (shared === undefined) {
     const compiled = compileCondition(condition);
-    if (sharedConditions.size >= MAX_SHARED_CONDITIONS) sharedConditions.clear();
+    if (sharedConditions.size >= MAX_SHARED) sharedConditions.clear();
     sharedConditions.set(key, compiled);
     return compiled;
   }
