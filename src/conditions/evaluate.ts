@@ -185,7 +185,8 @@ const sharedConditions = new Map<string, CompiledCondition>();
  * but what the memo key holds. `condition` is still the caller's own (its pointer names its statement).
  */
 export function compiledCondition(condition: Condition): CompiledCondition {
-  const key = `${operatorText(condition)} ${condition.key.length}:${condition.key}${listKey(condition.values)}`;
+  const { operator, qualifier, key: name, values } = condition;
+  const key = `${qualifier ?? ""}:${operator} ${name.length}:${name}${listKey(values)}`;
   const shared = sharedConditions.get(key);
   if (shared === undefined) {
     const compiled = compileCondition(condition);
