@@ -152,13 +152,14 @@ const filterKey = (f: ResourceFilter): string =>
  * a resource visits few statements besides its own; with how many share it (all of them for the empty prefix,
  * which every resource reaches).
  */
-function chooseResourceFilters(resourcesOf: readonly (readonly string[] | undefined)[]): { filter: ResourceFilter; shared: number }[] {
-  // Statements repeat Resource elements: each distinct one is read once.
-  const known = new Map<string, { filter: ResourceFilter; key: string }[]>();
-  const options = resourcesOf.map((resources) => {
-    const text = resources === undefined ? "" : `[${listKey(resources)}`;
-    let filters = known.get(text);
-    if (filters === undefined) known.set(text, (filters = [prefixFilter(resources), ...tokenFilters(resources)].map((filter) => ({ filter, key: filterKey(filter) }))));
+function chooseResourceFilters(statements: readonly IndexedStatement[], resourcesOf: readonly (readonly string[] | undefined)[]): { filter: ResourceFilter; shared: number }[] {
+  // Statements repeat Resource elements: each distinct one is read once. Statements with one target have the
+  // same resources (compiledStatement shares a target only then), so the target stands for them.
+  const known = new Map<CompiledTarget, { filter: ResourceFilter; key: string }[]>();
+  const options = resourcesOf.map((resources, i) => {
+    const target = statements[i]!.target;
+    let filters = known.get(target);
+    if (filters === undefined) known.set(target, (filters = [prefixFilter(resources), ...tokenFilters(resources)].map((filter) => ({ filter, key: filterKey(filter) }))));
     return filters;
   });
   const shared = new Map<string, number>();
@@ -181,7 +182,7 @@ function chooseResourceFilters(resourcesOf: readonly (readonly string[] | undefi
  * statements into place.
  */
 function chooseFilings(statements: readonly IndexedStatement[], resourcesOf: readonly (readonly string[] | undefined)[]): void {
-  const filters = chooseResourceFilters(resourcesOf);
+  const filters = chooseResourceFilters(statements, resourcesOf);
   const anchors = chooseAnchors(statements.map((s) => s.conditions));
   statements.forEach((s, i) => {
     const { filter, shared } = filters[i]!;
@@ -349,6 +350,8 @@ class IndexedStep {
     this.stage = stage;
     this.implicitDeny = frozenDecision("ImplicitDeny", [], stage);
     const groups = new Map<string, ActionGroup>();
+    // Statements with one target name the same actions (compiledStatement shares a target only then): one group.
+    const groupOfTarget = new Map<CompiledTarget, ActionGroup>();
     const statements: IndexedStatement[] = [];
     const resourcesOf: (readonly string[] | undefined)[] = [];
     let order = 0;
@@ -368,15 +371,22 @@ class IndexedStep {
         };
         statements.push(s);
         resourcesOf.push(statement.resources);
-        const patterns = actionPatterns(statement.actions);
-        const groupKey = `${statement.actionKind} ${listKey(patterns)}`;
-        const known = groups.get(groupKey);
+        const known = groupOfTarget.get(target);
         if (known !== undefined) {
           known.statements.push(s);
           continue;
         }
+        const patterns = actionPatterns(statement.actions);
+        const groupKey = `${statement.actionKind} ${listKey(patterns)}`;
+        const sameActions = groups.get(groupKey);
+        if (sameActions !== undefined) {
+          sameActions.statements.push(s);
+          groupOfTarget.set(target, sameActions);
+          continue;
+        }
         const group: ActionGroup = { id: groups.size, statements: [s], target };
         groups.set(groupKey, group);
+        groupOfTarget.set(target, group);
         if (statement.actionKind === "NotAction") {
           this.general.push(group);
           continue;
