@@ -1,6 +1,6 @@
 import ipaddr from "ipaddr.js";
 import type { Condition } from "../policy/ast.js";
-import { compileCondition, type CompiledCondition } from "../conditions/evaluate.js";
+import { compiledCondition, type CompiledCondition } from "../conditions/evaluate.js";
 import { OPERATORS, type Family } from "../conditions/operators.js";
 import { parseInstant, parseTyped } from "../conditions/values.js";
 import { anyStringDomain, stringClasses, Undecided, type StringPattern } from "./strings.js";
@@ -19,7 +19,7 @@ const compiledConditions = new WeakMap<Condition, CompiledCondition>();
 
 export function outcomeOf(condition: Condition, value: string): Outcome {
   let compiled = compiledConditions.get(condition);
-  if (!compiled) compiledConditions.set(condition, (compiled = compileCondition(condition)));
+  if (!compiled) compiledConditions.set(condition, (compiled = compiledCondition(condition)));
   const values = new Map([[condition.keyLower, [value]]]);
   if (compiled.holds(values, "Allow")) return "true";
   return compiled.holds(values, "Deny") ? "indeterminate" : "false";

@@ -1,7 +1,8 @@
 import type { Condition, Effect } from "../policy/ast.js";
 import type { ConditionTrace, MismatchReason, RequestValueOutcome } from "../evaluate/decision.js";
-import { OPERATORS, holdsWhenAbsent, operatorText, type OperatorSpec } from "./operators.js";
-import { compileTextTest, compileValueTest, parseTyped, requestValueParser, type ValueTest } from "./values.js";
+import { OPERATORS, holdsWhenAbsent, operatorText, type Comparison, type OperatorSpec } from "./operators.js";
+import { compileTextTest, compileValueTest, parseTyped, requestValueParser, type TextTest, type ValueTest } from "./values.js";
+import { listKey } from "../match/list-key.js";
 
 /**
  * One condition (`[Qualifier:]Operator: {Key: values}`) compiled for repeated evaluation (docs/semantics.md §3).
@@ -57,9 +58,36 @@ function outcomeOf<V>(read: (raw: string) => V | undefined, tests: readonly ((va
   };
 }
 
+const asText = (raw: string): string => raw;
+
+/**
+ * Compiled matchers are shared: identical conditions share theirs (`compiledCondition`), conditions listing the
+ * same string value share its test (`textTest`). Policies repeat a handful of conditions across many statements,
+ * and parsing their values (addresses, dates, globs) is most of compiling them. Which conditions occur is the
+ * policies' choice, so each memo is bounded: when full it starts over.
+ */
+const MAX_SHARED = 4096;
+
+/**
+ * Per-value string tests shared by the conditions that list the value (`team-7*` in many StringLike lists of
+ * different teams), by comparison.
+ */
+const sharedTextTests = new Map<Comparison, Map<string, TextTest>>();
+
+function textTest(comparison: Comparison, value: string): TextTest {
+  let byValue = sharedTextTests.get(comparison);
+  if (byValue === undefined) sharedTextTests.set(comparison, (byValue = new Map()));
+  let test = byValue.get(value);
+  if (test === undefined) {
+    if (byValue.size >= MAX_SHARED) byValue.clear();
+    byValue.set(value, (test = compileTextTest(comparison, value)));
+  }
+  return test;
+}
+
 /** String values are tested as they are, sparing the parse result objects on the hot path. */
 function stringOutcome(condition: Condition, spec: OperatorSpec): ValueOutcome {
-  return outcomeOf((raw) => raw, condition.values.map((v) => compileTextTest(spec.comparison, v)), spec.negated);
+  return outcomeOf(asText, condition.values.map((v) => textTest(spec.comparison, v)), spec.negated);
 }
 
 function typedOutcome(condition: Condition, spec: OperatorSpec): ValueOutcome {
@@ -86,43 +114,9 @@ function verdict(qualifier: Condition["qualifier"], effect: Effect, indeterminat
   return needsEvery ? every : some;
 }
 
-/**
- * Per-value tests shared by conditions with the same operator and policy values: policies repeat a handful of
- * conditions across many statements, and parsing their values (addresses, dates, globs) is most of compiling
- * them. Which conditions occur is the policies' choice, so the memory is bounded: when full it starts over.
- */
-const sharedOutcomes = new Map<string, ValueOutcome>();
-const MAX_SHARED_OUTCOMES = 4096;
-
 function outcomeFor(condition: Condition): ValueOutcome {
-  // JSON keeps the key unambiguous whatever characters the values hold.
-  const key = JSON.stringify([condition.operator, condition.values]);
-  let outcome = sharedOutcomes.get(key);
-  if (outcome === undefined) {
-    const spec = OPERATORS[condition.operator];
-    outcome = spec.family === "string" ? stringOutcome(condition, spec) : typedOutcome(condition, spec);
-    if (sharedOutcomes.size >= MAX_SHARED_OUTCOMES) sharedOutcomes.clear();
-    sharedOutcomes.set(key, outcome);
-  }
-  return outcome;
-}
-
-/**
- * Compiled conditions shared by the conditions that read alike (same operator, qualifier, key as written and
- * values), so that statements repeating a condition share its matcher and a decision visiting many of them reads
- * one object that stays in the CPU's caches. `condition` is then the first of them (its pointer may be another
- * statement's). Bounded as `sharedOutcomes` is.
- */
-const sharedConditions = new Map<string, CompiledCondition>();
-
-export function sharedCondition(condition: Condition): CompiledCondition {
-  const key = JSON.stringify([condition.operator, condition.qualifier ?? "", condition.key, condition.values]);
-  let compiled = sharedConditions.get(key);
-  if (compiled === undefined) {
-    if (sharedConditions.size >= MAX_SHARED_OUTCOMES) sharedConditions.clear();
-    sharedConditions.set(key, (compiled = compileCondition(condition)));
-  }
-  return compiled;
+  const spec = OPERATORS[condition.operator];
+  return spec.family === "string" ? stringOutcome(condition, spec) : typedOutcome(condition, spec);
 }
 
 export function compileCondition(condition: Condition): CompiledCondition {
@@ -181,4 +175,24 @@ export function compileCondition(condition: Condition): CompiledCondition {
       };
     },
   };
+}
+
+/** Matchers of the conditions compiled so far, by operator, qualifier, key as written and values. */
+const sharedConditions = new Map<string, CompiledCondition>();
+
+/**
+ * `compileCondition`, sharing the matcher of an identical condition compiled before: it reads nothing of it but
+ * what the memo key holds. Statements repeating a condition then share one object, so a decision visiting many
+ * of them reads one that stays in the CPU's caches; its `condition` is the first of them (whose pointer names
+ * another statement), which nothing reading a compiled condition looks at.
+ */
+export function compiledCondition(condition: Condition): CompiledCondition {
+  const { operator, qualifier, key: name, values } = condition;
+  const key = `${qualifier ?? ""}:${operator} ${name.length}:${name}${listKey(values)}`;
+  let compiled = sharedConditions.get(key);
+  if (compiled === undefined) {
+    if (sharedConditions.size >= MAX_SHARED) sharedConditions.clear();
+    sharedConditions.set(key, (compiled = compileCondition(condition)));
+  }
+  return compiled;
 }

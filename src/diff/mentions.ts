@@ -1,6 +1,6 @@
 import ipaddr from "ipaddr.js";
 import type { Condition, Policy, Statement } from "../policy/ast.js";
-import { compileCondition, type CompiledCondition } from "../conditions/evaluate.js";
+import { compiledCondition, type CompiledCondition } from "../conditions/evaluate.js";
 import { OPERATORS, operatorText } from "../conditions/operators.js";
 import { parseInstant } from "../conditions/values.js";
 import { compileGlob, hasWildcard } from "../match/glob.js";
@@ -110,7 +110,7 @@ const OUTSIDE_STRING = "other-value";
 const compiledConditions = new WeakMap<Condition, CompiledCondition>();
 function compiled(condition: Condition): CompiledCondition {
   let c = compiledConditions.get(condition);
-  if (!c) compiledConditions.set(condition, (c = compileCondition(condition)));
+  if (!c) compiledConditions.set(condition, (c = compiledCondition(condition)));
   return c;
 }
 

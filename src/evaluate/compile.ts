@@ -14,6 +14,7 @@
 import type { Effect, Policy } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
 import { hasPrefix, hasWildcard } from "../match/glob.js";
+import { listKey } from "../match/list-key.js";
 import type { CompiledTarget, ResourcePatterns } from "../match/statement.js";
 import { chooseAnchors, ConditionIndex, visitOnce, type Anchor, type Anchorable, type CandidateSink } from "./condition-index.js";
 import { appendTo, type RequestContext } from "./context.js";
@@ -87,6 +88,10 @@ const frozenDecision = (decision: DecisionKind, determining: readonly StatementR
 const WILDCARD = /[*?]/;
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/** A statement's action patterns as its group knows them: lower-cased, sorted, without repeats. */
+const actionPatterns = (actions: readonly string[]): readonly string[] =>
+  actions.length === 1 ? [actions[0]!.toLowerCase()] : [...new Set(actions.map((a) => a.toLowerCase()))].sort();
+
 /** Where an Action pattern is filed: its exact name, its literal prefix before a trailing `*`, or neither. */
 function actionKey(patternLower: string): { exact: string } | { prefix: string } | undefined {
   const star = patternLower.indexOf("*");
@@ -148,13 +153,14 @@ const filterKey = (f: ResourceFilter): string =>
  * a resource visits few statements besides its own; with how many share it (all of them for the empty prefix,
  * which every resource reaches).
  */
-function chooseResourceFilters(resourcesOf: readonly (readonly string[] | undefined)[]): { filter: ResourceFilter; shared: number }[] {
-  // Statements repeat Resource elements: each distinct one is read once.
-  const known = new Map<string, { filter: ResourceFilter; key: string }[]>();
-  const options = resourcesOf.map((resources) => {
-    const text = resources === undefined ? "" : JSON.stringify(resources);
-    let filters = known.get(text);
-    if (filters === undefined) known.set(text, (filters = [prefixFilter(resources), ...tokenFilters(resources)].map((filter) => ({ filter, key: filterKey(filter) }))));
+function chooseResourceFilters(statements: readonly IndexedStatement[], resourcesOf: readonly (readonly string[] | undefined)[]): { filter: ResourceFilter; shared: number }[] {
+  // Statements repeat Resource elements: each distinct one is read once. Statements with one matcher have the
+  // same resources (compileTarget shares one only then), so the matcher stands for them.
+  const known = new Map<ResourcePatterns, { filter: ResourceFilter; key: string }[]>();
+  const options = resourcesOf.map((resources, i) => {
+    const patterns = statements[i]!.resources;
+    let filters = known.get(patterns);
+    if (filters === undefined) known.set(patterns, (filters = [prefixFilter(resources), ...tokenFilters(resources)].map((filter) => ({ filter, key: filterKey(filter) }))));
     return filters;
   });
   const shared = new Map<string, number>();
@@ -177,7 +183,7 @@ function chooseResourceFilters(resourcesOf: readonly (readonly string[] | undefi
  * statements into place.
  */
 function chooseFilings(statements: readonly IndexedStatement[], resourcesOf: readonly (readonly string[] | undefined)[]): void {
-  const filters = chooseResourceFilters(resourcesOf);
+  const filters = chooseResourceFilters(statements, resourcesOf);
   const anchors = chooseAnchors(statements.map((s) => s.conditions));
   statements.forEach((s, i) => {
     const { filter, shared } = filters[i]!;
@@ -383,6 +389,8 @@ class IndexedStep {
     this.stage = stage;
     this.implicitDeny = frozenDecision("ImplicitDeny", [], stage);
     const groups = new Map<string, ActionGroup>();
+    // Statements with one target name the same actions (compiledStatement shares a target only then): one group.
+    const groupOfTarget = new Map<CompiledTarget, ActionGroup>();
     const statements: IndexedStatement[] = [];
     const resourcesOf: (readonly string[] | undefined)[] = [];
     let order = 0;
@@ -404,15 +412,22 @@ class IndexedStep {
         };
         statements.push(s);
         resourcesOf.push(statement.resources);
-        const patterns = [...new Set(statement.actions.map((a) => a.toLowerCase()))].sort();
-        const groupKey = `${statement.actionKind} ${JSON.stringify(patterns)}`;
-        const known = groups.get(groupKey);
+        const known = groupOfTarget.get(target);
         if (known !== undefined) {
           known.statements.push(s);
           continue;
         }
+        const patterns = actionPatterns(statement.actions);
+        const groupKey = `${statement.actionKind} ${listKey(patterns)}`;
+        const sameActions = groups.get(groupKey);
+        if (sameActions !== undefined) {
+          sameActions.statements.push(s);
+          groupOfTarget.set(target, sameActions);
+          continue;
+        }
         const group: ActionGroup = { id: groups.size, statements: [s], target };
         groups.set(groupKey, group);
+        groupOfTarget.set(target, group);
         if (statement.actionKind === "NotAction") {
           this.general.push(group);
           continue;

@@ -93,7 +93,29 @@ function networkKey(address: Address, bits: number): NetworkKey {
   return bytes.join(".");
 }
 
-function anchorOf(condition: Condition): Anchor | undefined {
+/** The values without repeats; a single value is its own list (most conditions have one). */
+const distinct = (values: readonly string[]): readonly string[] => (values.length === 1 ? values : [...new Set(values)]);
+
+/** An `IpAddress` policy value as a block, or undefined when it does not parse. */
+function blockOf(value: string): IpBlock | undefined {
+  const parsed = parseTyped("ip", value, "policy");
+  if (!parsed.ok || parsed.value.family !== "ip") return undefined;
+  const { address, prefix } = parsed.value;
+  return { width: widthOf(address, prefix), bits: prefix, network: networkKey(address, prefix) };
+}
+
+/** `blockOf`, remembering each value: a step's statements repeat a few address blocks. */
+function blockReader(): (value: string) => IpBlock | undefined {
+  const known = new Map<string, IpBlock | undefined>();
+  return (value) => {
+    if (known.has(value)) return known.get(value);
+    const block = blockOf(value);
+    known.set(value, block);
+    return block;
+  };
+}
+
+function anchorOf(condition: Condition, readBlock: (value: string) => IpBlock | undefined): Anchor | undefined {
   const spec = OPERATORS[condition.operator];
   // `ForAllValues:` holds on an absent key, and negated operators do too: neither needs a value.
   // `ForAnyValue:` needs a value that satisfies the operator, as an unqualified positive operator does.
@@ -101,46 +123,69 @@ function anchorOf(condition: Condition): Anchor | undefined {
   const key = condition.keyLower;
   if (spec.family === "string" && (spec.comparison === "equals" || spec.comparison === "equalsIgnoreCase")) {
     const values = spec.comparison === "equalsIgnoreCase" ? condition.values.map((v) => v.toLowerCase()) : condition.values;
-    return { kind: spec.comparison, key, values: [...new Set(values)] };
+    return { kind: spec.comparison, key, values: distinct(values) };
   }
   if (spec.family === "string") {
     const prefixes = condition.values.map(literalPrefix);
     if (prefixes.includes("")) return { kind: "present", key };
     const proving = new Set(prefixes.filter((p, i) => condition.values[i] === `${p}*`));
-    return { kind: "prefix", key, prefixes: [...new Set(prefixes)], proving };
+    return { kind: "prefix", key, prefixes: distinct(prefixes), proving };
   }
   if (spec.family === "ip") {
-    const blocks = condition.values.map((v): IpBlock | undefined => {
-      const parsed = parseTyped("ip", v, "policy");
-      if (!parsed.ok || parsed.value.family !== "ip") return undefined;
-      const { address, prefix } = parsed.value;
-      return { width: widthOf(address, prefix), bits: prefix, network: networkKey(address, prefix) };
-    });
+    const blocks = condition.values.map(readBlock);
     return blocks.includes(undefined) ? { kind: "present", key } : { kind: "ip", key, blocks: blocks as IpBlock[] };
   }
   if (spec.family === "bool") {
     const values = condition.values.map((v) => parseBool(v)).map((p) => (p.ok && p.value.family === "bool" ? String(p.value.bool) : undefined));
     // parsePolicy rejects other Bool values; without them the key is all the index can use.
-    return values.includes(undefined) ? { kind: "present", key } : { kind: "bool", key, values: [...new Set(values as string[])] };
+    return values.includes(undefined) ? { kind: "present", key } : { kind: "bool", key, values: distinct(values as string[]) };
   }
   return { kind: "present", key };
 }
 
-/** The entries an anchor files its statement under: a request reaches the statement through any of them. */
-function entriesOf(anchor: Anchor): string[] {
-  switch (anchor.kind) {
-    case "equals":
-    case "equalsIgnoreCase":
-    case "bool":
-      return anchor.values.map((v) => `${anchor.kind}\u0000${anchor.key}\u0000${v}`);
-    case "prefix":
-      return anchor.prefixes.map((p) => `prefix\u0000${anchor.key}\u0000${p}`);
-    case "ip":
-      return anchor.blocks.map(({ width, network }) => `ip\u0000${anchor.key}\u0000${width}\u0000${network}`);
-    case "present":
-      return [`present\u0000${anchor.key}`];
+/**
+ * How many anchors each entry holds. An entry is what a request reaches a statement through: a value under a
+ * key and a way of reading it (`equals`, `prefix`, …), or a network under a key and a block width. Counted in
+ * maps by key, reading and value, so that no string is built per entry. Key-presence anchors are not counted:
+ * every request with the key reaches them.
+ */
+class EntryCounts {
+  private readonly byKey = new Map<string, Map<string, Map<string | NetworkKey, number>>>();
+
+  add(anchor: Anchor): void {
+    if (anchor.kind === "ip") {
+      for (const { width, network } of anchor.blocks) {
+        const counts = this.countsOf(anchor.key, width);
+        counts.set(network, (counts.get(network) ?? 0) + 1);
+      }
+    } else if (anchor.kind !== "present") {
+      const counts = this.countsOf(anchor.key, anchor.kind);
+      for (const value of valuesOf(anchor)) counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+  }
+
+  /** The anchors its entries hold, summed (each anchor counts once per entry it shares); once all are added. */
+  held(anchor: Anchor): number {
+    let sum = 0;
+    if (anchor.kind === "ip") for (const { width, network } of anchor.blocks) sum += this.countsOf(anchor.key, width).get(network)!;
+    else if (anchor.kind !== "present") {
+      const counts = this.countsOf(anchor.key, anchor.kind);
+      for (const value of valuesOf(anchor)) sum += counts.get(value)!;
+    }
+    return sum;
+  }
+
+  /** The counts of one key read one way (an anchor kind, or an IP block width). */
+  private countsOf(key: string, reading: string): Map<string | NetworkKey, number> {
+    let readings = this.byKey.get(key);
+    if (readings === undefined) this.byKey.set(key, (readings = new Map()));
+    let counts = readings.get(reading);
+    if (counts === undefined) readings.set(reading, (counts = new Map()));
+    return counts;
   }
 }
+
+const valuesOf = (anchor: Extract<Anchor, { values: unknown } | { prefixes: unknown }>): readonly string[] => ("prefixes" in anchor ? anchor.prefixes : anchor.values);
 
 /** A statement's most selective anchor, its condition's position, and how many statements its entries hold (see `chooseAnchors`). */
 export interface ChosenAnchor {
@@ -156,28 +201,21 @@ export interface ChosenAnchor {
  * Undefined for a statement no request value narrows.
  */
 export function chooseAnchors(conditionsOf: readonly (readonly { readonly condition: Condition }[])[]): (ChosenAnchor | undefined)[] {
-  // Statements repeat conditions: each distinct one is read once (its IP blocks parsed once, its entries built once).
-  const known = new Map<string, { anchor: Anchor; entries: string[] } | undefined>();
-  const optionOf = (condition: Condition): { anchor: Anchor; entries: string[] } | undefined => {
-    const text = JSON.stringify([condition.operator, condition.qualifier, condition.keyLower, condition.values]);
-    if (known.has(text)) return known.get(text);
-    const anchor = anchorOf(condition);
-    const option = anchor === undefined ? undefined : { anchor, entries: entriesOf(anchor) };
-    known.set(text, option);
-    return option;
-  };
-  const options = conditionsOf.map((conditions) =>
-    conditions.flatMap((c, position) => {
-      const option = optionOf(c.condition);
-      return option === undefined ? [] : [{ ...option, position }];
-    }),
-  );
-  const shared = new Map<string, number>();
-  for (const anchors of options) for (const { entries } of anchors) for (const e of entries) shared.set(e, (shared.get(e) ?? 0) + 1);
-  return options.map((anchors) => {
+  const readBlock = blockReader();
+  const anchorsOf = conditionsOf.map((conditions) => {
+    const anchors: { anchor: Anchor; position: number }[] = [];
+    for (let position = 0; position < conditions.length; position++) {
+      const anchor = anchorOf(conditions[position]!.condition, readBlock);
+      if (anchor !== undefined) anchors.push({ anchor, position });
+    }
+    return anchors;
+  });
+  const counts = new EntryCounts();
+  for (const anchors of anchorsOf) for (const { anchor } of anchors) counts.add(anchor);
+  return anchorsOf.map((anchors) => {
     let best: ChosenAnchor | undefined;
-    for (const { anchor, entries, position } of anchors) {
-      const cost = anchor.kind === "present" ? conditionsOf.length : entries.reduce((sum, e) => sum + shared.get(e)!, 0);
+    for (const { anchor, position } of anchors) {
+      const cost = anchor.kind === "present" ? conditionsOf.length : counts.held(anchor);
       if (best === undefined || cost < best.shared) best = { anchor, position, shared: cost };
     }
     return best;

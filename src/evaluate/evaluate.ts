@@ -1,5 +1,6 @@
 import type { Effect, Policy, Statement } from "../policy/ast.js";
-import { sharedCondition, type CompiledCondition } from "../conditions/evaluate.js";
+import { compiledCondition, type CompiledCondition } from "../conditions/evaluate.js";
+import { listKey } from "../match/list-key.js";
 import { compileTarget, type CompiledTarget } from "../match/statement.js";
 import { appendTo, type RequestContext } from "./context.js";
 import type {
@@ -19,11 +20,31 @@ export interface CompiledStatement {
 /** Statements are immutable, so their compiled matchers are cached beside them. */
 const compiledStatements = new WeakMap<Statement, CompiledStatement>();
 
+/**
+ * Action and resource matchers shared by statements that name the same actions and resources with the same
+ * effect: policies repeat a handful of Action and Resource elements across many statements. Which ones occur is
+ * the policies' choice, so the memory is bounded: when full it starts over.
+ */
+const sharedTargets = new Map<string, CompiledTarget>();
+const MAX_SHARED_TARGETS = 4096;
+
+function targetOf(statement: Statement): CompiledTarget {
+  // A matcher reads the effect only for its case rule, and reports the patterns as written.
+  const resources = statement.resources === undefined ? "-" : `[${listKey(statement.resources)}`;
+  const key = `${statement.actionKind} ${statement.effect === "Deny"} ${listKey(statement.actions)}${resources}`;
+  let target = sharedTargets.get(key);
+  if (target === undefined) {
+    if (sharedTargets.size >= MAX_SHARED_TARGETS) sharedTargets.clear();
+    sharedTargets.set(key, (target = compileTarget(statement)));
+  }
+  return target;
+}
+
 /** The action, resource and condition matchers of a statement, compiled once. */
 export function compiledStatement(statement: Statement): CompiledStatement {
   let c = compiledStatements.get(statement);
   if (!c) {
-    c = { target: compileTarget(statement), conditions: statement.conditions.map(sharedCondition) };
+    c = { target: targetOf(statement), conditions: statement.conditions.map(compiledCondition) };
     compiledStatements.set(statement, c);
   }
   return c;
@@ -63,13 +84,9 @@ function traceStatement(policy: Policy, statement: Statement, req: Request, stag
 }
 
 export function ref(policy: Policy, statement: Statement, stage: Stage): StatementRef {
-  return {
-    policy: policy.name,
-    statement: statement.index,
-    effect: statement.effect,
-    stage,
-    ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
-  };
+  // Two literals, not a spread of an optional part: compiling builds one per statement.
+  const { index, effect, sid } = statement;
+  return sid === undefined ? { policy: policy.name, statement: index, effect, stage } : { policy: policy.name, statement: index, effect, stage, sid };
 }
 
 /** RAM's "minimum unit" evaluation of one set of policies: any matching Deny, else any matching Allow. */

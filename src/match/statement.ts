@@ -1,6 +1,7 @@
 import type { Statement } from "../policy/ast.js";
 import type { MismatchReason } from "../evaluate/decision.js";
 import { compileGlob, type Glob } from "./glob.js";
+import { listKey } from "./list-key.js";
 
 /**
  * Action and resource matching of one statement (docs/semantics.md §2): actions case-insensitively; resources with
@@ -60,8 +61,7 @@ const sharedResourcePatterns = new Map<string, ResourcePatterns>();
 const MAX_SHARED_RESOURCE_PATTERNS = 4096;
 
 function resourcePatternsFor(resources: readonly string[] | undefined, caseInsensitive: boolean): ResourcePatterns {
-  // JSON keeps the key unambiguous whatever characters the patterns hold.
-  const key = `${caseInsensitive ? "i" : "e"}${resources === undefined ? "" : JSON.stringify(resources)}`;
+  const key = `${caseInsensitive ? "i" : "e"}${resources === undefined ? "-" : listKey(resources)}`;
   let patterns = sharedResourcePatterns.get(key);
   if (patterns === undefined) {
     if (sharedResourcePatterns.size >= MAX_SHARED_RESOURCE_PATTERNS) sharedResourcePatterns.clear();
