@@ -6,11 +6,9 @@
  * is left to `URLSearchParams` itself.
  */
 
-/**
- * A piece the scan found a `%` or `+` in, decoded; undefined when it is not validly percent-encoded UTF-8 (the whole
- * text is then left to URLSearchParams).
- */
+/** Undefined when the piece is not validly percent-encoded UTF-8: the whole text is then left to URLSearchParams. */
 function decodePiece(piece: string): string | undefined {
+  if (!piece.includes("%") && !piece.includes("+")) return piece;
   try {
     return decodeURIComponent(piece.replaceAll("+", " "));
   } catch {
@@ -18,47 +16,44 @@ function decodePiece(piece: string): string | undefined {
   }
 }
 
-const AMPERSAND = 0x26;
-const EQUALS = 0x3d;
-const PERCENT = 0x25;
-const PLUS = 0x2b;
-
 /**
- * Adds the pairs of well-formed text to `into` in one scan of its characters, which finds the pieces and whether
- * each needs decoding at once (a search per `&`, `=`, `%` and `+` of each piece cost several times as much); false
- * as soon as one piece needs the full algorithm, after taking back what it added.
+ * Adds the pairs of well-formed text to `into`, straight from the text (no piece or pair is built); false as soon
+ * as one piece needs the full algorithm, after taking back what it added. Only pairs with a `%` or `+` are looked
+ * at for decoding: most are plain, and searching each of their pieces for both cost more than the rest of the parse.
  */
 function addPlainPairs(text: string, into: Map<string, string>, onRepeat: (name: string) => never): boolean {
   const sizeBefore = into.size;
-  let start = 0;
+  // The next `=`, `%` and `+` at or after `start` (the text's length when there is none), each searched again only
+  // once passed: linear however many pieces lack one.
+  const next = (char: string, from: number): number => {
+    const at = text.indexOf(char, from);
+    return at < 0 ? text.length : at;
+  };
   let eq = -1;
-  let nameEscaped = false;
-  let valueEscaped = false;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i === text.length ? AMPERSAND : text.charCodeAt(i);
-    if (c === AMPERSAND) {
-      if (i > start) {
-        const nameEnd = eq < 0 ? i : eq;
-        const rawName = text.slice(start, nameEnd);
-        const name = nameEscaped ? decodePiece(rawName) : rawName;
-        const rawValue = eq < 0 ? "" : text.slice(eq + 1, i);
-        const value = valueEscaped ? decodePiece(rawValue) : rawValue;
+  let percent = -1;
+  let plus = -1;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf("&", start);
+    if (end < 0) end = text.length;
+    if (end > start) {
+      if (eq < start) eq = next("=", start);
+      if (percent < start) percent = next("%", start);
+      if (plus < start) plus = next("+", start);
+      const nameEnd = eq > end ? end : eq;
+      let name: string | undefined = text.slice(start, nameEnd);
+      let value: string | undefined = nameEnd === end ? "" : text.slice(nameEnd + 1, end);
+      if (percent < end || plus < end) {
+        name = decodePiece(name);
+        value = decodePiece(value);
         if (name === undefined || value === undefined) {
           takeBack(into, sizeBefore);
           return false;
         }
-        if (into.has(name)) onRepeat(name);
-        into.set(name, value);
       }
-      start = i + 1;
-      eq = -1;
-      nameEscaped = valueEscaped = false;
-    } else if (c === EQUALS) {
-      if (eq < 0) eq = i;
-    } else if (c === PERCENT || c === PLUS) {
-      if (eq < 0) nameEscaped = true;
-      else valueEscaped = true;
+      if (into.has(name)) onRepeat(name);
+      into.set(name, value);
     }
+    start = end + 1;
   }
   return true;
 }
