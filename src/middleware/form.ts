@@ -21,7 +21,7 @@ function decodePiece(piece: string): string | undefined {
  * as one piece needs the full algorithm, after taking back what it added. Only pairs with a `%` or `+` are looked
  * at for decoding: most are plain, and searching each of their pieces for both cost more than the rest of the parse.
  */
-function addPlainPairs(text: string, into: Map<string, string>, onRepeat: (name: string) => never): boolean {
+function addPlainPairs(text: string, into: Map<string, string>, onRepeat: (name: string) => never, spellings: ReadonlyMap<string, string> | undefined): boolean {
   const sizeBefore = into.size;
   // The next `=`, `%` and `+` at or after `start` (the text's length when there is none), each searched again only
   // once passed: linear however many pieces lack one.
@@ -50,6 +50,7 @@ function addPlainPairs(text: string, into: Map<string, string>, onRepeat: (name:
           return false;
         }
       }
+      name = spellings?.get(name) ?? name;
       if (into.has(name)) onRepeat(name);
       into.set(name, value);
     }
@@ -65,14 +66,16 @@ function takeBack(map: Map<string, string>, size: number): void {
 }
 
 /**
- * Adds the pairs of `text` to `into`; calls `onRepeat` (which throws) for a name already there. URLSearchParams
+ * Adds the pairs of `text` to `into`; calls `onRepeat` (which throws) for a name already there. A name found in
+ * `spellings` is stored as its value there, the same text: a caller's own string, which later lookups with that
+ * string then find by identity instead of comparing characters. URLSearchParams
  * reads text as UTF-8, where a lone surrogate becomes U+FFFD: made well-formed first to read the same. Its
  * constructor also drops a leading `?`, which the urlencoded parser itself does not: the `&` in front keeps it.
  */
-export function parseFormInto(text: string, into: Map<string, string>, onRepeat: (name: string) => never): void {
+export function parseFormInto(text: string, into: Map<string, string>, onRepeat: (name: string) => never, spellings?: ReadonlyMap<string, string>): void {
   const wellFormed = text.isWellFormed() ? text : text.toWellFormed();
   // One fallback per text, not per piece: a body of a million bad escapes costs what URLSearchParams costs.
-  if (addPlainPairs(wellFormed, into, onRepeat)) return;
+  if (addPlainPairs(wellFormed, into, onRepeat, spellings)) return;
   for (const [name, value] of new URLSearchParams(`&${wellFormed}`)) {
     if (into.has(name)) onRepeat(name);
     into.set(name, value);
