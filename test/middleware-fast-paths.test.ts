@@ -54,6 +54,30 @@ t.test("form parsing reads what URLSearchParams reads", async (t) => {
   t.throws(() => parseFormInto("a%3D=1", new Map([["a=", "x"]]), repeated), { message: "a=" }, "names compare decoded");
 });
 
+t.test("names stored in a caller's spelling read exactly as without it", async (t) => {
+  const spellings = new Map(["a", "B", "a b", "é", "1"].map((name) => [name, name]));
+  fc.assert(
+    fc.property(formText, (text) => {
+      const plain = new Map<string, string>();
+      const spelled = new Map<string, string>();
+      const refused = (into: Map<string, string>, extra?: ReadonlyMap<string, string>): boolean => {
+        try {
+          parseFormInto(text, into, repeated, extra);
+          return false;
+        } catch (e) {
+          if (!(e instanceof Repeated)) throw e;
+          return true;
+        }
+      };
+      return refused(plain) === refused(spelled, spellings) && JSON.stringify([...plain]) === JSON.stringify([...spelled]);
+    }),
+    { numRuns: 3000, seed: 20261206 },
+  );
+  const into = new Map<string, string>();
+  parseFormInto("A=1&b=2&B=3", into, repeated, spellings);
+  t.same([...into], [["A", "1"], ["b", "2"], ["B", "3"]], "a spelling matches its exact name only, never another case");
+});
+
 t.test("a body full of bad escapes is parsed in linear work, not a fallback per piece", async (t) => {
   // 1 MB of unique pieces whose escapes decodeURIComponent refuses (a per-piece fallback took about 90× longer).
   const body = badEscapes(100_000);

@@ -74,6 +74,10 @@ t.test("v3: canonical request and signature", async (t) => {
   t.ok(constantTimeEqual("abc", "abc"));
   t.notOk(constantTimeEqual("abc", "abd"));
   t.notOk(constantTimeEqual("abc", "abcd"));
+  t.notOk(constantTimeEqual("xa", "ya"), "a difference in the first character");
+  t.notOk(constantTimeEqual("é", "e"), "the same bytes count only as the same characters");
+  // Two different lone surrogates: both would become the same UTF-8 bytes (EF BF BD), yet they are not equal.
+  t.notOk(constantTimeEqual("a\ud800", "a\ud801"));
 });
 
 t.test("nonce memory: once per window, bounded", async (t) => {

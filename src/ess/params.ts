@@ -39,11 +39,18 @@ export function invalidParameter(name: string, why: string): EssRequestError {
 
 /** A Map is taken as it is (a middleware has just built it); an object is copied. Values must be strings either way. */
 export function toParams(raw: Readonly<Record<string, string>> | ReadonlyMap<string, string>): Params {
-  const entries = raw instanceof Map ? raw : Object.entries(raw);
-  for (const [name, value] of entries) {
-    if (typeof value !== "string") throw invalidParameter(name, "the value must be a string");
+  if (raw instanceof Map) {
+    // `forEach` rather than `for…of`, which makes an entry array per parameter of every request.
+    raw.forEach(mustBeString);
+    return raw;
   }
-  return raw instanceof Map ? raw : new Map(entries);
+  const entries = Object.entries(raw);
+  for (const [name, value] of entries) mustBeString(value, name);
+  return new Map(entries);
+}
+
+function mustBeString(value: unknown, name: string): void {
+  if (typeof value !== "string") throw invalidParameter(name, "the value must be a string");
 }
 
 export function single(params: Params, name: string): Item | undefined {

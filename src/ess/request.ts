@@ -229,14 +229,15 @@ function nameRules(op: EssOperation, apiVersion: ApiVersion, wire: WireParams): 
 function gatherNames(all: Params, op: EssOperation, apiVersion: ApiVersion, wire: WireParams): GatheredParams {
   const { own, knownLower, plainScalars } = nameRules(op, apiVersion, wire);
   const lists = new Map<string, [string, string][]>();
-  for (const [name, value] of all) {
+  // Over the names, reading a value only for list items: `for…of` over the entries makes an array per parameter.
+  for (const name of all.keys()) {
     const dot = name.indexOf(".");
     if (dot < 0) {
       if (plainScalars.has(name) || !knownLower.scalar.has(name.toLowerCase())) continue;
     } else {
       const base = name.slice(0, dot);
       if (own.list.has(base)) {
-        appendTo(lists, base, [name, value]);
+        appendTo(lists, base, [name, all.get(name)!]);
         continue;
       }
       if (!knownLower.list.has(base.toLowerCase())) continue;

@@ -71,16 +71,26 @@ interface Collected {
   readonly fromQuery: number;
 }
 
+/**
+ * The protocol's parameter names, which every request sends and the verifier and the plan read by these very
+ * strings: parsed names are stored as them, so that those reads match by identity.
+ */
+const PROTOCOL_SPELLINGS: ReadonlyMap<string, string> = new Map(
+  ["Action", "Version", "Format", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp", "Signature", "SecurityToken", "RegionId"].map(
+    (name) => [name, name],
+  ),
+);
+
 /** Query and form parameters; a name given twice is ambiguous (which one was meant, which one signed?). */
 function collectParams(req: SignedHttpRequest): Collected {
   const params = new Map<string, string>();
-  parseFormInto(req.rawQuery, params, givenTwice);
+  parseFormInto(req.rawQuery, params, givenTwice, PROTOCOL_SPELLINGS);
   const fromQuery = params.size;
   const body = req.body;
   if (body && body.length > 0) {
     const contentType = (header(req, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (contentType !== FORM_CONTENT_TYPE) throw EssHttpError.invalid("Content-Type", `Only ${FORM_CONTENT_TYPE} bodies are accepted.`);
-    parseFormInto(body.toString("utf8"), params, givenTwice);
+    parseFormInto(body.toString("utf8"), params, givenTwice, PROTOCOL_SPELLINGS);
   }
   return { params, fromQuery };
 }

@@ -18,24 +18,39 @@ function decodePiece(piece: string): string | undefined {
 
 /**
  * Adds the pairs of well-formed text to `into`, straight from the text (no piece or pair is built); false as soon
- * as one piece needs the full algorithm, after taking back what it added.
+ * as one piece needs the full algorithm, after taking back what it added. Only pairs with a `%` or `+` are looked
+ * at for decoding: most are plain, and searching each of their pieces for both cost more than the rest of the parse.
  */
-function addPlainPairs(text: string, into: Map<string, string>, onRepeat: (name: string) => never): boolean {
+function addPlainPairs(text: string, into: Map<string, string>, onRepeat: (name: string) => never, spellings: ReadonlyMap<string, string> | undefined): boolean {
   const sizeBefore = into.size;
-  // The next `=` at or after `start`, searched again only once passed: linear however many pieces lack one.
+  // The next `=`, `%` and `+` at or after `start` (the text's length when there is none), each searched again only
+  // once passed: linear however many pieces lack one.
+  const next = (char: string, from: number): number => {
+    const at = text.indexOf(char, from);
+    return at < 0 ? text.length : at;
+  };
   let eq = -1;
+  let percent = -1;
+  let plus = -1;
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf("&", start);
     if (end < 0) end = text.length;
     if (end > start) {
-      if (eq < start) eq = text.indexOf("=", start);
-      const nameEnd = eq < 0 || eq > end ? end : eq;
-      const name = decodePiece(text.slice(start, nameEnd));
-      const value = nameEnd === end ? "" : decodePiece(text.slice(nameEnd + 1, end));
-      if (name === undefined || value === undefined) {
-        takeBack(into, sizeBefore);
-        return false;
+      if (eq < start) eq = next("=", start);
+      if (percent < start) percent = next("%", start);
+      if (plus < start) plus = next("+", start);
+      const nameEnd = eq > end ? end : eq;
+      let name: string | undefined = text.slice(start, nameEnd);
+      let value: string | undefined = nameEnd === end ? "" : text.slice(nameEnd + 1, end);
+      if (percent < end || plus < end) {
+        name = decodePiece(name);
+        value = decodePiece(value);
+        if (name === undefined || value === undefined) {
+          takeBack(into, sizeBefore);
+          return false;
+        }
       }
+      name = spellings?.get(name) ?? name;
       if (into.has(name)) onRepeat(name);
       into.set(name, value);
     }
@@ -51,14 +66,16 @@ function takeBack(map: Map<string, string>, size: number): void {
 }
 
 /**
- * Adds the pairs of `text` to `into`; calls `onRepeat` (which throws) for a name already there. URLSearchParams
+ * Adds the pairs of `text` to `into`; calls `onRepeat` (which throws) for a name already there. A name found in
+ * `spellings` is stored as its value there, the same text: a caller's own string, which later lookups with that
+ * string then find by identity instead of comparing characters. URLSearchParams
  * reads text as UTF-8, where a lone surrogate becomes U+FFFD: made well-formed first to read the same. Its
  * constructor also drops a leading `?`, which the urlencoded parser itself does not: the `&` in front keeps it.
  */
-export function parseFormInto(text: string, into: Map<string, string>, onRepeat: (name: string) => never): void {
+export function parseFormInto(text: string, into: Map<string, string>, onRepeat: (name: string) => never, spellings?: ReadonlyMap<string, string>): void {
   const wellFormed = text.isWellFormed() ? text : text.toWellFormed();
   // One fallback per text, not per piece: a body of a million bad escapes costs what URLSearchParams costs.
-  if (addPlainPairs(wellFormed, into, onRepeat)) return;
+  if (addPlainPairs(wellFormed, into, onRepeat, spellings)) return;
   for (const [name, value] of new URLSearchParams(`&${wellFormed}`)) {
     if (into.has(name)) onRepeat(name);
     into.set(name, value);

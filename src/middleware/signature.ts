@@ -7,7 +7,7 @@
  *
  * Pure functions: the verifier (`authenticate.ts`) and test clients share them.
  */
-import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
+import { createHash, createHmac, createSecretKey, type KeyObject } from "node:crypto";
 
 const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
 /** What `encodeURIComponent` leaves alone but RFC 3986 reserves. */
@@ -226,9 +226,14 @@ export function parseAcs3Authorization(header: string): Acs3Authorization | unde
   return { accessKeyId, signedHeaders: signedHeaders.split(";").map((h) => h.trim().toLowerCase()), signature };
 }
 
-/** Compares two strings in time independent of where they differ (their lengths are not secret). */
+/**
+ * Compares two strings in time independent of where they differ (their lengths are not secret): every code unit
+ * is compared, with no early exit. A loop rather than two Buffers and `timingSafeEqual`, which cost several
+ * times as much for a signature's few dozen characters.
+ */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, "utf8");
-  const y = Buffer.from(b, "utf8");
-  return x.length === y.length && timingSafeEqual(x, y);
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
 }
