@@ -2,6 +2,7 @@ import type { Condition, Effect } from "../policy/ast.js";
 import type { ConditionTrace, MismatchReason, RequestValueOutcome } from "../evaluate/decision.js";
 import { OPERATORS, holdsWhenAbsent, operatorText, type Comparison, type OperatorSpec } from "./operators.js";
 import { compileTextTest, compileValueTest, parseTyped, requestValueParser, type TextTest, type ValueTest } from "./values.js";
+import { BoundedMemo } from "../bounded-memo.js";
 import { listKey } from "../match/list-key.js";
 
 /**
@@ -72,17 +73,12 @@ const MAX_SHARED = 4096;
  * Per-value string tests shared by the conditions that list the value (`team-7*` in many StringLike lists of
  * different teams), by comparison.
  */
-const sharedTextTests = new Map<Comparison, Map<string, TextTest>>();
+const sharedTextTests = new Map<Comparison, BoundedMemo<string, TextTest>>();
 
 function textTest(comparison: Comparison, value: string): TextTest {
   let byValue = sharedTextTests.get(comparison);
-  if (byValue === undefined) sharedTextTests.set(comparison, (byValue = new Map()));
-  let test = byValue.get(value);
-  if (test === undefined) {
-    if (byValue.size >= MAX_SHARED) byValue.clear();
-    byValue.set(value, (test = compileTextTest(comparison, value)));
-  }
-  return test;
+  if (byValue === undefined) sharedTextTests.set(comparison, (byValue = new BoundedMemo(MAX_SHARED)));
+  return byValue.get(value, (v) => compileTextTest(comparison, v));
 }
 
 /** String values are tested as they are, sparing the parse result objects on the hot path. */
@@ -178,7 +174,7 @@ export function compileCondition(condition: Condition): CompiledCondition {
 }
 
 /** Matchers of the conditions compiled so far, by operator, qualifier, key as written and values. */
-const sharedConditions = new Map<string, CompiledCondition>();
+const sharedConditions = new BoundedMemo<string, CompiledCondition>(MAX_SHARED);
 
 /**
  * `compileCondition`, sharing the matcher of an identical condition compiled before: it reads nothing of it but
@@ -189,10 +185,5 @@ const sharedConditions = new Map<string, CompiledCondition>();
 export function compiledCondition(condition: Condition): CompiledCondition {
   const { operator, qualifier, key: name, values } = condition;
   const key = `${qualifier ?? ""}:${operator} ${name.length}:${name}${listKey(values)}`;
-  let compiled = sharedConditions.get(key);
-  if (compiled === undefined) {
-    if (sharedConditions.size >= MAX_SHARED) sharedConditions.clear();
-    sharedConditions.set(key, (compiled = compileCondition(condition)));
-  }
-  return compiled;
+  return sharedConditions.get(key, () => compileCondition(condition));
 }

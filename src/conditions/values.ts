@@ -2,6 +2,7 @@ import ipaddr from "ipaddr.js";
 import { match } from "ts-pattern";
 import type { Comparison, Family } from "./operators.js";
 import { compileGlob } from "../match/glob.js";
+import { BoundedMemo } from "../bounded-memo.js";
 
 /**
  * Typed condition values, one parser and comparator per operator family (docs/semantics.md §3).
@@ -179,16 +180,9 @@ export const requestValueParser = ((): ((family: Family) => ValueParser) => {
     let parser = parsers.get(family);
     if (parser === undefined) {
       const parse = valueParser(family, "request");
-      const remembered = new Map<string, ParseResult>();
-      parser = (raw) => {
-        let result = remembered.get(raw);
-        if (result === undefined) {
-          // Requests choose the values, so the memory is bounded: when full it starts over.
-          if (remembered.size >= REMEMBERED_REQUEST_VALUES) remembered.clear();
-          remembered.set(raw, (result = parse(raw)));
-        }
-        return result;
-      };
+      // Requests choose the values, so the memory is bounded.
+      const remembered = new BoundedMemo<string, ParseResult>(REMEMBERED_REQUEST_VALUES);
+      parser = (raw) => remembered.get(raw, parse);
       parsers.set(family, parser);
     }
     return parser;

@@ -14,6 +14,7 @@
 import type { Effect, Policy } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
 import { hasPrefix, hasWildcard } from "../match/glob.js";
+import { BoundedMemo } from "../bounded-memo.js";
 import { listKey } from "../match/list-key.js";
 import type { CompiledTarget, ResourcePatterns } from "../match/statement.js";
 import { chooseAnchors, ConditionIndex, visitOnce, type Anchor, type Anchorable, type CandidateSink } from "./condition-index.js";
@@ -378,9 +379,9 @@ class IndexedStep {
   private readonly prefixed = new Map<string, ActionGroup[]>();
   /** Groups with other wildcard patterns (`*:ListTagResources`, `ess:Describe?*`) or NotAction. */
   private readonly general: ActionGroup[] = [];
-  private readonly byAction = new Map<string, Candidates>();
+  private readonly byAction = new BoundedMemo<string, Candidates>(MAX_REMEMBERED_ACTIONS);
   /** Candidates by the groups they hold; at most one entry per distinct set of matching groups. */
-  private readonly bySameGroups = new Map<string, Candidates>();
+  private readonly bySameGroups = new BoundedMemo<string, Candidates>(MAX_REMEMBERED_ACTIONS);
   private readonly stage: Stage;
   private readonly implicitDeny: Decision;
   private readonly hits = new Hits();
@@ -452,32 +453,20 @@ class IndexedStep {
   }
 
   private candidates(action: string): Candidates {
-    let c = this.byAction.get(action);
-    if (c === undefined) {
-      if (this.byAction.size >= MAX_REMEMBERED_ACTIONS) this.byAction.clear();
-      c = this.lookUp(action.toLowerCase());
-      this.byAction.set(action, c);
-    }
-    return c;
+    return this.byAction.get(action, this.lookUp);
   }
 
   /** The index narrows the groups down; the group's action matcher has the last word. */
-  private lookUp(actionLower: string): Candidates {
+  private readonly lookUp = (action: string): Candidates => {
+    const actionLower = action.toLowerCase();
     const found = new Set<ActionGroup>(this.exact.get(actionLower));
     for (const [prefix, list] of this.prefixed) if (actionLower.startsWith(prefix)) for (const g of list) found.add(g);
     for (const g of this.general) found.add(g);
     const matching = [...found].filter((g) => g.target.matchAction(actionLower)).sort((a, b) => a.id - b.id);
     // Actions that match the same groups (every `Describe*` under `ess:Describe*`) share one set of indexes:
     // built once, and small enough to stay in the CPU's caches.
-    const key = matching.map((g) => g.id).join(",");
-    let shared = this.bySameGroups.get(key);
-    if (shared === undefined) {
-      if (this.bySameGroups.size >= MAX_REMEMBERED_ACTIONS) this.bySameGroups.clear();
-      shared = candidatesOf(matching.flatMap((g) => g.statements));
-      this.bySameGroups.set(key, shared);
-    }
-    return shared;
-  }
+    return this.bySameGroups.get(matching.map((g) => g.id).join(","), () => candidatesOf(matching.flatMap((g) => g.statements)));
+  };
 }
 
 const indexedStep = (policies: readonly Policy[], stage: Stage): IndexedStep => new IndexedStep(policies, stage);

@@ -27,6 +27,7 @@ import type { IPv4 } from "ipaddr.js";
 import type { Condition } from "../policy/ast.js";
 import { OPERATORS } from "../conditions/operators.js";
 import { parseTyped, requestValueParser, type TypedValue } from "../conditions/values.js";
+import { BoundedMemo } from "../bounded-memo.js";
 import { appendTo } from "./context.js";
 
 /**
@@ -261,18 +262,13 @@ class KeyTable<S> {
    * What each request value seen reaches. Requests repeat a few values per key (teams, environments), and one
    * lookup here replaces one per entry kind and prefix length, each in a table too large to stay in the caches.
    */
-  private readonly reached = new Map<string, Reach<S>>();
+  private readonly reached = new BoundedMemo<string, Reach<S>>(REMEMBERED_VALUES);
 
   reach(value: string): Reach<S> {
-    let reach = this.reached.get(value);
-    if (reach === undefined) {
-      if (this.reached.size >= REMEMBERED_VALUES) this.reached.clear();
-      this.reached.set(value, (reach = this.lookUp(value)));
-    }
-    return reach;
+    return this.reached.get(value, this.lookUp);
   }
 
-  private lookUp(v: string): Reach<S> {
+  private readonly lookUp = (v: string): Reach<S> => {
     const proven = new Set<S>();
     const other = new Set<S>();
     const add = (list: readonly S[] | undefined, to: Set<S>): void => list?.forEach((s) => to.add(s));
@@ -305,7 +301,7 @@ class KeyTable<S> {
     // A statement reached both ways is proven: one entry that proves its anchor is enough.
     for (const s of proven) other.delete(s);
     return { proven: [...proven], other: [...other] };
-  }
+  };
 }
 
 /** Statements filed by their anchors (chosen by `chooseAnchors`, or by a caller that weighs other indexes too). */

@@ -1,3 +1,5 @@
+import { BoundedMemo } from "../bounded-memo.js";
+
 /**
  * The request context the core decides on: one action, one resource, and the condition-key values.
  * Built by `ess/` from an ESS API request; the core knows nothing of HTTP, files or SQL.
@@ -44,17 +46,10 @@ type Values = Map<string, string[]>;
 const FOLDED_NAMES_LIMIT = 4096;
 
 function folder(family: string): (name: string) => string {
-  const folded = new Map<string, string>();
-  return (name) => {
-    let key = folded.get(name);
-    if (key === undefined) {
-      key = `${family}${name}`.toLowerCase();
-      // Requests choose tag keys, so the memory is bounded: when full it starts over.
-      if (folded.size >= FOLDED_NAMES_LIMIT) folded.clear();
-      folded.set(name, key);
-    }
-    return key;
-  };
+  // Requests choose tag keys, so the memory is bounded.
+  const folded = new BoundedMemo<string, string>(FOLDED_NAMES_LIMIT);
+  const fold = (name: string): string => `${family}${name}`.toLowerCase();
+  return (name) => folded.get(name, fold);
 }
 
 /** The context's name of a global key (`acs:SourceIp` → `acs:sourceip`): keys are case-insensitive. */

@@ -1,5 +1,6 @@
 import type { Effect, Policy, Statement } from "../policy/ast.js";
 import { compiledCondition, type CompiledCondition } from "../conditions/evaluate.js";
+import { BoundedMemo } from "../bounded-memo.js";
 import { listKey } from "../match/list-key.js";
 import { compileTarget, type CompiledTarget } from "../match/statement.js";
 import { appendTo, type RequestContext } from "./context.js";
@@ -25,19 +26,13 @@ const compiledStatements = new WeakMap<Statement, CompiledStatement>();
  * effect: policies repeat a handful of Action and Resource elements across many statements. Which ones occur is
  * the policies' choice, so the memory is bounded: when full it starts over.
  */
-const sharedTargets = new Map<string, CompiledTarget>();
-const MAX_SHARED_TARGETS = 4096;
+const sharedTargets = new BoundedMemo<string, CompiledTarget>(4096);
 
 function targetOf(statement: Statement): CompiledTarget {
   // A matcher reads the effect only for its case rule, and reports the patterns as written.
   const resources = statement.resources === undefined ? "-" : `[${listKey(statement.resources)}`;
   const key = `${statement.actionKind} ${statement.effect === "Deny"} ${listKey(statement.actions)}${resources}`;
-  let target = sharedTargets.get(key);
-  if (target === undefined) {
-    if (sharedTargets.size >= MAX_SHARED_TARGETS) sharedTargets.clear();
-    sharedTargets.set(key, (target = compileTarget(statement)));
-  }
-  return target;
+  return sharedTargets.get(key, () => compileTarget(statement));
 }
 
 /** The action, resource and condition matchers of a statement, compiled once. */

@@ -1,6 +1,7 @@
 import type { Statement } from "../policy/ast.js";
 import type { MismatchReason } from "../evaluate/decision.js";
 import { compileGlob, type Glob } from "./glob.js";
+import { BoundedMemo } from "../bounded-memo.js";
 import { listKey } from "./list-key.js";
 
 /**
@@ -57,17 +58,11 @@ export class ResourcePatterns {
 }
 
 /** Policies choose their Resource elements, so the memory is bounded: when full it starts over. */
-const sharedResourcePatterns = new Map<string, ResourcePatterns>();
-const MAX_SHARED_RESOURCE_PATTERNS = 4096;
+const sharedResourcePatterns = new BoundedMemo<string, ResourcePatterns>(4096);
 
 function resourcePatternsFor(resources: readonly string[] | undefined, caseInsensitive: boolean): ResourcePatterns {
   const key = `${caseInsensitive ? "i" : "e"}${resources === undefined ? "-" : listKey(resources)}`;
-  let patterns = sharedResourcePatterns.get(key);
-  if (patterns === undefined) {
-    if (sharedResourcePatterns.size >= MAX_SHARED_RESOURCE_PATTERNS) sharedResourcePatterns.clear();
-    sharedResourcePatterns.set(key, (patterns = new ResourcePatterns(resources, caseInsensitive)));
-  }
-  return patterns;
+  return sharedResourcePatterns.get(key, () => new ResourcePatterns(resources, caseInsensitive));
 }
 
 export function compileTarget(statement: Statement): CompiledTarget {

@@ -8,6 +8,7 @@
  * Pure functions: the verifier (`authenticate.ts`) and test clients share them.
  */
 import { createHash, createHmac, createSecretKey, type KeyObject } from "node:crypto";
+import { BoundedMemo } from "../bounded-memo.js";
 
 const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
 /** What `encodeURIComponent` leaves alone but RFC 3986 reserves. */
@@ -122,26 +123,24 @@ export function stringToSignV1(method: string, params: ParamPairs | ReadonlyMap<
  * verifies are the host's to choose: when full it starts over.
  */
 export class HmacKeys {
-  private readonly keys = new Map<string, KeyObject>();
+  private readonly keys: BoundedMemo<string, KeyObject>;
+  private readonly keyOf: (secret: string) => KeyObject;
 
   /** `keyText` gives the text a secret's key is made of. */
   constructor(
-    private readonly keyText: (secret: string) => string,
+    keyText: (secret: string) => string,
     readonly limit = 1024,
-  ) {}
+  ) {
+    this.keys = new BoundedMemo(limit);
+    this.keyOf = (secret) => createSecretKey(Buffer.from(keyText(secret), "utf8"));
+  }
 
   get size(): number {
     return this.keys.size;
   }
 
   of(secret: string): KeyObject {
-    let key = this.keys.get(secret);
-    if (key === undefined) {
-      if (this.keys.size >= this.limit) this.keys.clear();
-      key = createSecretKey(Buffer.from(this.keyText(secret), "utf8"));
-      this.keys.set(secret, key);
-    }
-    return key;
+    return this.keys.get(secret, this.keyOf);
   }
 }
 
