@@ -8,6 +8,7 @@
  */
 
 import { compileGlob } from "../match/glob.js";
+import { BoundedMemo } from "../bounded-memo.js";
 
 /** Raised when the analysis meets something it cannot decide exactly: the caller answers "undecided". */
 export class Undecided extends Error {
@@ -192,7 +193,7 @@ class InternedAutomaton {
 }
 
 /** Classes found per domain, by pattern list: a policy set is analysed against many others with the same patterns. */
-const remembered = new WeakMap<object, Map<string, StringClass[]>>();
+const remembered = new WeakMap<object, BoundedMemo<string, StringClass[]>>();
 const REMEMBERED_PER_DOMAIN = 256;
 
 /**
@@ -203,15 +204,8 @@ export function stringClasses<S>(patterns: readonly StringPattern[], domain: Dom
   // The same pattern twice (in both versions, or in several statements) tells no more strings apart.
   patterns = [...new Map(patterns.map((p) => [JSON.stringify(p), p])).values()];
   let byPatterns = remembered.get(domain);
-  if (!byPatterns) remembered.set(domain, (byPatterns = new Map()));
-  const key = JSON.stringify([patterns, maxStates]);
-  let classes = byPatterns.get(key);
-  if (!classes) {
-    classes = walkProduct(patterns, domain, maxStates);
-    if (byPatterns.size >= REMEMBERED_PER_DOMAIN) byPatterns.clear();
-    byPatterns.set(key, classes);
-  }
-  return classes;
+  if (!byPatterns) remembered.set(domain, (byPatterns = new BoundedMemo(REMEMBERED_PER_DOMAIN)));
+  return byPatterns.get(JSON.stringify([patterns, maxStates]), () => walkProduct(patterns, domain, maxStates));
 }
 
 /** One part of the product the walk steps through: it reads the text and says which of its patterns match. */

@@ -20,6 +20,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DatabaseConnection, Kysely, SqliteDatabase, SqliteStatement } from "kysely";
 import { loadWithPeers } from "../optional-peer.js";
+import { BoundedMemo } from "../bounded-memo.js";
 
 export type SqlDialect = "sqlite" | "postgres";
 
@@ -81,18 +82,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /** better-sqlite3 compiles anew on every `prepare`, and Kysely prepares every query: keep one statement per SQL text. */
 function cachingStatements(db: SqliteDatabase): SqliteDatabase {
-  const cache = new Map<string, SqliteStatement>();
+  // Request-dependent SQL (residual filters of list calls) must not grow the cache without bound.
+  const cache = new BoundedMemo<string, SqliteStatement>(2000);
+  const prepare = (sql: string): SqliteStatement => db.prepare(sql);
   return {
     close: () => db.close(),
-    prepare(sql) {
-      let statement = cache.get(sql);
-      if (!statement) {
-        // Request-dependent SQL (residual filters of list calls) must not grow the cache without bound.
-        if (cache.size >= 2000) cache.clear();
-        cache.set(sql, (statement = db.prepare(sql)));
-      }
-      return statement;
-    },
+    prepare: (sql) => cache.get(sql, prepare),
   };
 }
 
