@@ -69,12 +69,14 @@ function middlewareProfile(mw: MiddlewareResult): string {
   return (
     `The plain loopback route answers in ${micros(plain)} µs at p50, so ${percent(TARGETS.middlewareLatency).replace("+", "")} leaves ${micros(plain * TARGETS.middlewareLatency)} µs for everything ` +
     `the plugin does, and the signature check alone, which any ESS-compatible endpoint must make, adds ${micros(mw.addedUs.signature)} µs by itself ` +
-    "(the table's middle row). The in-process probe above shows the other half of the story: one `authorize()` call costs " +
-    "more after a 1 ms pause than back to back, and a lone connection leaves the CPU idle between its requests, so the route " +
-    "pays the cold figure. Where a warm call spends its CPU (`node --import ./bench/loader.mjs bench/profile-middleware.ts`): " +
-    "form parsing, string-to-sign and HMAC and the rest of authentication together about 45 %, buildPlan about 15 %, the " +
-    "decision and garbage collection about 8 % each, the nonce memory, the runtime and the authorizer's glue the rest. The " +
-    "target would need the whole authenticated decision in a few microseconds of CPU here, a few HMAC computations' worth."
+    "(the table's middle row; the three routes are loaded in turn on one connection, so the machine's drift meets them alike). " +
+    "A lone connection leaves the CPU idle between its requests, so the route pays what one `authorize()` costs after a pause " +
+    "(the probe's second figure), not back to back. Where the server's CPU goes per request on each route " +
+    "(`node --import ./bench/loader.mjs bench/profile-route.ts authorized`, and `plain` to compare): the kernel's loopback " +
+    "write and Node's HTTP code are most of both routes; on top of the plain route the plugin spends about 4 µs in the " +
+    "HMAC (creating the HMAC object, with OpenSSL's per-call set-up, is most of it), 3 to 4 µs building the plan, 2 µs " +
+    "deciding, 2 µs parsing the parameters and 1 µs each in Fastify's hooks, the nonce memory and the rest of authentication. " +
+    "The target would need the whole authenticated decision in about the cost of one HMAC."
   );
 }
 
