@@ -15,5 +15,6 @@ for (const route of result.routes) {
   console.log(`${route.mode.padEnd(14)} p50 ${us(route.latencyUs.p50)}  p99 ${us(route.latencyUs.p99)}  ${Math.round(route.requestsPerSecond)} req/s (${route.connections} connections)`);
 }
 console.log(`plugin adds ${us(result.addedUs.plugin)} at p50 (+${(100 * result.addedLatency.p50).toFixed(0)} %), the signature check alone ${us(result.addedUs.signature)}`);
+console.log(`against the route that checks signatures itself, the plugin adds +${(100 * result.addedOverSignature).toFixed(0)} % at p50`);
 console.log(`authorize() p50 in-process: ${result.authorizeUs.backToBack.toFixed(1)} µs back to back, ${result.authorizeUs.afterIdle.toFixed(1)} µs after a 1 ms idle`);
 console.log(`load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`);
