@@ -6,6 +6,8 @@ declare module "autocannon" {
   interface Result {
     readonly requests: Histogram;
     readonly non2xx: number;
+    readonly errors: number;
+    readonly timeouts: number;
   }
   interface Options {
     url: string;

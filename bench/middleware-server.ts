@@ -7,6 +7,7 @@
  * One server for all three, so that requests to them can be interleaved and meet the same machine. Prints the URL
  * once listening; exits on SIGINT.
  */
+import { pathToFileURL } from "node:url";
 import Fastify, { type FastifyInstance } from "fastify";
 import { authenticate } from "../src/middleware/authenticate.js";
 import { essAuthz } from "../src/middleware/fastify.js";
@@ -38,7 +39,7 @@ async function start(): Promise<string> {
   return app.listen({ host: "127.0.0.1", port: 0 });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
   // A clean exit on SIGINT, so that a profiler started with the process (`profile-route.ts`) writes its profile.
   process.once("SIGINT", () => process.exit(0));
   process.stdout.write(`${await start()}\n`);

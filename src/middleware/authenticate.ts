@@ -178,8 +178,7 @@ function pickHeaders(req: SignedHttpRequest): Record<string, string | undefined>
 /** The last valid timestamp read and its time: the requests of one second carry the same text. */
 let lastTimestamp: { readonly text: string; readonly at: number } | undefined;
 
-/** Checks the timestamp is inside the window around `now`; answers its time. */
-function checkTimestamp(timestamp: Claimed["timestamp"], now: number, windowMs: number): number {
+function checkTimestamp(timestamp: Claimed["timestamp"], now: number, windowMs: number): void {
   if (timestamp.value !== lastTimestamp?.text) {
     if (!TIMESTAMP_SHAPE.test(timestamp.value)) throw EssHttpError.invalid(timestamp.name, "Use the UTC form YYYY-MM-DDThh:mm:ssZ.");
     const at = Date.parse(timestamp.value);
@@ -187,7 +186,6 @@ function checkTimestamp(timestamp: Claimed["timestamp"], now: number, windowMs: 
     lastTimestamp = { text: timestamp.value, at };
   }
   if (Math.abs(now - lastTimestamp.at) > windowMs) throw new EssHttpError("InvalidTimeStamp.Expired");
-  return lastTimestamp.at;
 }
 
 function checkSecurityToken(credential: Credential, token: string | undefined, now: number): void {
@@ -228,12 +226,13 @@ export function verifyRequest(req: SignedHttpRequest, options: AuthenticationOpt
       throw new Error(`the credential of AccessKey ${claimed.accessKeyId} has no usable secret`);
     }
     if (!claimed.verify(credential.accessKeySecret)) throw new EssHttpError("SignatureDoesNotMatch");
-    const signedAt = checkTimestamp(claimed.timestamp, now, windowMs);
+    checkTimestamp(claimed.timestamp, now, windowMs);
     checkSecurityToken(credential, claimed.securityToken, now);
-    // A replay carries the signed timestamp, which is refused once it leaves the window: the nonce is remembered
-    // until then, inclusive (between 1 ms and two windows), not a fixed two windows from now.
-    const ttlMs = signedAt + windowMs - now + 1;
-    return whenReady(options.nonces.remember(`${claimed.accessKeyId}\n${claimed.nonce}`, ttlMs, now), (fresh): AuthenticatedRequest => {
+    // A nonce must outlive every moment its timestamp is still acceptable, here and on every replica: two windows
+    // from now. Not just until the timestamp leaves the window: a replay read at the window's edge may reach the
+    // store later (slow dependencies, other replicas' clocks), and the same lifetime for every nonce keeps the
+    // in-process memory's arrival order its expiry order.
+    return whenReady(options.nonces.remember(`${claimed.accessKeyId}\n${claimed.nonce}`, 2 * windowMs, now), (fresh): AuthenticatedRequest => {
       if (!fresh) throw new EssHttpError("SignatureNonceUsed");
       return { credential, params: claimed.params, signatureVersion: claimed.signatureVersion };
     });

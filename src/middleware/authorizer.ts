@@ -357,7 +357,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         );
       }
       if (decision.decision !== "Allow") return deny(requestId, authenticatedFormat, principal, plan, decision, hash);
-      // Built now, a plain property: an object literal with a lazy getter cost five times as much to create.
+      // Built now, a plain property: an object literal with a lazy getter cost about a microsecond per request to
+      // create, five times what building the parameters costs.
       const request = { requestId, principal, accessKeyId: credential.accessKeyId, params: paramRecord(params), format: authenticatedFormat, plan, decision };
       return { ok: true, request };
     } catch (e) {

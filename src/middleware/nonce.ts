@@ -10,10 +10,9 @@ export interface NonceStore {
 }
 
 /**
- * In-process nonce memory. Nonces are kept in arrival order, which is nearly expiry order (each lives until its
- * request's timestamp leaves the window), so pruning looks at the oldest entries and stops at the first live one;
- * one that outlives a later one keeps it until it expires too (at most the longest TTL). When full of live nonces
- * it refuses new ones: replay protection that silently forgot would be no protection at all.
+ * In-process nonce memory. Every entry lives for the same TTL, so insertion order is expiry order and pruning
+ * only looks at the oldest entries. When full of live nonces it refuses new ones: replay protection that
+ * silently forgot would be no protection at all.
  */
 export class MemoryNonceStore implements NonceStore {
   /**
@@ -39,7 +38,7 @@ export class MemoryNonceStore implements NonceStore {
     const seen = this.expiries.get(key);
     if (seen !== undefined && seen > second) return false;
     if (this.expiries.size >= this.capacity) throw new NonceCapacityError();
-    // An expired entry is moved to the end, with the new arrivals.
+    // An expired entry is moved to the end: insertion order stays expiry order.
     if (seen !== undefined) this.expiries.delete(key);
     const expiry = Math.ceil((now + ttlMs - this.epoch) / 1000);
     this.expiries.set(key, expiry);
