@@ -29,7 +29,7 @@ const repeated = (name: string): never => {
 
 /** Text built from the characters form parsing treats specially, plus non-ASCII and lone surrogates. */
 const formText = fc
-  .array(fc.oneof(fc.constantFrom("&", "=", "+", "%", "%2", "%20", "%41", "%zz", "%C3%A9", "%E2%82", "%FF", "%ED%A0%80", "é", "😀", "\ud800", "\udc00", "a", "B", "1", "."), fc.string({ maxLength: 3 })), { maxLength: 24 })
+  .array(fc.oneof(fc.constantFrom("&", "=", "+", "%", "%2", "%20", "%41", "%3a", "%2B", "%2b", "%00", "%7F", "%80", "%zz", "%C3%A9", "%c3%a9", "%E2%82", "%FF", "%ED%A0%80", "é", "😀", "\ud800", "\udc00", "a", "B", "1", "."), fc.string({ maxLength: 3 })), { maxLength: 24 })
   .map((parts) => parts.join(""));
 
 t.test("form parsing reads what URLSearchParams reads", async (t) => {
