@@ -153,15 +153,16 @@ function anchorOf(condition: Condition, readBlock: (value: string) => IpBlock | 
 class EntryCounts {
   private readonly byKey = new Map<string, Map<string, Map<string | NetworkKey, number>>>();
 
-  add(anchor: Anchor): void {
+  /** Counts `uses` anchors like `anchor`. */
+  add(anchor: Anchor, uses: number): void {
     if (anchor.kind === "ip") {
       for (const { width, network } of anchor.blocks) {
         const counts = this.countsOf(anchor.key, width);
-        counts.set(network, (counts.get(network) ?? 0) + 1);
+        counts.set(network, (counts.get(network) ?? 0) + uses);
       }
     } else if (anchor.kind !== "present") {
       const counts = this.countsOf(anchor.key, anchor.kind);
-      for (const value of valuesOf(anchor)) counts.set(value, (counts.get(value) ?? 0) + 1);
+      for (const value of valuesOf(anchor)) counts.set(value, (counts.get(value) ?? 0) + uses);
     }
   }
 
@@ -195,6 +196,13 @@ export interface ChosenAnchor {
   readonly shared: number;
 }
 
+/** An anchor with how many of the statements hold it, and what its entries hold once all are counted. */
+interface AnchorUse {
+  readonly anchor: Anchor;
+  uses: number;
+  shared: number;
+}
+
 /**
  * Each statement's most selective anchor: the one whose entries the fewest statements share, so that a request
  * meeting it visits the fewest others (the statements an entry holds stand in for how often requests reach it;
@@ -203,23 +211,33 @@ export interface ChosenAnchor {
  */
 export function chooseAnchors(conditionsOf: readonly (readonly { readonly condition: Condition }[])[]): (ChosenAnchor | undefined)[] {
   const readBlock = blockReader();
-  const anchorsOf = conditionsOf.map((conditions) => {
-    const anchors: { anchor: Anchor; position: number }[] = [];
-    for (let position = 0; position < conditions.length; position++) {
-      const anchor = anchorOf(conditions[position]!.condition, readBlock);
-      if (anchor !== undefined) anchors.push({ anchor, position });
+  // Statements share compiled conditions (`compiledCondition`), so each shared one is read and counted once,
+  // with how many statements hold it. A condition no request value narrows maps to null.
+  const anchorUses = new Map<object, AnchorUse | null>();
+  for (const conditions of conditionsOf) {
+    for (const c of conditions) {
+      let use = anchorUses.get(c);
+      if (use === undefined) {
+        const anchor = anchorOf(c.condition, readBlock);
+        anchorUses.set(c, (use = anchor === undefined ? null : { anchor, uses: 0, shared: 0 }));
+      }
+      if (use !== null) use.uses++;
     }
-    return anchors;
-  });
+  }
   const counts = new EntryCounts();
-  for (const anchors of anchorsOf) for (const { anchor } of anchors) counts.add(anchor);
-  return anchorsOf.map((anchors) => {
-    let best: ChosenAnchor | undefined;
-    for (const { anchor, position } of anchors) {
-      const cost = anchor.kind === "present" ? conditionsOf.length : counts.held(anchor);
-      if (best === undefined || cost < best.shared) best = { anchor, position, shared: cost };
+  for (const use of anchorUses.values()) if (use !== null) counts.add(use.anchor, use.uses);
+  for (const use of anchorUses.values()) if (use !== null) use.shared = use.anchor.kind === "present" ? conditionsOf.length : counts.held(use.anchor);
+  return conditionsOf.map((conditions) => {
+    let best: AnchorUse | undefined;
+    let position = -1;
+    for (let i = 0; i < conditions.length; i++) {
+      const use = anchorUses.get(conditions[i]!)!;
+      if (use !== null && (best === undefined || use.shared < best.shared)) {
+        best = use;
+        position = i;
+      }
     }
-    return best;
+    return best === undefined ? undefined : { anchor: best.anchor, position, shared: best.shared };
   });
 }
 
@@ -310,8 +328,9 @@ export class ConditionIndex<S extends Anchorable> {
   /** The sink of the `collect` under way (evaluation is synchronous and never re-enters). */
   private sink: CandidateSink<S> | undefined;
 
-  constructor(anchored: readonly (readonly [statement: S, anchor: Anchor])[]) {
-    for (const [s, anchor] of anchored) this.file(s, anchor);
+  /** Files each of `statements` by the anchor at its position in `anchors`. */
+  constructor(statements: readonly S[], anchors: readonly Anchor[]) {
+    for (let i = 0; i < statements.length; i++) this.file(statements[i]!, anchors[i]!);
     for (const { prefixes } of this.byKey.values()) {
       if (prefixes) prefixes.lengths = [...new Set([...prefixes.byPrefix.keys(), ...prefixes.provenByPrefix.keys()].map((p) => p.length))];
     }

@@ -35,13 +35,17 @@ function targetOf(statement: Statement): CompiledTarget {
   return sharedTargets.get(key, () => compileTarget(statement));
 }
 
+/**
+ * The action, resource and condition matchers of a statement, from the shared memos: for a caller that keeps them
+ * itself (`compile` holds them in its indexes), sparing the per-statement cache, whose entries the collector
+ * must trace.
+ */
+export const statementMatchers = (statement: Statement): CompiledStatement => ({ target: targetOf(statement), conditions: statement.conditions.map(compiledCondition) });
+
 /** The action, resource and condition matchers of a statement, compiled once. */
 export function compiledStatement(statement: Statement): CompiledStatement {
   let c = compiledStatements.get(statement);
-  if (!c) {
-    c = { target: targetOf(statement), conditions: statement.conditions.map(compiledCondition) };
-    compiledStatements.set(statement, c);
-  }
+  if (!c) compiledStatements.set(statement, (c = statementMatchers(statement)));
   return c;
 }
 
