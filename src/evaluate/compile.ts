@@ -17,7 +17,7 @@ import { hasPrefix, hasWildcard } from "../match/glob.js";
 import { BoundedMemo } from "../bounded-memo.js";
 import { listKey } from "../match/list-key.js";
 import type { CompiledTarget, ResourcePatterns } from "../match/statement.js";
-import { chooseAnchors, ConditionIndex, visitOnce, type Anchor, type Anchorable, type CandidateSink } from "./condition-index.js";
+import { AnchorChooser, ConditionIndex, visitOnce, type Anchor, type Anchorable, type CandidateSink } from "./condition-index.js";
 import { appendTo, type RequestContext } from "./context.js";
 import type { Decision, DecisionKind, EvaluationInput, Stage, StatementRef } from "./decision.js";
 import { decideFlow, evaluate, failedDecision, flowOf, ref, statementMatchers, type EvaluateOptions, type Flow } from "./evaluate.js";
@@ -208,9 +208,9 @@ function chooseResourceFilters(statements: readonly IndexedStatement[]): Resourc
  * statements of the step share. Chosen once for the step, so that the indexes of each action only sort the
  * statements into place.
  */
-function chooseFilings(statements: readonly IndexedStatement[]): void {
+function chooseFilings(statements: readonly IndexedStatement[], anchorChooser: AnchorChooser): void {
   const filters = chooseResourceFilters(statements);
-  const anchors = chooseAnchors(statements.map((s) => s.conditions));
+  const anchors = anchorChooser.choose(statements.map((s) => s.conditions));
   // Statements sharing an anchor share its filing.
   const byAnchor = new Map<Anchor, Filing>();
   statements.forEach((s, i) => {
@@ -426,6 +426,7 @@ class IndexedStep {
     // Statements with one target name the same actions (compiledStatement shares a target only then): one group.
     const groupOfTarget = new Map<CompiledTarget, ActionGroup>();
     const statements: IndexedStatement[] = [];
+    const anchorChooser = new AnchorChooser();
     let order = 0;
     for (const policy of policies) {
       for (const statement of policy.statements) {
@@ -445,6 +446,7 @@ class IndexedStep {
           proven: 0,
         };
         statements.push(s);
+        anchorChooser.add(conditions);
         const known = groupOfTarget.get(target);
         if (known !== undefined) {
           known.statements.push(s);
@@ -473,7 +475,7 @@ class IndexedStep {
         }
       }
     }
-    chooseFilings(statements);
+    chooseFilings(statements, anchorChooser);
   }
 
   decide(ctx: RequestContext): Decision {

@@ -52,8 +52,8 @@ export interface CandidateSink<S> {
 
 export type Anchor =
   | { readonly kind: "equals" | "equalsIgnoreCase"; readonly key: string; readonly values: readonly string[] }
-  /** `proving`: the prefixes `p` whose condition has the value `p*`, so that any value starting with `p` satisfies it. */
-  | { readonly kind: "prefix"; readonly key: string; readonly prefixes: readonly string[]; readonly proving: ReadonlySet<string> }
+  /** `proving[i]`: whether the condition has the value `prefixes[i]*`, so that any value starting with that prefix satisfies it. */
+  | { readonly kind: "prefix"; readonly key: string; readonly prefixes: readonly string[]; readonly proving: readonly boolean[] }
   | { readonly kind: "bool"; readonly key: string; readonly values: readonly string[] }
   | { readonly kind: "ip"; readonly key: string; readonly blocks: readonly IpBlock[] }
   | { readonly kind: "present"; readonly key: string };
@@ -95,7 +95,15 @@ function networkKey(address: Address, bits: number): NetworkKey {
 }
 
 /** The values without repeats; a single value is its own list (most conditions have one). */
-const distinct = (values: readonly string[]): readonly string[] => (values.length === 1 ? values : [...new Set(values)]);
+/** Lists this short are searched for repeats in place: most conditions have one to three values, and a Set is costly. */
+const SHORT_LIST = 8;
+
+/** The values without repeats; the list itself when it has none. */
+function distinct(values: readonly string[]): readonly string[] {
+  if (values.length > SHORT_LIST) return [...new Set(values)];
+  for (let i = 1; i < values.length; i++) if (values.lastIndexOf(values[i]!, i - 1) >= 0) return [...new Set(values)];
+  return values;
+}
 
 /** An `IpAddress` policy value as a block, or undefined when it does not parse. */
 function blockOf(value: string): IpBlock | undefined {
@@ -129,8 +137,8 @@ function anchorOf(condition: Condition, readBlock: (value: string) => IpBlock | 
   if (spec.family === "string") {
     const prefixes = condition.values.map(literalPrefix);
     if (prefixes.includes("")) return { kind: "present", key };
-    const proving = new Set(prefixes.filter((p, i) => condition.values[i] === `${p}*`));
-    return { kind: "prefix", key, prefixes: distinct(prefixes), proving };
+    const distinctPrefixes = distinct(prefixes);
+    return { kind: "prefix", key, prefixes: distinctPrefixes, proving: distinctPrefixes.map((p) => condition.values.includes(`${p}*`)) };
   }
   if (spec.family === "ip") {
     const blocks = condition.values.map(readBlock);
@@ -189,7 +197,7 @@ class EntryCounts {
 
 const valuesOf = (anchor: Extract<Anchor, { values: unknown } | { prefixes: unknown }>): readonly string[] => ("prefixes" in anchor ? anchor.prefixes : anchor.values);
 
-/** A statement's most selective anchor, its condition's position, and how many statements its entries hold (see `chooseAnchors`). */
+/** A statement's most selective anchor, its condition's position, and how many statements its entries hold (see `AnchorChooser`). */
 export interface ChosenAnchor {
   readonly anchor: Anchor;
   readonly position: number;
@@ -203,42 +211,54 @@ interface AnchorUse {
   shared: number;
 }
 
+type Conditions = readonly { readonly condition: Condition }[];
+
 /**
  * Each statement's most selective anchor: the one whose entries the fewest statements share, so that a request
  * meeting it visits the fewest others (the statements an entry holds stand in for how often requests reach it;
  * a key-presence entry is reached by every request with the key, so it counts as all statements).
- * Undefined for a statement no request value narrows.
+ * Statements are added one by one (`add`), so that each condition is read while compiling it has just brought it
+ * into the CPU's caches; `choose` then answers for all of them.
  */
-export function chooseAnchors(conditionsOf: readonly (readonly { readonly condition: Condition }[])[]): (ChosenAnchor | undefined)[] {
-  const readBlock = blockReader();
-  // Statements share compiled conditions (`compiledCondition`), so each shared one is read and counted once,
-  // with how many statements hold it. A condition no request value narrows maps to null.
-  const anchorUses = new Map<object, AnchorUse | null>();
-  for (const conditions of conditionsOf) {
+export class AnchorChooser {
+  private readonly readBlock = blockReader();
+  /**
+   * Statements share compiled conditions (`compiledCondition`), so each shared one is read and counted once, with
+   * how many statements hold it. A condition no request value narrows maps to null.
+   */
+  private readonly uses = new Map<object, AnchorUse | null>();
+  private statements = 0;
+
+  add(conditions: Conditions): void {
+    this.statements++;
     for (const c of conditions) {
-      let use = anchorUses.get(c);
+      let use = this.uses.get(c);
       if (use === undefined) {
-        const anchor = anchorOf(c.condition, readBlock);
-        anchorUses.set(c, (use = anchor === undefined ? null : { anchor, uses: 0, shared: 0 }));
+        const anchor = anchorOf(c.condition, this.readBlock);
+        this.uses.set(c, (use = anchor === undefined ? null : { anchor, uses: 0, shared: 0 }));
       }
       if (use !== null) use.uses++;
     }
   }
-  const counts = new EntryCounts();
-  for (const use of anchorUses.values()) if (use !== null) counts.add(use.anchor, use.uses);
-  for (const use of anchorUses.values()) if (use !== null) use.shared = use.anchor.kind === "present" ? conditionsOf.length : counts.held(use.anchor);
-  return conditionsOf.map((conditions) => {
-    let best: AnchorUse | undefined;
-    let position = -1;
-    for (let i = 0; i < conditions.length; i++) {
-      const use = anchorUses.get(conditions[i]!)!;
-      if (use !== null && (best === undefined || use.shared < best.shared)) {
-        best = use;
-        position = i;
+
+  /** The anchor of each of the statements added, in order: undefined for a statement no request value narrows. */
+  choose(conditionsOf: readonly Conditions[]): (ChosenAnchor | undefined)[] {
+    const counts = new EntryCounts();
+    for (const use of this.uses.values()) if (use !== null) counts.add(use.anchor, use.uses);
+    for (const use of this.uses.values()) if (use !== null) use.shared = use.anchor.kind === "present" ? this.statements : counts.held(use.anchor);
+    return conditionsOf.map((conditions) => {
+      let best: AnchorUse | undefined;
+      let position = -1;
+      for (let i = 0; i < conditions.length; i++) {
+        const use = this.uses.get(conditions[i]!)!;
+        if (use !== null && (best === undefined || use.shared < best.shared)) {
+          best = use;
+          position = i;
+        }
       }
-    }
-    return best === undefined ? undefined : { anchor: best.anchor, position, shared: best.shared };
-  });
+      return best === undefined ? undefined : { anchor: best.anchor, position, shared: best.shared };
+    });
+  }
 }
 
 /** Literal prefixes of one key (those a `p*` value proves apart), with the lengths to cut a request value at. */
@@ -322,7 +342,7 @@ class KeyTable<S> {
   };
 }
 
-/** Statements filed by their anchors (chosen by `chooseAnchors`, or by a caller that weighs other indexes too). */
+/** Statements filed by their anchors (chosen by `AnchorChooser`, or by a caller that weighs other indexes too). */
 export class ConditionIndex<S extends Anchorable> {
   private readonly byKey = new Map<string, KeyTable<S>>();
   /** The sink of the `collect` under way (evaluation is synchronous and never re-enters). */
@@ -352,7 +372,7 @@ export class ConditionIndex<S extends Anchorable> {
       }
       case "prefix": {
         const prefixes = (table.prefixes ??= { byPrefix: new Map(), provenByPrefix: new Map(), lengths: [] });
-        for (const p of anchor.prefixes) appendTo(anchor.proving.has(p) ? prefixes.provenByPrefix : prefixes.byPrefix, p, s);
+        for (let i = 0; i < anchor.prefixes.length; i++) appendTo(anchor.proving[i] ? prefixes.provenByPrefix : prefixes.byPrefix, anchor.prefixes[i]!, s);
         return;
       }
       case "bool": {
