@@ -18,7 +18,7 @@ import { BoundedMemo } from "../bounded-memo.js";
 import { listKey } from "../match/list-key.js";
 import type { CompiledTarget, ResourcePatterns } from "../match/statement.js";
 import { AnchorChooser, ConditionIndex, visitOnce, type Anchor, type Anchorable, type CandidateSink } from "./condition-index.js";
-import { appendTo, type RequestContext } from "./context.js";
+import { appendTo, copyLists, type RequestContext } from "./context.js";
 import type { Decision, DecisionKind, EvaluationInput, Stage, StatementRef } from "./decision.js";
 import { decideFlow, evaluate, failedDecision, flowOf, ref, statementMatchers, type EvaluateOptions, type Flow } from "./evaluate.js";
 
@@ -86,6 +86,9 @@ const NO_CANDIDATES: Candidates = {
  * when full it starts over (a miss costs one index lookup, not a scan of every statement).
  */
 const MAX_REMEMBERED_ACTIONS = 4096;
+
+/** A group with fewer statements than the largest of its set over this ratio is filed onto a copy of the others' indexes. */
+const SMALL_GROUP_RATIO = 8;
 
 /** Decisions built at compile time are shared by every request, so they are frozen. */
 const frozenDecision = (decision: DecisionKind, determining: readonly StatementRef[], stage: Stage): Decision =>
@@ -228,13 +231,13 @@ function chooseFilings(statements: readonly IndexedStatement[], anchorChooser: A
   });
 }
 
-/** Files the statements of `groups` as chosen for their step. */
-function candidatesOf(groups: readonly ActionGroup[]): Candidates {
-  if (groups.length === 0) return NO_CANDIDATES;
-  const literal = new Map<string, IndexedStatement[]>();
-  const prefixed = new Map<string, IndexedStatement[]>();
-  const byToken = new Map<string, IndexedStatement[]>();
-  const byTokenStart = new Map<string, IndexedStatement[]>();
+/** Files the statements of `groups` as chosen for their step, beside the statements `base` holds. */
+function candidatesOf(groups: readonly ActionGroup[], base?: Candidates): Candidates {
+  if (groups.length === 0) return base ?? NO_CANDIDATES;
+  const literal = base ? copyLists(base.literal) : new Map<string, IndexedStatement[]>();
+  const prefixed = base ? copyLists(new Map(base.prefixed)) : new Map<string, IndexedStatement[]>();
+  const byToken = base ? copyLists(base.byToken) : new Map<string, IndexedStatement[]>();
+  const byTokenStart = base ? copyLists(base.byTokenStart) : new Map<string, IndexedStatement[]>();
   const anchored: IndexedStatement[] = [];
   const anchors: Anchor[] = [];
   for (const group of groups) {
@@ -258,7 +261,7 @@ function candidatesOf(groups: readonly ActionGroup[]): Candidates {
     byToken,
     byTokenStart,
     tokenStartLengths: [...new Set([...byTokenStart.keys()].map((t) => t.length))],
-    byCondition: new ConditionIndex(anchored, anchors),
+    byCondition: new ConditionIndex(anchored, anchors, base?.byCondition),
   };
 }
 
@@ -497,10 +500,24 @@ class IndexedStep {
     for (const [prefix, list] of this.prefixed) if (actionLower.startsWith(prefix)) for (const g of list) found.add(g);
     for (const g of this.general) found.add(g);
     const matching = [...found].filter((g) => g.target.matchAction(actionLower)).sort((a, b) => a.id - b.id);
-    // Actions that match the same groups (every `Describe*` under `ess:Describe*`) share one set of indexes:
-    // built once, and small enough to stay in the CPU's caches.
-    return this.bySameGroups.get(matching.map((g) => g.id).join(","), () => candidatesOf(matching));
+    return this.candidatesOfGroups(matching);
   };
+
+  /**
+   * Actions that match the same groups (every `Describe*` under `ess:Describe*`) share one set of indexes: built
+   * once, and small enough to stay in the CPU's caches. Sets of groups that differ only by small groups (a few
+   * statements naming one action beside thousands under `ess:*`) are common: the indexes of the large groups are
+   * built once and copied for each, which costs a fraction of filing their statements again.
+   */
+  private candidatesOfGroups(groups: readonly ActionGroup[]): Candidates {
+    return this.bySameGroups.get(groups.map((g) => g.id).join(","), () => {
+      const largest = groups.reduce((most, g) => Math.max(most, g.statements.length), 0);
+      const isSmall = (g: ActionGroup): boolean => g.statements.length * SMALL_GROUP_RATIO < largest;
+      const small = groups.filter(isSmall);
+      // The large groups have no small group among them (the largest is theirs): they are filed from scratch.
+      return small.length === 0 ? candidatesOf(groups) : candidatesOf(small, this.candidatesOfGroups(groups.filter((g) => !isSmall(g))));
+    });
+  }
 }
 
 const indexedStep = (policies: readonly Policy[], stage: Stage): IndexedStep => new IndexedStep(policies, stage);

@@ -28,7 +28,7 @@ import type { Condition } from "../policy/ast.js";
 import { OPERATORS } from "../conditions/operators.js";
 import { parseTyped, requestValueParser, type TypedValue } from "../conditions/values.js";
 import { BoundedMemo } from "../bounded-memo.js";
-import { appendTo } from "./context.js";
+import { appendTo, copyLists } from "./context.js";
 
 /**
  * A statement as the index files it; `visited` is the last sink round that was handed it, `proven` the last round
@@ -302,6 +302,21 @@ class KeyTable<S> {
    */
   private readonly reached = new BoundedMemo<string, Reach<S>>(REMEMBERED_VALUES);
 
+  /** A table holding what this one holds, to file more statements in; what request values reached is not copied. */
+  copy(): KeyTable<S> {
+    const table = new KeyTable<S>();
+    table.present = this.present?.slice();
+    table.exact = this.exact && copyLists(this.exact);
+    table.lower = this.lower && copyLists(this.lower);
+    table.bools = this.bools && copyLists(this.bools);
+    if (this.prefixes) table.prefixes = { byPrefix: copyLists(this.prefixes.byPrefix), provenByPrefix: copyLists(this.prefixes.provenByPrefix), lengths: [] };
+    if (this.ips) {
+      const ips = (table.ips = new Map());
+      this.ips.forEach(({ kind, bits, byNetwork }, width) => ips.set(width, { kind, bits, byNetwork: copyLists(byNetwork) }));
+    }
+    return table;
+  }
+
   reach(value: string): Reach<S> {
     return this.reached.get(value, this.lookUp);
   }
@@ -348,8 +363,9 @@ export class ConditionIndex<S extends Anchorable> {
   /** The sink of the `collect` under way (evaluation is synchronous and never re-enters). */
   private sink: CandidateSink<S> | undefined;
 
-  /** Files each of `statements` by the anchor at its position in `anchors`. */
-  constructor(statements: readonly S[], anchors: readonly Anchor[]) {
+  /** Files each of `statements` by the anchor at its position in `anchors`, beside the statements `base` holds. */
+  constructor(statements: readonly S[], anchors: readonly Anchor[], base?: ConditionIndex<S>) {
+    base?.byKey.forEach((table, key) => this.byKey.set(key, table.copy()));
     for (let i = 0; i < statements.length; i++) this.file(statements[i]!, anchors[i]!);
     for (const { prefixes } of this.byKey.values()) {
       if (prefixes) prefixes.lengths = [...new Set([...prefixes.byPrefix.keys(), ...prefixes.provenByPrefix.keys()].map((p) => p.length))];
