@@ -110,68 +110,79 @@ function verdict(qualifier: Condition["qualifier"], effect: Effect, indeterminat
   return needsEvery ? every : some;
 }
 
-function outcomeFor(condition: Condition): ValueOutcome {
-  const spec = OPERATORS[condition.operator];
+function outcomeFor(condition: Condition, spec: OperatorSpec): ValueOutcome {
   return spec.family === "string" ? stringOutcome(condition, spec) : typedOutcome(condition, spec);
 }
 
-export function compileCondition(condition: Condition): CompiledCondition {
-  const spec = OPERATORS[condition.operator];
-  const outcome = outcomeFor(condition);
-  const whenAbsent = holdsWhenAbsent(spec, condition.qualifier);
-  const written = operatorText(condition);
+/**
+ * A class rather than an object of closures: its methods are shared, so each of the thousands of conditions a large
+ * policy set compiles holds only its own fields, and calls to `holds` find one method.
+ */
+class ConditionMatcher implements CompiledCondition {
+  private readonly outcome: ValueOutcome;
+  private readonly whenAbsent: boolean;
   // Read once: parsed conditions come in many object shapes, and reading their fields per request is a slow lookup.
-  const { keyLower, qualifier } = condition;
+  private readonly keyLower: string;
+  private readonly qualifier: Condition["qualifier"];
 
-  return {
-    condition,
-    holds(values, effect) {
-      const requestValues = values.get(keyLower);
-      if (requestValues === undefined || requestValues.length === 0) return whenAbsent;
-      // The hot path allocates nothing: one pass, and an indeterminate value decides at once.
-      let some = false;
-      let every = true;
-      for (let i = 0; i < requestValues.length; i++) {
-        const o = outcome(requestValues[i]!);
-        if (o === "indeterminate") return verdict(qualifier, effect, true, some, every);
-        if (o === "satisfies") some = true;
-        else every = false;
-      }
-      return verdict(qualifier, effect, false, some, every);
-    },
-    trace(values, effect) {
-      const requestValues = values.get(condition.keyLower);
-      const base = { operator: written, ...(condition.qualifier ? { qualifier: condition.qualifier } : {}), key: condition.key };
-      if (requestValues === undefined || requestValues.length === 0) {
-        return {
-          ...base,
-          satisfied: whenAbsent,
-          requestValues: null,
-          values: condition.values.map((value) => ({ value, matched: false })),
-          ...(whenAbsent ? {} : { reason: "ConditionKeyMissing" as MismatchReason }),
-        };
-      }
-      const matched = condition.values.map(() => false);
-      const outcomes = requestValues.map((v) => outcome(v, matched));
-      const indeterminate = outcomes.includes("indeterminate");
-      const satisfied = verdict(condition.qualifier, effect, indeterminate, outcomes.includes("satisfies"), outcomes.every((o) => o === "satisfies"));
-      let reason: MismatchReason | undefined;
-      if (indeterminate) reason = "ConditionValueIndeterminate";
-      else if (!satisfied) {
-        const ambiguous = condition.qualifier === undefined && requestValues.length > 1 && outcomes.includes("satisfies");
-        reason = ambiguous ? "ConditionAmbiguousTagCase" : "ConditionValueMismatch";
-      }
+  constructor(readonly condition: Condition) {
+    const spec = OPERATORS[condition.operator];
+    this.outcome = outcomeFor(condition, spec);
+    this.whenAbsent = holdsWhenAbsent(spec, condition.qualifier);
+    this.keyLower = condition.keyLower;
+    this.qualifier = condition.qualifier;
+  }
+
+  holds(values: ReadonlyMap<string, readonly string[]>, effect: Effect): boolean {
+    const requestValues = values.get(this.keyLower);
+    if (requestValues === undefined || requestValues.length === 0) return this.whenAbsent;
+    // The hot path allocates nothing: one pass, and an indeterminate value decides at once.
+    let some = false;
+    let every = true;
+    for (let i = 0; i < requestValues.length; i++) {
+      const o = this.outcome(requestValues[i]!);
+      if (o === "indeterminate") return verdict(this.qualifier, effect, true, some, every);
+      if (o === "satisfies") some = true;
+      else every = false;
+    }
+    return verdict(this.qualifier, effect, false, some, every);
+  }
+
+  trace(values: ReadonlyMap<string, readonly string[]>, effect: Effect): ConditionTrace {
+    const { condition, whenAbsent, outcome } = this;
+    const requestValues = values.get(condition.keyLower);
+    const base = { operator: operatorText(condition), ...(condition.qualifier ? { qualifier: condition.qualifier } : {}), key: condition.key };
+    if (requestValues === undefined || requestValues.length === 0) {
       return {
         ...base,
-        satisfied,
-        requestValues: [...requestValues],
-        requestOutcomes: outcomes,
-        values: condition.values.map((value, i) => ({ value, matched: matched[i]! })),
-        ...(reason ? { reason } : {}),
+        satisfied: whenAbsent,
+        requestValues: null,
+        values: condition.values.map((value) => ({ value, matched: false })),
+        ...(whenAbsent ? {} : { reason: "ConditionKeyMissing" as MismatchReason }),
       };
-    },
-  };
+    }
+    const matched = condition.values.map(() => false);
+    const outcomes = requestValues.map((v) => outcome(v, matched));
+    const indeterminate = outcomes.includes("indeterminate");
+    const satisfied = verdict(condition.qualifier, effect, indeterminate, outcomes.includes("satisfies"), outcomes.every((o) => o === "satisfies"));
+    let reason: MismatchReason | undefined;
+    if (indeterminate) reason = "ConditionValueIndeterminate";
+    else if (!satisfied) {
+      const ambiguous = condition.qualifier === undefined && requestValues.length > 1 && outcomes.includes("satisfies");
+      reason = ambiguous ? "ConditionAmbiguousTagCase" : "ConditionValueMismatch";
+    }
+    return {
+      ...base,
+      satisfied,
+      requestValues: [...requestValues],
+      requestOutcomes: outcomes,
+      values: condition.values.map((value, i) => ({ value, matched: matched[i]! })),
+      ...(reason ? { reason } : {}),
+    };
+  }
 }
+
+export const compileCondition = (condition: Condition): CompiledCondition => new ConditionMatcher(condition);
 
 /** Matchers of the conditions compiled so far, by operator, qualifier, key as written and values. */
 const sharedConditions = new BoundedMemo<string, CompiledCondition>(MAX_SHARED);
