@@ -75,10 +75,12 @@ const MAX_SHARED = 4096;
  */
 const sharedTextTests = new Map<Comparison, BoundedMemo<string, TextTest>>();
 
+const textTestOf = (value: string, comparison: Comparison): TextTest => compileTextTest(comparison, value);
+
 function textTest(comparison: Comparison, value: string): TextTest {
   let byValue = sharedTextTests.get(comparison);
   if (byValue === undefined) sharedTextTests.set(comparison, (byValue = new BoundedMemo(MAX_SHARED)));
-  return byValue.get(value, (v) => compileTextTest(comparison, v));
+  return byValue.get(value, textTestOf, comparison);
 }
 
 /** String values are tested as they are, sparing the parse result objects on the hot path. */
@@ -184,6 +186,8 @@ class ConditionMatcher implements CompiledCondition {
 
 export const compileCondition = (condition: Condition): CompiledCondition => new ConditionMatcher(condition);
 
+const conditionMatcher = (_key: string, condition: Condition): CompiledCondition => new ConditionMatcher(condition);
+
 /** Matchers of the conditions compiled so far, by operator, qualifier, key as written and values. */
 const sharedConditions = new BoundedMemo<string, CompiledCondition>(MAX_SHARED);
 
@@ -196,5 +200,5 @@ const sharedConditions = new BoundedMemo<string, CompiledCondition>(MAX_SHARED);
 export function compiledCondition(condition: Condition): CompiledCondition {
   const { operator, qualifier, key: name, values } = condition;
   const key = `${qualifier ?? ""}:${operator} ${name.length}:${name}${listKey(values)}`;
-  return sharedConditions.get(key, () => compileCondition(condition));
+  return sharedConditions.get(key, conditionMatcher, condition);
 }

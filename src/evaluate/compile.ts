@@ -189,7 +189,7 @@ function chooseResourceFilters(statements: readonly IndexedStatement[]): Resourc
     return filters;
   });
   const shared = new Map<string, number>();
-  for (const filters of options) for (const { key } of filters) shared.set(key, (shared.get(key) ?? 0) + 1);
+  for (let i = 0; i < options.length; i++) for (const { key } of options[i]!) shared.set(key, (shared.get(key) ?? 0) + 1);
   const cost = ({ filter, key }: { filter: ResourceFilter; key: string }): number => ("prefix" in filter && filter.prefix === "" ? statements.length : shared.get(key)!);
   const choices = new Map<readonly { filter: ResourceFilter; key: string }[], ResourceChoice>();
   return options.map((filters) => {
@@ -240,8 +240,10 @@ function candidatesOf(groups: readonly ActionGroup[], base?: Candidates): Candid
   const byTokenStart = base ? copyLists(base.byTokenStart) : new Map<string, IndexedStatement[]>();
   const anchored: IndexedStatement[] = [];
   const anchors: Anchor[] = [];
-  for (const group of groups) {
-    for (const s of group.statements) {
+  for (let g = 0; g < groups.length; g++) {
+    const statements = groups[g]!.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i]!;
       const filing = s.filing;
       if ("condition" in filing) {
         anchored.push(s);
@@ -431,8 +433,11 @@ class IndexedStep {
     const statements: IndexedStatement[] = [];
     const anchorChooser = new AnchorChooser();
     let order = 0;
+    // Indexed loops over statements: compiling runs most of its code once, unoptimized, where for-of allocates a
+    // result per element.
     for (const policy of policies) {
-      for (const statement of policy.statements) {
+      for (let i = 0; i < policy.statements.length; i++) {
+        const statement = policy.statements[i]!;
         const { target, conditions } = statementMatchers(statement);
         const s: IndexedStatement = {
           order: order++,

@@ -170,7 +170,8 @@ class EntryCounts {
       }
     } else if (anchor.kind !== "present") {
       const counts = this.countsOf(anchor.key, anchor.kind);
-      for (const value of valuesOf(anchor)) counts.set(value, (counts.get(value) ?? 0) + uses);
+      const values = valuesOf(anchor);
+      for (let i = 0; i < values.length; i++) counts.set(values[i]!, (counts.get(values[i]!) ?? 0) + uses);
     }
   }
 
@@ -180,7 +181,8 @@ class EntryCounts {
     if (anchor.kind === "ip") for (const { width, network } of anchor.blocks) sum += this.countsOf(anchor.key, width).get(network)!;
     else if (anchor.kind !== "present") {
       const counts = this.countsOf(anchor.key, anchor.kind);
-      for (const value of valuesOf(anchor)) sum += counts.get(value)!;
+      const values = valuesOf(anchor);
+      for (let i = 0; i < values.length; i++) sum += counts.get(values[i]!)!;
     }
     return sum;
   }
@@ -231,7 +233,9 @@ export class AnchorChooser {
 
   add(conditions: Conditions): void {
     this.statements++;
-    for (const c of conditions) {
+    // Indexed loops: this runs once per statement, mostly unoptimized, where for-of allocates a result per element.
+    for (let i = 0; i < conditions.length; i++) {
+      const c = conditions[i]!;
       let use = this.uses.get(c);
       if (use === undefined) {
         const anchor = anchorOf(c.condition, this.readBlock);
@@ -244,8 +248,12 @@ export class AnchorChooser {
   /** The anchor of each of the statements added, in order: undefined for a statement no request value narrows. */
   choose(conditionsOf: readonly Conditions[]): (ChosenAnchor | undefined)[] {
     const counts = new EntryCounts();
-    for (const use of this.uses.values()) if (use !== null) counts.add(use.anchor, use.uses);
-    for (const use of this.uses.values()) if (use !== null) use.shared = use.anchor.kind === "present" ? this.statements : counts.held(use.anchor);
+    this.uses.forEach((use) => {
+      if (use !== null) counts.add(use.anchor, use.uses);
+    });
+    this.uses.forEach((use) => {
+      if (use !== null) use.shared = use.anchor.kind === "present" ? this.statements : counts.held(use.anchor);
+    });
     return conditionsOf.map((conditions) => {
       let best: AnchorUse | undefined;
       let position = -1;
@@ -383,7 +391,7 @@ export class ConditionIndex<S extends Anchorable> {
       case "equals":
       case "equalsIgnoreCase": {
         const byValue = anchor.kind === "equals" ? (table.exact ??= new Map()) : (table.lower ??= new Map());
-        for (const v of anchor.values) appendTo(byValue, v, s);
+        for (let i = 0; i < anchor.values.length; i++) appendTo(byValue, anchor.values[i]!, s);
         return;
       }
       case "prefix": {

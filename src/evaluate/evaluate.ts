@@ -28,11 +28,13 @@ const compiledStatements = new WeakMap<Statement, CompiledStatement>();
  */
 const sharedTargets = new BoundedMemo<string, CompiledTarget>(4096);
 
+const targetOfStatement = (_key: string, statement: Statement): CompiledTarget => compileTarget(statement);
+
 function targetOf(statement: Statement): CompiledTarget {
   // A matcher reads the effect only for its case rule, and reports the patterns as written.
   const resources = statement.resources === undefined ? "-" : `[${listKey(statement.resources)}`;
   const key = `${statement.actionKind} ${statement.effect === "Deny"} ${listKey(statement.actions)}${resources}`;
-  return sharedTargets.get(key, () => compileTarget(statement));
+  return sharedTargets.get(key, targetOfStatement, statement);
 }
 
 /**
