@@ -24,3 +24,33 @@ export class BoundedMemo<K, V> {
     return value;
   }
 }
+
+/** Values sharing one hash kept at most: more are built unshared, so that colliding inputs cost no long search. */
+const MAX_SHARING_A_HASH = 8;
+
+/**
+ * Values shared by the inputs that build them alike, found by a hash of the input and compared in full (`alike`):
+ * a lookup builds no key string, where one per statement or condition was most of the garbage of compiling.
+ */
+export class HashedMemo<I, V> {
+  private readonly byHash: BoundedMemo<number, { readonly input: I; readonly value: V }[]>;
+
+  constructor(
+    limit: number,
+    private readonly hash: (input: I) => number,
+    private readonly alike: (a: I, b: I) => boolean,
+    private readonly build: (input: I) => V,
+  ) {
+    this.byHash = new BoundedMemo(limit);
+  }
+
+  get(input: I): V {
+    const entries = this.byHash.get(this.hash(input), newEntries);
+    for (let i = 0; i < entries.length; i++) if (this.alike(entries[i]!.input, input)) return entries[i]!.value;
+    const value = this.build(input);
+    if (entries.length < MAX_SHARING_A_HASH) entries.push({ input, value });
+    return value;
+  }
+}
+
+const newEntries = <T>(): T[] => [];

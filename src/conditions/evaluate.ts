@@ -2,8 +2,8 @@ import type { Condition, Effect } from "../policy/ast.js";
 import type { ConditionTrace, MismatchReason, RequestValueOutcome } from "../evaluate/decision.js";
 import { OPERATORS, holdsWhenAbsent, operatorText, type Comparison, type OperatorSpec } from "./operators.js";
 import { compileTextTest, compileValueTest, parseTyped, requestValueParser, type TextTest, type ValueTest } from "./values.js";
-import { BoundedMemo } from "../bounded-memo.js";
-import { listKey } from "../match/list-key.js";
+import { BoundedMemo, HashedMemo } from "../bounded-memo.js";
+import { hashText, hashTexts, sameTexts } from "../match/list-key.js";
 
 /**
  * One condition (`[Qualifier:]Operator: {Key: values}`) compiled for repeated evaluation (docs/semantics.md §3).
@@ -186,19 +186,19 @@ class ConditionMatcher implements CompiledCondition {
 
 export const compileCondition = (condition: Condition): CompiledCondition => new ConditionMatcher(condition);
 
-const conditionMatcher = (_key: string, condition: Condition): CompiledCondition => new ConditionMatcher(condition);
+const conditionHash = ({ operator, qualifier, key, values }: Condition): number => hashTexts(hashText(hashText(hashText(0, qualifier ?? ""), operator), key), values);
+
+/** Whether `a` compiles as `b` does: everything the memo's hash reads is equal. */
+const compilesAlike = (a: Condition, b: Condition): boolean =>
+  a.operator === b.operator && a.qualifier === b.qualifier && a.key === b.key && sameTexts(a.values, b.values);
 
 /** Matchers of the conditions compiled so far, by operator, qualifier, key as written and values. */
-const sharedConditions = new BoundedMemo<string, CompiledCondition>(MAX_SHARED);
+const sharedConditions = new HashedMemo(MAX_SHARED, conditionHash, compilesAlike, compileCondition);
 
 /**
  * `compileCondition`, sharing the matcher of an identical condition compiled before: it reads nothing of it but
- * what the memo key holds. Statements repeating a condition then share one object, so a decision visiting many
+ * what the memo compares. Statements repeating a condition then share one object, so a decision visiting many
  * of them reads one that stays in the CPU's caches; its `condition` is the first of them (whose pointer names
  * another statement), which nothing reading a compiled condition looks at.
  */
-export function compiledCondition(condition: Condition): CompiledCondition {
-  const { operator, qualifier, key: name, values } = condition;
-  const key = `${qualifier ?? ""}:${operator} ${name.length}:${name}${listKey(values)}`;
-  return sharedConditions.get(key, conditionMatcher, condition);
-}
+export const compiledCondition = (condition: Condition): CompiledCondition => sharedConditions.get(condition);
