@@ -473,3 +473,45 @@ t.test("each statement is filed by its resource or by a condition, whichever few
     t.ok(counted.reads() <= 4, `group ${group}, team ${team}: ${counted.reads()} condition reads, not ${statements.length}`);
   }
 });
+
+t.test("per-action indexes: a small group filed onto a copy of the large groups' indexes stays out of theirs", async (t) => {
+  const ARN = (id: string): string => `acs:ess:cn-hangzhou:1609982529920904:scalinggroup/asg-${id}`;
+  // One statement for each way of filing, so that every table the copy holds is one the small group grows.
+  const filed = (i: number, action: string, value: string): Record<string, unknown> => {
+    const statement = { Effect: "Allow", Action: action, Resource: "*" };
+    switch (i % 7) {
+      case 0: return { ...statement, Resource: ARN(value) };
+      case 1: return { ...statement, Resource: `acs:ess:*:1609982529920904:scalinggroup/${value}-*` };
+      case 2: return { ...statement, Condition: { StringEquals: { "acs:ResourceTag/team": value } } };
+      case 3: return { ...statement, Condition: { StringLike: { "acs:ResourceTag/env": `${value}*` } } };
+      case 4: return { ...statement, Condition: { IpAddress: { "acs:SourceIp": value.startsWith("x") ? "192.168.7.0/24" : `10.${i}.0.0/16` } } };
+      case 5: return { ...statement, Condition: { StringEqualsIgnoreCase: { "acs:ResourceTag/owner": value } } };
+      default: return { ...statement, Condition: { NumericLessThan: { [`acs:ResourceTag/${value}`]: "5" } } };
+    }
+  };
+  // 70 statements under `ess:*`; 7 naming only DeleteScalingGroup, one of each filing: a tenth of the large group.
+  // Seven of the large group are filed where the small group's are, but never apply: they share its lists.
+  const never = (statement: Record<string, unknown>) => {
+    const condition = (statement.Condition ?? {}) as Record<string, object>;
+    return { ...statement, Condition: { ...condition, StringEquals: { ...condition.StringEquals, "acs:ResourceTag/never": "set" } } };
+  };
+  const large = Array.from({ length: 70 }, (_, i) => (i < 7 ? never(filed(i, "ess:*", `x${i}`)) : filed(i, "ess:*", `large${i}`)));
+  const small = Array.from({ length: 7 }, (_, i) => filed(i, "ess:DeleteScalingGroup", `x${i}`));
+  const statements = [...large, ...small];
+  const input: EvaluationInput = { identity: Array.from({ length: Math.ceil(statements.length / 10) }, (_, p) => ({ policy: policyOf(statements.slice(p * 10, p * 10 + 10), `p${p}`) })) };
+  const set = compile(input);
+  for (let i = 0; i < 7; i++) {
+    // Values that meet the small group's statement i alone.
+    const resource = i === 0 ? ARN("x0") : `acs:ess:cn-hangzhou:1609982529920904:scalinggroup/x${i}-1`;
+    const keys = i === 4 ? { "acs:SourceIp": "192.168.7.9" } : {};
+    const resourceTags: [string, string][] = [["team", `x${i}`], ["env", `x${i}-prod`], ["owner", `X${i}`], [`x${i}`, "3"]];
+    const request = (action: string) => makeContext({ action, resource, keys, resourceTags });
+    // The small group's set first: it is built onto the large group's indexes, which the next action reads alone.
+    for (const [action, expected] of [["ess:DeleteScalingGroup", "Allow"], ["ess:ModifyScalingGroup", "ImplicitDeny"]] as const) {
+      const ctx = request(action);
+      t.equal(set.evaluate(ctx).decision, expected, `filing ${i}, ${action}`);
+      const diff = mismatch(input, set, ctx);
+      if (diff) t.fail(`filing ${i}, ${action}: ${diff}`);
+    }
+  }
+});

@@ -8,6 +8,7 @@ import t from "tap";
 import { compile } from "../src/evaluate/compile.js";
 import { makeContext } from "../src/evaluate/context.js";
 import { compiledStatement, evaluate } from "../src/evaluate/evaluate.js";
+import { HashedMemo } from "../src/bounded-memo.js";
 import { listKey } from "../src/match/list-key.js";
 import { policyOf } from "./helpers/policies.js";
 
@@ -65,4 +66,18 @@ t.test("conditions: twins share one compiled condition and one target", async (t
   t.equal(b, a, "one compiled condition for both");
   t.same(b.condition, { ...second!.conditions[0]!, pointer: first!.conditions[0]!.pointer }, "which reads as the second statement's own, but for its pointer");
   t.equal(compiledStatement(second!).target, compiledStatement(first!).target, "one target for both");
+});
+
+t.test("hashed memos: inputs whose hashes collide share nothing unless alike, and a crowded hash stops sharing", async (t) => {
+  let built = 0;
+  // Every input hashes alike: only the full comparison tells them apart.
+  const memo = new HashedMemo(16, () => 7, (a: string, b: string) => a === b, (input: string) => ({ input, n: built++ }));
+  const a = memo.get("a");
+  t.equal(memo.get("b").input, "b", "a colliding input gets its own value");
+  t.equal(memo.get("a"), a, "an alike input shares the first one's");
+  for (let i = 0; i < 20; i++) memo.get(`x${i}`);
+  const before = built;
+  memo.get("x19");
+  t.equal(built, before + 1, "past the inputs one hash keeps, values are built unshared");
+  t.equal(memo.get("a"), a, "the ones kept are still shared");
 });

@@ -2,8 +2,8 @@ import type { Condition, Effect } from "../policy/ast.js";
 import type { ConditionTrace, MismatchReason, RequestValueOutcome } from "../evaluate/decision.js";
 import { OPERATORS, holdsWhenAbsent, operatorText, type Comparison, type OperatorSpec } from "./operators.js";
 import { compileTextTest, compileValueTest, parseTyped, requestValueParser, type TextTest, type ValueTest } from "./values.js";
-import { BoundedMemo } from "../bounded-memo.js";
-import { listKey } from "../match/list-key.js";
+import { BoundedMemo, HashedMemo } from "../bounded-memo.js";
+import { hashText, hashTexts, sameTexts } from "../match/list-key.js";
 
 /**
  * One condition (`[Qualifier:]Operator: {Key: values}`) compiled for repeated evaluation (docs/semantics.md §3).
@@ -75,10 +75,12 @@ const MAX_SHARED = 4096;
  */
 const sharedTextTests = new Map<Comparison, BoundedMemo<string, TextTest>>();
 
+const textTestOf = (value: string, comparison: Comparison): TextTest => compileTextTest(comparison, value);
+
 function textTest(comparison: Comparison, value: string): TextTest {
   let byValue = sharedTextTests.get(comparison);
   if (byValue === undefined) sharedTextTests.set(comparison, (byValue = new BoundedMemo(MAX_SHARED)));
-  return byValue.get(value, (v) => compileTextTest(comparison, v));
+  return byValue.get(value, textTestOf, comparison);
 }
 
 /** String values are tested as they are, sparing the parse result objects on the hot path. */
@@ -110,80 +112,93 @@ function verdict(qualifier: Condition["qualifier"], effect: Effect, indeterminat
   return needsEvery ? every : some;
 }
 
-function outcomeFor(condition: Condition): ValueOutcome {
-  const spec = OPERATORS[condition.operator];
+function outcomeFor(condition: Condition, spec: OperatorSpec): ValueOutcome {
   return spec.family === "string" ? stringOutcome(condition, spec) : typedOutcome(condition, spec);
 }
 
-export function compileCondition(condition: Condition): CompiledCondition {
-  const spec = OPERATORS[condition.operator];
-  const outcome = outcomeFor(condition);
-  const whenAbsent = holdsWhenAbsent(spec, condition.qualifier);
-  const written = operatorText(condition);
+/**
+ * A class rather than an object of closures: its methods are shared, so each of the thousands of conditions a large
+ * policy set compiles holds only its own fields, and calls to `holds` find one method.
+ */
+class ConditionMatcher implements CompiledCondition {
+  private readonly outcome: ValueOutcome;
+  private readonly whenAbsent: boolean;
   // Read once: parsed conditions come in many object shapes, and reading their fields per request is a slow lookup.
-  const { keyLower, qualifier } = condition;
+  private readonly keyLower: string;
+  private readonly qualifier: Condition["qualifier"];
 
-  return {
-    condition,
-    holds(values, effect) {
-      const requestValues = values.get(keyLower);
-      if (requestValues === undefined || requestValues.length === 0) return whenAbsent;
-      // The hot path allocates nothing: one pass, and an indeterminate value decides at once.
-      let some = false;
-      let every = true;
-      for (let i = 0; i < requestValues.length; i++) {
-        const o = outcome(requestValues[i]!);
-        if (o === "indeterminate") return verdict(qualifier, effect, true, some, every);
-        if (o === "satisfies") some = true;
-        else every = false;
-      }
-      return verdict(qualifier, effect, false, some, every);
-    },
-    trace(values, effect) {
-      const requestValues = values.get(condition.keyLower);
-      const base = { operator: written, ...(condition.qualifier ? { qualifier: condition.qualifier } : {}), key: condition.key };
-      if (requestValues === undefined || requestValues.length === 0) {
-        return {
-          ...base,
-          satisfied: whenAbsent,
-          requestValues: null,
-          values: condition.values.map((value) => ({ value, matched: false })),
-          ...(whenAbsent ? {} : { reason: "ConditionKeyMissing" as MismatchReason }),
-        };
-      }
-      const matched = condition.values.map(() => false);
-      const outcomes = requestValues.map((v) => outcome(v, matched));
-      const indeterminate = outcomes.includes("indeterminate");
-      const satisfied = verdict(condition.qualifier, effect, indeterminate, outcomes.includes("satisfies"), outcomes.every((o) => o === "satisfies"));
-      let reason: MismatchReason | undefined;
-      if (indeterminate) reason = "ConditionValueIndeterminate";
-      else if (!satisfied) {
-        const ambiguous = condition.qualifier === undefined && requestValues.length > 1 && outcomes.includes("satisfies");
-        reason = ambiguous ? "ConditionAmbiguousTagCase" : "ConditionValueMismatch";
-      }
+  constructor(readonly condition: Condition) {
+    const spec = OPERATORS[condition.operator];
+    this.outcome = outcomeFor(condition, spec);
+    this.whenAbsent = holdsWhenAbsent(spec, condition.qualifier);
+    this.keyLower = condition.keyLower;
+    this.qualifier = condition.qualifier;
+  }
+
+  holds(values: ReadonlyMap<string, readonly string[]>, effect: Effect): boolean {
+    const requestValues = values.get(this.keyLower);
+    if (requestValues === undefined || requestValues.length === 0) return this.whenAbsent;
+    // The hot path allocates nothing: one pass, and an indeterminate value decides at once.
+    let some = false;
+    let every = true;
+    for (let i = 0; i < requestValues.length; i++) {
+      const o = this.outcome(requestValues[i]!);
+      if (o === "indeterminate") return verdict(this.qualifier, effect, true, some, every);
+      if (o === "satisfies") some = true;
+      else every = false;
+    }
+    return verdict(this.qualifier, effect, false, some, every);
+  }
+
+  trace(values: ReadonlyMap<string, readonly string[]>, effect: Effect): ConditionTrace {
+    const { condition, whenAbsent, outcome } = this;
+    const requestValues = values.get(condition.keyLower);
+    const base = { operator: operatorText(condition), ...(condition.qualifier ? { qualifier: condition.qualifier } : {}), key: condition.key };
+    if (requestValues === undefined || requestValues.length === 0) {
       return {
         ...base,
-        satisfied,
-        requestValues: [...requestValues],
-        requestOutcomes: outcomes,
-        values: condition.values.map((value, i) => ({ value, matched: matched[i]! })),
-        ...(reason ? { reason } : {}),
+        satisfied: whenAbsent,
+        requestValues: null,
+        values: condition.values.map((value) => ({ value, matched: false })),
+        ...(whenAbsent ? {} : { reason: "ConditionKeyMissing" as MismatchReason }),
       };
-    },
-  };
+    }
+    const matched = condition.values.map(() => false);
+    const outcomes = requestValues.map((v) => outcome(v, matched));
+    const indeterminate = outcomes.includes("indeterminate");
+    const satisfied = verdict(condition.qualifier, effect, indeterminate, outcomes.includes("satisfies"), outcomes.every((o) => o === "satisfies"));
+    let reason: MismatchReason | undefined;
+    if (indeterminate) reason = "ConditionValueIndeterminate";
+    else if (!satisfied) {
+      const ambiguous = condition.qualifier === undefined && requestValues.length > 1 && outcomes.includes("satisfies");
+      reason = ambiguous ? "ConditionAmbiguousTagCase" : "ConditionValueMismatch";
+    }
+    return {
+      ...base,
+      satisfied,
+      requestValues: [...requestValues],
+      requestOutcomes: outcomes,
+      values: condition.values.map((value, i) => ({ value, matched: matched[i]! })),
+      ...(reason ? { reason } : {}),
+    };
+  }
 }
 
+export const compileCondition = (condition: Condition): CompiledCondition => new ConditionMatcher(condition);
+
+const conditionHash = ({ operator, qualifier, key, values }: Condition): number => hashTexts(hashText(hashText(hashText(0, qualifier ?? ""), operator), key), values);
+
+/** Whether `a` compiles as `b` does: everything the memo's hash reads is equal. */
+const compilesAlike = (a: Condition, b: Condition): boolean =>
+  a.operator === b.operator && a.qualifier === b.qualifier && a.key === b.key && sameTexts(a.values, b.values);
+
 /** Matchers of the conditions compiled so far, by operator, qualifier, key as written and values. */
-const sharedConditions = new BoundedMemo<string, CompiledCondition>(MAX_SHARED);
+const sharedConditions = new HashedMemo(MAX_SHARED, conditionHash, compilesAlike, compileCondition);
 
 /**
  * `compileCondition`, sharing the matcher of an identical condition compiled before: it reads nothing of it but
- * what the memo key holds. Statements repeating a condition then share one object, so a decision visiting many
+ * what the memo compares. Statements repeating a condition then share one object, so a decision visiting many
  * of them reads one that stays in the CPU's caches; its `condition` is the first of them (whose pointer names
  * another statement), which nothing reading a compiled condition looks at.
  */
-export function compiledCondition(condition: Condition): CompiledCondition {
-  const { operator, qualifier, key: name, values } = condition;
-  const key = `${qualifier ?? ""}:${operator} ${name.length}:${name}${listKey(values)}`;
-  return sharedConditions.get(key, () => compileCondition(condition));
-}
+export const compiledCondition = (condition: Condition): CompiledCondition => sharedConditions.get(condition);

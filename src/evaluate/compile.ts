@@ -11,24 +11,29 @@
  * Denies first; the one condition the index can prove for a request (its anchor, met through an entry that
  * implies it) is not read again. A trace is the interpreter's, built only when asked.
  */
-import type { Effect, Policy } from "../policy/ast.js";
+import type { Effect, Policy, Statement } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
 import { hasPrefix, hasWildcard } from "../match/glob.js";
 import { BoundedMemo } from "../bounded-memo.js";
 import { listKey } from "../match/list-key.js";
 import type { CompiledTarget, ResourcePatterns } from "../match/statement.js";
-import { chooseAnchors, ConditionIndex, visitOnce, type Anchor, type Anchorable, type CandidateSink } from "./condition-index.js";
-import { appendTo, type RequestContext } from "./context.js";
+import { AnchorChooser, ConditionIndex, visitOnce, type Anchor, type Anchorable, type CandidateSink } from "./condition-index.js";
+import { appendTo, copyLists, type RequestContext } from "./context.js";
 import type { Decision, DecisionKind, EvaluationInput, Stage, StatementRef } from "./decision.js";
-import { compiledStatement, decideFlow, evaluate, failedDecision, flowOf, ref, type EvaluateOptions, type Flow } from "./evaluate.js";
+import { decideFlow, evaluate, failedDecision, flowOf, ref, statementMatchers, type EvaluateOptions, type Flow } from "./evaluate.js";
 
 interface IndexedStatement extends Anchorable {
   /** Position in its step: determining statements are listed in policy and statement order. */
   readonly order: number;
   readonly effect: Effect;
-  readonly ref: StatementRef;
-  /** The step's decision when this statement is the only one that applies, built once. */
-  readonly alone: Decision;
+  readonly policy: Policy;
+  readonly statement: Statement;
+  /**
+   * How decisions name it, and the step's decision when it is the only one that applies: each built once, on first
+   * use (`refOf`, `aloneOf`), as most statements of a large set never apply to a request.
+   */
+  ref: StatementRef | undefined;
+  alone: Decision | undefined;
   readonly resources: ResourcePatterns;
   readonly conditions: readonly CompiledCondition[];
   /** Where the per-action indexes file it, chosen once for the step. */
@@ -73,7 +78,7 @@ const NO_CANDIDATES: Candidates = {
   byToken: new Map(),
   byTokenStart: new Map(),
   tokenStartLengths: [],
-  byCondition: new ConditionIndex([]),
+  byCondition: new ConditionIndex([], []),
 };
 
 /**
@@ -82,9 +87,19 @@ const NO_CANDIDATES: Candidates = {
  */
 const MAX_REMEMBERED_ACTIONS = 4096;
 
+/** A group with fewer statements than the largest of its set over this ratio is filed onto a copy of the others' indexes. */
+const SMALL_GROUP_RATIO = 8;
+
 /** Decisions built at compile time are shared by every request, so they are frozen. */
 const frozenDecision = (decision: DecisionKind, determining: readonly StatementRef[], stage: Stage): Decision =>
   Object.freeze({ decision, determining: Object.freeze(determining), decidedBy: stage });
+
+const refOf = (s: IndexedStatement, stage: Stage): StatementRef => (s.ref ??= Object.freeze(ref(s.policy, s.statement, stage)));
+
+/** What statements of one effect decide when they apply. */
+const decisionOf = (effect: Effect): DecisionKind => (effect === "Deny" ? "ExplicitDeny" : "Allow");
+
+const aloneOf = (s: IndexedStatement, stage: Stage): Decision => (s.alone ??= frozenDecision(decisionOf(s.effect), [refOf(s, stage)], stage));
 
 const WILDCARD = /[*?]/;
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -149,32 +164,45 @@ function tokenFilters(resources: readonly string[] | undefined): ResourceFilter[
 const filterKey = (f: ResourceFilter): string =>
   "literals" in f ? `l ${f.literals.join(" ")}` : "prefix" in f ? `p ${f.prefix}` : "token" in f ? `t ${f.token}` : `s ${f.tokenPrefix}`;
 
+/** A statement's resource filter as filed, and how many statements share it. */
+interface ResourceChoice {
+  readonly filing: Filing;
+  readonly filter: ResourceFilter;
+  readonly shared: number;
+}
+
 /**
  * Each statement's resource filter: the one the fewest statements share (a literal ARN list always), so that
  * a resource visits few statements besides its own; with how many share it (all of them for the empty prefix,
  * which every resource reaches).
  */
-function chooseResourceFilters(statements: readonly IndexedStatement[], resourcesOf: readonly (readonly string[] | undefined)[]): { filter: ResourceFilter; shared: number }[] {
-  // Statements repeat Resource elements: each distinct one is read once. Statements with one matcher have the
-  // same resources (compileTarget shares one only then), so the matcher stands for them.
+function chooseResourceFilters(statements: readonly IndexedStatement[]): ResourceChoice[] {
+  // Statements repeat Resource elements: each distinct one is read once, and its choice made once. Statements
+  // with one matcher have the same resources (compileTarget shares one only then), so the matcher stands for them.
   const known = new Map<ResourcePatterns, { filter: ResourceFilter; key: string }[]>();
-  const options = resourcesOf.map((resources, i) => {
-    const patterns = statements[i]!.resources;
-    let filters = known.get(patterns);
-    if (filters === undefined) known.set(patterns, (filters = [prefixFilter(resources), ...tokenFilters(resources)].map((filter) => ({ filter, key: filterKey(filter) }))));
+  const options = statements.map((s) => {
+    let filters = known.get(s.resources);
+    if (filters === undefined) {
+      const resources = s.statement.resources;
+      known.set(s.resources, (filters = [prefixFilter(resources), ...tokenFilters(resources)].map((filter) => ({ filter, key: filterKey(filter) }))));
+    }
     return filters;
   });
   const shared = new Map<string, number>();
-  for (const filters of options) for (const { key } of filters) shared.set(key, (shared.get(key) ?? 0) + 1);
-  const cost = ({ filter, key }: { filter: ResourceFilter; key: string }): number => ("prefix" in filter && filter.prefix === "" ? resourcesOf.length : shared.get(key)!);
+  for (let i = 0; i < options.length; i++) for (const { key } of options[i]!) shared.set(key, (shared.get(key) ?? 0) + 1);
+  const cost = ({ filter, key }: { filter: ResourceFilter; key: string }): number => ("prefix" in filter && filter.prefix === "" ? statements.length : shared.get(key)!);
+  const choices = new Map<readonly { filter: ResourceFilter; key: string }[], ResourceChoice>();
   return options.map((filters) => {
+    let choice = choices.get(filters);
+    if (choice !== undefined) return choice;
     let best = filters[0]!;
     let bestCost = cost(best);
     for (const f of filters) {
       const c = cost(f);
       if (c < bestCost) [best, bestCost] = [f, c];
     }
-    return { filter: best.filter, shared: bestCost };
+    choices.set(filters, (choice = { filing: { resource: best.filter }, filter: best.filter, shared: bestCost }));
+    return choice;
   });
 }
 
@@ -183,41 +211,51 @@ function chooseResourceFilters(statements: readonly IndexedStatement[], resource
  * statements of the step share. Chosen once for the step, so that the indexes of each action only sort the
  * statements into place.
  */
-function chooseFilings(statements: readonly IndexedStatement[], resourcesOf: readonly (readonly string[] | undefined)[]): void {
-  const filters = chooseResourceFilters(statements, resourcesOf);
-  const anchors = chooseAnchors(statements.map((s) => s.conditions));
+function chooseFilings(statements: readonly IndexedStatement[], anchorChooser: AnchorChooser): void {
+  const filters = chooseResourceFilters(statements);
+  const anchors = anchorChooser.choose(statements.map((s) => s.conditions));
+  // Statements sharing an anchor share its filing.
+  const byAnchor = new Map<Anchor, Filing>();
   statements.forEach((s, i) => {
-    const { filter, shared } = filters[i]!;
+    const { filing, filter, shared } = filters[i]!;
     const anchor = anchors[i];
     // A prefix that stops before the resource id (`acs:ess:cn-hangzhou:<account>:`) is reached by most requests,
     // however few statements share it: a condition's values narrow more.
     const reach = "prefix" in filter && !filter.prefix.includes("/") ? statements.length : shared;
     if (anchor !== undefined && anchor.shared < reach) {
-      s.filing = { condition: anchor.anchor };
+      let byCondition = byAnchor.get(anchor.anchor);
+      if (byCondition === undefined) byAnchor.set(anchor.anchor, (byCondition = { condition: anchor.anchor }));
+      s.filing = byCondition;
       s.anchorAt = anchor.position;
-    } else s.filing = { resource: filter };
+    } else s.filing = filing;
   });
 }
 
-/** Files each statement as chosen for its step. */
-function candidatesOf(statements: readonly IndexedStatement[]): Candidates {
-  if (statements.length === 0) return NO_CANDIDATES;
-  const literal = new Map<string, IndexedStatement[]>();
-  const prefixed = new Map<string, IndexedStatement[]>();
-  const byToken = new Map<string, IndexedStatement[]>();
-  const byTokenStart = new Map<string, IndexedStatement[]>();
-  const byCondition: (readonly [IndexedStatement, Anchor])[] = [];
-  for (const s of statements) {
-    const filing = s.filing;
-    if ("condition" in filing) {
-      byCondition.push([s, filing.condition]);
-      continue;
+/** Files the statements of `groups` as chosen for their step, beside the statements `base` holds. */
+function candidatesOf(groups: readonly ActionGroup[], base?: Candidates): Candidates {
+  if (groups.length === 0) return base ?? NO_CANDIDATES;
+  const literal = base ? copyLists(base.literal) : new Map<string, IndexedStatement[]>();
+  const prefixed = base ? copyLists(new Map(base.prefixed)) : new Map<string, IndexedStatement[]>();
+  const byToken = base ? copyLists(base.byToken) : new Map<string, IndexedStatement[]>();
+  const byTokenStart = base ? copyLists(base.byTokenStart) : new Map<string, IndexedStatement[]>();
+  const anchored: IndexedStatement[] = [];
+  const anchors: Anchor[] = [];
+  for (let g = 0; g < groups.length; g++) {
+    const statements = groups[g]!.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i]!;
+      const filing = s.filing;
+      if ("condition" in filing) {
+        anchored.push(s);
+        anchors.push(filing.condition);
+        continue;
+      }
+      const filter = filing.resource;
+      if ("literals" in filter) for (const r of filter.literals) appendTo(literal, r, s);
+      else if ("prefix" in filter) appendTo(prefixed, filter.prefix, s);
+      else if ("token" in filter) appendTo(byToken, filter.token, s);
+      else appendTo(byTokenStart, filter.tokenPrefix, s);
     }
-    const filter = filing.resource;
-    if ("literals" in filter) for (const r of filter.literals) appendTo(literal, r, s);
-    else if ("prefix" in filter) appendTo(prefixed, filter.prefix, s);
-    else if ("token" in filter) appendTo(byToken, filter.token, s);
-    else appendTo(byTokenStart, filter.tokenPrefix, s);
   }
   return {
     literal,
@@ -225,7 +263,7 @@ function candidatesOf(statements: readonly IndexedStatement[]): Candidates {
     byToken,
     byTokenStart,
     tokenStartLengths: [...new Set([...byTokenStart.keys()].map((t) => t.length))],
-    byCondition: new ConditionIndex(byCondition),
+    byCondition: new ConditionIndex(anchored, anchors, base?.byCondition),
   };
 }
 
@@ -301,7 +339,7 @@ class Hits implements CandidateSink<IndexedStatement> {
   /** All hits have one effect; undefined when there are none. */
   private memoized(stage: Stage): Decision | undefined {
     const { list, count } = this;
-    if (count <= 1) return count === 0 ? undefined : list[0]!.alone;
+    if (count <= 1) return count === 0 ? undefined : aloneOf(list[0]!, stage);
     let hash = 0;
     // Kept within 30 bits: a small integer, which V8 hashes without boxing it.
     for (let i = 0; i < count; i++) hash = (Math.imul(hash, 31) + list[i]!.order) & 0x3fffffff;
@@ -327,7 +365,7 @@ class Hits implements CandidateSink<IndexedStatement> {
 
   private build(stage: Stage): Decision {
     const hits = this.list.slice(0, this.count);
-    return frozenDecision(hits[0]!.alone.decision, hits.map((s) => s.ref), stage);
+    return frozenDecision(decisionOf(hits[0]!.effect), hits.map((s) => refOf(s, stage)), stage);
   }
 }
 
@@ -393,17 +431,21 @@ class IndexedStep {
     // Statements with one target name the same actions (compiledStatement shares a target only then): one group.
     const groupOfTarget = new Map<CompiledTarget, ActionGroup>();
     const statements: IndexedStatement[] = [];
-    const resourcesOf: (readonly string[] | undefined)[] = [];
+    const anchorChooser = new AnchorChooser();
     let order = 0;
+    // Indexed loops over statements: compiling runs most of its code once, unoptimized, where for-of allocates a
+    // result per element.
     for (const policy of policies) {
-      for (const statement of policy.statements) {
-        const { target, conditions } = compiledStatement(statement);
-        const statementRef = Object.freeze(ref(policy, statement, stage));
+      for (let i = 0; i < policy.statements.length; i++) {
+        const statement = policy.statements[i]!;
+        const { target, conditions } = statementMatchers(statement);
         const s: IndexedStatement = {
           order: order++,
           effect: statement.effect,
-          ref: statementRef,
-          alone: frozenDecision(statement.effect === "Deny" ? "ExplicitDeny" : "Allow", [statementRef], stage),
+          policy,
+          statement,
+          ref: undefined,
+          alone: undefined,
           resources: target.resources,
           conditions,
           filing: ANYWHERE, // chosen below, once every statement of the step is known
@@ -412,7 +454,7 @@ class IndexedStep {
           proven: 0,
         };
         statements.push(s);
-        resourcesOf.push(statement.resources);
+        anchorChooser.add(conditions);
         const known = groupOfTarget.get(target);
         if (known !== undefined) {
           known.statements.push(s);
@@ -441,7 +483,7 @@ class IndexedStep {
         }
       }
     }
-    chooseFilings(statements, resourcesOf);
+    chooseFilings(statements, anchorChooser);
   }
 
   decide(ctx: RequestContext): Decision {
@@ -463,10 +505,24 @@ class IndexedStep {
     for (const [prefix, list] of this.prefixed) if (actionLower.startsWith(prefix)) for (const g of list) found.add(g);
     for (const g of this.general) found.add(g);
     const matching = [...found].filter((g) => g.target.matchAction(actionLower)).sort((a, b) => a.id - b.id);
-    // Actions that match the same groups (every `Describe*` under `ess:Describe*`) share one set of indexes:
-    // built once, and small enough to stay in the CPU's caches.
-    return this.bySameGroups.get(matching.map((g) => g.id).join(","), () => candidatesOf(matching.flatMap((g) => g.statements)));
+    return this.candidatesOfGroups(matching);
   };
+
+  /**
+   * Actions that match the same groups (every `Describe*` under `ess:Describe*`) share one set of indexes: built
+   * once, and small enough to stay in the CPU's caches. Sets of groups that differ only by small groups (a few
+   * statements naming one action beside thousands under `ess:*`) are common: the indexes of the large groups are
+   * built once and copied for each, which costs a fraction of filing their statements again.
+   */
+  private candidatesOfGroups(groups: readonly ActionGroup[]): Candidates {
+    return this.bySameGroups.get(groups.map((g) => g.id).join(","), () => {
+      const largest = groups.reduce((most, g) => Math.max(most, g.statements.length), 0);
+      const isSmall = (g: ActionGroup): boolean => g.statements.length * SMALL_GROUP_RATIO < largest;
+      const small = groups.filter(isSmall);
+      // The large groups have no small group among them (the largest is theirs): they are filed from scratch.
+      return small.length === 0 ? candidatesOf(groups) : candidatesOf(small, this.candidatesOfGroups(groups.filter((g) => !isSmall(g))));
+    });
+  }
 }
 
 const indexedStep = (policies: readonly Policy[], stage: Stage): IndexedStep => new IndexedStep(policies, stage);

@@ -28,7 +28,7 @@ import type { Condition } from "../policy/ast.js";
 import { OPERATORS } from "../conditions/operators.js";
 import { parseTyped, requestValueParser, type TypedValue } from "../conditions/values.js";
 import { BoundedMemo } from "../bounded-memo.js";
-import { appendTo } from "./context.js";
+import { appendTo, copyLists } from "./context.js";
 
 /**
  * A statement as the index files it; `visited` is the last sink round that was handed it, `proven` the last round
@@ -52,8 +52,8 @@ export interface CandidateSink<S> {
 
 export type Anchor =
   | { readonly kind: "equals" | "equalsIgnoreCase"; readonly key: string; readonly values: readonly string[] }
-  /** `proving`: the prefixes `p` whose condition has the value `p*`, so that any value starting with `p` satisfies it. */
-  | { readonly kind: "prefix"; readonly key: string; readonly prefixes: readonly string[]; readonly proving: ReadonlySet<string> }
+  /** `proving[i]`: whether the condition has the value `prefixes[i]*`, so that any value starting with that prefix satisfies it. */
+  | { readonly kind: "prefix"; readonly key: string; readonly prefixes: readonly string[]; readonly proving: readonly boolean[] }
   | { readonly kind: "bool"; readonly key: string; readonly values: readonly string[] }
   | { readonly kind: "ip"; readonly key: string; readonly blocks: readonly IpBlock[] }
   | { readonly kind: "present"; readonly key: string };
@@ -95,7 +95,15 @@ function networkKey(address: Address, bits: number): NetworkKey {
 }
 
 /** The values without repeats; a single value is its own list (most conditions have one). */
-const distinct = (values: readonly string[]): readonly string[] => (values.length === 1 ? values : [...new Set(values)]);
+/** Lists this short are searched for repeats in place: most conditions have one to three values, and a Set is costly. */
+const SHORT_LIST = 8;
+
+/** The values without repeats; the list itself when it has none. */
+function distinct(values: readonly string[]): readonly string[] {
+  if (values.length > SHORT_LIST) return [...new Set(values)];
+  for (let i = 1; i < values.length; i++) if (values.lastIndexOf(values[i]!, i - 1) >= 0) return [...new Set(values)];
+  return values;
+}
 
 /** An `IpAddress` policy value as a block, or undefined when it does not parse. */
 function blockOf(value: string): IpBlock | undefined {
@@ -129,8 +137,8 @@ function anchorOf(condition: Condition, readBlock: (value: string) => IpBlock | 
   if (spec.family === "string") {
     const prefixes = condition.values.map(literalPrefix);
     if (prefixes.includes("")) return { kind: "present", key };
-    const proving = new Set(prefixes.filter((p, i) => condition.values[i] === `${p}*`));
-    return { kind: "prefix", key, prefixes: distinct(prefixes), proving };
+    const distinctPrefixes = distinct(prefixes);
+    return { kind: "prefix", key, prefixes: distinctPrefixes, proving: distinctPrefixes.map((p) => condition.values.includes(`${p}*`)) };
   }
   if (spec.family === "ip") {
     const blocks = condition.values.map(readBlock);
@@ -153,15 +161,17 @@ function anchorOf(condition: Condition, readBlock: (value: string) => IpBlock | 
 class EntryCounts {
   private readonly byKey = new Map<string, Map<string, Map<string | NetworkKey, number>>>();
 
-  add(anchor: Anchor): void {
+  /** Counts `uses` anchors like `anchor`. */
+  add(anchor: Anchor, uses: number): void {
     if (anchor.kind === "ip") {
       for (const { width, network } of anchor.blocks) {
         const counts = this.countsOf(anchor.key, width);
-        counts.set(network, (counts.get(network) ?? 0) + 1);
+        counts.set(network, (counts.get(network) ?? 0) + uses);
       }
     } else if (anchor.kind !== "present") {
       const counts = this.countsOf(anchor.key, anchor.kind);
-      for (const value of valuesOf(anchor)) counts.set(value, (counts.get(value) ?? 0) + 1);
+      const values = valuesOf(anchor);
+      for (let i = 0; i < values.length; i++) counts.set(values[i]!, (counts.get(values[i]!) ?? 0) + uses);
     }
   }
 
@@ -171,7 +181,8 @@ class EntryCounts {
     if (anchor.kind === "ip") for (const { width, network } of anchor.blocks) sum += this.countsOf(anchor.key, width).get(network)!;
     else if (anchor.kind !== "present") {
       const counts = this.countsOf(anchor.key, anchor.kind);
-      for (const value of valuesOf(anchor)) sum += counts.get(value)!;
+      const values = valuesOf(anchor);
+      for (let i = 0; i < values.length; i++) sum += counts.get(values[i]!)!;
     }
     return sum;
   }
@@ -188,39 +199,74 @@ class EntryCounts {
 
 const valuesOf = (anchor: Extract<Anchor, { values: unknown } | { prefixes: unknown }>): readonly string[] => ("prefixes" in anchor ? anchor.prefixes : anchor.values);
 
-/** A statement's most selective anchor, its condition's position, and how many statements its entries hold (see `chooseAnchors`). */
+/** A statement's most selective anchor, its condition's position, and how many statements its entries hold (see `AnchorChooser`). */
 export interface ChosenAnchor {
   readonly anchor: Anchor;
   readonly position: number;
   readonly shared: number;
 }
 
+/** An anchor with how many of the statements hold it, and what its entries hold once all are counted. */
+interface AnchorUse {
+  readonly anchor: Anchor;
+  uses: number;
+  shared: number;
+}
+
+type Conditions = readonly { readonly condition: Condition }[];
+
 /**
  * Each statement's most selective anchor: the one whose entries the fewest statements share, so that a request
  * meeting it visits the fewest others (the statements an entry holds stand in for how often requests reach it;
  * a key-presence entry is reached by every request with the key, so it counts as all statements).
- * Undefined for a statement no request value narrows.
+ * Statements are added one by one (`add`), so that each condition is read while compiling it has just brought it
+ * into the CPU's caches; `choose` then answers for all of them.
  */
-export function chooseAnchors(conditionsOf: readonly (readonly { readonly condition: Condition }[])[]): (ChosenAnchor | undefined)[] {
-  const readBlock = blockReader();
-  const anchorsOf = conditionsOf.map((conditions) => {
-    const anchors: { anchor: Anchor; position: number }[] = [];
-    for (let position = 0; position < conditions.length; position++) {
-      const anchor = anchorOf(conditions[position]!.condition, readBlock);
-      if (anchor !== undefined) anchors.push({ anchor, position });
+export class AnchorChooser {
+  private readonly readBlock = blockReader();
+  /**
+   * Statements share compiled conditions (`compiledCondition`), so each shared one is read and counted once, with
+   * how many statements hold it. A condition no request value narrows maps to null.
+   */
+  private readonly uses = new Map<object, AnchorUse | null>();
+  private statements = 0;
+
+  add(conditions: Conditions): void {
+    this.statements++;
+    // Indexed loops: this runs once per statement, mostly unoptimized, where for-of allocates a result per element.
+    for (let i = 0; i < conditions.length; i++) {
+      const c = conditions[i]!;
+      let use = this.uses.get(c);
+      if (use === undefined) {
+        const anchor = anchorOf(c.condition, this.readBlock);
+        this.uses.set(c, (use = anchor === undefined ? null : { anchor, uses: 0, shared: 0 }));
+      }
+      if (use !== null) use.uses++;
     }
-    return anchors;
-  });
-  const counts = new EntryCounts();
-  for (const anchors of anchorsOf) for (const { anchor } of anchors) counts.add(anchor);
-  return anchorsOf.map((anchors) => {
-    let best: ChosenAnchor | undefined;
-    for (const { anchor, position } of anchors) {
-      const cost = anchor.kind === "present" ? conditionsOf.length : counts.held(anchor);
-      if (best === undefined || cost < best.shared) best = { anchor, position, shared: cost };
-    }
-    return best;
-  });
+  }
+
+  /** The anchor of each of the statements added, in order: undefined for a statement no request value narrows. */
+  choose(conditionsOf: readonly Conditions[]): (ChosenAnchor | undefined)[] {
+    const counts = new EntryCounts();
+    this.uses.forEach((use) => {
+      if (use !== null) counts.add(use.anchor, use.uses);
+    });
+    this.uses.forEach((use) => {
+      if (use !== null) use.shared = use.anchor.kind === "present" ? this.statements : counts.held(use.anchor);
+    });
+    return conditionsOf.map((conditions) => {
+      let best: AnchorUse | undefined;
+      let position = -1;
+      for (let i = 0; i < conditions.length; i++) {
+        const use = this.uses.get(conditions[i]!)!;
+        if (use !== null && (best === undefined || use.shared < best.shared)) {
+          best = use;
+          position = i;
+        }
+      }
+      return best === undefined ? undefined : { anchor: best.anchor, position, shared: best.shared };
+    });
+  }
 }
 
 /** Literal prefixes of one key (those a `p*` value proves apart), with the lengths to cut a request value at. */
@@ -264,6 +310,21 @@ class KeyTable<S> {
    */
   private readonly reached = new BoundedMemo<string, Reach<S>>(REMEMBERED_VALUES);
 
+  /** A table holding what this one holds, to file more statements in; what request values reached is not copied. */
+  copy(): KeyTable<S> {
+    const table = new KeyTable<S>();
+    table.present = this.present?.slice();
+    table.exact = this.exact && copyLists(this.exact);
+    table.lower = this.lower && copyLists(this.lower);
+    table.bools = this.bools && copyLists(this.bools);
+    if (this.prefixes) table.prefixes = { byPrefix: copyLists(this.prefixes.byPrefix), provenByPrefix: copyLists(this.prefixes.provenByPrefix), lengths: [] };
+    if (this.ips) {
+      const ips = (table.ips = new Map());
+      this.ips.forEach(({ kind, bits, byNetwork }, width) => ips.set(width, { kind, bits, byNetwork: copyLists(byNetwork) }));
+    }
+    return table;
+  }
+
   reach(value: string): Reach<S> {
     return this.reached.get(value, this.lookUp);
   }
@@ -304,14 +365,16 @@ class KeyTable<S> {
   };
 }
 
-/** Statements filed by their anchors (chosen by `chooseAnchors`, or by a caller that weighs other indexes too). */
+/** Statements filed by their anchors (chosen by `AnchorChooser`, or by a caller that weighs other indexes too). */
 export class ConditionIndex<S extends Anchorable> {
   private readonly byKey = new Map<string, KeyTable<S>>();
   /** The sink of the `collect` under way (evaluation is synchronous and never re-enters). */
   private sink: CandidateSink<S> | undefined;
 
-  constructor(anchored: readonly (readonly [statement: S, anchor: Anchor])[]) {
-    for (const [s, anchor] of anchored) this.file(s, anchor);
+  /** Files each of `statements` by the anchor at its position in `anchors`, beside the statements `base` holds. */
+  constructor(statements: readonly S[], anchors: readonly Anchor[], base?: ConditionIndex<S>) {
+    base?.byKey.forEach((table, key) => this.byKey.set(key, table.copy()));
+    for (let i = 0; i < statements.length; i++) this.file(statements[i]!, anchors[i]!);
     for (const { prefixes } of this.byKey.values()) {
       if (prefixes) prefixes.lengths = [...new Set([...prefixes.byPrefix.keys(), ...prefixes.provenByPrefix.keys()].map((p) => p.length))];
     }
@@ -328,12 +391,12 @@ export class ConditionIndex<S extends Anchorable> {
       case "equals":
       case "equalsIgnoreCase": {
         const byValue = anchor.kind === "equals" ? (table.exact ??= new Map()) : (table.lower ??= new Map());
-        for (const v of anchor.values) appendTo(byValue, v, s);
+        for (let i = 0; i < anchor.values.length; i++) appendTo(byValue, anchor.values[i]!, s);
         return;
       }
       case "prefix": {
         const prefixes = (table.prefixes ??= { byPrefix: new Map(), provenByPrefix: new Map(), lengths: [] });
-        for (const p of anchor.prefixes) appendTo(anchor.proving.has(p) ? prefixes.provenByPrefix : prefixes.byPrefix, p, s);
+        for (let i = 0; i < anchor.prefixes.length; i++) appendTo(anchor.proving[i] ? prefixes.provenByPrefix : prefixes.byPrefix, anchor.prefixes[i]!, s);
         return;
       }
       case "bool": {

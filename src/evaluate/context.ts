@@ -65,6 +65,13 @@ export function appendTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
   else lists.set(key, [value]);
 }
 
+/** A copy of `lists` whose lists grow apart from the original's. */
+export function copyLists<K, V>(lists: ReadonlyMap<K, readonly V[]>): Map<K, V[]> {
+  const copy = new Map<K, V[]>();
+  lists.forEach((list, key) => copy.set(key, list.slice()));
+  return copy;
+}
+
 /**
  * The values every resource of one request shares: global keys and request tags, folded once per request
  * rather than once per resource.

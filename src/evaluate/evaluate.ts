@@ -1,7 +1,7 @@
 import type { Effect, Policy, Statement } from "../policy/ast.js";
 import { compiledCondition, type CompiledCondition } from "../conditions/evaluate.js";
-import { BoundedMemo } from "../bounded-memo.js";
-import { listKey } from "../match/list-key.js";
+import { HashedMemo } from "../bounded-memo.js";
+import { hashText, hashTexts, sameTexts } from "../match/list-key.js";
 import { compileTarget, type CompiledTarget } from "../match/statement.js";
 import { appendTo, type RequestContext } from "./context.js";
 import type {
@@ -21,27 +21,39 @@ export interface CompiledStatement {
 /** Statements are immutable, so their compiled matchers are cached beside them. */
 const compiledStatements = new WeakMap<Statement, CompiledStatement>();
 
+// A matcher reads the effect only for its case rule, and reports the patterns as written.
+function targetHash({ actionKind, effect, actions, resources }: Statement): number {
+  const hash = hashTexts(hashText(effect === "Deny" ? 1 : 0, actionKind), actions);
+  return resources === undefined ? hash : hashTexts(hash, resources);
+}
+
+/** Whether two statements compile to one target: everything `targetHash` reads is equal. */
+const sameTarget = (a: Statement, b: Statement): boolean =>
+  a.actionKind === b.actionKind &&
+  (a.effect === "Deny") === (b.effect === "Deny") &&
+  sameTexts(a.actions, b.actions) &&
+  (a.resources === undefined ? b.resources === undefined : b.resources !== undefined && sameTexts(a.resources, b.resources));
+
 /**
  * Action and resource matchers shared by statements that name the same actions and resources with the same
  * effect: policies repeat a handful of Action and Resource elements across many statements. Which ones occur is
  * the policies' choice, so the memory is bounded: when full it starts over.
  */
-const sharedTargets = new BoundedMemo<string, CompiledTarget>(4096);
+const sharedTargets = new HashedMemo(4096, targetHash, sameTarget, compileTarget);
 
-function targetOf(statement: Statement): CompiledTarget {
-  // A matcher reads the effect only for its case rule, and reports the patterns as written.
-  const resources = statement.resources === undefined ? "-" : `[${listKey(statement.resources)}`;
-  const key = `${statement.actionKind} ${statement.effect === "Deny"} ${listKey(statement.actions)}${resources}`;
-  return sharedTargets.get(key, () => compileTarget(statement));
-}
+const targetOf = (statement: Statement): CompiledTarget => sharedTargets.get(statement);
+
+/**
+ * The action, resource and condition matchers of a statement, from the shared memos: for a caller that keeps them
+ * itself (`compile` holds them in its indexes), sparing the per-statement cache, whose entries the collector
+ * must trace.
+ */
+export const statementMatchers = (statement: Statement): CompiledStatement => ({ target: targetOf(statement), conditions: statement.conditions.map(compiledCondition) });
 
 /** The action, resource and condition matchers of a statement, compiled once. */
 export function compiledStatement(statement: Statement): CompiledStatement {
   let c = compiledStatements.get(statement);
-  if (!c) {
-    c = { target: targetOf(statement), conditions: statement.conditions.map(compiledCondition) };
-    compiledStatements.set(statement, c);
-  }
+  if (!c) compiledStatements.set(statement, (c = statementMatchers(statement)));
   return c;
 }
 
