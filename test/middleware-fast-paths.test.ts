@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import Fastify from "fastify";
 import pino from "pino";
-import t from "tap";
+import t, { type Test } from "tap";
 import { makeContext, resourceContext, sharedValues } from "../src/evaluate/context.js";
 import { buildPlan, checkedContext } from "../src/ess/request.js";
 import { storeFromJson } from "../src/ess/store.js";
@@ -15,7 +15,7 @@ import { essAuthz } from "../src/middleware/fastify.js";
 import { parseFormInto } from "../src/middleware/form.js";
 import { runJobs } from "./helpers/work-lane.js";
 import { badEscapes } from "./reference/big-inputs.js";
-import { MemoryNonceStore } from "../src/middleware/nonce.js";
+import { MemoryNonceStore, NonceCapacityError } from "../src/middleware/nonce.js";
 import { canonicalQuery, HmacKeys, percentEncode, sha256Hex, signV1, signV3, stringToSignV1 } from "../src/middleware/signature.js";
 import { authenticate } from "../src/middleware/authenticate.js";
 import { createHmac } from "node:crypto";
@@ -227,44 +227,59 @@ t.test("one request's resources share its values without seeing each other's tag
   );
 });
 
+/** One call to a nonce memory and what it must answer: true (fresh), false (seen) or "full" (refused). */
+type NonceStep = readonly [key: string, ttlMs: number, now: number, expected: boolean | "full", why?: string];
+
+function playNonces(t: Test, nonces: MemoryNonceStore, steps: readonly NonceStep[]): void {
+  for (const [key, ttlMs, now, expected, why = `${key} at ${now}`] of steps) {
+    if (expected === "full") t.throws(() => nonces.remember(key, ttlMs, now), NonceCapacityError, why);
+    else t.equal(nonces.remember(key, ttlMs, now), expected, why);
+  }
+}
+
 t.test("nonce memory prunes from the oldest entry once it has expired", async (t) => {
   // Expiries are kept in whole seconds, rounded up: every TTL here is 10 s.
   const nonces = new MemoryNonceStore(3);
-  t.ok(nonces.remember("a", 10_000, 0));
-  t.ok(nonces.remember("b", 10_000, 5_000));
-  t.ok(nonces.remember("c", 10_000, 6_000));
-  t.notOk(nonces.remember("c", 10_000, 9_900), "still live");
-  t.ok(nonces.remember("d", 10_000, 10_000), "a expired at 10 s: its room is reused");
-  t.notOk(nonces.remember("b", 10_000, 14_900), "b lives until 15 s");
-  t.ok(nonces.remember("a", 10_000, 15_000), "a came back after expiring");
-  t.throws(() => nonces.remember("e", 10_000, 15_500), "c, d and a are live: full");
-  t.ok(nonces.remember("e", 10_000, 40_000), "everything expired: the store empties and starts again");
-  t.notOk(nonces.remember("e", 10_000, 40_100));
+  playNonces(t, nonces, [
+    ["a", 10_000, 0, true],
+    ["b", 10_000, 5_000, true],
+    ["c", 10_000, 6_000, true],
+    ["c", 10_000, 9_900, false, "still live"],
+    ["d", 10_000, 10_000, true, "a expired at 10 s: its room is reused"],
+    ["b", 10_000, 14_900, false, "b lives until 15 s"],
+    ["a", 10_000, 15_000, true, "a came back after expiring"],
+    ["e", 10_000, 15_500, "full", "c, d and a are live: full"],
+    ["e", 10_000, 40_000, true, "everything expired: the store empties and starts again"],
+    ["e", 10_000, 40_100, false],
+  ]);
   t.equal(nonces.size, 1);
 });
 
 t.test("nonce memory with TTLs of different lengths never forgets a live nonce", async (t) => {
   const nonces = new MemoryNonceStore(3);
-  t.ok(nonces.remember("long", 60_000, 0));
-  t.ok(nonces.remember("short", 5_000, 1_000));
-  t.ok(nonces.remember("middle", 20_000, 2_000));
-  t.notOk(nonces.remember("middle", 20_000, 21_000), "live behind the expired short one");
-  t.throws(() => nonces.remember("new", 5_000, 30_000), "short expired, but behind the live head: not pruned yet, so full");
-  t.notOk(nonces.remember("long", 60_000, 59_000), "the head is still live");
-  t.ok(nonces.remember("new", 5_000, 61_000), "the head expired: everything expired behind it goes too");
+  playNonces(t, nonces, [
+    ["long", 60_000, 0, true],
+    ["short", 5_000, 1_000, true],
+    ["middle", 20_000, 2_000, true],
+    ["middle", 20_000, 21_000, false, "live behind the expired short one"],
+    ["new", 5_000, 30_000, "full", "short expired, but behind the live head: not pruned yet, so full"],
+    ["long", 60_000, 59_000, false, "the head is still live"],
+    ["new", 5_000, 61_000, true, "the head expired: everything expired behind it goes too"],
+    ["new", 5_000, 62_000, false],
+  ]);
   t.equal(nonces.size, 1);
-  t.notOk(nonces.remember("new", 5_000, 62_000));
 });
 
 t.test("nonce memory rounds a TTL up to whole seconds, never down", async (t) => {
-  const nonces = new MemoryNonceStore();
-  t.ok(nonces.remember("a", 1, 0), "a nonce for 1 ms");
-  t.notOk(nonces.remember("a", 1, 1), "still refused after its 1 ms: kept to the end of the second it expires in");
-  t.notOk(nonces.remember("a", 1, 999));
-  t.ok(nonces.remember("a", 1, 1_000), "forgotten once that second is over");
-  t.ok(nonces.remember("b", 2_500, 1_500));
-  t.notOk(nonces.remember("b", 2_500, 3_999), "2.5 s from 1.5 s: kept until 4 s");
-  t.ok(nonces.remember("b", 2_500, 4_000));
+  playNonces(t, new MemoryNonceStore(), [
+    ["a", 1, 0, true, "a nonce for 1 ms"],
+    ["a", 1, 1, false, "still refused after its 1 ms: kept to the end of the second it expires in"],
+    ["a", 1, 999, false],
+    ["a", 1, 1_000, true, "forgotten once that second is over"],
+    ["b", 2_500, 1_500, true],
+    ["b", 2_500, 3_999, false, "2.5 s from 1.5 s: kept until 4 s"],
+    ["b", 2_500, 4_000, true],
+  ]);
 });
 
 /** One RAM user allowed DescribeScalingGroups, AccessKey AKID / secret "s", and one group in cn-hangzhou. */
