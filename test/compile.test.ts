@@ -503,7 +503,7 @@ t.test("per-action indexes: a small group filed onto a copy of the large groups'
   for (let i = 0; i < 7; i++) {
     // Values that meet the small group's statement i alone.
     const resource = i === 0 ? ARN("x0") : `acs:ess:cn-hangzhou:1609982529920904:scalinggroup/x${i}-1`;
-    const keys = i === 4 ? { "acs:SourceIp": "192.168.7.9" } : {};
+    const keys: Record<string, string> = i === 4 ? { "acs:SourceIp": "192.168.7.9" } : {};
     const resourceTags: [string, string][] = [["team", `x${i}`], ["env", `x${i}-prod`], ["owner", `X${i}`], [`x${i}`, "3"]];
     const request = (action: string) => makeContext({ action, resource, keys, resourceTags });
     // The small group's set first: it is built onto the large group's indexes, which the next action reads alone.
