@@ -15,7 +15,7 @@ import type { Effect, Policy, Statement } from "../policy/ast.js";
 import type { CompiledCondition } from "../conditions/evaluate.js";
 import { hasPrefix, hasWildcard } from "../match/glob.js";
 import { BoundedMemo } from "../bounded-memo.js";
-import { listKey } from "../match/list-key.js";
+import { listKey, mixHash } from "../match/list-key.js";
 import type { CompiledTarget, ResourcePatterns } from "../match/statement.js";
 import { AnchorChooser, ConditionIndex, visitOnce, type Anchor, type Anchorable, type CandidateSink } from "./condition-index.js";
 import { appendTo, copyLists, type RequestContext } from "./context.js";
@@ -209,11 +209,11 @@ function chooseResourceFilters(statements: readonly IndexedStatement[]): Resourc
 /**
  * Each statement's filing: by its resource filter or by its most selective condition, whichever fewer
  * statements of the step share. Chosen once for the step, so that the indexes of each action only sort the
- * statements into place.
+ * statements into place. `anchorChooser` was given each statement's conditions, in this order.
  */
 function chooseFilings(statements: readonly IndexedStatement[], anchorChooser: AnchorChooser): void {
   const filters = chooseResourceFilters(statements);
-  const anchors = anchorChooser.choose(statements.map((s) => s.conditions));
+  const anchors = anchorChooser.choose();
   // Statements sharing an anchor share its filing.
   const byAnchor = new Map<Anchor, Filing>();
   statements.forEach((s, i) => {
@@ -235,7 +235,7 @@ function chooseFilings(statements: readonly IndexedStatement[], anchorChooser: A
 function candidatesOf(groups: readonly ActionGroup[], base?: Candidates): Candidates {
   if (groups.length === 0) return base ?? NO_CANDIDATES;
   const literal = base ? copyLists(base.literal) : new Map<string, IndexedStatement[]>();
-  const prefixed = base ? copyLists(new Map(base.prefixed)) : new Map<string, IndexedStatement[]>();
+  const prefixed = base ? copyLists(base.prefixed) : new Map<string, IndexedStatement[]>();
   const byToken = base ? copyLists(base.byToken) : new Map<string, IndexedStatement[]>();
   const byTokenStart = base ? copyLists(base.byTokenStart) : new Map<string, IndexedStatement[]>();
   const anchored: IndexedStatement[] = [];
@@ -341,8 +341,7 @@ class Hits implements CandidateSink<IndexedStatement> {
     const { list, count } = this;
     if (count <= 1) return count === 0 ? undefined : aloneOf(list[0]!, stage);
     let hash = 0;
-    // Kept within 30 bits: a small integer, which V8 hashes without boxing it.
-    for (let i = 0; i < count; i++) hash = (Math.imul(hash, 31) + list[i]!.order) & 0x3fffffff;
+    for (let i = 0; i < count; i++) hash = mixHash(hash, list[i]!.order);
     const sets = this.memo.get(hash);
     if (sets !== undefined) {
       for (const set of sets) if (this.sameHits(set.hits)) return set.decision;

@@ -94,7 +94,6 @@ function networkKey(address: Address, bits: number): NetworkKey {
   return bytes.join(".");
 }
 
-/** The values without repeats; a single value is its own list (most conditions have one). */
 /** Lists this short are searched for repeats in place: most conditions have one to three values, and a Set is costly. */
 const SHORT_LIST = 8;
 
@@ -229,10 +228,11 @@ export class AnchorChooser {
    * how many statements hold it. A condition no request value narrows maps to null.
    */
   private readonly uses = new Map<object, AnchorUse | null>();
-  private statements = 0;
+  /** The conditions of each statement added, in order. */
+  private readonly statements: Conditions[] = [];
 
   add(conditions: Conditions): void {
-    this.statements++;
+    this.statements.push(conditions);
     // Indexed loops: this runs once per statement, mostly unoptimized, where for-of allocates a result per element.
     for (let i = 0; i < conditions.length; i++) {
       const c = conditions[i]!;
@@ -246,15 +246,15 @@ export class AnchorChooser {
   }
 
   /** The anchor of each of the statements added, in order: undefined for a statement no request value narrows. */
-  choose(conditionsOf: readonly Conditions[]): (ChosenAnchor | undefined)[] {
+  choose(): (ChosenAnchor | undefined)[] {
     const counts = new EntryCounts();
     this.uses.forEach((use) => {
       if (use !== null) counts.add(use.anchor, use.uses);
     });
     this.uses.forEach((use) => {
-      if (use !== null) use.shared = use.anchor.kind === "present" ? this.statements : counts.held(use.anchor);
+      if (use !== null) use.shared = use.anchor.kind === "present" ? this.statements.length : counts.held(use.anchor);
     });
-    return conditionsOf.map((conditions) => {
+    return this.statements.map((conditions) => {
       let best: AnchorUse | undefined;
       let position = -1;
       for (let i = 0; i < conditions.length; i++) {

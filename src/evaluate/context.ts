@@ -65,10 +65,10 @@ export function appendTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
   else lists.set(key, [value]);
 }
 
-/** A copy of `lists` whose lists grow apart from the original's. */
-export function copyLists<K, V>(lists: ReadonlyMap<K, readonly V[]>): Map<K, V[]> {
+/** A copy of the lists of `entries` (a Map, or its entries), whose lists grow apart from the original's. */
+export function copyLists<K, V>(entries: Iterable<readonly [K, readonly V[]]>): Map<K, V[]> {
   const copy = new Map<K, V[]>();
-  lists.forEach((list, key) => copy.set(key, list.slice()));
+  for (const [key, list] of entries) copy.set(key, list.slice());
   return copy;
 }
 

@@ -1,16 +1,19 @@
+/** `hash` extended by one number, kept within 30 bits: a small integer, which a Map keys without boxing. */
+export const mixHash = (hash: number, n: number): number => (Math.imul(hash, 31) + n) & 0x3fffffff;
+
 /**
- * `hash` extended by `text` and its length, kept within 30 bits (a small integer, which a Map keys without boxing).
- * For memos that compare their entries in full: no string is built to look one up.
+ * `hash` extended by `text` and its length (`mixHash`). For memos that compare their entries in full: no string is
+ * built to look one up.
  */
 export function hashText(hash: number, text: string): number {
-  let h = (Math.imul(hash, 31) + text.length) & 0x3fffffff;
-  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) & 0x3fffffff;
+  let h = mixHash(hash, text.length);
+  for (let i = 0; i < text.length; i++) h = mixHash(h, text.charCodeAt(i));
   return h;
 }
 
 /** `hash` extended by the list's length and each of its strings (`hashText`). */
 export function hashTexts(hash: number, texts: readonly string[]): number {
-  let h = (Math.imul(hash, 31) + texts.length) & 0x3fffffff;
+  let h = mixHash(hash, texts.length);
   for (let i = 0; i < texts.length; i++) h = hashText(h, texts[i]!);
   return h;
 }
